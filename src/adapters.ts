@@ -1,0 +1,28 @@
+import type { Express } from "express";
+import type { Config } from "./config.js";
+import type { CoreDeps } from "./core/ports.js";
+import type { Logger } from "./log.js";
+import type { StorageAccount } from "./store/index.js";
+import type { BackgroundWork } from "./work.js";
+
+/** What a platform adapter gets from the composition root. */
+export interface AdapterContext {
+  config: Config;
+  deps: CoreDeps;
+  storage: StorageAccount;
+  log: Logger;
+  work: BackgroundWork;
+}
+
+/** A platform adapter (Teams, Slack): mounts its routes on the shared server. */
+export interface Adapter {
+  name: string;
+  /** Adds the adapter's routes; called before the shared JSON parser so each route parses its own body. */
+  mount(app: Express): void;
+  /** Lines for the start-up log: where the adapter listens, or why it is off and how to turn it on. */
+  describe(baseUrl: string): string[];
+  stop?(): Promise<void>;
+}
+
+/** Every adapter the app has; each factory decides from the config whether it is on. */
+export const ADAPTER_FACTORIES: Array<(ctx: AdapterContext) => Promise<Adapter>> = [];

@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config.js";
+import type { CoreDeps } from "./core/ports.js";
+import type { Logger } from "./log.js";
+import { createHttpServer, type HttpServer } from "./server.js";
+import { startEmbeddedAzurite, type EmbeddedAzurite } from "./store/embeddedAzurite.js";
+import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
+import { BackgroundWork } from "./work.js";
+import { ADAPTER_FACTORIES, type Adapter } from "./adapters.js";
+
+export interface RunningApp {
+  url: string;
+  address: AddressInfo;
+  deps: CoreDeps;
+  store: Store;
+  storage: StorageAccount;
+  http: HttpServer;
+  work: BackgroundWork;
+  adapters: Adapter[];
+  /** Start-up log lines saying which endpoints are on and why the others are off. */
+  describe(): string[];
+  /** Graceful stop: no new requests, in-flight work finished (bounded), storage closed. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  log: Logger;
+  /** A table-name prefix (tests isolate themselves with it). */
+  tablePrefix?: string;
+}
+
+/** Composition: storage (embedded Azurite when no account is configured), store, core, HTTP server. */
+export async function startApp(config: Config, { log, tablePrefix }: AppOptions): Promise<RunningApp> {
+  let azurite: EmbeddedAzurite | undefined;
+  let connectionString: string;
+  if (config.storage.mode === "embedded") {
+    azurite = await startEmbeddedAzurite(join(config.storage.dataDir, "azurite"));
+    connectionString = azurite.connectionString;
+    log.info({ dataDir: config.storage.dataDir, tables: azurite.tableUrl, queues: azurite.queueUrl }, "embedded storage (Azurite) started");
+  } else {
+    connectionString = config.storage.connectionString;
+    log.info("using the configured Azure Storage account");
+  }
+  const storage: StorageAccount = { connectionString, tablePrefix };
+  const store = openStore(storage, log);
+  const prepared = prepareUntilReady(store, log);
+  // Wait briefly for the tables so the first request finds them; an unreachable account is retried in the background.
+  await Promise.race([prepared.firstAttempt, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+
+  const deps: CoreDeps = {
+    repos: store.repos,
+    clock: { now: () => new Date() },
+    ids: { newId: () => randomUUID() },
+  };
+  const work = new BackgroundWork();
+  const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, storage, log, work })));
+  const http = createHttpServer({
+    log,
+    storageAnswers: () => storageAnswers(storage),
+    mount: (app) => adapters.forEach((adapter) => adapter.mount(app)),
+  });
+  const address = await http.listen(config.port, config.host);
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  return {
+    url,
+    address,
+    deps,
+    store,
+    storage,
+    http,
+    work,
+    adapters,
+    describe: () => [`GET ${url}/healthz: health and storage status`, ...adapters.flatMap((a) => a.describe(url))],
+    async stop() {
+      prepared.cancel();
+      await http.close(7000);
+      const drained = await work.drain(1500);
+      if (!drained) log.warn({ pending: work.size }, "stopped with background work still running");
+      await Promise.allSettled(adapters.map((a) => a.stop?.()));
+      await azurite?.stop();
+    },
+  };
+}
+
+/** Creates the tables, retrying with backoff while storage is unreachable, so the app recovers by itself. */
+function prepareUntilReady(store: ReturnType<typeof openStore>, log: Logger): { cancel(): void; firstAttempt: Promise<void> } {
+  let cancelled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (delayMs: number) => {
+    if (cancelled) return;
+    try {
+      await store.prepare();
+      if (delayMs > 500) log.info("storage is reachable again; tables ready");
+    } catch (error) {
+      log.error({ err: error, retryInMs: delayMs }, "storage unreachable; will retry");
+      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);
+      timer.unref();
+    }
+  };
+  const firstAttempt = attempt(500);
+  return {
+    firstAttempt,
+    cancel() {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { isIP } from "node:net";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Every setting comes from the environment; none is needed for the embedded default. */
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const Env = z.object({
+  PORT: z.coerce.number({ message: "a port number" }).int().min(0).max(65535).default(3978),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  PUBLIC_URL: optional.pipe(z.string().url("an absolute URL such as https://cop.example.org").optional()),
+  AZURE_STORAGE_CONNECTION_STRING: optional.pipe(
+    z.string().regex(/(AccountName=|TableEndpoint=|UseDevelopmentStorage=true)/, "an Azure Storage connection string").optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default("./.data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PLAYGROUND: z.enum(["on", "off"]).default("on"),
+  MICROSOFT_APP_ID: optional.pipe(z.string().uuid("a GUID (the Azure Bot's Microsoft App ID)").optional()),
+  MICROSOFT_APP_PASSWORD: optional,
+  MICROSOFT_APP_TENANT_ID: optional.pipe(z.string().uuid("a GUID (your Entra tenant id)").optional()),
+  MICROSOFT_APP_TYPE: z.enum(["SingleTenant", "UserAssignedMSI"], { message: "SingleTenant or UserAssignedMSI" }).default("SingleTenant"),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional.pipe(z.string().startsWith("xoxb-", "a bot token starting with xoxb-").optional()),
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional,
+  SLACK_API_URL: optional.pipe(z.string().url("a URL such as https://slack.com/api/").optional()),
+});
+
+export type TeamsConfig =
+  | { mode: "local" }
+  | { mode: "authenticated"; appId: string; appType: "SingleTenant" | "UserAssignedMSI"; password?: string; tenantId: string };
+
+export type SlackConfig =
+  | { mode: "off" }
+  | { mode: "single-workspace"; signingSecret: string; botToken: string; apiUrl?: string }
+  | { mode: "oauth"; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string; apiUrl?: string };
+
+export type StorageConfig = { mode: "embedded"; dataDir: string } | { mode: "account"; connectionString: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  dataDir: string;
+  storage: StorageConfig;
+  teams: TeamsConfig;
+  slack: SlackConfig;
+  playground: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1" || host === "[::1]";
+}
+
+/** Parses the environment; throws ConfigError with one line per bad or missing variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: expected ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const need = (names: Array<keyof typeof e>, why: string) => {
+    for (const name of names) if (!e[name]) problems.push(`${name}: required ${why}`);
+  };
+
+  let teams: TeamsConfig = { mode: "local" };
+  if (e.MICROSOFT_APP_ID) {
+    need(["MICROSOFT_APP_TENANT_ID"], "when MICROSOFT_APP_ID is set (single-tenant or managed-identity bots)");
+    if (e.MICROSOFT_APP_TYPE === "SingleTenant") need(["MICROSOFT_APP_PASSWORD"], "for a SingleTenant bot (the app registration's client secret)");
+    teams = {
+      mode: "authenticated",
+      appId: e.MICROSOFT_APP_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      password: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID ?? "",
+    };
+  } else {
+    for (const name of ["MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID"] as const) {
+      if (e[name]) problems.push(`${name}: set, but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID too, or unset it for local mode`);
+    }
+    if (!isLoopback(e.HOST)) {
+      problems.push(`HOST: ${e.HOST} is not a loopback address; without MICROSOFT_APP_ID the Teams endpoint has no authentication, so set MICROSOFT_APP_ID or use HOST=127.0.0.1`);
+    }
+  }
+
+  let slack: SlackConfig = { mode: "off" };
+  const oauthVars = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+  if (oauthVars.some((name) => e[name])) {
+    need([...oauthVars, "SLACK_SIGNING_SECRET"], "for Slack installs across workspaces (OAuth)");
+    slack = {
+      mode: "oauth",
+      signingSecret: e.SLACK_SIGNING_SECRET ?? "",
+      clientId: e.SLACK_CLIENT_ID ?? "",
+      clientSecret: e.SLACK_CLIENT_SECRET ?? "",
+      stateSecret: e.SLACK_STATE_SECRET ?? "",
+      apiUrl: e.SLACK_API_URL,
+    };
+  } else if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET) {
+    need(["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"], "for a single-workspace Slack app");
+    slack = { mode: "single-workspace", signingSecret: e.SLACK_SIGNING_SECRET ?? "", botToken: e.SLACK_BOT_TOKEN ?? "", apiUrl: e.SLACK_API_URL };
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    storage: e.AZURE_STORAGE_CONNECTION_STRING
+      ? { mode: "account", connectionString: e.AZURE_STORAGE_CONNECTION_STRING }
+      : { mode: "embedded", dataDir },
+    teams,
+    slack,
+    playground: e.PLAYGROUND === "on" && teams.mode === "local",
+  };
+}

@@ -1,0 +1,88 @@
+import type { Community, ConversationRef, Member, PersonKey, Space, SpaceKey } from "./domain.js";
+import type { View } from "./views.js";
+
+/** One page of a longer list; pass `continuationToken` back to get the next. */
+export interface Page<T> {
+  items: T[];
+  continuationToken?: string;
+}
+export interface PageRequest {
+  pageSize?: number;
+  continuationToken?: string;
+}
+
+/** A stored thing with the ETag its next conditional write must present. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface Communities {
+  /** Inserts a new community; `duplicate` when the id is taken. */
+  create(community: Community): Promise<"created" | "duplicate">;
+  get(id: string): Promise<Versioned<Community> | undefined>;
+  /** Replaces the community if it is still at `etag`; throws ConcurrencyError otherwise. Returns the new ETag. */
+  update(community: Community, etag: string): Promise<string>;
+}
+
+export interface Spaces {
+  /** Binds a chat place to a community; `taken` (with the owner) when it already belongs to one. */
+  bind(space: Space): Promise<{ result: "bound" } | { result: "taken"; communityId: string }>;
+  find(spaceKey: SpaceKey): Promise<Space | undefined>;
+  listForCommunity(communityId: string): Promise<Space[]>;
+}
+
+export interface Members {
+  /** Inserts or replaces the member (role, profile, activity). */
+  save(member: Member): Promise<void>;
+  /** Saves many members of one community in as few transactions as the store allows. */
+  saveMany(members: Member[]): Promise<void>;
+  get(communityId: string, person: PersonKey): Promise<Member | undefined>;
+  list(communityId: string, page?: PageRequest): Promise<Page<Member>>;
+  /** How many members a community has, counted from rows (never a stored counter). */
+  count(communityId: string): Promise<number>;
+  /** Every community a person belongs to (for their App Home, and to export or erase their data). */
+  communitiesOf(person: PersonKey): Promise<string[]>;
+}
+
+export interface ConversationRefs {
+  save(ref: ConversationRef): Promise<void>;
+  get(key: string): Promise<ConversationRef | undefined>;
+  markUnreachable(key: string): Promise<void>;
+}
+
+/** Everything the core reads and writes, behind small ports (src/store implements them). */
+export interface Repositories {
+  communities: Communities;
+  spaces: Spaces;
+  members: Members;
+  conversationRefs: ConversationRefs;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  newId(): string;
+}
+
+/** Where a proactive message goes: a space, or one person privately. */
+export type DeliveryTarget = { kind: "space"; spaceKey: SpaceKey } | { kind: "person"; personKey: PersonKey };
+
+export type DeliveryResult =
+  | { status: "sent"; messageId: string }
+  | { status: "unreachable"; reason: string }
+  | { status: "throttled"; retryAfterMs: number }
+  | { status: "failed"; reason: string; retryable: boolean };
+
+/** Delivers a View to a space or person, unprompted. One implementation per platform. */
+export interface Messenger {
+  deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult>;
+}
+
+export interface CoreDeps {
+  repos: Repositories;
+  clock: Clock;
+  ids: Ids;
+}

@@ -1,0 +1,31 @@
+import type { Repositories } from "../core/ports.js";
+import type { Logger } from "../log.js";
+import { TableCommunities } from "./communities.js";
+import { TableConversationRefs } from "./conversationRefs.js";
+import { TableMembers } from "./members.js";
+import { TableSpaces } from "./spaces.js";
+import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
+
+export type { StorageAccount } from "./tables.js";
+export { storageAnswers } from "./tables.js";
+
+export interface Store {
+  repos: Repositories;
+  tables: Tables;
+}
+
+/** The repositories on the app's tables. Call `prepare()` (idempotent) to create missing tables. */
+export function openStore(account: StorageAccount, log: Logger): Store & { prepare(): Promise<void> } {
+  const tables = openTables(account);
+  const storeLog = log.child({ component: "store" });
+  return {
+    tables,
+    prepare: () => ensureTables(tables),
+    repos: {
+      communities: new TableCommunities(tables.communities, storeLog),
+      spaces: new TableSpaces(tables.communities, tables.spaceIndex, storeLog),
+      members: new TableMembers(tables.communities, tables.personIndex, storeLog),
+      conversationRefs: new TableConversationRefs(tables.conversationRefs, storeLog),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { TableClient } from "@azure/data-tables";
+import { z } from "zod";
+import { Member, type PersonKey } from "../core/domain.js";
+import type { Members, Page, PageRequest } from "../core/ports.js";
+import type { Logger } from "../log.js";
+import { communityPartition } from "./communities.js";
+import { fromRow, getRow, listPage, prefixFilter, toRow, upsertBatched } from "./entity.js";
+import { keyPart } from "./entity.js";
+
+const MembershipIndex = z.object({ communityId: z.string() });
+const memberRow = (person: PersonKey) => `m:${keyPart(person)}`;
+export const personPartition = (person: PersonKey) => `p:${keyPart(person)}`;
+/** How many index writes run at once when many members are saved together. */
+const INDEX_CONCURRENCY = 16;
+
+/**
+ * Members live in their community's partition; an index row per (person, community) in the person's
+ * own partition finds every community, and so all personal data, of one person.
+ */
+export class TableMembers implements Members {
+  constructor(
+    private readonly communities: TableClient,
+    private readonly personIndex: TableClient,
+    private readonly log: Logger,
+  ) {}
+
+  save(member: Member): Promise<void> {
+    return this.saveMany([member]);
+  }
+
+  async saveMany(members: Member[]): Promise<void> {
+    if (members.length === 0) return;
+    const rows = members.map((m) => toRow(Member, communityPartition(m.communityId), memberRow(m.personKey), "member", m));
+    await upsertBatched(this.communities, rows);
+    const index = members.map((m) =>
+      toRow(MembershipIndex, personPartition(m.personKey), keyPart(m.communityId), "membership", { communityId: m.communityId }),
+    );
+    for (let i = 0; i < index.length; i += INDEX_CONCURRENCY) {
+      await Promise.all(index.slice(i, i + INDEX_CONCURRENCY).map((row) => this.personIndex.upsertEntity(row, "Replace")));
+    }
+  }
+
+  async get(communityId: string, person: PersonKey): Promise<Member | undefined> {
+    const row = await getRow(this.communities, communityPartition(communityId), memberRow(person));
+    return row && fromRow(Member, row, this.log);
+  }
+
+  list(communityId: string, page?: PageRequest): Promise<Page<Member>> {
+    return listPage(this.communities, prefixFilter(communityPartition(communityId), "m:"), Member, this.log, page);
+  }
+
+  async count(communityId: string): Promise<number> {
+    let count = 0;
+    const rows = this.communities.listEntities({
+      queryOptions: { filter: prefixFilter(communityPartition(communityId), "m:"), select: ["RowKey"] },
+    });
+    for await (const page of rows.byPage({ maxPageSize: 1000 })) count += page.length;
+    return count;
+  }
+
+  async communitiesOf(person: PersonKey): Promise<string[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await listPage(this.personIndex, `PartitionKey eq '${personPartition(person).replace(/'/g, "''")}'`, MembershipIndex, this.log, {
+        pageSize: 1000,
+        continuationToken: token,
+      });
+      ids.push(...page.items.map((i) => i.communityId));
+      token = page.continuationToken;
+    } while (token);
+    return ids;
+  }
+}

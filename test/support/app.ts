@@ -1,0 +1,34 @@
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config.js";
+import { startApp, type RunningApp } from "../../src/app.js";
+import { createLogger } from "../../src/log.js";
+import { testConnectionString, uniquePrefix } from "./storage.js";
+
+export interface TestApp extends RunningApp {
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+}
+
+/**
+ * Starts the real app (real HTTP server, real store on the test run's Azurite, own table prefix) on a
+ * free loopback port. `env` adds or overrides environment variables, as an operator would set them.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    PLAYGROUND: "off",
+    LOG_LEVEL: "debug",
+    AZURE_STORAGE_CONNECTION_STRING: testConnectionString(),
+    ...env,
+  });
+  const app = await startApp(config, { log: createLogger(config.logLevel, sink), tablePrefix: uniquePrefix() });
+  return Object.assign(app, { logs });
+}
