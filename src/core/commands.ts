@@ -35,6 +35,8 @@ export const Command = z.discriminatedUnion("type", [
     displayName: z.string().max(120).default(""),
     role: Role,
   }),
+  z.object({ type: z.literal("space.link.start") }),
+  z.object({ type: z.literal("space.link.redeem"), code: z.string().max(40) }),
   z.object({ type: z.literal("unknown"), text: z.string().max(4000) }),
 ]);
 export type Command = z.infer<typeof Command>;

@@ -7,7 +7,7 @@ import { EMPTY_CHARTER_FORM, charterToForm, parseCharterForm } from "./charterFo
 import { t } from "./i18n/index.js";
 
 /** The community a request's space belongs to, and what the asker is in it. */
-interface Context {
+export interface Context {
   space?: Space;
   community?: Community;
   communityEtag?: string;
@@ -33,11 +33,11 @@ export async function loadContext(deps: CoreDeps, request: Request): Promise<Con
 
 const isSteward = (member: Member | undefined) => !!member && STEWARD_ROLES.includes(member.role);
 
-function requireCommunity(ctx: Context): asserts ctx is Context & { community: Community; communityEtag: string } {
+export function requireCommunity(ctx: Context): asserts ctx is Context & { community: Community; communityEtag: string } {
   if (!ctx.community) throw new DomainError("not_found", "notice.noCommunity");
 }
 
-async function requireSteward(deps: CoreDeps, ctx: Context & { community: Community }, locale: string) {
+export async function requireSteward(deps: CoreDeps, ctx: Context & { community: Community }, locale: string) {
   if (isSteward(ctx.actorMember)) return;
   const stewards = await stewardNames(deps, ctx.community.id);
   throw new DomainError("forbidden", "notice.forbidden", {
@@ -122,16 +122,7 @@ export async function setUp(
     const owner = await deps.repos.communities.get(bound.communityId);
     throw new DomainError("conflict", "notice.alreadyBound", { name: owner?.value.charter.name ?? "" });
   }
-  await deps.repos.members.save({
-    communityId: community.id,
-    personKey: request.actor.personKey,
-    displayName: request.actor.displayName,
-    role: "facilitator",
-    spaceKey: request.space.spaceKey,
-    profile: Profile.parse({ timezone: request.actor.timezone ?? "" }),
-    joinedAt: now,
-    lastActiveAt: now,
-  });
+  await addToCommunity(deps, request, community.id, "facilitator");
   const charter = await charterView(deps, request, { ...ctx, community, actorMember: undefined }, true);
   return outcome(
     toActor({ kind: "notice", locale, tone: "success", message: { key: "notice.communityCreated", params: { name: community.charter.name } } }),
@@ -157,6 +148,21 @@ async function charterView(deps: CoreDeps, request: Request, ctx: Context & { co
     memberCount,
     canManage,
   };
+}
+
+/** Makes the person who asked a member of the community with `role`, keeping what was known of them. */
+export async function addToCommunity(deps: CoreDeps, request: Request, communityId: string, role: Role, existing?: Member): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await deps.repos.members.save({
+    communityId,
+    personKey: request.actor.personKey,
+    displayName: request.actor.displayName || existing?.displayName || "",
+    role,
+    spaceKey: existing?.spaceKey ?? request.space.spaceKey,
+    profile: existing?.profile ?? Profile.parse({ timezone: request.actor.timezone ?? "" }),
+    joinedAt: existing?.joinedAt ?? now,
+    lastActiveAt: now,
+  });
 }
 
 export async function showCharter(deps: CoreDeps, request: Request, ctx: Context): Promise<Outcome> {

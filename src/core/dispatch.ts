@@ -3,6 +3,7 @@ import type { CoreDeps } from "./ports.js";
 import type { Outcome } from "./views.js";
 import { ConcurrencyError, DomainError } from "./errors.js";
 import * as community from "./community.js";
+import { redeemLink, startLink } from "./linking.js";
 
 /**
  * The one entry point every adapter calls: runs the command's workflow and turns expected failures
@@ -55,5 +56,9 @@ async function route(deps: CoreDeps, request: Request): Promise<Outcome> {
       return community.showRoles(deps, request, ctx);
     case "community.role.assign":
       return community.assignRole(deps, request, ctx, command);
+    case "space.link.start":
+      return startLink(deps, request, ctx);
+    case "space.link.redeem":
+      return redeemLink(deps, request, ctx, command);
   }
 }

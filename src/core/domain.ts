@@ -118,6 +118,17 @@ export const ConversationRef = z.object({
 });
 export type ConversationRef = z.infer<typeof ConversationRef>;
 
+/** A one-time code that links another space to a community (single use, short-lived). */
+export const LinkCode = z.object({
+  code: z.string().regex(/^[A-Z2-9]{8}$/),
+  communityId: z.string().min(1),
+  createdBy: PersonKey,
+  createdIn: SpaceKey,
+  createdAt: Instant,
+  expiresAt: Instant,
+});
+export type LinkCode = z.infer<typeof LinkCode>;
+
 /** The person who asked for something, as their platform reported them. */
 export const Actor = z.object({
   personKey: PersonKey,

@@ -1,4 +1,4 @@
-import type { Community, ConversationRef, Member, PersonKey, Space, SpaceKey } from "./domain.js";
+import type { Community, ConversationRef, LinkCode, Member, PersonKey, Space, SpaceKey } from "./domain.js";
 import type { View } from "./views.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
@@ -51,12 +51,20 @@ export interface ConversationRefs {
   markUnreachable(key: string): Promise<void>;
 }
 
+export interface LinkCodes {
+  /** Stores a new code; `duplicate` when that code is live already (the caller draws another). */
+  create(code: LinkCode): Promise<"created" | "duplicate">;
+  /** Consumes a code exactly once: the first caller gets it, everyone after gets `missing`. */
+  take(code: string): Promise<LinkCode | "missing">;
+}
+
 /** Everything the core reads and writes, behind small ports (src/store implements them). */
 export interface Repositories {
   communities: Communities;
   spaces: Spaces;
   members: Members;
   conversationRefs: ConversationRefs;
+  linkCodes: LinkCodes;
 }
 
 export interface Clock {

@@ -25,6 +25,10 @@ export function parseTextCommand(text: string, mentions: Mention[] = []): Comman
   const said = normalise(text);
   for (const [pattern, type] of WORDS) if (pattern.test(said)) return { type } as Command;
 
+  if (said === "link") return { type: "space.link.start" };
+  const code = /^link ([a-z0-9 -]{4,40})$/.exec(said)?.[1];
+  if (code) return { type: "space.link.redeem", code };
+
   const status = /^status (.+)$/.exec(said)?.[1]?.replace(/ /g, "-");
   if (status && (COMMUNITY_STATUSES as readonly string[]).includes(status)) {
     return { type: "community.status.set", status: status as CommunityStatus };

@@ -2,6 +2,7 @@ import type { Repositories } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { TableCommunities } from "./communities.js";
 import { TableConversationRefs } from "./conversationRefs.js";
+import { TableLinkCodes } from "./linkCodes.js";
 import { TableMembers } from "./members.js";
 import { TableSpaces } from "./spaces.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
@@ -26,6 +27,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       spaces: new TableSpaces(tables.communities, tables.spaceIndex, storeLog),
       members: new TableMembers(tables.communities, tables.personIndex, storeLog),
       conversationRefs: new TableConversationRefs(tables.conversationRefs, storeLog),
+      linkCodes: new TableLinkCodes(tables.linkCodes, storeLog),
     },
   };
 }

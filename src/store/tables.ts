@@ -6,6 +6,7 @@ export const TABLE_NAMES = {
   spaceIndex: "SpaceIndex",
   personIndex: "PersonIndex",
   conversationRefs: "ConversationRefs",
+  linkCodes: "LinkCodes",
 } as const;
 export type TableName = keyof typeof TABLE_NAMES;
 
