@@ -31,7 +31,10 @@ export interface EmbeddedAzurite {
  * Starts Azurite's table and queue services in this process on free loopback ports, keeping data in
  * `location` (so a restart loses nothing) or in memory when `location` is "memory".
  */
-export async function startEmbeddedAzurite(location: string | "memory"): Promise<EmbeddedAzurite> {
+export async function startEmbeddedAzurite(
+  location: string | "memory",
+  ports: { table?: number; queue?: number } = {},
+): Promise<EmbeddedAzurite> {
   const inMemory = location === "memory";
   const dir = inMemory ? "" : location;
   if (!inMemory) await mkdir(join(dir, "queue"), { recursive: true });
@@ -39,11 +42,11 @@ export async function startEmbeddedAzurite(location: string | "memory"): Promise
   const skipApiVersionCheck = true; // the current queue SDK sends an API version Azurite 3.35 would reject
 
   const tableConfig = new TableConfiguration(
-    host, 0, 5, inMemory ? "" : join(dir, "__azurite_db_table__.json"),
+    host, ports.table ?? 0, 5, inMemory ? "" : join(dir, "__azurite_db_table__.json"),
     false, false, undefined, undefined, false, skipApiVersionCheck, "", "", "", undefined, false, inMemory,
   );
   const queueConfig = new QueueConfiguration(
-    host, 0, 5,
+    host, ports.queue ?? 0, 5,
     inMemory ? "" : join(dir, "__azurite_db_queue__.json"),
     inMemory ? "" : join(dir, "__azurite_db_queue_extent__.json"),
     [{ locationId: "Default", locationPath: join(dir || ".", "queue"), maxConcurrency: 1 }],

@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { handleRequest } from "../../src/core/dispatch.js";
+import { createLogger } from "../../src/log.js";
+import { runApp, type AppProcess } from "../support/child.js";
+import { ANA, CHANNEL, CHARTER_FORM, request } from "../support/core.js";
+
+describe("starting and stopping the app", () => {
+  const dirs: string[] = [];
+  let running: AppProcess | undefined;
+  const tempDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cop-data-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(async () => {
+    running?.child.kill("SIGKILL");
+    running = undefined;
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("starts on the embedded default with no settings, answers /healthz, and stops cleanly on SIGTERM", async () => {
+    running = runApp({ DATA_DIR: await tempDir() });
+    const url = await running.listening;
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(running.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["embedded storage (Azurite) started", `GET ${url}/healthz: health and storage status`]));
+
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+    expect(running.lines.at(-1)?.msg).toBe("stopped");
+  });
+
+  it("exits 1 with one clear line per bad setting, starting nothing", async () => {
+    running = runApp({ PORT: "http", HOST: "0.0.0.0" });
+    expect(await running.exited).toBe(1);
+    expect(running.stderr()).toContain("cop-companion cannot start; fix these settings:");
+    expect(running.stderr()).toMatch(/- PORT: expected a port number/);
+    expect(running.lines).toEqual([]);
+  });
+
+  it("keeps a created community across a restart on the same DATA_DIR", async () => {
+    const config = loadConfig({ DATA_DIR: await tempDir(), PORT: "0", PLAYGROUND: "off" });
+    const log = createLogger("silent");
+    const first = await startApp(config, { log });
+    await handleRequest(first.deps, request(ANA, CHANNEL, { type: "community.setup", form: CHARTER_FORM }));
+    await first.stop();
+
+    const second = await startApp(config, { log });
+    try {
+      const outcome = await handleRequest(second.deps, request(ANA, CHANNEL, { type: "community.charter.show" }));
+      expect(outcome.replies[0]?.view).toMatchObject({ kind: "charter", charter: { name: "Data Stewards" }, stewards: ["Ana Duarte"] });
+    } finally {
+      await second.stop();
+    }
+  });
+});
