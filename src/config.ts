@@ -18,6 +18,7 @@ const Env = z.object({
   ),
   DATA_DIR: z.string().trim().min(1).default("./.data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   PLAYGROUND: z.enum(["on", "off"]).default("on"),
   MICROSOFT_APP_ID: optional.pipe(z.string().uuid("a GUID (the Azure Bot's Microsoft App ID)").optional()),
   MICROSOFT_APP_PASSWORD: optional,
@@ -47,6 +48,8 @@ export interface Config {
   host: string;
   publicUrl?: string;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  /** `auto`: readable lines on a terminal, JSON otherwise (log collectors read JSON). */
+  logFormat: z.infer<typeof Env>["LOG_FORMAT"];
   dataDir: string;
   storage: StorageConfig;
   teams: TeamsConfig;
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     dataDir,
     storage: e.AZURE_STORAGE_CONNECTION_STRING
       ? { mode: "account", connectionString: e.AZURE_STORAGE_CONNECTION_STRING }

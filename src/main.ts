@@ -1,5 +1,6 @@
 import { startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { createRequire } from "node:module";
 import { createLogger, type Logger } from "./log.js";
 
 /** Start-up: configuration (exit 1 with one line per problem), the app, and a graceful stop on signals. */
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY && canLoad("pino-pretty"));
+  const log = createLogger(config.logLevel, undefined, pretty);
   const started = performance.now();
   const app = await startApp(config, { log });
   describeEndpoints(log, config, app.describe());
@@ -43,6 +45,15 @@ function describeEndpoints(log: Logger, config: Config, lines: string[]): void {
   for (const line of lines) log.info(line);
   if (config.storage.mode === "embedded") {
     log.info({ dataDir: config.dataDir }, "storage: embedded Azurite; set AZURE_STORAGE_CONNECTION_STRING to use an Azure Storage account");
+  }
+}
+
+function canLoad(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 
