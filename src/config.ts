@@ -72,6 +72,13 @@ export function isLoopback(host: string): boolean {
 
 /** Parses the environment; throws ConfigError with one line per bad or missing variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // App Service passes a Key Vault reference it could not resolve through as its literal text.
+  const unresolved = Object.keys(Env.shape).filter((name) => env[name]?.trim().startsWith("@Microsoft.KeyVault("));
+  if (unresolved.length) {
+    throw new ConfigError(
+      unresolved.map((name) => `${name}: is an unresolved Key Vault reference; check that the app's identity may read the vault secret`),
+    );
+  }
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: expected ${i.message}`));

@@ -69,6 +69,12 @@ describe("configuration", () => {
     ]);
   });
 
+  it("refuses a Key Vault reference App Service could not resolve", () => {
+    expect(problemsOf({ SLACK_SIGNING_SECRET: "@Microsoft.KeyVault(SecretUri=https://kv/secrets/s)", SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: is an unresolved Key Vault reference/),
+    ]);
+  });
+
   it("uses a configured storage account instead of the embedded one", () => {
     const config = loadConfig({ AZURE_STORAGE_CONNECTION_STRING: "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b" });
     expect(config.storage).toEqual({ mode: "account", connectionString: expect.stringContaining("AccountName=a") });
