@@ -1,0 +1,246 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 for tests: point Bolt or a WebClient at it with
+ * `slackApiUrl: fake.apiUrl`. It authenticates tokens, records every call, validates Block Kit against
+ * SLACK_LIMITS, enforces the documented rate limits with 429 + Retry-After, and injects faults on demand.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SLACK_METHOD_RATE_LIMITS, type SlackMethodRateLimit } from "../../src/slack/limits.js";
+import { METHODS, missingScope, oauthV2Access, type Args, type Body } from "./fakeSlackMethods.js";
+import { FAKE_IDS, FakeSlackState, type FakeChannel, type FakeSlackSeed, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
+
+export { FAKE_IDS, type FakeChannel, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
+
+export interface FakeSlackCall {
+  method: string;
+  token: string | undefined;
+  args: Args;
+  at: number;
+  status: number;
+  ok: boolean;
+  error: string | undefined;
+  response: Body;
+}
+
+export interface FaultSpec {
+  /** A Slack error code answered as HTTP 200 `{ok:false, error}`; "ratelimited" alone means a 429. */
+  error?: string;
+  /** An HTTP status instead (429, 500, 503...). */
+  status?: number;
+  /** Retry-After for a 429; default 1. */
+  retryAfterSeconds?: number;
+  /** How many calls fail; default 1, Infinity for all. */
+  times?: number;
+  /** Only calls whose args match fail (e.g. one channel). */
+  when?: (args: Args) => boolean;
+}
+
+export interface RateLimitOptions {
+  /** Requests per minute per workspace, overriding the documented tier for a method. */
+  perMinute?: Partial<Record<string, number>>;
+  /** chat.postMessage into one channel; Slack documents 1 per second "with short bursts". */
+  postMessagePerChannel?: { perSecond: number; burst: number };
+  /** A fixed Retry-After (seconds) instead of the time until the next slot frees up. */
+  retryAfterSeconds?: number;
+}
+
+export interface FakeSlackOptions extends FakeSlackSeed {
+  /** false turns rate limiting off; the default enforces SLACK_METHOD_RATE_LIMITS. */
+  rateLimits?: false | RateLimitOptions;
+  /** Clock for rate limits and message timestamps. */
+  now?: () => number;
+}
+
+export interface FakeSlack {
+  /** Base URL with trailing slash, for `slackApiUrl`. */
+  apiUrl: string;
+  botToken: string;
+  state: FakeSlackState;
+  calls: FakeSlackCall[];
+  callsTo(method: string): FakeSlackCall[];
+  fail(method: string, spec: FaultSpec): void;
+  setUser(user: Partial<FakeUser> & { id: string }): FakeUser;
+  setChannel(channel: Partial<FakeChannel> & { id: string }): FakeChannel;
+  /** Registers another bot token, e.g. a second workspace; returns its grant for tweaking scopes. */
+  addToken(token: string, opts?: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): TokenGrant;
+  /** A one-time OAuth code that oauth.v2.access exchanges for a team (or org-wide, with enterprise) install. */
+  grantOAuthCode(opts?: { enterprise?: boolean; userId?: string; teamId?: string }): string;
+  /** Forgets recorded calls, pending faults and rate-limit state. */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+// Minute-tier methods allow their per-minute count as an initial burst, then refill evenly.
+class Bucket {
+  private tokens: number;
+  constructor(private readonly capacity: number, private readonly perMs: number, private last: number) {
+    this.tokens = capacity;
+  }
+  /** 0 when a request may pass, otherwise the milliseconds until one may. */
+  take(now: number): number {
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perMs);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - this.tokens) / this.perMs);
+  }
+}
+
+const JSON_FIELDS = new Set(["blocks", "attachments", "view", "metadata"]);
+
+function parseArgs(raw: string, contentType: string, query: URLSearchParams): Args {
+  const args: Args = Object.fromEntries(query);
+  if (contentType.includes("application/json") && raw !== "") Object.assign(args, JSON.parse(raw) as Args);
+  else for (const [key, value] of new URLSearchParams(raw)) args[key] = value;
+  // Form bodies carry blocks and views as JSON strings, as WebClient sends them; some JSON callers do too.
+  for (const key of JSON_FIELDS) {
+    const value = args[key];
+    if (typeof value === "string" && /^\s*[[{]/.test(value)) args[key] = JSON.parse(value);
+  }
+  return args;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function credentials(req: IncomingMessage, args: Args): { token?: string; basic?: { user: string; password: string } } {
+  const header = req.headers.authorization ?? "";
+  if (header.startsWith("Bearer ")) return { token: header.slice(7).trim() };
+  if (header.startsWith("Basic ")) {
+    const [user = "", password = ""] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
+    return { basic: { user, password }, token: typeof args.token === "string" ? args.token : undefined };
+  }
+  return { token: typeof args.token === "string" && args.token !== "" ? args.token : undefined };
+}
+
+export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const now = opts.now ?? Date.now;
+  const state = new FakeSlackState(opts);
+  const botToken = opts.botToken ?? "xoxb-fake-bot-token";
+  const calls: FakeSlackCall[] = [];
+  const faults = new Map<string, FaultSpec[]>();
+  const buckets = new Map<string, Bucket>();
+  const limits = opts.rateLimits === false ? undefined : (opts.rateLimits ?? {});
+
+  /** Milliseconds to wait when this call is over its method's (or channel's) allowance, else 0. */
+  function rateLimitWait(method: string, grant: TokenGrant, args: Args): number {
+    if (!limits) return 0;
+    const t = now();
+    if (method === "chat.postMessage") {
+      const { perSecond, burst } = limits.postMessagePerChannel ?? { perSecond: 1, burst: 3 };
+      const key = `${method}:${grant.teamId}:${String(args.channel ?? "")}`;
+      const bucket = buckets.get(key) ?? new Bucket(burst, perSecond / 1000, t);
+      buckets.set(key, bucket);
+      return bucket.take(t);
+    }
+    const documented = (SLACK_METHOD_RATE_LIMITS as Record<string, SlackMethodRateLimit>)[method];
+    const perMinute = limits.perMinute?.[method] ?? documented?.perMinute;
+    if (perMinute === undefined) return 0;
+    const key = `${method}:${grant.teamId}`;
+    const bucket = buckets.get(key) ?? new Bucket(perMinute, perMinute / 60_000, t);
+    buckets.set(key, bucket);
+    return bucket.take(t);
+  }
+
+  function takeFault(method: string, args: Args): FaultSpec | undefined {
+    const list = faults.get(method) ?? [];
+    const index = list.findIndex((f) => !f.when || f.when(args));
+    if (index < 0) return undefined;
+    const fault = list[index]!;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) list.splice(index, 1);
+    return fault;
+  }
+
+  function dispatch(method: string, args: Args, auth: ReturnType<typeof credentials>): { status: number; body: Body; retryAfter?: number; grant?: TokenGrant } {
+    const fault = takeFault(method, args);
+    if (fault) {
+      const status = fault.status ?? (fault.error === "ratelimited" ? 429 : 200);
+      if (status === 429) return { status, body: { ok: false, error: "ratelimited" }, retryAfter: fault.retryAfterSeconds ?? 1 };
+      return { status, body: { ok: false, error: fault.error ?? "fatal_error" } };
+    }
+    if (method === "oauth.v2.access") return { status: 200, body: oauthV2Access({ state, args, nowMs: now(), basicAuth: auth.basic }) };
+    const handler = METHODS[method];
+    if (!handler) return { status: 200, body: { ok: false, error: "unknown_method", req_method: method } };
+    // Web API errors: not_authed "No authentication token provided", invalid_auth for an unknown one
+    if (!auth.token) return { status: 200, body: { ok: false, error: "not_authed" } };
+    const grant = state.tokens.get(auth.token);
+    if (!grant) return { status: 200, body: { ok: false, error: "invalid_auth" } };
+    if (grant.revoked) return { status: 200, body: { ok: false, error: "token_revoked" }, grant };
+    const waitMs = rateLimitWait(method, grant, args);
+    if (waitMs > 0) {
+      const retryAfter = limits?.retryAfterSeconds ?? Math.max(1, Math.ceil(waitMs / 1000));
+      return { status: 429, body: { ok: false, error: "ratelimited" }, retryAfter, grant };
+    }
+    const scopeProblem = missingScope(method, grant, args, state);
+    if (scopeProblem) return { status: 200, body: scopeProblem, grant };
+    return { status: 200, body: handler({ state, grant, args, nowMs: now(), basicAuth: auth.basic }), grant };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const method = url.pathname.replace(/^\/api\//, "");
+    let args: Args;
+    try {
+      args = parseArgs(await readBody(req), String(req.headers["content-type"] ?? ""), url.searchParams);
+    } catch {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ ok: false, error: "invalid_json" }));
+      return;
+    }
+    const auth = credentials(req, args);
+    const { status, body, retryAfter, grant } = dispatch(method, args, auth);
+    const recorded = { ...args };
+    delete recorded.token;
+    delete recorded.client_secret;
+    calls.push({ method, token: auth.token, args: recorded, at: now(), status, ok: body.ok === true, error: typeof body.error === "string" ? body.error : undefined, response: body });
+    const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+    if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+    if (grant) headers["x-oauth-scopes"] = grant.scopes.join(",");
+    res.writeHead(status, headers);
+    res.end(status >= 500 ? `upstream error ${status}` : JSON.stringify(body));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+    botToken,
+    state,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    fail(method, spec) {
+      faults.set(method, [...(faults.get(method) ?? []), { ...spec }]);
+    },
+    setUser: (user) => state.setUser(user),
+    setChannel: (channel) => state.setChannel(channel),
+    addToken: (token, o = {}) => state.addToken(token, o.teamId ?? state.teamId, o.enterpriseId ?? state.enterpriseId, o.isEnterpriseInstall ?? false),
+    grantOAuthCode(o = {}) {
+      const code = `${Math.floor(now() / 1000)}.${state.newId("").slice(1).toLowerCase()}`;
+      state.oauthCodes.set(code, { enterprise: o.enterprise ?? false, userId: o.userId ?? FAKE_IDS.facilitator, teamId: o.teamId });
+      return code;
+    },
+    reset() {
+      calls.length = 0;
+      faults.clear();
+      buckets.clear();
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
