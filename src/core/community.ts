@@ -4,7 +4,7 @@ import type { CoreDeps } from "./ports.js";
 import type { MessageRef, Outcome, Reply, View } from "./views.js";
 import { DomainError } from "./errors.js";
 import { EMPTY_CHARTER_FORM, charterToForm, parseCharterForm } from "./charterForm.js";
-import { t } from "./i18n/index.js";
+import { t, type MessageKey } from "./i18n/index.js";
 
 /** The community a request's space belongs to, and what the asker is in it. */
 export interface Context {
@@ -108,20 +108,10 @@ export async function setUp(
     createdBy: request.actor.personKey,
     updatedAt: now,
   };
+  // The community row comes first: if binding then loses a race, it is an unreachable row, never a space
+  // that points at nothing.
   await deps.repos.communities.create(community);
-  const bound = await deps.repos.spaces.bind({
-    communityId: community.id,
-    spaceKey: request.space.spaceKey,
-    platform: request.space.platform,
-    displayName: request.space.displayName,
-    boundAt: now,
-    boundBy: request.actor.personKey,
-  });
-  if (bound.result === "taken") {
-    // Two people set up a community in the same space at once: the first one wins.
-    const owner = await deps.repos.communities.get(bound.communityId);
-    throw new DomainError("conflict", "notice.alreadyBound", { name: owner?.value.charter.name ?? "" });
-  }
+  await bindSpace(deps, request, community.id, "notice.alreadyBound");
   await addToCommunity(deps, request, community.id, "facilitator");
   const charter = await charterView(deps, request, { ...ctx, community, actorMember: undefined }, true);
   return outcome(
@@ -148,6 +138,22 @@ async function charterView(deps: CoreDeps, request: Request, ctx: Context & { co
     memberCount,
     canManage,
   };
+}
+
+/** Binds the request's space to a community; a space that already has one is refused with `refusal`. */
+export async function bindSpace(deps: CoreDeps, request: Request, communityId: string, refusal: MessageKey): Promise<void> {
+  const bound = await deps.repos.spaces.bind({
+    communityId,
+    spaceKey: request.space.spaceKey,
+    platform: request.space.platform,
+    displayName: request.space.displayName,
+    boundAt: deps.clock.now().toISOString(),
+    boundBy: request.actor.personKey,
+  });
+  if (bound.result === "taken") {
+    const owner = await deps.repos.communities.get(bound.communityId);
+    throw new DomainError("conflict", refusal, { name: owner?.value.charter.name ?? "" });
+  }
 }
 
 /** Makes the person who asked a member of the community with `role`, keeping what was known of them. */

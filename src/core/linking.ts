@@ -1,11 +1,11 @@
 import { randomInt } from "node:crypto";
 import type { Command, Request } from "./commands.js";
-import type { Community, Member, Space } from "./domain.js";
+import type { Community, Member } from "./domain.js";
 import type { CoreDeps } from "./ports.js";
 import type { Outcome } from "./views.js";
 import { DomainError } from "./errors.js";
 import { t } from "./i18n/index.js";
-import { addToCommunity, requireCommunity, requireSteward, type Context } from "./community.js";
+import { addToCommunity, bindSpace, requireCommunity, requireSteward, type Context } from "./community.js";
 
 /** Letters and digits that cannot be mistaken for one another when read aloud or retyped. */
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -70,25 +70,12 @@ export async function redeemLink(
   const stored = await deps.repos.communities.get(taken.communityId);
   if (!stored) throw new DomainError("invalid_input", "notice.linkInvalid");
   const community: Community = stored.value;
-  const now = deps.clock.now().toISOString();
-  const space: Space = {
-    communityId: community.id,
-    spaceKey: request.space.spaceKey,
-    platform: request.space.platform,
-    displayName: request.space.displayName,
-    boundAt: now,
-    boundBy: request.actor.personKey,
-  };
-  const bound = await deps.repos.spaces.bind(space);
-  if (bound.result === "taken") {
-    const owner = await deps.repos.communities.get(bound.communityId);
-    throw new DomainError("conflict", "notice.linkSameSpace", { name: owner?.value.charter.name ?? "" });
-  }
+  await bindSpace(deps, request, community.id, "notice.linkSameSpace");
   // Whoever a facilitator trusted with the code manages the community from this side.
   const existing: Member | undefined = await deps.repos.members.get(community.id, request.actor.personKey);
   if (!existing || existing.role === "member") await addToCommunity(deps, request, community.id, "co-facilitator", existing);
 
-  const others = (await deps.repos.spaces.listForCommunity(community.id)).filter((s) => s.spaceKey !== space.spaceKey);
+  const others = (await deps.repos.spaces.listForCommunity(community.id)).filter((s) => s.spaceKey !== request.space.spaceKey);
   const spaces = new Intl.ListFormat(locale, { type: "conjunction" }).format(
     others.map((s) => `${s.displayName || t(locale, `platform.${s.platform}`)} (${t(locale, `platform.${s.platform}`)})`),
   );
