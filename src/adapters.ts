@@ -1,9 +1,11 @@
 import type { Express } from "express";
 import type { Config } from "./config.js";
-import type { CoreDeps } from "./core/ports.js";
+import type { CoreDeps, Messenger } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import type { StorageAccount } from "./store/index.js";
 import type { BackgroundWork } from "./work.js";
+import { createTeamsAdapter } from "./teams/index.js";
+import { createSlackAdapter } from "./slack/adapter.js";
 
 /** What a platform adapter gets from the composition root. */
 export interface AdapterContext {
@@ -22,7 +24,12 @@ export interface Adapter {
   /** Lines for the start-up log: where the adapter listens, or why it is off and how to turn it on. */
   describe(baseUrl: string): string[];
   stop?(): Promise<void>;
+  /** Delivers the scheduler's fan-out messages; used when `name` is a platform ("teams", "slack"). */
+  messenger?: Messenger;
 }
 
 /** Every adapter the app has; each factory decides from the config whether it is on. */
-export const ADAPTER_FACTORIES: Array<(ctx: AdapterContext) => Promise<Adapter>> = [];
+export const ADAPTER_FACTORIES: Array<(ctx: AdapterContext) => Promise<Adapter>> = [
+  createTeamsAdapter,
+  createSlackAdapter,
+];

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createRequire } from "node:module";
 import { createLogger, type Logger } from "./log.js";
+import { startAgentsPlayground } from "./playground.js";
 
 /** Start-up: configuration (exit 1 with one line per problem), the app, and a graceful stop on signals. */
 async function main(): Promise<void> {
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
   const app = await startApp(config, { log });
   describeEndpoints(log, config, app.describe());
   log.info({ url: app.url, startupMs: Math.round(performance.now() - started) }, `cop-companion is listening on ${app.url}`);
+  const playground = config.playground
+    ? await startAgentsPlayground({ botUrl: `${app.url}/api/messages`, workDir: join(config.dataDir, "playground"), log })
+    : undefined;
+  if (playground) log.info(`Chat with it in Teams' Agents Playground: open ${playground.url} (PLAYGROUND=off turns this off)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +37,7 @@ async function main(): Promise<void> {
       log.error("did not stop within 10 s; exiting anyway");
       process.exit(1);
     }, 10_000);
+    await playground?.stop();
     await app.stop();
     clearTimeout(deadline);
     log.info("stopped");

@@ -59,6 +59,8 @@ export interface FakeSlack {
   calls: FakeSlackCall[];
   callsTo(method: string): FakeSlackCall[];
   fail(method: string, spec: FaultSpec): void;
+  /** Answers the next `times` calls of a method normally, but only after `ms` (a slow Slack). */
+  slow(method: string, ms: number, times?: number): void;
   setUser(user: Partial<FakeUser> & { id: string }): FakeUser;
   setChannel(channel: Partial<FakeChannel> & { id: string }): FakeChannel;
   /** Registers another bot token, e.g. a second workspace; returns its grant for tweaking scopes. */
@@ -124,6 +126,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const botToken = opts.botToken ?? "xoxb-fake-bot-token";
   const calls: FakeSlackCall[] = [];
   const faults = new Map<string, FaultSpec[]>();
+  const delays = new Map<string, { ms: number; times: number }>();
   const buckets = new Map<string, Bucket>();
   const limits = opts.rateLimits === false ? undefined : (opts.rateLimits ?? {});
 
@@ -194,6 +197,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return;
     }
     const auth = credentials(req, args);
+    const delay = delays.get(method);
+    if (delay && delay.times-- > 0) await new Promise((resolve) => setTimeout(resolve, delay.ms));
     const { status, body, retryAfter, grant } = dispatch(method, args, auth);
     const recorded = { ...args };
     delete recorded.token;
@@ -224,6 +229,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     fail(method, spec) {
       faults.set(method, [...(faults.get(method) ?? []), { ...spec }]);
     },
+    slow(method, ms, times = 1) {
+      delays.set(method, { ms, times });
+    },
     setUser: (user) => state.setUser(user),
     setChannel: (channel) => state.setChannel(channel),
     addToken: (token, o = {}) => state.addToken(token, o.teamId ?? state.teamId, o.enterpriseId ?? state.enterpriseId, o.isEnterpriseInstall ?? false),
@@ -235,6 +243,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     reset() {
       calls.length = 0;
       faults.clear();
+      delays.clear();
       buckets.clear();
     },
     stop: () =>

@@ -1,0 +1,104 @@
+import { webApi, type Logger as SlackLogger } from "@slack/bolt";
+import type { ConversationRefs, DeliveryResult, DeliveryTarget, Messenger } from "../core/ports.js";
+import type { View } from "../core/views.js";
+import type { Logger } from "../log.js";
+import { deliveryFailure } from "./errors.js";
+import { installationKey, type Workspace } from "./installationStore.js";
+import { SLACK_METHOD_RATE_LIMITS } from "./limits.js";
+import { RateGate } from "./rateGate.js";
+import { SlackRef } from "./refs.js";
+import { renderMessage } from "./render/renderers.js";
+
+/** Finds the bot token of the installation serving a workspace (one fixed token in single-workspace mode). */
+export interface BotTokens {
+  botToken(workspace: Workspace): Promise<string | undefined>;
+}
+
+export interface SlackMessengerOptions {
+  refs: ConversationRefs;
+  tokens: BotTokens;
+  log: Logger;
+  slackLog?: SlackLogger;
+  apiUrl?: string;
+  /** Longer waits than this come back as `throttled` for the scheduler to retry, instead of blocking. */
+  maxWaitMs?: number;
+  gate?: RateGate;
+}
+
+// Paced a tenth under the documented rate: network jitter must not turn an exact 1-per-second into a 429.
+const SAFETY = 0.9;
+// chat.postMessage: "1 message per second per channel" (SLACK_METHOD_RATE_LIMITS); no burst is assumed.
+const PER_CHANNEL_PER_MINUTE = SLACK_METHOD_RATE_LIMITS["chat.postMessage"].perChannelPerSecond * 60 * SAFETY;
+const OPEN_PER_MINUTE = (SLACK_METHOD_RATE_LIMITS["conversations.open"].perMinute ?? 50) * SAFETY;
+
+/** Proactive delivery to Slack: paces calls to the documented tiers and honours Retry-After. */
+export class SlackMessenger implements Messenger {
+  private readonly clients = new Map<string, webApi.WebClient>();
+  /** DM channel ids by installation and user: conversations.open answers the same id every time. */
+  private readonly dms = new Map<string, string>();
+  private readonly gate: RateGate;
+  private readonly maxWaitMs: number;
+
+  constructor(private readonly options: SlackMessengerOptions) {
+    this.gate = options.gate ?? new RateGate();
+    this.maxWaitMs = options.maxWaitMs ?? 5_000;
+  }
+
+  async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
+    const key = target.kind === "space" ? target.spaceKey : target.personKey;
+    const ref = await this.options.refs.get(key);
+    if (!ref || ref.platform !== "slack") return { status: "unreachable", reason: "no_conversation_ref" };
+    if (ref.unreachable) return { status: "unreachable", reason: "marked_unreachable" };
+    const parsed = SlackRef.safeParse(ref.reference);
+    if (!parsed.success || (!parsed.data.channelId && !parsed.data.userId)) return { status: "unreachable", reason: "bad_conversation_ref" };
+    const slackRef = parsed.data;
+    const workspace: Workspace = { teamId: slackRef.teamId, enterpriseId: slackRef.enterpriseId, isEnterpriseInstall: slackRef.isEnterpriseInstall };
+    const token = await this.options.tokens.botToken(workspace);
+    if (!token) {
+      await this.options.refs.markUnreachable(key);
+      return { status: "unreachable", reason: "not_installed" };
+    }
+    const client = this.clientFor(token);
+    const installation = installationKey(workspace);
+    let gateKey = `${installation}:conversations.open`;
+    try {
+      const dmKey = `${installation}:${slackRef.userId ?? ""}`;
+      let channel = slackRef.channelId ?? this.dms.get(dmKey);
+      if (!channel) {
+        const wait = await this.gate.take(gateKey, OPEN_PER_MINUTE, OPEN_PER_MINUTE, this.maxWaitMs);
+        if (wait > 0) return { status: "throttled", retryAfterMs: wait };
+        const opened = await client.conversations.open({ users: slackRef.userId! });
+        channel = opened.channel?.id;
+        if (!channel) return { status: "failed", reason: "no_dm_channel", retryable: true };
+        this.dms.set(dmKey, channel);
+      }
+      gateKey = `${installation}:chat.postMessage:${channel}`;
+      const wait = await this.gate.take(gateKey, 1, PER_CHANNEL_PER_MINUTE, this.maxWaitMs);
+      if (wait > 0) return { status: "throttled", retryAfterMs: wait };
+      const message = renderMessage(view);
+      const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      return { status: "sent", messageId: `${posted.channel ?? channel}:${posted.ts ?? ""}` };
+    } catch (error) {
+      const result = deliveryFailure(error);
+      if (result.status === "throttled") this.gate.block(gateKey, result.retryAfterMs);
+      if (result.status === "unreachable") await this.options.refs.markUnreachable(key);
+      this.options.log.warn({ target: key, result }, "slack delivery did not go through");
+      return result;
+    }
+  }
+
+  private clientFor(token: string): webApi.WebClient {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = new webApi.WebClient(token, {
+        slackApiUrl: this.options.apiUrl,
+        // A 429 comes back to the caller as `throttled` with its Retry-After; the scheduler decides when to retry.
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+        logger: this.options.slackLog,
+      });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+}

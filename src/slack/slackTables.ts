@@ -1,0 +1,78 @@
+import type { TableClient } from "@azure/data-tables";
+import { z } from "zod";
+import type { ConversationRefs } from "../core/ports.js";
+import type { Logger } from "../log.js";
+import { insertRow, keyPart, listPage, statusOf, toRow } from "../store/entity.js";
+import { tableClient, type StorageAccount } from "../store/tables.js";
+
+/** The Slack adapter's own tables (names get the storage prefix like every other table). */
+export const SLACK_TABLES = {
+  installations: "SlackInstallations",
+  events: "SlackEvents",
+  workspaceRefs: "SlackWorkspaceRefs",
+} as const;
+
+export function openSlackTables(account: StorageAccount): Record<keyof typeof SLACK_TABLES, TableClient> {
+  return {
+    installations: tableClient(account, SLACK_TABLES.installations),
+    events: tableClient(account, SLACK_TABLES.events),
+    workspaceRefs: tableClient(account, SLACK_TABLES.workspaceRefs),
+  };
+}
+
+const SeenEvent = z.object({ eventId: z.string(), claimedAt: z.string() });
+// A retry carries the same event_time, so the day of the event finds the same row; old days can be dropped whole.
+const eventPartition = (eventTimeSeconds: number) => `d:${new Date(eventTimeSeconds * 1000).toISOString().slice(0, 10)}`;
+
+/** Events API deliveries already taken on (by event_id), so Slack's retries are processed once. */
+export class EventDedupe {
+  constructor(private readonly table: TableClient) {}
+
+  /** True for the first delivery of an event; false for every retry after it. */
+  async claim(eventId: string, eventTimeSeconds: number): Promise<boolean> {
+    const row = toRow(SeenEvent, eventPartition(eventTimeSeconds), keyPart(eventId), "slackEvent", { eventId, claimedAt: new Date().toISOString() });
+    return (await insertRow(this.table, row)) === "created";
+  }
+
+  /** Gives a claim back when processing failed, so Slack's next retry gets another chance. */
+  async release(eventId: string, eventTimeSeconds: number): Promise<void> {
+    try {
+      await this.table.deleteEntity(eventPartition(eventTimeSeconds), keyPart(eventId));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+}
+
+const RefIndex = z.object({ key: z.string() });
+
+/**
+ * Which conversation refs were reached through which installation, so an uninstall or a revoked token
+ * can mark all of them unreachable at once.
+ */
+export class WorkspaceRefs {
+  constructor(
+    private readonly table: TableClient,
+    private readonly log: Logger,
+  ) {}
+
+  async remember(installation: string, refKey: string): Promise<void> {
+    await this.table.upsertEntity(toRow(RefIndex, `w:${keyPart(installation)}`, keyPart(refKey), "slackWorkspaceRef", { key: refKey }), "Replace");
+  }
+
+  /** Marks every ref reached through the installation unreachable; returns how many there were. */
+  async markUnreachable(installation: string, refs: ConversationRefs): Promise<number> {
+    const partition = `w:${keyPart(installation)}`;
+    let count = 0;
+    let token: string | undefined;
+    do {
+      const page = await listPage(this.table, `PartitionKey eq '${partition.replace(/'/g, "''")}'`, RefIndex, this.log, { pageSize: 500, continuationToken: token });
+      for (const { key } of page.items) {
+        await refs.markUnreachable(key);
+        count += 1;
+      }
+      token = page.continuationToken;
+    } while (token);
+    return count;
+  }
+}

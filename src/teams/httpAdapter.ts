@@ -1,0 +1,40 @@
+import { TeamsAdapter } from "@microsoft/teams-ai";
+import type { Activity, TurnContext } from "botbuilder";
+import type { Request, Response } from "express";
+
+const JWT_ERRORS = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
+
+/** An authentication failure: botbuilder's AuthenticationError carries 401; jsonwebtoken's own errors do not. */
+export function isAuthFailure(error: unknown): boolean {
+  const e = error as { statusCode?: unknown; name?: unknown } | undefined;
+  return e?.statusCode === 401 || (typeof e?.name === "string" && JWT_ERRORS.has(e.name));
+}
+
+/**
+ * The Teams AI adapter served over express. Like CloudAdapter.process, except that every rejected
+ * token is a 401: botbuilder lets a badly signed token through as a 500, which hides an attack as a bug.
+ */
+export class HttpTeamsAdapter extends TeamsAdapter {
+  async serve(req: Request, res: Response, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = req.body as Activity & Record<string, unknown>;
+    // As botbuilder's validateAndFixActivity: the wire carries ISO strings where the schema has Dates.
+    for (const field of ["timestamp", "localTimestamp", "expiration"] as const) {
+      const raw = activity[field] as unknown;
+      if (typeof raw === "string") {
+        activity[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = raw;
+        (activity as Record<string, unknown>)[field] = new Date(raw);
+      }
+    }
+    const authorization = req.get("authorization") ?? "";
+    try {
+      const invokeResponse = await this.processActivity(authorization, activity, logic);
+      res.status(invokeResponse?.status ?? 200);
+      if (invokeResponse?.body === undefined) res.end();
+      else res.json(invokeResponse.body);
+    } catch (error) {
+      if (!isAuthFailure(error)) throw error;
+      req.log?.warn({ err: (error as Error).message }, "Teams request refused: no valid Bot Framework token");
+      res.status(401).json({ error: "unauthorized", message: "A valid Bot Framework token for this app is required." });
+    }
+  }
+}

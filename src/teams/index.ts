@@ -1,0 +1,35 @@
+import type { Adapter, AdapterContext } from "../adapters.js";
+import { jsonBody } from "../server.js";
+import { describeAuth } from "./auth.js";
+import { createTeamsBot, type TeamsBot } from "./bot.js";
+
+export const TEAMS_ENDPOINT = "/api/messages";
+
+export interface TeamsAdapterHandle extends Adapter {
+  bot: TeamsBot;
+}
+
+/** The Teams adapter is always on: authenticated with an app id, else local (loopback, Playground). */
+export async function createTeamsAdapter({ config, deps, log }: AdapterContext): Promise<TeamsAdapterHandle> {
+  const teamsLog = log.child({ component: "teams" });
+  const bot = createTeamsBot({ teams: config.teams, deps, log: teamsLog });
+  return {
+    name: "teams",
+    bot,
+    messenger: bot.messenger,
+    mount(app) {
+      app.post(TEAMS_ENDPOINT, jsonBody, (req, res) => bot.handle(req, res));
+    },
+    describe(baseUrl) {
+      const lines = [`POST ${baseUrl}${TEAMS_ENDPOINT}: Microsoft Teams bot (${describeAuth(config.teams)})`];
+      if (config.teams.mode === "local") {
+        lines.push(
+          config.playground
+            ? "Teams in the browser: Agents Playground is starting; its address follows (PLAYGROUND=off turns it off)"
+            : "Teams in the browser: run `npm run playground` (Agents Playground) against this app",
+        );
+      }
+      return lines;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from "botbuilder";
+import type { Clock, ConversationRefs, DeliveryResult, DeliveryTarget, Messenger } from "../core/ports.js";
+import type { View } from "../core/views.js";
+import type { Logger } from "../log.js";
+import { viewActivity } from "./cards.js";
+import { TEAMS_LIMITS } from "./limits.js";
+import { PacingGate } from "./pacing.js";
+import { isPersonalChat } from "./references.js";
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+
+/** The Bot Connector's token audience in the public cloud (AuthenticationConstants.ToChannelFromBotOAuthScope). */
+const BOT_CONNECTOR_AUDIENCE = "https://api.botframework.com";
+
+export interface TeamsMessengerOptions {
+  adapter: CloudAdapter;
+  /** The bot's Microsoft App ID; empty in local mode. */
+  appId: string;
+  refs: ConversationRefs;
+  clock: Clock;
+  log: Logger;
+  retry?: Partial<RetryPolicy>;
+  /** Injectable clock for the pacing gates (tests). */
+  now?: () => number;
+  /** Called when a key was marked unreachable, so caches of written refs forget it. */
+  onUnreachable?: (key: string) => void;
+}
+
+/**
+ * Proactive delivery to Teams: continues the stored conversation (or opens a 1:1 chat with a person
+ * who has none yet), retries throttling and transient failures with backoff and jitter, and marks a
+ * conversation unreachable on 403 (app blocked, removed or disabled) instead of retrying it.
+ */
+export class TeamsMessenger implements Messenger {
+  private readonly policy: RetryPolicy;
+  private readonly perConversation: PacingGate;
+  private readonly perTenant: PacingGate;
+
+  constructor(private readonly options: TeamsMessengerOptions) {
+    this.policy = defaultRetryPolicy(options.retry);
+    this.perConversation = new PacingGate(TEAMS_LIMITS.rate.perConversation, options.now);
+    this.perTenant = new PacingGate(TEAMS_LIMITS.rate.perTenant, options.now);
+  }
+
+  async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
+    const { refs, log } = this.options;
+    const key = target.kind === "space" ? target.spaceKey : target.personKey;
+    const stored = await refs.get(key);
+    if (!stored || stored.platform !== "teams") return { status: "unreachable", reason: "no Teams conversation reference stored" };
+    if (stored.unreachable) return { status: "unreachable", reason: "conversation marked unreachable" };
+    const reference = stored.reference as Partial<ConversationReference>;
+    const activity = viewActivity(view);
+
+    const result = await withRetry(this.policy, async () => {
+      // Paced per chat (a new 1:1 chat counts against the person) and per tenant, retries included.
+      await this.perTenant.acquire(reference.conversation?.tenantId ?? "");
+      await this.perConversation.acquire(reference.conversation?.id || key);
+      return target.kind === "person" && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
+    });
+    if (result.ok) return { status: "sent", messageId: result.value };
+
+    const { failure } = result;
+    log.warn({ key, view: view.kind, attempts: result.attempts, failure }, "Teams delivery failed");
+    switch (failure.code) {
+      case "unreachable":
+        await refs.markUnreachable(key);
+        this.options.onUnreachable?.(key);
+        return { status: "unreachable", reason: failure.reason };
+      case "throttled":
+        return { status: "throttled", retryAfterMs: failure.retryAfterMs ?? this.policy.maxDelayMs };
+      case "transient":
+        return { status: "failed", reason: failure.reason, retryable: true };
+      case "failed":
+        // 4xx other than the above (404 conversation gone, 413 too big) will fail the same way again.
+        return { status: "failed", reason: failure.reason, retryable: failure.status === undefined || failure.status >= 500 };
+    }
+  }
+
+  private async send(reference: Partial<ConversationReference>, activity: Parameters<TurnContext["sendActivity"]>[0]): Promise<string> {
+    let id = "";
+    await this.options.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
+      id = (await context.sendActivity(activity))?.id ?? "";
+    });
+    return id;
+  }
+
+  /** Teams returns the existing 1:1 chat when one exists, so a retried create does not duplicate it. */
+  private async openChatAndSend(key: string, reference: Partial<ConversationReference>, activity: Parameters<TurnContext["sendActivity"]>[0]): Promise<string> {
+    const { adapter, appId, refs, clock } = this.options;
+    const tenantId = reference.conversation?.tenantId ?? "";
+    const parameters = {
+      isGroup: false,
+      bot: reference.bot,
+      members: [reference.user],
+      tenantId,
+      channelData: { tenant: { id: tenantId } },
+    } as ConversationParameters;
+    let id = "";
+    let conversationId = "";
+    await adapter.createConversationAsync(appId, "msteams", reference.serviceUrl ?? "", BOT_CONNECTOR_AUDIENCE, parameters, async (context) => {
+      conversationId = context.activity.conversation.id;
+      id = (await context.sendActivity(activity))?.id ?? "";
+    });
+    const personal = { ...reference, conversation: { id: conversationId, isGroup: false, conversationType: "personal", tenantId, name: "" } };
+    await refs.save({ key, platform: "teams", reference: personal as Record<string, unknown>, unreachable: false, updatedAt: clock.now().toISOString() });
+    return id;
+  }
+}

@@ -1,0 +1,63 @@
+/** A sliding window: at most `max` operations in any `seconds`. */
+export interface RateWindow {
+  seconds: number;
+  max: number;
+}
+
+/**
+ * Holds operations back until they fit every window for their key, so a fan-out stays under Teams'
+ * limits instead of collecting 429s. In-process only: other instances are kept honest by 429 + backoff.
+ */
+export class PacingGate {
+  private readonly history = new Map<string, number[]>();
+  private readonly longestMs: number;
+  private acquired = 0;
+
+  constructor(
+    private readonly windows: readonly RateWindow[],
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    // Latency varies, so Teams may see two sends closer together than we started them: keep a margin.
+    private readonly marginMs = 250,
+  ) {
+    this.longestMs = Math.max(0, ...windows.map((w) => w.seconds * 1000)) + marginMs;
+  }
+
+  /** Waits until one more operation on `key` fits every window, then counts it. */
+  async acquire(key: string): Promise<void> {
+    for (;;) {
+      const waitMs = this.waitMs(key);
+      if (waitMs <= 0) {
+        this.history.get(key)!.push(this.now());
+        // Forget idle keys now and then, so a long fan-out over many chats does not grow the map forever.
+        if (++this.acquired % 1000 === 0) this.sweep();
+        return;
+      }
+      await this.sleep(waitMs);
+    }
+  }
+
+  /** How long until `key` has room (0: now); also drops what no window can see any more. */
+  private waitMs(key: string): number {
+    const now = this.now();
+    const times = (this.history.get(key) ?? []).filter((t) => t > now - this.longestMs);
+    this.history.set(key, times);
+    let waitMs = 0;
+    for (const { seconds, max } of this.windows) {
+      const inWindow = times.filter((t) => t > now - seconds * 1000 - this.marginMs);
+      if (inWindow.length >= max) waitMs = Math.max(waitMs, inWindow[inWindow.length - max]! + seconds * 1000 + this.marginMs - now);
+    }
+    return waitMs;
+  }
+
+  /** Keys with operations still inside a window. */
+  get size(): number {
+    this.sweep();
+    return this.history.size;
+  }
+
+  private sweep(): void {
+    const horizon = this.now() - this.longestMs;
+    for (const [key, times] of this.history) if (times.every((t) => t <= horizon)) this.history.delete(key);
+  }
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { View } from "../../src/core/views.js";
+import type { Adapter } from "../../src/adapters.js";
+import { FAKE_IDS } from "../support/fakeSlack.js";
+import { startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+
+let s: SlackTestApp;
+let messenger: NonNullable<Adapter["messenger"]>;
+beforeAll(async () => {
+  // Strict per-channel pacing (1 a second, no burst): a messenger that did not pace itself would meet 429s.
+  s = await startSlackApp({ fake: { rateLimits: { postMessagePerChannel: { perSecond: 1, burst: 1 } } } });
+  messenger = s.app.adapters.find((a) => a.name === "slack")!.messenger!;
+});
+afterAll(async () => {
+  await s?.stop();
+});
+beforeEach(() => s.fake.reset());
+
+const HOME = FAKE_IDS.teamId;
+const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "notice.tryAgain", params: {} } };
+
+async function channelRef(channelId: string) {
+  const key = `slack:${HOME}:${channelId}`;
+  await s.app.deps.repos.conversationRefs.save({
+    key, platform: "slack", reference: { teamId: HOME, isEnterpriseInstall: false, channelId }, unreachable: false, updatedAt: new Date().toISOString(),
+  });
+  return key;
+}
+
+describe("Slack Messenger (proactive delivery)", () => {
+  it("posts a rendered view to a space, with blocks and a text fallback", async () => {
+    const spaceKey = await channelRef("C0MSG0001");
+    s.fake.setChannel({ id: "C0MSG0001", members: [FAKE_IDS.botUserId] });
+    const result = await messenger.deliver({ kind: "space", spaceKey }, notice);
+    expect(result).toMatchObject({ status: "sent", messageId: expect.stringMatching(/^C0MSG0001:\d+\.\d+$/) });
+    const call = s.fake.callsTo("chat.postMessage")[0]!;
+    expect(call.args.text).toContain("Someone else changed this");
+    expect(call.args.blocks).toHaveLength(1);
+  });
+
+  it("opens the DM once to reach a person", async () => {
+    const personKey = `slack:${HOME}:${FAKE_IDS.member}`;
+    await s.app.deps.repos.conversationRefs.save({
+      key: personKey, platform: "slack", reference: { teamId: HOME, isEnterpriseInstall: false, userId: FAKE_IDS.member }, unreachable: false, updatedAt: new Date().toISOString(),
+    });
+    expect(await messenger.deliver({ kind: "person", personKey }, notice)).toMatchObject({ status: "sent" });
+    expect(await messenger.deliver({ kind: "person", personKey }, notice)).toMatchObject({ status: "sent" });
+    expect(s.fake.callsTo("conversations.open")).toHaveLength(1);
+    const dm = s.fake.callsTo("conversations.open")[0]!.response as { channel: { id: string } };
+    expect(s.fake.callsTo("chat.postMessage").map((c) => c.args.channel)).toEqual([dm.channel.id, dm.channel.id]);
+  });
+
+  it("paces messages into one channel to Slack's 1 per second instead of meeting 429s", async () => {
+    const spaceKey = await channelRef("C0PACED01");
+    s.fake.setChannel({ id: "C0PACED01", members: [FAKE_IDS.botUserId] });
+    const started = Date.now();
+    const results = await Promise.all([1, 2, 3].map(() => messenger.deliver({ kind: "space", spaceKey }, notice)));
+    expect(results.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+    expect(s.fake.callsTo("chat.postMessage").map((c) => c.status)).toEqual([200, 200, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it("turns a 429 into `throttled` with Slack's Retry-After, and holds the channel back until then", async () => {
+    const spaceKey = await channelRef("C0LIMITED");
+    s.fake.setChannel({ id: "C0LIMITED", members: [FAKE_IDS.botUserId] });
+    s.fake.fail("chat.postMessage", { status: 429, retryAfterSeconds: 7 });
+    expect(await messenger.deliver({ kind: "space", spaceKey }, notice)).toEqual({ status: "throttled", retryAfterMs: 7_000 });
+    const again = await messenger.deliver({ kind: "space", spaceKey }, notice);
+    expect(again.status).toBe("throttled");
+    expect(again.status === "throttled" && again.retryAfterMs).toBeGreaterThan(5_000);
+    expect(s.fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it.each(["not_in_channel", "channel_not_found", "account_inactive", "token_revoked"])("turns %s into `unreachable` and marks the ref", async (error) => {
+    const channel = `C0${error.replace(/_/g, "").toUpperCase().slice(0, 7)}`;
+    const spaceKey = await channelRef(channel);
+    s.fake.setChannel({ id: channel, members: [FAKE_IDS.botUserId] });
+    s.fake.fail("chat.postMessage", { error });
+    expect(await messenger.deliver({ kind: "space", spaceKey }, notice)).toEqual({ status: "unreachable", reason: error });
+    expect(await s.app.deps.repos.conversationRefs.get(spaceKey)).toMatchObject({ unreachable: true });
+    expect(await messenger.deliver({ kind: "space", spaceKey }, notice)).toEqual({ status: "unreachable", reason: "marked_unreachable" });
+    expect(s.fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("reports a Slack outage as a retryable failure and an unknown target as unreachable", async () => {
+    const spaceKey = await channelRef("C0OUTAGE1");
+    s.fake.setChannel({ id: "C0OUTAGE1", members: [FAKE_IDS.botUserId] });
+    s.fake.fail("chat.postMessage", { status: 503 });
+    expect(await messenger.deliver({ kind: "space", spaceKey }, notice)).toMatchObject({ status: "failed", retryable: true });
+    expect(await messenger.deliver({ kind: "space", spaceKey: `slack:${HOME}:C0NEVERSEEN` }, notice)).toEqual({ status: "unreachable", reason: "no_conversation_ref" });
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FAKE_IDS } from "../support/fakeSlack.js";
+import { startTestApp } from "../support/app.js";
+import { startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { enterpriseGridMention, eventCallback, events, slashCommand } from "../support/slackRequests.js";
+
+let s: SlackTestApp;
+beforeAll(async () => {
+  s = await startSlackApp({ oauth: true, fake: { enterpriseId: FAKE_IDS.enterpriseId } });
+});
+afterAll(async () => {
+  await s?.stop();
+});
+beforeEach(() => s.fake.reset());
+
+/** The browser's round trip: the install page sets the state cookie, Slack sends the person back with a code. */
+async function install(code: string): Promise<{ status: number; token: string; page: string }> {
+  const start = await fetch(new URL("/slack/install", s.app.url), { redirect: "manual" });
+  expect(start.status).toBe(200);
+  const page = await start.text();
+  const authorize = new URL(/href="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, "&"));
+  expect(authorize.searchParams.get("scope")).toContain("chat:write");
+  const state = authorize.searchParams.get("state")!;
+  const cookie = start.headers.get("set-cookie")!.split(";")[0]!;
+  const back = await fetch(new URL(`/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, s.app.url), { headers: { cookie } });
+  const exchange = s.fake.callsTo("oauth.v2.access").at(-1);
+  return { status: back.status, token: String(exchange?.response.access_token ?? ""), page: await back.text() };
+}
+
+describe("Slack installs across workspaces (OAuth)", () => {
+  it("serves the install page and refuses a redirect without the state cookie", async () => {
+    const res = await fetch(new URL(`/slack/oauth_redirect?code=${s.fake.grantOAuthCode()}&state=forged`, s.app.url));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("The installation did not complete");
+    expect(s.fake.callsTo("oauth.v2.access")).toHaveLength(0);
+  });
+
+  it("installs org-wide on Enterprise Grid and answers the org's events with the org token", async () => {
+    const { status, token, page } = await install(s.fake.grantOAuthCode({ enterprise: true }));
+    expect(status).toBe(200);
+    expect(page).toContain("CoP Companion is installed");
+    expect(token).toMatch(/^xoxb-/);
+
+    const res = await s.send(enterpriseGridMention(`<@${FAKE_IDS.botUserId}> help`));
+    expect(res.status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    const reply = s.fake.callsTo("chat.postEphemeral")[0]!;
+    expect(reply).toMatchObject({ ok: true, token, args: { user: FAKE_IDS.facilitator } });
+    const ref = await s.app.deps.repos.conversationRefs.get(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.facilitator}`);
+    expect(ref).toMatchObject({ reference: { enterpriseId: FAKE_IDS.enterpriseId, isEnterpriseInstall: true } });
+
+    const command = await s.send(slashCommand({ text: "help", enterprise_id: FAKE_IDS.enterpriseId, is_enterprise_install: true }));
+    expect(command.status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(2);
+    expect(s.fake.callsTo("chat.postEphemeral")[1]!.token).toBe(token);
+  });
+
+  it("answers nothing for a workspace that never installed the app", async () => {
+    const res = await s.send(eventCallback(events.appMention({}), { team_id: "T09NOTHERE" }));
+    expect(res.status).toBe(200);
+    await expect.poll(() => s.app.logs.some((l) => String(l.msg).includes("Authorization of incoming event did not succeed"))).toBe(true);
+    expect(s.fake.calls.filter((c) => c.method.startsWith("chat."))).toHaveLength(0);
+  });
+
+  it("forgets the org install and stops messaging it when the app is uninstalled", async () => {
+    const userRef = `slack:${FAKE_IDS.teamId}:${FAKE_IDS.facilitator}`;
+    expect(await s.app.deps.repos.conversationRefs.get(userRef)).toMatchObject({ unreachable: false });
+    await s.send(eventCallback(events.appUninstalled(), { enterprise_id: FAKE_IDS.enterpriseId, is_enterprise_install: true }));
+    await expect.poll(() => s.app.deps.repos.conversationRefs.get(userRef)).toMatchObject({ unreachable: true });
+
+    s.fake.reset();
+    await s.send(enterpriseGridMention(`<@${FAKE_IDS.botUserId}> help`));
+    await expect.poll(() => s.app.logs.filter((l) => String(l.msg).includes("Authorization of incoming event did not succeed")).length).toBeGreaterThanOrEqual(2);
+    expect(s.fake.calls.filter((c) => c.method.startsWith("chat."))).toHaveLength(0);
+  });
+
+  it("installs in a single workspace and uses that workspace's token", async () => {
+    const { status, token } = await install(s.fake.grantOAuthCode({ teamId: FAKE_IDS.partnerTeamId, userId: FAKE_IDS.guest }));
+    expect(status).toBe(200);
+    s.fake.setChannel({ id: "C02PARTNER", name: "partner-cop", members: [FAKE_IDS.botUserId, FAKE_IDS.guest] });
+    await s.send(slashCommand({ text: "help", team_id: FAKE_IDS.partnerTeamId, user_id: FAKE_IDS.guest, channel_id: "C02PARTNER" }));
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    expect(s.fake.callsTo("chat.postEphemeral")[0]).toMatchObject({ ok: true, token });
+  });
+
+  it("lists the install and redirect endpoints in the start-up log", () => {
+    const lines = s.app.describe().join("\n");
+    expect(lines).toContain(`GET ${s.app.url}/slack/install`);
+    expect(lines).toContain(`GET ${s.app.url}/slack/oauth_redirect`);
+  });
+});
+
+describe("without Slack settings", () => {
+  it("mounts no Slack route and says at start-up which variables turn Slack on", async () => {
+    const app = await startTestApp();
+    try {
+      const lines = app.describe().join("\n");
+      expect(lines).toContain("Slack: off");
+      for (const name of ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"]) expect(lines).toContain(name);
+      const res = await fetch(new URL("/slack/events", app.url), { method: "POST", body: "{}" });
+      expect(res.status).toBe(404);
+    } finally {
+      await app.stop();
+    }
+  });
+});

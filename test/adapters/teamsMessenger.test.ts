@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { View } from "../../src/core/views.js";
+import { createLogger } from "../../src/log.js";
+import { HttpTeamsAdapter } from "../../src/teams/httpAdapter.js";
+import { TeamsMessenger } from "../../src/teams/messenger.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { ADELE, GENERAL, TENANT, membersAdded, message, post } from "../support/teamsActivities.js";
+
+let app: TestApp;
+let connector: FakeBotConnector;
+let sleeps: number[];
+let messenger: TeamsMessenger;
+
+const channel = { kind: "space", spaceKey: `teams:${TENANT}:${GENERAL.id}` } as const;
+const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "help.intro.none", params: {} } };
+
+beforeEach(async () => {
+  connector = await startFakeBotConnector();
+  app = await startTestApp();
+  sleeps = [];
+  messenger = new TeamsMessenger({
+    adapter: new HttpTeamsAdapter({}),
+    appId: "",
+    refs: app.deps.repos.conversationRefs,
+    clock: { now: () => new Date() },
+    log: createLogger("silent"),
+    // Recorded instead of waited, so backoff is asserted exactly and the test stays fast.
+    retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+  });
+  // The app learns the channel the way it does in Teams: someone talks to it there.
+  await post(app.url, message(connector.serviceUrl, "help", { place: "channel", threadId: "1" }));
+  connector.calls.length = 0;
+});
+afterEach(async () => {
+  await app.stop();
+  await connector.stop();
+});
+
+const statuses = () => connector.calls.map((c) => c.status);
+
+describe("Teams Messenger: proactive delivery", () => {
+  it("posts the view's card into the stored channel (not the thread it learnt it from)", async () => {
+    const result = await messenger.deliver(channel, notice);
+    expect(result).toEqual({ status: "sent", messageId: expect.stringMatching(/^\d+$/) });
+    const [sent] = connector.activitiesTo(GENERAL.id);
+    expect(sent!.summary).toBe("This space is not part of a community yet. A facilitator can set one up here.");
+    expect(sent!.attachments?.[0]?.contentType).toBe("application/vnd.microsoft.card.adaptive");
+  });
+
+  it("paces a burst into one channel to Teams' per-chat limits instead of collecting 429s", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => messenger.deliver(channel, notice)));
+    expect(results.every((r) => r.status === "sent")).toBe(true);
+    expect(statuses()).toEqual(Array(10).fill(201)); // the fake connector answers 429 past 7 per 1 s and 8 per 2 s
+    const at = connector.calls.map((c) => c.at);
+    expect(at[9]! - at[0]!).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("retries 429 (honouring Retry-After), 502 and 412 until the message is delivered", async () => {
+    connector.fail({ status: 429, retryAfterSeconds: 1, times: 1 });
+    connector.fail({ status: 502, times: 1 });
+    connector.fail({ status: 412, times: 1 });
+    expect(await messenger.deliver(channel, notice)).toMatchObject({ status: "sent" });
+    expect(statuses()).toEqual([429, 502, 412, 201]);
+    const [throttled, gateway] = connector.calls;
+    expect(gateway!.at - throttled!.at).toBeGreaterThanOrEqual(950); // botbuilder's pipeline waited out Retry-After
+    expect(sleeps).toEqual([375]); // 412 is ours to retry: half to all of 500 ms, jittered (random = 0.5)
+  });
+
+  it("backs off exponentially with jitter on repeated 412 and 429 without Retry-After, then gives up", async () => {
+    connector.fail({ status: 429, times: 1 });
+    connector.fail({ status: 412, times: 10 });
+    expect(await messenger.deliver(channel, notice)).toEqual({ status: "failed", reason: "PreconditionFailed", retryable: true });
+    expect(statuses()).toEqual([429, 412, 412, 412]);
+    expect(sleeps).toEqual([375, 750, 1500]);
+  });
+
+  it("does not multiply botbuilder's own retries of a persistent 504", async () => {
+    connector.fail({ status: 504, times: 10 });
+    expect(await messenger.deliver(channel, notice)).toEqual({ status: "failed", reason: "ServiceError", retryable: true });
+    expect(statuses()).toEqual([504, 504, 504, 504]); // the first try and botbuilder's three retries
+    expect(sleeps).toEqual([]);
+  }, 20_000);
+
+  it("marks a conversation unreachable on 403 and stops calling it", async () => {
+    connector.fail({ status: 403, times: 1, code: "BotNotInConversationRoster" });
+    expect(await messenger.deliver(channel, notice)).toEqual({ status: "unreachable", reason: "BotNotInConversationRoster" });
+    expect(await app.deps.repos.conversationRefs.get(channel.spaceKey)).toMatchObject({ unreachable: true });
+    expect(await messenger.deliver(channel, notice)).toMatchObject({ status: "unreachable" });
+    expect(statuses()).toEqual([403]);
+  });
+
+  it("does not retry a 404 (the conversation is gone)", async () => {
+    connector.fail({ status: 404, times: 1 });
+    expect(await messenger.deliver(channel, notice)).toEqual({ status: "failed", reason: "ConversationNotFound", retryable: false });
+    expect(statuses()).toEqual([404]);
+  });
+
+  it("opens a 1:1 chat with a person who has none yet, then reuses it", async () => {
+    await post(app.url, membersAdded(connector.serviceUrl, [{ id: ADELE.id, aadObjectId: ADELE.aadObjectId }]));
+    const adele = { kind: "person", personKey: `teams:${TENANT}:${ADELE.aadObjectId}` } as const;
+    expect(await messenger.deliver(adele, notice)).toMatchObject({ status: "sent" });
+    const created = connector.calls.find((c) => c.kind === "createConversation");
+    expect(created?.body).toMatchObject({ isGroup: false, members: [{ id: ADELE.id }], tenantId: TENANT });
+    const chat = created!.conversationId!;
+    expect(connector.activitiesTo(chat)).toHaveLength(1);
+    expect(await app.deps.repos.conversationRefs.get(adele.personKey)).toMatchObject({ reference: { conversation: { id: chat, conversationType: "personal" } } });
+
+    expect(await messenger.deliver(adele, notice)).toMatchObject({ status: "sent" });
+    expect(connector.calls.filter((c) => c.kind === "createConversation")).toHaveLength(1);
+    expect(connector.activitiesTo(chat)).toHaveLength(2);
+  });
+
+  it("reports a space it never saw as unreachable without calling Teams", async () => {
+    expect(await messenger.deliver({ kind: "space", spaceKey: `teams:${TENANT}:19:unknown@thread.v2` }, notice)).toMatchObject({ status: "unreachable" });
+    expect(connector.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from "./fakeSlack.js";
+import { startTestApp, type TestApp } from "./app.js";
+import { send, TEST_SIGNING_SECRET, type SignedRequest } from "./slackRequests.js";
+
+export interface SlackTestApp {
+  fake: FakeSlack;
+  app: TestApp;
+  /** POSTs a signed request at the app's Slack endpoint. */
+  send(req: SignedRequest, path?: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export const STATE_SECRET = "state-secret-for-tests-0123456789";
+
+/**
+ * The real app with Slack on, its Web API pointed at a fresh fake: single-workspace mode by default,
+ * OAuth (installs across workspaces) with `oauth: true`.
+ */
+export async function startSlackApp(opts: { fake?: FakeSlackOptions; oauth?: boolean; env?: Record<string, string> } = {}): Promise<SlackTestApp> {
+  const fake = await startFakeSlack(opts.fake);
+  const credentials: Record<string, string> = opts.oauth
+    ? { SLACK_CLIENT_ID: fake.state.clientId, SLACK_CLIENT_SECRET: fake.state.clientSecret, SLACK_STATE_SECRET: STATE_SECRET }
+    : { SLACK_BOT_TOKEN: fake.botToken };
+  const app = await startTestApp({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...credentials, ...opts.env });
+  return {
+    fake,
+    app,
+    send: (req, path) => send(app.url, req, path),
+    async stop() {
+      await app.stop();
+      await fake.stop();
+    },
+  };
+}
+
+/** The text of every text object in a blocks array, joined: what a person would read. */
+export function blocksText(blocks: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const obj = node as Record<string, unknown>;
+      if (typeof obj.text === "string") out.push(obj.text);
+      Object.entries(obj).forEach(([key, value]) => key !== "text" || typeof value !== "string" ? walk(value) : undefined);
+    }
+  };
+  walk(blocks);
+  return out.join("\n");
+}

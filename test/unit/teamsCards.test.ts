@@ -1,0 +1,169 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIMITS } from "../../src/core/domain.js";
+import type { View } from "../../src/core/views.js";
+import { TEMPLATES, renderCard, viewActivity } from "../../src/teams/cards.js";
+import { MAX_CARD_BYTES, TEAMS_LIMITS, teamsBytes } from "../../src/teams/limits.js";
+import { CHROMIUM_PATH } from "../support/playground.js";
+
+const long = (n: number, word = "practice ") => word.repeat(Math.ceil(n / word.length)).slice(0, n);
+const charter = {
+  name: "Data Stewards CoP",
+  domain: "Research data management",
+  audience: "Data stewards in partner universities",
+  purposes: ["learning", "knowledge"] as Array<"learning" | "knowledge">,
+  goals: ["Share practice", "Write a common checklist"],
+  outcomes: ["A checklist adopted by three partners"],
+  guidelines: { participation: "Join one webinar a month", contribution: "", conflictResolution: "Talk to a facilitator first" },
+};
+const people = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ personKey: `teams:t:${i}`, displayName: `Person ${String(i).padStart(3, "0")} ${long(100, "x")}`, role: i === 0 ? ("facilitator" as const) : ("member" as const) }));
+
+/** Representative data for every View kind, plus the largest data the core's limits allow. */
+const VIEWS: Record<string, View> = {
+  "help-new-space": { kind: "help", locale: "en", canManage: true },
+  "help-member": { kind: "help", locale: "en-GB", canManage: false, communityName: "Data Stewards CoP", intro: { key: "help.unknown", params: { text: "make coffee" } } },
+  "help-facilitator": { kind: "help", locale: "en", canManage: true, communityName: "Data Stewards CoP" },
+  "charterForm-create": { kind: "charterForm", locale: "en", mode: "create", values: { name: "", domain: "", audience: "", purposes: [], goals: "", outcomes: "", participation: "", contribution: "", conflictResolution: "" }, errors: {} },
+  "charterForm-errors": {
+    kind: "charterForm", locale: "en", mode: "create",
+    values: { name: "", domain: "Research data management", audience: long(250), purposes: [], goals: "a\nb", outcomes: "", participation: "", contribution: "", conflictResolution: "" },
+    errors: { name: "Required.", audience: "At most 200 characters.", purposes: "Choose at least one purpose." },
+  },
+  "charterForm-edit": { kind: "charterForm", locale: "en", mode: "edit", communityId: "c1", values: { name: "Data Stewards CoP", domain: "Research data management", audience: "Data stewards", purposes: ["learning", "tasks"], goals: "Share practice", outcomes: "", participation: "Monthly", contribution: "", conflictResolution: "" }, errors: {} },
+  charter: { kind: "charter", locale: "en", communityId: "c1", charter, status: "launched", spaces: [{ platform: "teams", displayName: "Data Stewards / General" }, { platform: "slack", displayName: "#data-stewards" }], stewards: ["Megan Bowen", "Adele Vance"], memberCount: 12, canManage: true },
+  "charter-minimal": { kind: "charter", locale: "en", communityId: "c1", charter: { ...charter, goals: [], outcomes: [], guidelines: { participation: "", contribution: "", conflictResolution: "" } }, status: "pilot", spaces: [], stewards: [], memberCount: 0, canManage: false },
+  roles: { kind: "roles", locale: "en", communityName: "Data Stewards CoP", people: people(3), omitted: 0, canAssign: true },
+  "roles-empty": { kind: "roles", locale: "en", communityName: "Data Stewards CoP", people: [], omitted: 0, canAssign: false },
+  "notice-success": { kind: "notice", locale: "en", tone: "success", message: { key: "notice.communityCreated", params: { name: "Data Stewards CoP" } } },
+  "notice-error": { kind: "notice", locale: "en", tone: "error", message: { key: "notice.forbidden", params: { name: "Data Stewards CoP", stewards: "Megan Bowen" } } },
+};
+
+const maxText = (n: number) => long(n, "Ω data ");
+const LARGEST: Record<string, View> = {
+  "charter-largest": {
+    kind: "charter", locale: "en", communityId: "c1", status: "launched", memberCount: 100_000, canManage: true,
+    charter: {
+      name: maxText(LIMITS.name), domain: maxText(LIMITS.shortText), audience: maxText(LIMITS.shortText), purposes: ["relationships", "learning", "tasks", "knowledge"],
+      goals: Array.from({ length: LIMITS.listItems }, () => maxText(LIMITS.shortText)),
+      outcomes: Array.from({ length: LIMITS.listItems }, () => maxText(LIMITS.shortText)),
+      guidelines: { participation: maxText(LIMITS.longText), contribution: maxText(LIMITS.longText), conflictResolution: maxText(LIMITS.longText) },
+    },
+    spaces: Array.from({ length: 60 }, (_, i) => ({ platform: "teams" as const, displayName: `${i} ${maxText(LIMITS.displayName)}` })),
+    stewards: Array.from({ length: 60 }, (_, i) => `${i} ${maxText(LIMITS.displayName)}`),
+  },
+  "charterForm-largest": {
+    kind: "charterForm", locale: "en", mode: "edit", communityId: "c1", errors: {},
+    values: {
+      name: maxText(LIMITS.name), domain: maxText(LIMITS.shortText), audience: maxText(LIMITS.shortText), purposes: ["learning"],
+      goals: Array.from({ length: LIMITS.listItems }, () => maxText(LIMITS.shortText)).join("\n"),
+      outcomes: Array.from({ length: LIMITS.listItems }, () => maxText(LIMITS.shortText)).join("\n"),
+      participation: maxText(LIMITS.longText), contribution: maxText(LIMITS.longText), conflictResolution: maxText(LIMITS.longText),
+    },
+  },
+  "roles-largest": { kind: "roles", locale: "en", communityName: maxText(LIMITS.name), people: people(40), omitted: 960, canAssign: true },
+};
+
+let browser: Browser | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`chromium not found at ${CHROMIUM_PATH}: the Adaptive Cards renderer runs in a browser; install it with \`apt-get install -y chromium\` (.ci/run does it)`);
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--no-sandbox", "--disable-gpu", "--headless"] });
+  page = await browser.newPage();
+  const script = createRequire(import.meta.url).resolve("adaptivecards/dist/adaptivecards.min.js");
+  await page.addScriptTag({ path: script });
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface RendererReport {
+  parseEvents: string[];
+  validationEvents: string[];
+  rendered: boolean;
+  actions: string[];
+}
+
+/** Parses, validates and renders a card with Microsoft's adaptivecards library in the browser. */
+async function checkWithRenderer(card: unknown): Promise<RendererReport> {
+  return page.evaluate((payload) => {
+    const AC = (globalThis as unknown as { AdaptiveCards: any }).AdaptiveCards; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const adaptiveCard = new AC.AdaptiveCard();
+    const context = new AC.SerializationContext();
+    adaptiveCard.parse(payload, context);
+    const parseEvents: string[] = [];
+    for (let i = 0; i < context.eventCount; i++) parseEvents.push(context.getEventAt(i).message);
+    const validation = adaptiveCard.validateProperties();
+    const element = adaptiveCard.render();
+    const actions: string[] = [];
+    for (let i = 0; i < adaptiveCard.getActionCount(); i++) actions.push(`${adaptiveCard.getActionAt(i).getJsonTypeName()}:${adaptiveCard.getActionAt(i).title}`);
+    return { parseEvents, validationEvents: validation.validationEvents.map((e: { message: string }) => e.message), rendered: !!element, actions };
+  }, card);
+}
+
+describe("Teams cards: templates in cards/ expanded with representative data", () => {
+  it("the renderer check reports a broken card (guards the guard)", async () => {
+    const broken = { type: "AdaptiveCard", version: "1.5", body: [{ type: "Input.Text" }, { type: "Carousel.Bogus" }], actions: [{ type: "Action.Execute" }] };
+    const report = await checkWithRenderer(broken);
+    expect([...report.parseEvents, ...report.validationEvents].join("\n")).toMatch(/Carousel\.Bogus/);
+    expect(report.validationEvents.join("\n")).toMatch(/id/i);
+  });
+
+  it("has one schema 1.5 template with fallback text per View kind", () => {
+    for (const [kind, template] of Object.entries(TEMPLATES)) {
+      expect(template, kind).toMatchObject({ type: "AdaptiveCard", version: TEAMS_LIMITS.card.version, fallbackText: "${fallback}" });
+    }
+  });
+
+  for (const [name, view] of Object.entries(VIEWS)) {
+    it(`${name}: expands completely, parses and renders without errors, matches its snapshot`, async () => {
+      const { card, fallback, bytes } = renderCard(view);
+      const json = JSON.stringify(card);
+      expect(json, "an unexpanded ${…} binding").not.toMatch(/\$\{|"\$data"|"\$when"/);
+      expect(card.fallbackText).toBe(fallback);
+      expect(fallback.length).toBeGreaterThan(5);
+      expect(bytes).toBeLessThanOrEqual(MAX_CARD_BYTES);
+      const report = await checkWithRenderer(card);
+      expect(report.parseEvents).toEqual([]);
+      expect(report.validationEvents).toEqual([]);
+      expect(report.rendered).toBe(true);
+      await expect(JSON.stringify(card, null, 2) + "\n").toMatchFileSnapshot(`./__snapshots__/teamsCards/${name}.json`);
+    });
+  }
+
+  it("gives every action Action.Execute with an Action.Submit fallback carrying the same verb", () => {
+    const { card } = renderCard(VIEWS["charter"]!);
+    expect(card.actions).toEqual([
+      { type: "Action.Execute", title: "Edit charter", verb: "community.charter.edit", data: { verb: "community.charter.edit" }, fallback: { type: "Action.Submit", title: "Edit charter", data: { verb: "community.charter.edit" } } },
+      { type: "Action.Execute", title: "Roles", verb: "community.roles.show", data: { verb: "community.roles.show" }, fallback: { type: "Action.Submit", title: "Roles", data: { verb: "community.roles.show" } } },
+    ]);
+  });
+
+  for (const [name, view] of Object.entries(LARGEST)) {
+    it(`${name}: the largest data the core allows stays under Teams' 28 KB with the envelope`, async () => {
+      const { card, bytes } = renderCard(view);
+      const activityBytes = teamsBytes({ ...viewActivity(view), from: { id: "28:x", name: "CoP Companion" }, conversation: { id: "19:" + "x".repeat(60) } });
+      expect(bytes).toBeLessThanOrEqual(MAX_CARD_BYTES);
+      expect(activityBytes).toBeLessThanOrEqual(TEAMS_LIMITS.message.maxBytes);
+      const report = await checkWithRenderer(card);
+      expect(report.parseEvents).toEqual([]);
+      expect(report.validationEvents).toEqual([]);
+      if (view.kind === "charterForm") expect(JSON.stringify(card)).not.toContain("…"); // a stored charter is never cut in its edit form
+      else expect(JSON.stringify(card)).toMatch(/…and \d+ more/);
+    });
+  }
+
+  it("cuts a long list to what fits and says how many were left out", () => {
+    const { card } = renderCard(LARGEST["roles-largest"]!);
+    const text = JSON.stringify(card);
+    const shown = (text.match(/"title":"Person \d{3}/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThanOrEqual(TEAMS_LIMITS.card.listItems);
+    expect(text).toContain(`…and ${1000 - shown} more people.`);
+  });
+});
