@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS preloads for child processes (node --require).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["test/**", "bench/**", "scripts/**"],
     rules: { "no-console": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },

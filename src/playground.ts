@@ -13,6 +13,14 @@ import { createLogger, type Logger } from "./log.js";
 const BIN = fileURLToPath(new URL("../node_modules/.bin/agentsplayground", import.meta.url));
 export const PLAYGROUND_PORT = 56150;
 
+/** The Playground's environment: no browser of its own, and every server it starts bound to loopback. */
+export function playgroundEnv(): NodeJS.ProcessEnv {
+  const preload = fileURLToPath(new URL("./loopbackOnly.cjs", import.meta.url));
+  const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+  // Without TEAMSAPPTESTER_BROWSER=none it tries to open a browser and exits when there is none.
+  return { ...process.env, TEAMSAPPTESTER_BROWSER: "none", NODE_OPTIONS: nodeOptions };
+}
+
 export interface RunningPlayground {
   url: string;
   stop(): Promise<void>;
@@ -41,8 +49,7 @@ export async function startAgentsPlayground(options: PlaygroundOptions): Promise
     // Its own process group, so stopping it also stops the server it spawns.
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    // Without this it tries to open a browser and exits when there is none.
-    env: { ...process.env, TEAMSAPPTESTER_BROWSER: "none" },
+    env: playgroundEnv(),
   });
   const killOnExit = () => signal(child, "SIGKILL");
   process.once("exit", killOnExit);

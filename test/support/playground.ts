@@ -21,6 +21,7 @@
  *   request to the bot and its status ("message 200", "invoke 200").
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { playgroundEnv } from "../../src/playground.js";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -165,7 +166,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     started.child = spawn(
       PLAYGROUND_BIN,
       ["-e", options.botUrl, "-c", "msteams", "-p", String(port), "--disable-telemetry"],
-      { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TEAMSAPPTESTER_BROWSER: "none" } },
+      { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: playgroundEnv() },
     );
     // Keep draining its output (a full pipe would stall it) and keep the tail for error messages.
     const log = { text: "" };
