@@ -4,7 +4,7 @@ import type { Community, Member } from "./domain.js";
 import type { CoreDeps } from "./ports.js";
 import type { Outcome } from "./views.js";
 import { DomainError } from "./errors.js";
-import { t } from "./i18n/index.js";
+import { spaceLabel } from "./i18n/index.js";
 import { addToCommunity, bindSpace, requireCommunity, requireSteward, type Context } from "./community.js";
 
 /** Letters and digits that cannot be mistaken for one another when read aloud or retyped. */
@@ -77,7 +77,7 @@ export async function redeemLink(
 
   const others = (await deps.repos.spaces.listForCommunity(community.id)).filter((s) => s.spaceKey !== request.space.spaceKey);
   const spaces = new Intl.ListFormat(locale, { type: "conjunction" }).format(
-    others.map((s) => `${s.displayName || t(locale, `platform.${s.platform}`)} (${t(locale, `platform.${s.platform}`)})`),
+    others.map((s) => spaceLabel(locale, s)),
   );
   return {
     replies: [

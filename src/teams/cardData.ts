@@ -1,7 +1,7 @@
 import { LIMITS, PURPOSES } from "../core/domain.js";
 import type { CharterField } from "../core/commands.js";
 import type { CommandType } from "../core/commands.js";
-import { t, tRef, type MessageKey } from "../core/i18n/index.js";
+import { spaceLabel, t, tRef, type MessageKey } from "../core/i18n/index.js";
 import type { View, ViewKind, ViewOf } from "../core/views.js";
 
 /** How much of a view's lists and free text a card may carry; tightened until the card fits. */
@@ -130,7 +130,7 @@ const charter: Builder<"charter"> = (view, budget) => {
     return { heading: t(locale, heading), items: kept.map((i) => clip(i, budget.textChars)), none: kept.length ? "" : none, more };
   };
   const spaces = cut(view.spaces, budget.listItems, locale);
-  const spaceNames = spaces.items.map((s) => t(locale, "charter.space", { platform: t(locale, `platform.${s.platform}`), name: s.displayName || "—" }));
+  const spaceNames = spaces.items.map((s) => spaceLabel(locale, s));
   const stewards = cut(view.stewards, budget.listItems, locale);
   const joined = (names: string[], more: string) => [new Intl.ListFormat(locale, { type: "conjunction" }).format(names), more].filter(Boolean).join(" ");
   const guidelines = (["participation", "contribution", "conflictResolution"] as const)

@@ -50,7 +50,7 @@ describe("linking a Slack channel with a Teams channel", () => {
     await expect.poll(() => s.fake.callsTo("chat.postMessage").length).toBe(1);
     const linked = s.fake.callsTo("chat.postMessage")[0]!;
     expect(linked.args.channel).toBe(FAKE_IDS.general);
-    expect(String(linked.args.text)).toContain("This space is now part of *Data Stewards CoP*, together with Data Stewards / General (Microsoft Teams)");
+    expect(String(linked.args.text)).toContain("This space is now part of *Data Stewards CoP*, together with Microsoft Teams: Data Stewards / General");
 
     const teams = await s.app.deps.repos.spaces.find(teamsSpace);
     const slack = await s.app.deps.repos.spaces.find(slackSpace);

@@ -43,11 +43,9 @@ describe("Teams end to end in Agents Playground", () => {
     });
   }, 30_000);
 
-  // A group chat, not a channel: the harness's message box locator matches every thread's reply box,
-  // and the app's welcome post gives the channel one (reported to the harness's owner).
-  it("sets up a community through its card in a group chat and shows the charter", async () => {
+  it("sets up a community through its card in a team channel and shows the charter", async () => {
     await step("setup", async (pg) => {
-      await pg.openGroupChat();
+      await pg.openChannel("General");
       await pg.send("setup", { mention: true });
       await pg.waitForText("Set up a community of practice");
       // Required inputs are labelled with a trailing " *" by the Adaptive Cards renderer.
@@ -60,11 +58,11 @@ describe("Teams end to end in Agents Playground", () => {
       await pg.click("Create community");
 
       await pg.waitForText("is set up in this space, and you are its facilitator");
-      await pg.waitForText("Research data management");
-      const charter = await pg.lastCard();
+      const charter = await pg.cardWith("Research data management");
       for (const expected of ["Data Stewards CoP", "Pilot", "Data stewards in partner universities", "Learning and developing practice", "Write a common checklist", "1 member"]) {
         expect(charter).toContain(expected);
       }
+      await pg.page.locator(".ac-adaptiveCard", { hasText: "Research data management" }).last().evaluate((card) => card.scrollIntoView({ block: "start" }));
       await pg.screenshot("teams-e2e-charter");
       expect(await pg.logText()).toMatch(/invoke 200/);
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);

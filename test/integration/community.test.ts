@@ -103,7 +103,7 @@ describe("linking a second space", () => {
     const code = await startLink();
     const outcome = await handleRequest(deps, request(SLACK_CAROL, SLACK_CHANNEL, { type: "space.link.redeem", code: code.toLowerCase().replace("-", " ") }));
     expect(noticeText(outcome.replies[0]!.view)).toBe(
-      "This space is now part of **Data Stewards**, together with General (Microsoft Teams). Events, surveys, digests and totals cover all of them.",
+      "This space is now part of **Data Stewards**, together with Microsoft Teams: General. Events, surveys, digests and totals cover all of them.",
     );
     const community = (await deps.repos.spaces.find(SLACK_CHANNEL.spaceKey))!.communityId;
     expect((await deps.repos.spaces.listForCommunity(community)).map((s) => s.platform).sort()).toEqual(["slack", "teams"]);

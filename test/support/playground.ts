@@ -62,6 +62,8 @@ export interface Playground {
   openPersonalChat(): Promise<void>;
   openGroupChat(): Promise<void>;
   openChannel(channel?: "General" | "Announcements"): Promise<void>;
+  /** The text of the latest Adaptive Card that contains `text`. */
+  cardWith(text: string): Promise<string>;
   /** Type a message and press Enter; `mention` @mentions the bot first (needed in group chats and channels). */
   send(text: string, options?: { mention?: boolean }): Promise<void>;
   /** Wait until the text shows in a message bubble or a card. */
@@ -192,7 +194,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     await page.goto(url);
     await page.getByRole("treeitem", { name: "Personal Chat" }).waitFor();
 
-    const messageBox = page.locator("[contenteditable][role=textbox]");
+    // In a channel every post has its own reply box; the first box is always the new-conversation composer.
+    const messageBox = page.locator("[contenteditable][role=textbox]").first();
     const cards = page.locator(".ac-adaptiveCard");
     /** The latest card holding the given control, so older cards with the same labels are skipped. */
     const latestCardWith = (control: (scope: Page | Locator) => Locator): Locator => control(cards.filter({ has: control(page) }).last());
@@ -225,6 +228,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
           .filter({ hasText: text })
           .first()
           .waitFor({ timeout: waitOptions.timeoutMs ?? timeout });
+      },
+      async cardWith(text) {
+        // Channels list the newest post first, so find the card by what it says rather than by position.
+        const card = cards.filter({ hasText: text }).last();
+        await card.waitFor();
+        return card.innerText();
       },
       async lastCard() {
         const card = cards.last();

@@ -31,6 +31,7 @@ export const en = {
   "teams.forPerson": "For {person}:",
   "list.more": "…and {count} more.",
   "charter.space": "{platform}: {name}",
+  "charter.spaceUnnamed": "a {platform} channel",
 
   "action.setup": "Set up a community",
   "action.charter": "Show charter",

@@ -36,3 +36,9 @@ export function t(locale: string | undefined, key: MessageKey, params: MessagePa
 export function tRef(locale: string | undefined, ref: { key: string; params?: MessageParams }): string {
   return isMessageKey(ref.key) ? t(locale, ref.key, ref.params ?? {}) : ref.key;
 }
+
+/** How a space is named to readers: "Slack: #data-stewards", or "a Microsoft Teams channel" when it has no name. */
+export function spaceLabel(locale: string | undefined, space: { platform: "teams" | "slack"; displayName: string }): string {
+  const platform = t(locale, `platform.${space.platform}`);
+  return space.displayName ? t(locale, "charter.space", { platform, name: space.displayName }) : t(locale, "charter.spaceUnnamed", { platform });
+}

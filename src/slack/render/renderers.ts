@@ -1,5 +1,5 @@
 import type { types as Slack } from "@slack/bolt";
-import type { MessageKey } from "../../core/i18n/index.js";
+import { spaceLabel, type MessageKey } from "../../core/i18n/index.js";
 import type { View, ViewKind, ViewOf } from "../../core/views.js";
 import { SLACK_LIMITS as L } from "../limits.js";
 import { actions, button, context, fallbackText, fields, fitBlocks, header, section, sectionsOf, type Block, type SlackMessage } from "./blocks.js";
@@ -58,7 +58,7 @@ function renderCharter(view: ViewOf<"charter">): SlackRendering {
   const guidelines = (["participation", "contribution", "conflictResolution"] as const)
     .filter((g) => charter.guidelines[g])
     .map((g) => `*${label(`field.${g}`)}*: ${escapeMrkdwn(charter.guidelines[g])}`);
-  const spaces = view.spaces.map((s) => `${plain(locale, `platform.${s.platform}`)}: ${escapeMrkdwn(s.displayName || "—")}`);
+  const spaces = view.spaces.map((s) => escapeMrkdwn(spaceLabel(locale, s)));
   const title = plain(locale, "charter.title", { name: charter.name });
   return message(mrkdwn(locale, "app.fallback", { title }), [
     header(title),
