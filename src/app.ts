@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
-import type { CoreDeps } from "./core/ports.js";
+import { Platform } from "./core/domain.js";
+import type { CoreDeps, Messenger } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import { createHttpServer, type HttpServer } from "./server.js";
 import { startEmbeddedAzurite, type EmbeddedAzurite } from "./store/embeddedAzurite.js";
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
 import { ADAPTER_FACTORIES, type Adapter } from "./adapters.js";
+import { createScheduling, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
 
 export interface RunningApp {
   url: string;
@@ -19,6 +21,8 @@ export interface RunningApp {
   http: HttpServer;
   work: BackgroundWork;
   adapters: Adapter[];
+  /** Durable jobs and fan-out delivery (src/scheduler). */
+  scheduling: Scheduling;
   /** Start-up log lines saying which endpoints are on and why the others are off. */
   describe(): string[];
   /** Graceful stop: no new requests, in-flight work finished (bounded), storage closed. */
@@ -29,10 +33,12 @@ export interface AppOptions {
   log: Logger;
   /** A table-name prefix (tests isolate themselves with it). */
   tablePrefix?: string;
+  /** Scheduler settings (tests shorten its intervals and point its Messengers at fake platforms). */
+  scheduling?: SchedulingOptions;
 }
 
 /** Composition: storage (embedded Azurite when no account is configured), store, core, HTTP server. */
-export async function startApp(config: Config, { log, tablePrefix }: AppOptions): Promise<RunningApp> {
+export async function startApp(config: Config, { log, tablePrefix, scheduling: schedulingOptions }: AppOptions): Promise<RunningApp> {
   let azurite: EmbeddedAzurite | undefined;
   let connectionString: string;
   if (config.storage.mode === "embedded") {
@@ -49,13 +55,17 @@ export async function startApp(config: Config, { log, tablePrefix }: AppOptions)
   // Wait briefly for the tables so the first request finds them; an unreachable account is retried in the background.
   await Promise.race([prepared.firstAttempt, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 
+  const clock = { now: () => new Date() };
+  const scheduling = createScheduling({ account: storage, repos: store.repos, log, clock, ...schedulingOptions });
   const deps: CoreDeps = {
     repos: store.repos,
-    clock: { now: () => new Date() },
+    clock,
     ids: { newId: () => randomUUID() },
+    jobs: scheduling.jobs,
   };
   const work = new BackgroundWork();
   const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, storage, log, work })));
+  scheduling.start(adapterMessengers(adapters));
   const http = createHttpServer({
     log,
     storageAnswers: () => storageAnswers(storage),
@@ -74,10 +84,12 @@ export async function startApp(config: Config, { log, tablePrefix }: AppOptions)
     http,
     work,
     adapters,
+    scheduling,
     describe: () => [`GET ${url}/healthz: health and storage status`, ...adapters.flatMap((a) => a.describe(url))],
     async stop() {
       prepared.cancel();
       await http.close(7000);
+      await scheduling.stop();
       const drained = await work.drain(1500);
       if (!drained) log.warn({ pending: work.size }, "stopped with background work still running");
       await Promise.allSettled(adapters.map((a) => a.stop?.()));
@@ -109,4 +121,14 @@ function prepareUntilReady(store: ReturnType<typeof openStore>, log: Logger): { 
       clearTimeout(timer);
     },
   };
+}
+
+/** Each adapter named after a platform may bring that platform's Messenger for the scheduler's fan-outs. */
+function adapterMessengers(adapters: Adapter[]): Partial<Record<Platform, Messenger>> {
+  const messengers: Partial<Record<Platform, Messenger>> = {};
+  for (const adapter of adapters) {
+    const platform = Platform.safeParse(adapter.name);
+    if (platform.success && adapter.messenger) messengers[platform.data] = adapter.messenger;
+  }
+  return messengers;
 }

@@ -89,8 +89,41 @@ export interface Messenger {
   deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult>;
 }
 
+/** A job to run once at `dueAt` (UTC), in whichever instance claims it first; `key` makes it idempotent. */
+export interface JobRequest {
+  kind: string;
+  /** Scheduling the same key again keeps the first job: put the occurrence in it (`event:42:reminder:P1D`). */
+  key: string;
+  dueAt: Date;
+  /** Validated against the kind's schema now, and again when the job runs. */
+  payload: unknown;
+}
+
+/** How far a fan-out (one message to many recipients) has got; derived from delivery records. */
+export interface FanoutProgress {
+  fanoutId: string;
+  /** Recipients put on the queue so far (final once `enqueueDone`). */
+  total: number;
+  enqueueDone: boolean;
+  queued: number;
+  sent: number;
+  failed: number;
+  unreachable: number;
+  done: boolean;
+}
+
+/** Durable jobs (src/scheduler implements them): reminders, nudges, digests, fan-outs. */
+export interface Jobs {
+  schedule(job: JobRequest): Promise<"scheduled" | "duplicate">;
+  /** `started` when the job already ran or is running (too late to cancel). */
+  cancel(key: string): Promise<"cancelled" | "missing" | "started">;
+  /** Undefined until the fan-out job has started. */
+  fanoutProgress(fanoutId: string): Promise<FanoutProgress | undefined>;
+}
+
 export interface CoreDeps {
   repos: Repositories;
   clock: Clock;
   ids: Ids;
+  jobs: Jobs;
 }

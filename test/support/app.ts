@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.js";
-import { startApp, type RunningApp } from "../../src/app.js";
+import { startApp, type AppOptions, type RunningApp } from "../../src/app.js";
 import { createLogger } from "../../src/log.js";
 import { testConnectionString, uniquePrefix } from "./storage.js";
 
@@ -11,9 +11,10 @@ export interface TestApp extends RunningApp {
 
 /**
  * Starts the real app (real HTTP server, real store on the test run's Azurite, own table prefix) on a
- * free loopback port. `env` adds or overrides environment variables, as an operator would set them.
+ * free loopback port. `env` adds or overrides environment variables, as an operator would set them;
+ * `options` can reuse a table prefix (a restart on the same data) and set scheduler options.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Partial<Omit<AppOptions, "log">> = {}): Promise<TestApp> {
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -29,6 +30,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     AZURE_STORAGE_CONNECTION_STRING: testConnectionString(),
     ...env,
   });
-  const app = await startApp(config, { log: createLogger(config.logLevel, sink), tablePrefix: uniquePrefix() });
+  const app = await startApp(config, { log: createLogger(config.logLevel, sink), tablePrefix: uniquePrefix(), ...options });
   return Object.assign(app, { logs });
 }

@@ -6,16 +6,9 @@ import { charterModal } from "../../src/slack/render/charterModal.js";
 import { renderHome } from "../../src/slack/render/home.js";
 import { SLACK_RENDERERS, renderMessage, renderView } from "../../src/slack/render/renderers.js";
 import { blockProblems, checkView } from "../support/fakeSlackBlockKit.js";
+import { SAMPLE_CHARTER } from "../support/core.js";
 
-const charter = {
-  name: "Data Stewards CoP",
-  domain: "Research data management",
-  audience: "Data stewards in partner universities",
-  purposes: ["learning", "knowledge"] as Array<"learning" | "knowledge">,
-  goals: ["Share practice", "Write a common checklist"],
-  outcomes: ["A checklist adopted by three partners"],
-  guidelines: { participation: "Join one webinar a month", contribution: "", conflictResolution: "Talk to a facilitator first" },
-};
+const charter = SAMPLE_CHARTER;
 
 /** One ordinary view of each kind: the snapshots show what each renders to. */
 const FIXTURES: { [K in ViewKind]: ViewOf<K> } = {

@@ -7,17 +7,10 @@ import type { View } from "../../src/core/views.js";
 import { TEMPLATES, renderCard, viewActivity } from "../../src/teams/cards.js";
 import { MAX_CARD_BYTES, TEAMS_LIMITS, teamsBytes } from "../../src/teams/limits.js";
 import { CHROMIUM_PATH } from "../support/playground.js";
+import { SAMPLE_CHARTER } from "../support/core.js";
 
 const long = (n: number, word = "practice ") => word.repeat(Math.ceil(n / word.length)).slice(0, n);
-const charter = {
-  name: "Data Stewards CoP",
-  domain: "Research data management",
-  audience: "Data stewards in partner universities",
-  purposes: ["learning", "knowledge"] as Array<"learning" | "knowledge">,
-  goals: ["Share practice", "Write a common checklist"],
-  outcomes: ["A checklist adopted by three partners"],
-  guidelines: { participation: "Join one webinar a month", contribution: "", conflictResolution: "Talk to a facilitator first" },
-};
+const charter = SAMPLE_CHARTER;
 const people = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ personKey: `teams:t:${i}`, displayName: `Person ${String(i).padStart(3, "0")} ${long(100, "x")}`, role: i === 0 ? ("facilitator" as const) : ("member" as const) }));
 

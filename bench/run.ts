@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: fan-out of BENCH_RECIPIENTS (10,000) recipients against a fake platform allowing
+ * 50 and 500 requests/s (BENCH_RATES), through the scheduler, the queue and the workers, each next to a
+ * baseline measured in the same run: the same deliveries sent straight from memory with the same pacing.
+ * Prints figures; never fails on them. Azurite runs in its own process, as Azure Storage is remote.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import type { Figures } from "./fanout.js";
+import { startStorageProcess } from "./storageProcess.js";
+
+const recipients = Number(process.env.BENCH_RECIPIENTS ?? 10_000);
+const rates = (process.env.BENCH_RATES ?? "50,500").split(",").map(Number);
+
+function phase(mode: "baseline" | "scheduled", rate: number, connectionString = ""): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "phase.ts"), mode, String(rate), String(recipients)], {
+      env: { ...process.env, CONNECTION_STRING: connectionString },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as Figures);
+      else reject(new Error(`${mode} at ${rate}/s exited with ${code}: ${out}`));
+    });
+  });
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const storage = await startStorageProcess();
+const rows: string[] = [];
+try {
+  for (const rate of rates) {
+    console.log(`fan-out of ${recipients} recipients, platform allowing ${rate}/s: baseline…`);
+    const baseline = await phase("baseline", rate);
+    console.log(`  baseline: ${JSON.stringify(baseline)}`);
+    console.log("  scheduler…");
+    const scheduled = await phase("scheduled", rate, storage.connectionString);
+    console.log(`  scheduler: ${JSON.stringify(scheduled)}`);
+    rows.push(
+      `| ${rate}/s | ${pct(scheduled.ratio)} (baseline ${pct(baseline.ratio)}) | ${scheduled.duplicates} (baseline ${baseline.duplicates}) | ` +
+        `${scheduled.missing} | ${scheduled.throttled} (baseline ${baseline.throttled}) | ${scheduled.peakRssMb} MB (baseline ${baseline.peakRssMb} MB) | ${scheduled.seconds} s (baseline ${baseline.seconds} s) |`,
+    );
+  }
+} finally {
+  await storage.stop();
+}
+console.log(`\n${recipients} recipients; goal: rate ≥ 90% of allowed, 0 duplicates\n`);
+console.log("| allowed | achieved rate / allowed | duplicates | missing | 429s | peak RSS | wall time |");
+console.log("|---|---|---|---|---|---|---|");
+for (const row of rows) console.log(row);

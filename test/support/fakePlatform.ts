@@ -1,0 +1,168 @@
+/**
+ * A small fake chat platform for the scheduler's tests and benchmark: one POST per message, a
+ * requests-per-second limit per tenant answered with 429 + Retry-After (whole seconds, as Teams and
+ * Slack send it), 403 for blocked recipients, and a record of every request and delivery.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { decodeKey } from "../../src/core/domain.js";
+import type { DeliveryResult, DeliveryTarget, Messenger } from "../../src/core/ports.js";
+import type { View } from "../../src/core/views.js";
+
+export interface FakePlatformOptions {
+  /** Requests per second allowed per tenant (a token bucket refilled at this rate). */
+  perSecond: number;
+  /** Requests a quiet tenant may send at once; default one second's worth. */
+  burst?: number;
+  /** Recipients (person or space keys) answered 403, as a blocked or uninstalled app is. */
+  blocked?: Iterable<string>;
+  /** Recipients answered 500 every time. */
+  broken?: Iterable<string>;
+  now?: () => number;
+}
+
+export interface FakeRequest {
+  key: string;
+  tenant: string;
+  at: number;
+  status: number;
+}
+
+export interface FakeDelivery {
+  key: string;
+  tenant: string;
+  at: number;
+  messageId: string;
+  viewKind: string;
+}
+
+export interface FakePlatform {
+  url: string;
+  requests: FakeRequest[];
+  deliveries: FakeDelivery[];
+  /** How many messages each recipient got. */
+  perRecipient(): Map<string, number>;
+  /** Messages beyond the first per recipient. */
+  duplicates(): number;
+  /** Requests that came while an earlier 429's Retry-After was still running, `graceMs` after it was sent. */
+  ignoredRetryAfter(graceMs: number): number;
+  /** A Messenger that delivers here (what the real Teams/Slack Messengers do against their platform). */
+  messenger(): Messenger;
+  stop(): Promise<void>;
+}
+
+interface Bucket {
+  tokens: number;
+  last: number;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export async function startFakePlatform(options: FakePlatformOptions): Promise<FakePlatform> {
+  const now = options.now ?? Date.now;
+  const burst = options.burst ?? options.perSecond;
+  const blocked = new Set(options.blocked ?? []);
+  const broken = new Set(options.broken ?? []);
+  const buckets = new Map<string, Bucket>();
+  const requests: FakeRequest[] = [];
+  const deliveries: FakeDelivery[] = [];
+  const throttles: Array<{ tenant: string; at: number; until: number }> = [];
+  let lastId = 0;
+
+  /** 0 when the request may pass, else the milliseconds until a token frees up. */
+  const take = (tenant: string, at: number): number => {
+    const bucket = buckets.get(tenant) ?? { tokens: burst, last: at };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((at - bucket.last) * options.perSecond) / 1000);
+    bucket.last = at;
+    buckets.set(tenant, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - bucket.tokens) * 1000) / options.perSecond);
+  };
+
+  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const { key, viewKind } = JSON.parse(raw) as { key: string; viewKind: string };
+      const at = now();
+      const tenant = decodeKey(key).tenant;
+      const waitMs = take(tenant, at);
+      let status = 200;
+      if (waitMs > 0) {
+        status = 429;
+        const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+        throttles.push({ tenant, at, until: at + retryAfterSeconds * 1000 });
+        answer(res, status, { error: "throttled" }, { "retry-after": String(retryAfterSeconds) });
+      } else if (blocked.has(key)) {
+        status = 403;
+        answer(res, status, { error: "blocked" });
+      } else if (broken.has(key)) {
+        status = 500;
+        answer(res, status, { error: "internal" });
+      } else {
+        const messageId = `m${++lastId}`;
+        deliveries.push({ key, tenant, at, messageId, viewKind });
+        answer(res, status, { id: messageId });
+      }
+      requests.push({ key, tenant, at, status });
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    requests,
+    deliveries,
+    perRecipient() {
+      const counts = new Map<string, number>();
+      for (const d of deliveries) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
+      return counts;
+    },
+    duplicates() {
+      return deliveries.length - new Set(deliveries.map((d) => d.key)).size;
+    },
+    ignoredRetryAfter(graceMs) {
+      const ignored = new Set<FakeRequest>();
+      for (const t of throttles) {
+        for (const r of requests) if (r.tenant === t.tenant && r.at > t.at + graceMs && r.at < t.until) ignored.add(r);
+      }
+      return ignored.size;
+    },
+    messenger: () => platformMessenger(url),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Delivers to a fake platform over HTTP and maps its answers as the real Messengers map theirs. */
+export function platformMessenger(url: string): Messenger {
+  return {
+    async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
+      const key = target.kind === "space" ? target.spaceKey : target.personKey;
+      const response = await fetch(`${url}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, viewKind: view.kind }) });
+      const body = (await response.json()) as { id?: string; error?: string };
+      if (response.status === 200) return { status: "sent", messageId: body.id ?? "" };
+      if (response.status === 429) return { status: "throttled", retryAfterMs: Number(response.headers.get("retry-after") ?? "1") * 1000 };
+      if (response.status === 403) return { status: "unreachable", reason: body.error ?? "forbidden" };
+      return { status: "failed", reason: `HTTP ${response.status}`, retryable: response.status >= 500 };
+    },
+  };
+}
