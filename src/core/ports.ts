@@ -84,9 +84,17 @@ export type DeliveryResult =
   | { status: "throttled"; retryAfterMs: number }
   | { status: "failed"; reason: string; retryable: boolean };
 
+/** Why a message did not go out (the same for a delivery and for an update). */
+export type DeliveryFailure = Exclude<DeliveryResult, { status: "sent" }>;
+
+/** How replacing a delivered message went. */
+export type UpdateResult = { status: "updated" } | DeliveryFailure;
+
 /** Delivers a View to a space or person, unprompted. One implementation per platform. */
 export interface Messenger {
   deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult>;
+  /** Replaces a message delivered to `target` with another view; `messageId` is what `deliver` answered. */
+  update(target: DeliveryTarget, messageId: string, view: View): Promise<UpdateResult>;
 }
 
 /** A job to run once at `dueAt` (UTC), in whichever instance claims it first; `key` makes it idempotent. */

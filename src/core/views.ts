@@ -58,8 +58,25 @@ export const NoticeView = z.object({
   message: MessageRef,
 });
 
+const count = z.number().int().nonnegative();
+
+/** How far a fan-out has got, shown privately to the facilitator who started it and updated in place. */
+export const ProgressView = z.object({
+  kind: z.literal("progress"),
+  ...base,
+  fanoutId: z.string(),
+  /** What is being sent, in a few words. */
+  title: MessageRef,
+  total: count,
+  sent: count,
+  failed: count,
+  unreachable: count,
+  queued: count,
+  done: z.boolean(),
+});
+
 /** Everything the app shows, platform-neutral. Each kind has one Teams and one Slack renderer. */
-export const View = z.discriminatedUnion("kind", [HelpView, CharterFormView, CharterView, RolesView, NoticeView]);
+export const View = z.discriminatedUnion("kind", [HelpView, CharterFormView, CharterView, RolesView, NoticeView, ProgressView]);
 export type View = z.infer<typeof View>;
 export type ViewKind = View["kind"];
 export type ViewOf<K extends ViewKind> = Extract<View, { kind: K }>;
@@ -75,4 +92,22 @@ export interface Reply {
 }
 export interface Outcome {
   replies: Reply[];
+}
+
+/** What a view is about, in a few words: how a progress card names the message being sent. */
+export function viewTitle(view: View): MessageRef {
+  switch (view.kind) {
+    case "help":
+      return { key: "help.title", params: {} };
+    case "charterForm":
+      return { key: view.mode === "create" ? "form.create.title" : "form.edit.title", params: {} };
+    case "charter":
+      return { key: "charter.title", params: { name: view.charter.name } };
+    case "roles":
+      return { key: "roles.title", params: { name: view.communityName } };
+    case "notice":
+      return view.message;
+    case "progress":
+      return view.title;
+  }
 }

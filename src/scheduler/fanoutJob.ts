@@ -48,6 +48,8 @@ interface Deps {
   queue: QueueClient;
   clock: Clock;
   options: FanoutOptions;
+  /** Called once the first page is on the queue, so the facilitator's progress card shows at once. */
+  started?: (fanoutId: string) => void;
 }
 
 /** The fan-out job: reads recipients page by page and enqueues one delivery per recipient, resumably. */
@@ -72,6 +74,7 @@ async function produce(deps: Deps, payload: FanoutPayload, { key, signal, log }:
     etag = await fanouts.update(record, etag);
   }
   log.info({ fanoutId, communityId, resumeFrom: record.enqueued }, created ? "starting a fan-out" : "resuming a fan-out");
+  let announced = false;
   while (!record.enqueueDone) {
     await waitForRoom(deps, signal);
     signal.throwIfAborted();
@@ -82,6 +85,8 @@ async function produce(deps: Deps, payload: FanoutPayload, { key, signal, log }:
     record = { ...record, enqueued: record.enqueued + recipients, cursor: page.next, enqueueDone: page.next === undefined };
     // ETag: if another instance took the job over meanwhile, this throws and the job stops here.
     etag = await fanouts.update(record, etag);
+    if (!announced) deps.started?.(fanoutId);
+    announced = true;
   }
   log.info({ fanoutId, recipients: record.enqueued }, "fan-out enqueued: every recipient is on the delivery queue");
 }

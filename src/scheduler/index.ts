@@ -10,6 +10,8 @@ import { DEFAULT_FANOUT_OPTIONS, FANOUT_JOB, fanoutJob, type FanoutOptions } fro
 import { FanoutStore } from "./fanouts.js";
 import { JobStore } from "./jobStore.js";
 import { ProgressReporter } from "./progress.js";
+import { ProgressCardStore } from "./progressCardStore.js";
+import { DEFAULT_PROGRESS_CARD_OPTIONS, ProgressCards, type ProgressCardOptions } from "./progressCards.js";
 import { rateLimitTable, type RateLimitOverrides } from "./rateLimits.js";
 import { SharedRateLimiter } from "./rateLimiter.js";
 import { JobRegistry } from "./registry.js";
@@ -32,6 +34,8 @@ export interface SchedulingOptions {
   rateLimits?: RateLimitOverrides;
   /** How often fan-out progress is logged (and passed to `onProgress`). */
   progressIntervalMs?: number;
+  /** The facilitator's progress card: the least time between two of its versions, and its lease. */
+  progressCard?: Partial<ProgressCardOptions>;
   onProgress?: (progress: FanoutProgress, finished: boolean) => void | Promise<void>;
   /** Job kinds besides the built-in ones. */
   registerJobs?: (registry: JobRegistry) => void;
@@ -75,13 +79,18 @@ export function createScheduling(context: SchedulingContext): Scheduling {
   const deadLetters = new DeadLetters(tables.deadLetters, log);
   const fanouts = new FanoutStore(tables.fanouts, deliveries, log);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...context.scheduler };
-  const progress = new ProgressReporter({ fanouts, clock, log, intervalMs: context.progressIntervalMs ?? 5000, onProgress: context.onProgress });
   let messengers: Partial<Record<Platform, Messenger>> = {};
+  const cards = new ProgressCards({
+    store: new ProgressCardStore(tables.fanouts, log), fanouts, clock, log, instanceId,
+    messengers: () => messengers,
+    options: { ...DEFAULT_PROGRESS_CARD_OPTIONS, ...context.progressCard },
+  });
+  const progress = new ProgressReporter({ fanouts, clock, log, intervalMs: context.progressIntervalMs ?? 5000, onProgress: context.onProgress, cards });
   const stopping = new AbortController();
   const stopped = stopping.signal;
   let starting: Promise<void> = Promise.resolve();
 
-  registry.register(FANOUT_JOB, fanoutJob({ repos, fanouts, queue, clock, options: { ...DEFAULT_FANOUT_OPTIONS, ...context.fanout } }));
+  registry.register(FANOUT_JOB, fanoutJob({ repos, fanouts, queue, clock, options: { ...DEFAULT_FANOUT_OPTIONS, ...context.fanout }, started: (id) => progress.started(id) }));
   context.registerJobs?.(registry);
 
   const scheduler = new Scheduler({ store, registry, deadLetters, clock, log, instanceId, options });

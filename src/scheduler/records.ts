@@ -61,6 +61,29 @@ export const FanoutRecord = z.object({
 });
 export type FanoutRecord = z.infer<typeof FanoutRecord>;
 
+/**
+ * The facilitator's progress card of one fan-out (a row beside the fan-out's). An instance takes a short
+ * lease on it before posting or updating the card, so instances take turns and the final version lands last.
+ */
+export const ProgressCard = z.object({
+  fanoutId: z.string(),
+  personKey: PersonKey,
+  /** The platform's id of the card once posted (what Messenger.update takes). */
+  messageId: z.string().optional(),
+  /** When the card was last shown or tried (epoch ms): the next regular update waits its interval from here. */
+  shownAt: z.number().default(0),
+  /** The counts last shown, so an unchanged card is not sent again. */
+  shown: z.string().default(""),
+  /** The finished version is showing: nothing changes the card any more. */
+  final: z.boolean().default(false),
+  /** Why the card cannot be shown (the person cannot be reached, the message is gone): nobody tries again. */
+  gaveUp: z.string().optional(),
+  /** Posting or updating is under way by `leaseOwner` until then (epoch ms); a lapsed lease is free again. */
+  leaseUntil: z.number().default(0),
+  leaseOwner: z.string().optional(),
+});
+export type ProgressCard = z.infer<typeof ProgressCard>;
+
 export const DELIVERY_STATUSES = ["sent", "unreachable", "failed"] as const;
 export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;

@@ -1,5 +1,5 @@
 import { webApi } from "@slack/bolt";
-import type { DeliveryResult } from "../core/ports.js";
+import type { DeliveryFailure } from "../core/ports.js";
 
 /** Slack answers that mean this conversation cannot be reached with this installation until someone acts. */
 export const UNREACHABLE_ERRORS: ReadonlySet<string> = new Set([
@@ -25,7 +25,7 @@ export function slackErrorCode(error: unknown): string | undefined {
 }
 
 /** One place turns a failed Web API call into a delivery result. */
-export function deliveryFailure(error: unknown): DeliveryResult {
+export function deliveryFailure(error: unknown): DeliveryFailure {
   if (error instanceof webApi.WebAPIRateLimitedError) return { status: "throttled", retryAfterMs: Math.max(1, error.retryAfter) * 1000 };
   const code = slackErrorCode(error);
   if (code === "ratelimited") return { status: "throttled", retryAfterMs: 1000 };

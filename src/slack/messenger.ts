@@ -1,10 +1,11 @@
 import { webApi, type Logger as SlackLogger } from "@slack/bolt";
-import type { ConversationRefs, DeliveryResult, DeliveryTarget, Messenger } from "../core/ports.js";
+import type { ConversationRefs, DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../core/ports.js";
 import type { View } from "../core/views.js";
 import type { Logger } from "../log.js";
 import { deliveryFailure } from "./errors.js";
 import { installationKey, type Workspace } from "./installationStore.js";
 import { SLACK_METHOD_RATE_LIMITS } from "./limits.js";
+import { decodeSlackMessageId, encodeSlackMessageId } from "./messageIds.js";
 import { RateGate } from "./rateGate.js";
 import { SlackRef } from "./refs.js";
 import { renderMessage } from "./render/renderers.js";
@@ -30,6 +31,7 @@ const SAFETY = 0.9;
 // chat.postMessage: "1 message per second per channel" (SLACK_METHOD_RATE_LIMITS); no burst is assumed.
 const PER_CHANNEL_PER_MINUTE = SLACK_METHOD_RATE_LIMITS["chat.postMessage"].perChannelPerSecond * 60 * SAFETY;
 const OPEN_PER_MINUTE = (SLACK_METHOD_RATE_LIMITS["conversations.open"].perMinute ?? 50) * SAFETY;
+const UPDATE_PER_MINUTE = (SLACK_METHOD_RATE_LIMITS["chat.update"].perMinute ?? 50) * SAFETY;
 
 /** Proactive delivery to Slack: paces calls to the documented tiers and honours Retry-After. */
 export class SlackMessenger implements Messenger {
@@ -45,29 +47,17 @@ export class SlackMessenger implements Messenger {
   }
 
   async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
-    const key = target.kind === "space" ? target.spaceKey : target.personKey;
-    const ref = await this.options.refs.get(key);
-    if (!ref || ref.platform !== "slack") return { status: "unreachable", reason: "no_conversation_ref" };
-    if (ref.unreachable) return { status: "unreachable", reason: "marked_unreachable" };
-    const parsed = SlackRef.safeParse(ref.reference);
-    if (!parsed.success || (!parsed.data.channelId && !parsed.data.userId)) return { status: "unreachable", reason: "bad_conversation_ref" };
-    const slackRef = parsed.data;
-    const workspace: Workspace = { teamId: slackRef.teamId, enterpriseId: slackRef.enterpriseId, isEnterpriseInstall: slackRef.isEnterpriseInstall };
-    const token = await this.options.tokens.botToken(workspace);
-    if (!token) {
-      await this.options.refs.markUnreachable(key);
-      return { status: "unreachable", reason: "not_installed" };
-    }
-    const client = this.clientFor(token);
-    const installation = installationKey(workspace);
+    const found = await this.reach(target);
+    if ("status" in found) return found;
+    const { key, ref, client, installation } = found;
     let gateKey = `${installation}:conversations.open`;
     try {
-      const dmKey = `${installation}:${slackRef.userId ?? ""}`;
-      let channel = slackRef.channelId ?? this.dms.get(dmKey);
+      const dmKey = `${installation}:${ref.userId ?? ""}`;
+      let channel = ref.channelId ?? this.dms.get(dmKey);
       if (!channel) {
         const wait = await this.gate.take(gateKey, OPEN_PER_MINUTE, OPEN_PER_MINUTE, this.maxWaitMs);
         if (wait > 0) return { status: "throttled", retryAfterMs: wait };
-        const opened = await client.conversations.open({ users: slackRef.userId! });
+        const opened = await client.conversations.open({ users: ref.userId! });
         channel = opened.channel?.id;
         if (!channel) return { status: "failed", reason: "no_dm_channel", retryable: true };
         this.dms.set(dmKey, channel);
@@ -77,14 +67,54 @@ export class SlackMessenger implements Messenger {
       if (wait > 0) return { status: "throttled", retryAfterMs: wait };
       const message = renderMessage(view);
       const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      return { status: "sent", messageId: `${posted.channel ?? channel}:${posted.ts ?? ""}` };
+      return { status: "sent", messageId: encodeSlackMessageId({ channel: posted.channel ?? channel, ts: posted.ts ?? "" }) };
     } catch (error) {
-      const result = deliveryFailure(error);
-      if (result.status === "throttled") this.gate.block(gateKey, result.retryAfterMs);
-      if (result.status === "unreachable") await this.options.refs.markUnreachable(key);
-      this.options.log.warn({ target: key, result }, "slack delivery did not go through");
-      return result;
+      return this.failed(key, gateKey, error);
     }
+  }
+
+  /** Replaces a message a delivery posted (chat.update, in the channel or DM the message id names). */
+  async update(target: DeliveryTarget, messageId: string, view: View): Promise<UpdateResult> {
+    const address = decodeSlackMessageId(messageId);
+    if (!address) return { status: "failed", reason: "not_a_slack_message_id", retryable: false };
+    const found = await this.reach(target);
+    if ("status" in found) return found;
+    const gateKey = `${found.installation}:chat.update`;
+    try {
+      const wait = await this.gate.take(gateKey, UPDATE_PER_MINUTE, UPDATE_PER_MINUTE, this.maxWaitMs);
+      if (wait > 0) return { status: "throttled", retryAfterMs: wait };
+      const message = renderMessage(view);
+      await found.client.chat.update({ channel: address.channel, ts: address.ts, text: message.text, blocks: message.blocks });
+      return { status: "updated" };
+    } catch (error) {
+      return this.failed(found.key, gateKey, error);
+    }
+  }
+
+  /** The stored ref and a client with the installation's token, or why the target cannot be reached. */
+  private async reach(target: DeliveryTarget): Promise<{ key: string; ref: SlackRef; client: webApi.WebClient; installation: string } | { status: "unreachable"; reason: string }> {
+    const key = target.kind === "space" ? target.spaceKey : target.personKey;
+    const stored = await this.options.refs.get(key);
+    if (!stored || stored.platform !== "slack") return { status: "unreachable", reason: "no_conversation_ref" };
+    if (stored.unreachable) return { status: "unreachable", reason: "marked_unreachable" };
+    const parsed = SlackRef.safeParse(stored.reference);
+    if (!parsed.success || (!parsed.data.channelId && !parsed.data.userId)) return { status: "unreachable", reason: "bad_conversation_ref" };
+    const ref = parsed.data;
+    const workspace: Workspace = { teamId: ref.teamId, enterpriseId: ref.enterpriseId, isEnterpriseInstall: ref.isEnterpriseInstall };
+    const token = await this.options.tokens.botToken(workspace);
+    if (!token) {
+      await this.options.refs.markUnreachable(key);
+      return { status: "unreachable", reason: "not_installed" };
+    }
+    return { key, ref, client: this.clientFor(token), installation: installationKey(workspace) };
+  }
+
+  private async failed(key: string, gateKey: string, error: unknown): Promise<DeliveryFailure> {
+    const result = deliveryFailure(error);
+    if (result.status === "throttled") this.gate.block(gateKey, result.retryAfterMs);
+    if (result.status === "unreachable") await this.options.refs.markUnreachable(key);
+    this.options.log.warn({ target: key, result }, "slack delivery did not go through");
+    return result;
   }
 
   private clientFor(token: string): webApi.WebClient {

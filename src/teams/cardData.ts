@@ -2,6 +2,7 @@ import { LIMITS, PURPOSES } from "../core/domain.js";
 import type { CharterField } from "../core/commands.js";
 import type { CommandType } from "../core/commands.js";
 import { spaceLabel, t, tRef, type MessageKey } from "../core/i18n/index.js";
+import { progressText } from "../core/i18n/progress.js";
 import type { View, ViewKind, ViewOf } from "../core/views.js";
 
 /** How much of a view's lists and free text a card may carry; tightened until the card fits. */
@@ -188,8 +189,21 @@ const notice: Builder<"notice"> = (view, budget) => {
   return { fallback: plain(message), message, ...TONES[view.tone], actions: [] };
 };
 
+// The state is in the glyph and the words as well as the container's colour.
+const PROGRESS_LOOKS = {
+  sending: { glyph: "⏳", style: "emphasis" },
+  doneAll: { glyph: "✅", style: "good" },
+  doneSome: { glyph: "⚠️", style: "warning" },
+} as const;
+
+const progress: Builder<"progress"> = (view) => {
+  const text = progressText(view);
+  const { title, status, facts, notes, footer } = text;
+  return { fallback: text.summary, title, status, facts, notes, footer, ...PROGRESS_LOOKS[text.state] };
+};
+
 /** One template-data builder per View kind: a missing one is a compile error. */
-export const CARD_DATA = { help, charterForm, charter, roles, notice } satisfies { [K in ViewKind]: Builder<K> };
+export const CARD_DATA = { help, charterForm, charter, roles, notice, progress } satisfies { [K in ViewKind]: Builder<K> };
 
 export function cardData(view: View, budget: Budget): CardData {
   return (CARD_DATA[view.kind] as (v: View, b: Budget) => CardData)(view, budget);

@@ -8,6 +8,7 @@ import charter from "../../cards/charter.json" with { type: "json" };
 import charterForm from "../../cards/charterForm.json" with { type: "json" };
 import help from "../../cards/help.json" with { type: "json" };
 import notice from "../../cards/notice.json" with { type: "json" };
+import progress from "../../cards/progress.json" with { type: "json" };
 import roles from "../../cards/roles.json" with { type: "json" };
 
 /** An Adaptive Card payload (schema 1.5), ready to attach. */
@@ -27,7 +28,7 @@ export interface RenderedCard {
 }
 
 /** One template per View kind (cards/<kind>.json): a missing one is a compile error. */
-export const TEMPLATES = { help, charterForm, charter, roles, notice } satisfies Record<ViewKind, object>;
+export const TEMPLATES = { help, charterForm, charter, roles, notice, progress } satisfies Record<ViewKind, object>;
 
 /** Budgets tried in order until the card fits Teams' message size; most cards fit the first. */
 const BUDGETS: readonly Budget[] = [

@@ -1,12 +1,12 @@
-import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from "botbuilder";
-import type { Clock, ConversationRefs, DeliveryResult, DeliveryTarget, Messenger } from "../core/ports.js";
+import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from "botbuilder";
+import type { Clock, ConversationRefs, DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../core/ports.js";
 import type { View } from "../core/views.js";
 import type { Logger } from "../log.js";
 import { viewActivity } from "./cards.js";
 import { TEAMS_LIMITS } from "./limits.js";
 import { PacingGate } from "./pacing.js";
 import { isPersonalChat } from "./references.js";
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+import { defaultRetryPolicy, withRetry, type ConnectorFailure, type RetryPolicy } from "./retry.js";
 
 /** The Bot Connector's token audience in the public cloud (AuthenticationConstants.ToChannelFromBotOAuthScope). */
 const BOT_CONNECTOR_AUDIENCE = "https://api.botframework.com";
@@ -42,22 +42,50 @@ export class TeamsMessenger implements Messenger {
   }
 
   async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
-    const { refs, log } = this.options;
-    const key = target.kind === "space" ? target.spaceKey : target.personKey;
-    const stored = await refs.get(key);
-    if (!stored || stored.platform !== "teams") return { status: "unreachable", reason: "no Teams conversation reference stored" };
-    if (stored.unreachable) return { status: "unreachable", reason: "conversation marked unreachable" };
-    const reference = stored.reference as Partial<ConversationReference>;
+    const found = await this.stored(target);
+    if ("status" in found) return found;
+    const { key, reference } = found;
     const activity = viewActivity(view);
-
     const result = await withRetry(this.policy, async () => {
-      // Paced per chat (a new 1:1 chat counts against the person) and per tenant, retries included.
-      await this.perTenant.acquire(reference.conversation?.tenantId ?? "");
-      await this.perConversation.acquire(reference.conversation?.id || key);
+      await this.pace(key, reference);
       return target.kind === "person" && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
     });
     if (result.ok) return { status: "sent", messageId: result.value };
+    return this.failed(key, view, result);
+  }
 
+  /** Replaces a message this app posted (updateActivity), paced and retried as a delivery is. */
+  async update(target: DeliveryTarget, messageId: string, view: View): Promise<UpdateResult> {
+    const found = await this.stored(target);
+    if ("status" in found) return found;
+    const { key, reference } = found;
+    // A person's message went to their 1:1 chat, whose ref the delivery stored.
+    if (!reference.conversation?.id) return { status: "failed", reason: "no conversation holds that message", retryable: false };
+    const activity = { ...viewActivity(view), id: messageId };
+    const result = await withRetry(this.policy, async () => {
+      await this.pace(key, reference);
+      await inTurn((logic) => this.options.adapter.continueConversationAsync(this.options.appId, reference, logic), (context) => context.updateActivity(activity));
+    });
+    if (result.ok) return { status: "updated" };
+    return this.failed(key, view, result);
+  }
+
+  private async stored(target: DeliveryTarget): Promise<{ key: string; reference: Partial<ConversationReference> } | { status: "unreachable"; reason: string }> {
+    const key = target.kind === "space" ? target.spaceKey : target.personKey;
+    const stored = await this.options.refs.get(key);
+    if (!stored || stored.platform !== "teams") return { status: "unreachable", reason: "no Teams conversation reference stored" };
+    if (stored.unreachable) return { status: "unreachable", reason: "conversation marked unreachable" };
+    return { key, reference: stored.reference as Partial<ConversationReference> };
+  }
+
+  /** Paced per chat (a new 1:1 chat counts against the person) and per tenant, retries included. */
+  private async pace(key: string, reference: Partial<ConversationReference>): Promise<void> {
+    await this.perTenant.acquire(reference.conversation?.tenantId ?? "");
+    await this.perConversation.acquire(reference.conversation?.id || key);
+  }
+
+  private async failed(key: string, view: View, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
+    const { refs, log } = this.options;
     const { failure } = result;
     log.warn({ key, view: view.kind, attempts: result.attempts, failure }, "Teams delivery failed");
     switch (failure.code) {
@@ -75,16 +103,15 @@ export class TeamsMessenger implements Messenger {
     }
   }
 
-  private async send(reference: Partial<ConversationReference>, activity: Parameters<TurnContext["sendActivity"]>[0]): Promise<string> {
-    let id = "";
-    await this.options.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
-      id = (await context.sendActivity(activity))?.id ?? "";
-    });
-    return id;
+  private send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    return inTurn(
+      (logic) => this.options.adapter.continueConversationAsync(this.options.appId, reference, logic),
+      async (context) => (await context.sendActivity(activity))?.id ?? "",
+    );
   }
 
   /** Teams returns the existing 1:1 chat when one exists, so a retried create does not duplicate it. */
-  private async openChatAndSend(key: string, reference: Partial<ConversationReference>, activity: Parameters<TurnContext["sendActivity"]>[0]): Promise<string> {
+  private async openChatAndSend(key: string, reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
     const { adapter, appId, refs, clock } = this.options;
     const tenantId = reference.conversation?.tenantId ?? "";
     const parameters = {
@@ -94,14 +121,31 @@ export class TeamsMessenger implements Messenger {
       tenantId,
       channelData: { tenant: { id: tenantId } },
     } as ConversationParameters;
-    let id = "";
-    let conversationId = "";
-    await adapter.createConversationAsync(appId, "msteams", reference.serviceUrl ?? "", BOT_CONNECTOR_AUDIENCE, parameters, async (context) => {
-      conversationId = context.activity.conversation.id;
-      id = (await context.sendActivity(activity))?.id ?? "";
-    });
+    const { id, conversationId } = await inTurn(
+      (logic) => adapter.createConversationAsync(appId, "msteams", reference.serviceUrl ?? "", BOT_CONNECTOR_AUDIENCE, parameters, logic),
+      async (context) => ({ conversationId: context.activity.conversation.id, id: (await context.sendActivity(activity))?.id ?? "" }),
+    );
     const personal = { ...reference, conversation: { id: conversationId, isGroup: false, conversationType: "personal", tenantId, name: "" } };
     await refs.save({ key, platform: "teams", reference: personal as Record<string, unknown>, unreachable: false, updatedAt: clock.now().toISOString() });
     return id;
   }
+}
+
+/**
+ * Runs `logic` in a proactive turn and hands back its result or its error. The adapter passes an error
+ * thrown inside a turn to onTurnError (the app's turn error handler), which logs it and returns, so a
+ * 403 on a send would otherwise come back as a message sent.
+ */
+async function inTurn<T>(start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>, logic: (context: TurnContext) => Promise<T>): Promise<T> {
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  await start(async (context) => {
+    try {
+      outcome = { ok: true, value: await logic(context) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+  });
+  if (!outcome) throw new Error("the proactive turn ended without running");
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { View } from "../../src/core/views.js";
 import type { Adapter } from "../../src/adapters.js";
+import { decodeSlackMessageId } from "../../src/slack/messageIds.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 
@@ -32,8 +33,8 @@ describe("Slack Messenger (proactive delivery)", () => {
     const spaceKey = await channelRef("C0MSG0001");
     s.fake.setChannel({ id: "C0MSG0001", members: [FAKE_IDS.botUserId] });
     const result = await messenger.deliver({ kind: "space", spaceKey }, notice);
-    expect(result).toMatchObject({ status: "sent", messageId: expect.stringMatching(/^C0MSG0001:\d+\.\d+$/) });
     const call = s.fake.callsTo("chat.postMessage")[0]!;
+    expect(result.status === "sent" && decodeSlackMessageId(result.messageId)).toEqual({ channel: "C0MSG0001", ts: call.response.ts });
     expect(call.args.text).toContain("Someone else changed this");
     expect(call.args.blocks).toHaveLength(1);
   });
@@ -48,6 +49,39 @@ describe("Slack Messenger (proactive delivery)", () => {
     expect(s.fake.callsTo("conversations.open")).toHaveLength(1);
     const dm = s.fake.callsTo("conversations.open")[0]!.response as { channel: { id: string } };
     expect(s.fake.callsTo("chat.postMessage").map((c) => c.args.channel)).toEqual([dm.channel.id, dm.channel.id]);
+  });
+
+  it("updates a message in place: in the channel, or in the DM a person's message went to", async () => {
+    const spaceKey = await channelRef("C0UPDATE1");
+    s.fake.setChannel({ id: "C0UPDATE1", members: [FAKE_IDS.botUserId] });
+    const personKey = `slack:${HOME}:${FAKE_IDS.member}`;
+    await s.app.deps.repos.conversationRefs.save({
+      key: personKey, platform: "slack", reference: { teamId: HOME, isEnterpriseInstall: false, userId: FAKE_IDS.member }, unreachable: false, updatedAt: new Date().toISOString(),
+    });
+    const done: View = { ...notice, message: { key: "notice.internalError", params: {} } };
+    for (const target of [{ kind: "space", spaceKey }, { kind: "person", personKey }] as const) {
+      const sent = await messenger.deliver(target, notice);
+      expect(await messenger.update(target, sent.status === "sent" ? sent.messageId : "", done)).toEqual({ status: "updated" });
+    }
+    const posts = s.fake.callsTo("chat.postMessage").map((c) => `${String(c.args.channel)} ${String(c.response.ts)}`);
+    const updates = s.fake.callsTo("chat.update");
+    expect(updates.map((c) => `${String(c.args.channel)} ${String(c.args.ts)}`)).toEqual(posts);
+    expect(updates.map((c) => c.ok)).toEqual([true, true]);
+    const dm = String(updates[1]!.args.channel);
+    expect(s.fake.state.channels.get(dm)).toMatchObject({ is_im: true, user: FAKE_IDS.member });
+    expect(s.fake.state.messages.get(`${dm}:${String(updates[1]!.args.ts)}`)?.text).toContain("Something went wrong on our side");
+  });
+
+  it("turns a 429 on an update into `throttled`, and refuses a message id it did not make", async () => {
+    const spaceKey = await channelRef("C0UPDATE2");
+    s.fake.setChannel({ id: "C0UPDATE2", members: [FAKE_IDS.botUserId] });
+    const sent = await messenger.deliver({ kind: "space", spaceKey }, notice);
+    const messageId = sent.status === "sent" ? sent.messageId : "";
+    s.fake.fail("chat.update", { status: 429, retryAfterSeconds: 3 });
+    expect(await messenger.update({ kind: "space", spaceKey }, messageId, notice)).toEqual({ status: "throttled", retryAfterMs: 3_000 });
+    expect(await messenger.update({ kind: "space", spaceKey }, messageId, notice)).toMatchObject({ status: "throttled" });
+    expect(s.fake.callsTo("chat.update")).toHaveLength(1);
+    expect(await messenger.update({ kind: "space", spaceKey }, "1700000000001", notice)).toEqual({ status: "failed", reason: "not_a_slack_message_id", retryable: false });
   });
 
   it("paces messages into one channel to Slack's 1 per second instead of meeting 429s", async () => {

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { View } from "../../src/core/views.js";
 import { createLogger } from "../../src/log.js";
-import { HttpTeamsAdapter } from "../../src/teams/httpAdapter.js";
+import type { TeamsAdapterHandle } from "../../src/teams/index.js";
 import { TeamsMessenger } from "../../src/teams/messenger.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
-import { ADELE, GENERAL, TENANT, membersAdded, message, post } from "../support/teamsActivities.js";
+import { ADELE, GENERAL, MEGAN, TENANT, membersAdded, message, post } from "../support/teamsActivities.js";
 
 let app: TestApp;
 let connector: FakeBotConnector;
@@ -13,6 +13,8 @@ let sleeps: number[];
 let messenger: TeamsMessenger;
 
 const channel = { kind: "space", spaceKey: `teams:${TENANT}:${GENERAL.id}` } as const;
+const megan = { kind: "person", personKey: `teams:${TENANT}:${MEGAN.aadObjectId}` } as const;
+const adele = { kind: "person", personKey: `teams:${TENANT}:${ADELE.aadObjectId}` } as const;
 const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "help.intro.none", params: {} } };
 
 beforeEach(async () => {
@@ -20,7 +22,8 @@ beforeEach(async () => {
   app = await startTestApp();
   sleeps = [];
   messenger = new TeamsMessenger({
-    adapter: new HttpTeamsAdapter({}),
+    // The app's own adapter, with the turn error handler the app gives it: proactive turns run through it too.
+    adapter: (app.adapters.find((a) => a.name === "teams") as TeamsAdapterHandle).bot.adapter,
     appId: "",
     refs: app.deps.repos.conversationRefs,
     clock: { now: () => new Date() },
@@ -96,9 +99,55 @@ describe("Teams Messenger: proactive delivery", () => {
     expect(statuses()).toEqual([404]);
   });
 
+  it("marks a person's 1:1 chat unreachable on 403 (they blocked the app) instead of reporting it sent", async () => {
+    await post(app.url, message(connector.serviceUrl, "help", { place: "personal" }));
+    connector.calls.length = 0;
+    connector.fail({ status: 403, times: 1 });
+    expect(await messenger.deliver(megan, notice)).toEqual({ status: "unreachable", reason: "ConversationBlockedByUser" });
+    expect(await app.deps.repos.conversationRefs.get(megan.personKey)).toMatchObject({ unreachable: true });
+    expect(await messenger.deliver(megan, notice)).toEqual({ status: "unreachable", reason: "conversation marked unreachable" });
+    expect(statuses()).toEqual([403]);
+    expect(app.logs.filter((l) => l.msg === "Teams turn failed")).toEqual([]);
+  });
+
+  it.each([
+    ["creating the chat", ["createConversation"]],
+    // botbuilder posts a proactive message as a reply to the turn's (made-up) activity id.
+    ["sending into the new chat", ["send", "reply"]],
+  ] as const)("marks a person unreachable when Teams answers 403 to %s", async (_what, kinds) => {
+    await post(app.url, membersAdded(connector.serviceUrl, [{ id: ADELE.id, aadObjectId: ADELE.aadObjectId }]));
+    connector.calls.length = 0;
+    connector.fail({ status: 403, times: 1, kinds: [...kinds], code: "BotNotInConversationRoster" });
+    expect(await messenger.deliver(adele, notice)).toEqual({ status: "unreachable", reason: "BotNotInConversationRoster" });
+    expect(await app.deps.repos.conversationRefs.get(adele.personKey)).toMatchObject({ unreachable: true });
+    const last = connector.calls.at(-1)!;
+    expect(last.status).toBe(403);
+    expect(kinds).toContain(last.kind);
+  });
+
+  it("updates a delivered card in place, retrying a 412 as a send is retried", async () => {
+    const sent = await messenger.deliver(channel, notice);
+    const messageId = sent.status === "sent" ? sent.messageId : "";
+    connector.fail({ status: 412, times: 1, kinds: ["update"] });
+    const done: View = { ...notice, tone: "success", message: { key: "notice.tryAgain", params: {} } };
+    expect(await messenger.update(channel, messageId, done)).toEqual({ status: "updated" });
+    expect(connector.calls.map((c) => `${c.kind} ${c.status}`)).toEqual(["reply 201", "update 412", "update 200"]);
+    const [original, updated] = connector.activitiesTo(GENERAL.id);
+    expect(updated!.id).toBe(original!.id);
+    expect(updated!.summary).toBe("Someone else changed this at the same moment. Please try again.");
+    expect(sleeps).toEqual([375]);
+  });
+
+  it("turns a 403 on an update into `unreachable` and a 404 (the message is gone) into a final failure", async () => {
+    connector.fail({ status: 404, times: 1, kinds: ["update"] });
+    expect(await messenger.update(channel, "1700000000001", notice)).toEqual({ status: "failed", reason: "ConversationNotFound", retryable: false });
+    connector.fail({ status: 403, times: 1, kinds: ["update"] });
+    expect(await messenger.update(channel, "1700000000001", notice)).toEqual({ status: "unreachable", reason: "ConversationBlockedByUser" });
+    expect(await app.deps.repos.conversationRefs.get(channel.spaceKey)).toMatchObject({ unreachable: true });
+  });
+
   it("opens a 1:1 chat with a person who has none yet, then reuses it", async () => {
     await post(app.url, membersAdded(connector.serviceUrl, [{ id: ADELE.id, aadObjectId: ADELE.aadObjectId }]));
-    const adele = { kind: "person", personKey: `teams:${TENANT}:${ADELE.aadObjectId}` } as const;
     expect(await messenger.deliver(adele, notice)).toMatchObject({ status: "sent" });
     const created = connector.calls.find((c) => c.kind === "createConversation");
     expect(created?.body).toMatchObject({ isGroup: false, members: [{ id: ADELE.id }], tenantId: TENANT });

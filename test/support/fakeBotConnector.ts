@@ -78,6 +78,10 @@ export interface ConnectorFault {
   times: number;
   /** Error code in the body; a default per status follows the Teams docs (403: ConversationBlockedByUser). */
   code?: string;
+  /** Only these operations get the fault (e.g. `["send"]` to let a createConversation through first); default all. */
+  kinds?: ConnectorCallKind[];
+  /** Only operations on this conversation get the fault (e.g. one person who blocked the bot); default all. */
+  conversationId?: string;
 }
 
 export interface FakeBotConnectorOptions {
@@ -241,10 +245,12 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       return;
     }
 
-    const fault = faults[0];
-    if (fault !== undefined && MESSAGE_OPERATIONS.has(r.kind)) {
+    const applies = (f: ConnectorFault) => (!f.kinds || f.kinds.includes(r.kind)) && (f.conversationId === undefined || f.conversationId === r.conversationId);
+    const index = MESSAGE_OPERATIONS.has(r.kind) ? faults.findIndex(applies) : -1;
+    const fault = faults[index];
+    if (fault !== undefined) {
       fault.times -= 1;
-      if (fault.times <= 0) faults.shift();
+      if (fault.times <= 0) faults.splice(index, 1);
       const headers = fault.retryAfterSeconds === undefined ? undefined : { "retry-after": String(fault.retryAfterSeconds) };
       answer(fault.status, errorBody(fault.status, fault.code), headers);
       return;

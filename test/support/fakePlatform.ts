@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeKey } from "../../src/core/domain.js";
-import type { DeliveryResult, DeliveryTarget, Messenger } from "../../src/core/ports.js";
+import type { DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../../src/core/ports.js";
 import type { View } from "../../src/core/views.js";
 
 export interface FakePlatformOptions {
@@ -40,6 +40,8 @@ export interface FakePlatform {
   url: string;
   requests: FakeRequest[];
   deliveries: FakeDelivery[];
+  /** Messages replaced in place (not deliveries: a recipient still has one message). */
+  updates: FakeDelivery[];
   /** How many messages each recipient got. */
   perRecipient(): Map<string, number>;
   /** Messages beyond the first per recipient. */
@@ -73,6 +75,7 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
   const buckets = new Map<string, Bucket>();
   const requests: FakeRequest[] = [];
   const deliveries: FakeDelivery[] = [];
+  const updates: FakeDelivery[] = [];
   const throttles: Array<{ tenant: string; at: number; until: number }> = [];
   let lastId = 0;
 
@@ -96,7 +99,7 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
 
   const server = createServer((req, res) => {
     void readBody(req).then((raw) => {
-      const { key, viewKind } = JSON.parse(raw) as { key: string; viewKind: string };
+      const { key, viewKind, messageId: replacing } = JSON.parse(raw) as { key: string; viewKind: string; messageId?: string };
       const at = now();
       const tenant = decodeKey(key).tenant;
       const waitMs = take(tenant, at);
@@ -112,6 +115,9 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
       } else if (broken.has(key)) {
         status = 500;
         answer(res, status, { error: "internal" });
+      } else if (replacing !== undefined) {
+        updates.push({ key, tenant, at, messageId: replacing, viewKind });
+        answer(res, status, { id: replacing });
       } else {
         const messageId = `m${++lastId}`;
         deliveries.push({ key, tenant, at, messageId, viewKind });
@@ -128,6 +134,7 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
     url,
     requests,
     deliveries,
+    updates,
     perRecipient() {
       const counts = new Map<string, number>();
       for (const d of deliveries) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
@@ -154,15 +161,24 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
 
 /** Delivers to a fake platform over HTTP and maps its answers as the real Messengers map theirs. */
 export function platformMessenger(url: string): Messenger {
+  const call = async (target: DeliveryTarget, view: View, messageId?: string) => {
+    const key = target.kind === "space" ? target.spaceKey : target.personKey;
+    const response = await fetch(`${url}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, viewKind: view.kind, messageId }) });
+    return { response, body: (await response.json()) as { id?: string; error?: string } };
+  };
+  const failure = (response: Response, body: { error?: string }): DeliveryFailure => {
+    if (response.status === 429) return { status: "throttled", retryAfterMs: Number(response.headers.get("retry-after") ?? "1") * 1000 };
+    if (response.status === 403) return { status: "unreachable", reason: body.error ?? "forbidden" };
+    return { status: "failed", reason: `HTTP ${response.status}`, retryable: response.status >= 500 };
+  };
   return {
-    async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
-      const key = target.kind === "space" ? target.spaceKey : target.personKey;
-      const response = await fetch(`${url}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, viewKind: view.kind }) });
-      const body = (await response.json()) as { id?: string; error?: string };
-      if (response.status === 200) return { status: "sent", messageId: body.id ?? "" };
-      if (response.status === 429) return { status: "throttled", retryAfterMs: Number(response.headers.get("retry-after") ?? "1") * 1000 };
-      if (response.status === 403) return { status: "unreachable", reason: body.error ?? "forbidden" };
-      return { status: "failed", reason: `HTTP ${response.status}`, retryable: response.status >= 500 };
+    async deliver(target, view): Promise<DeliveryResult> {
+      const { response, body } = await call(target, view);
+      return response.status === 200 ? { status: "sent", messageId: body.id ?? "" } : failure(response, body);
+    },
+    async update(target, messageId, view): Promise<UpdateResult> {
+      const { response, body } = await call(target, view, messageId);
+      return response.status === 200 ? { status: "updated" } : failure(response, body);
     },
   };
 }

@@ -26,6 +26,10 @@ const FIXTURES: { [K in ViewKind]: ViewOf<K> } = {
     people: [{ personKey: "slack:T1:U1", displayName: "Ana Duarte", role: "facilitator" }, { personKey: "teams:t:a", displayName: "Ben <Okafor>", role: "member" }],
   },
   notice: { kind: "notice", locale: "en", tone: "success", message: { key: "notice.communityCreated", params: { name: "Data Stewards CoP" } } },
+  progress: {
+    kind: "progress", locale: "en", fanoutId: "event:42:reminder:P1D", title: { key: "roles.title", params: { name: "Data Stewards CoP" } },
+    total: 2000, sent: 1234, failed: 0, unreachable: 12, queued: 754, done: false,
+  },
 };
 
 const huge = (n: number, word = "overflow ") => word.repeat(Math.ceil(n / word.length)).slice(0, n);
@@ -45,6 +49,7 @@ const OVERSIZED: View[] = [
     people: Array.from({ length: 2_000 }, (_, i) => ({ personKey: `slack:T:U${i}`, displayName: `Person ${i} ${huge(300)}`, role: ROLES[i % ROLES.length] as Role })),
   },
   { ...FIXTURES.notice, message: { key: "notice.communityCreated", params: { name: huge(50_000) } } },
+  { ...FIXTURES.progress, title: { key: "notice.communityCreated", params: { name: huge(50_000) } }, total: 9_999_999_999, sent: 9_999_999_000, failed: 500, unreachable: 499, queued: 0, done: true },
 ];
 
 describe("Slack renderers", () => {
@@ -80,6 +85,21 @@ describe("Slack renderers", () => {
     const { blocks } = renderMessage(OVERSIZED[2]!);
     expect(blocks).toHaveLength(SLACK_LIMITS.message.blocks);
     expect(JSON.stringify(blocks.at(-1))).toMatch(/more parts? that did not fit in one message/);
+  });
+
+  it("shows a fan-out's progress as words and a symbol, with the counts written for the reader's locale", () => {
+    const sending = renderMessage(FIXTURES.progress);
+    expect(sending.text).toBe("Sending: 1,234 of 2,000 delivered (Roles in Data Stewards CoP)");
+    expect(JSON.stringify(sending.blocks)).toContain(":hourglass_flowing_sand: Sending: 1,234 of 2,000 delivered");
+    expect(JSON.stringify(sending.blocks)).toContain("Only you see this message");
+    const done = renderMessage({ ...FIXTURES.progress, locale: "de-DE", sent: 1988, queued: 0, done: true });
+    expect(done.text).toBe("Done: 1.988 of 2.000 delivered (Roles in Data Stewards CoP)");
+    expect(JSON.stringify(done.blocks)).toContain(":warning: Done: 1.988 of 2.000 delivered");
+    expect(JSON.stringify(done.blocks)).toContain("12 recipients could not be reached: the app was blocked or removed there");
+    const all = renderMessage({ ...FIXTURES.progress, sent: 2000, unreachable: 0, queued: 0, done: true });
+    expect(all.text).toMatch(/^Done: all 2,000 delivered/);
+    for (const { blocks } of [sending, done, all]) expect(blockProblems(blocks, "message", "/blocks")).toEqual([]);
+    expect(JSON.stringify(all.blocks)).not.toMatch(/could not be reached:|Only you see this/);
   });
 
   it("keeps an oversized form inside the modal limits", () => {

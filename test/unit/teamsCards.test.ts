@@ -32,6 +32,12 @@ const VIEWS: Record<string, View> = {
   "roles-empty": { kind: "roles", locale: "en", communityName: "Data Stewards CoP", people: [], omitted: 0, canAssign: false },
   "notice-success": { kind: "notice", locale: "en", tone: "success", message: { key: "notice.communityCreated", params: { name: "Data Stewards CoP" } } },
   "notice-error": { kind: "notice", locale: "en", tone: "error", message: { key: "notice.forbidden", params: { name: "Data Stewards CoP", stewards: "Megan Bowen" } } },
+  "progress-sending": { kind: "progress", locale: "en", fanoutId: "digest:c1:2026-11", title: { key: "roles.title", params: { name: "Data Stewards CoP" } }, total: 2000, sent: 1234, failed: 0, unreachable: 3, queued: 763, done: false },
+  "progress-done": { kind: "progress", locale: "en", fanoutId: "digest:c1:2026-11", title: { key: "roles.title", params: { name: "Data Stewards CoP" } }, total: 2000, sent: 2000, failed: 0, unreachable: 0, queued: 0, done: true },
+  "progress-done-unreachable": {
+    kind: "progress", locale: "en-IN", fanoutId: "digest:c1:2026-11", title: { key: "notice.communityCreated", params: { name: long(400) } },
+    total: 250_000, sent: 249_990, failed: 2, unreachable: 8, queued: 0, done: true,
+  },
 };
 
 const maxText = (n: number) => long(n, "Ω data ");
@@ -150,6 +156,20 @@ describe("Teams cards: templates in cards/ expanded with representative data", (
       else expect(JSON.stringify(card)).toMatch(/…and \d+ more/);
     });
   }
+
+  it("says how far a fan-out has got in words and a glyph besides the colour, counts written for the reader's locale", () => {
+    const sending = renderCard(VIEWS["progress-sending"]!);
+    expect(sending.fallback).toBe("Sending: 1,234 of 2,000 delivered (Roles in Data Stewards CoP)");
+    expect(sending.card.body).toContainEqual({ type: "Container", style: "emphasis", items: [{ type: "TextBlock", text: "⏳ Sending: 1,234 of 2,000 delivered", weight: "Bolder", wrap: true }] });
+    const done = renderCard(VIEWS["progress-done-unreachable"]!);
+    expect(done.fallback).toMatch(/^Done: 2,49,990 of 2,50,000 delivered/);
+    const text = JSON.stringify(done.card);
+    expect(text).toContain("⚠️ Done: 2,49,990 of 2,50,000 delivered");
+    expect(text).toContain("8 recipients could not be reached: the app was blocked or removed there, or it was never installed for them.");
+    expect(text).toContain("2 messages were not delivered");
+    expect(text).not.toContain("Only you see this");
+    expect(JSON.stringify(renderCard(VIEWS["progress-done"]!).card)).toContain("✅ Done: all 2,000 delivered");
+  });
 
   it("cuts a long list to what fits and says how many were left out", () => {
     const { card } = renderCard(LARGEST["roles-largest"]!);

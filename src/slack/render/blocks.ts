@@ -21,9 +21,10 @@ export const section = (mrkdwn: string): Slack.SectionBlock => ({
   text: { type: "mrkdwn", text: truncate(mrkdwn, L.section.text) },
 });
 
-/** Label/value pairs shown two per row; Slack allows 10 fields per section. */
-export const fields = (pairs: Array<[string, string]>): Slack.SectionBlock => ({
+/** Label/value pairs shown two per row, under an optional text; Slack allows 10 fields per section. */
+export const fields = (pairs: Array<[string, string]>, mrkdwn?: string): Slack.SectionBlock => ({
   type: "section",
+  ...(mrkdwn ? { text: { type: "mrkdwn", text: truncate(mrkdwn, L.section.text) } } : {}),
   fields: pairs.slice(0, L.section.fields).map(([label, value]) => ({
     type: "mrkdwn",
     text: truncate(`*${label}*\n${value}`, L.section.fieldText),

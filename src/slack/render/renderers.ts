@@ -1,5 +1,6 @@
 import type { types as Slack } from "@slack/bolt";
 import { spaceLabel, type MessageKey } from "../../core/i18n/index.js";
+import { progressText, type ProgressState } from "../../core/i18n/progress.js";
 import type { View, ViewKind, ViewOf } from "../../core/views.js";
 import { SLACK_LIMITS as L } from "../limits.js";
 import { actions, button, context, fallbackText, fields, fitBlocks, header, section, sectionsOf, type Block, type SlackMessage } from "./blocks.js";
@@ -101,6 +102,17 @@ function renderNotice(view: ViewOf<"notice">): SlackRendering {
   return message(text, [section(`${TONE_SYMBOL[view.tone]} ${text}`)], view.locale);
 }
 
+const PROGRESS_SYMBOL: Record<ProgressState, string> = { sending: ":hourglass_flowing_sand:", doneAll: ":white_check_mark:", doneSome: ":warning:" };
+
+/** Status and counts in one section (fields two to a row), then why some were not reached, or that it updates. */
+function renderProgress(view: ViewOf<"progress">): SlackRendering {
+  const text = progressText(view);
+  const heading = `*${escapeMrkdwn(text.title)}*\n${PROGRESS_SYMBOL[text.state]} ${escapeMrkdwn(text.status)}`;
+  const status = fields(text.facts.map((f) => [escapeMrkdwn(f.label), f.value]), heading);
+  const notes = [...text.notes, text.footer].filter(Boolean).map(escapeMrkdwn);
+  return message(escapeMrkdwn(text.summary), notes.length ? [status, context(notes)] : [status], view.locale);
+}
+
 function renderCharterForm(view: ViewOf<"charterForm">): SlackRendering {
   return { surface: "modal", modal: charterModal(view), fallback: charterFormFallback(view) };
 }
@@ -112,6 +124,7 @@ export const SLACK_RENDERERS = {
   charter: renderCharter,
   roles: renderRoles,
   notice: renderNotice,
+  progress: renderProgress,
 } satisfies { [K in ViewKind]: (view: ViewOf<K>) => SlackRendering };
 
 export function renderView(view: View): SlackRendering {
