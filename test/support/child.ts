@@ -18,23 +18,31 @@ export function runApp(env: Record<string, string>): AppProcess {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PLAYGROUND: "off", PORT: "0", ...env },
   });
+  let onUrl: (url: string) => void = () => undefined;
+  const listening = new Promise<string>((resolve) => (onUrl = resolve));
+  const watched = watchLogLines(child, (line) => {
+    if (typeof line.url === "string" && String(line.msg).includes("listening")) onUrl(line.url);
+  });
+  return { child, listening, ...watched };
+}
+
+/** Collects a child's JSON log lines (calling `onLine` for each), its stderr, and its exit code. */
+export function watchLogLines(child: ChildProcessWithoutNullStreams, onLine: (line: Record<string, unknown>) => void) {
   const lines: Array<Record<string, unknown>> = [];
   let stderr = "";
   let buffer = "";
-  let onUrl: (url: string) => void = () => undefined;
-  const listening = new Promise<string>((resolve) => (onUrl = resolve));
   child.stdout.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
     const complete = buffer.split("\n");
     buffer = complete.pop() ?? "";
-    for (const line of complete) {
-      if (!line.trim()) continue;
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      lines.push(parsed);
-      if (typeof parsed.url === "string" && String(parsed.msg).includes("listening")) onUrl(parsed.url);
+    for (const text of complete) {
+      if (!text.trim()) continue;
+      const line = JSON.parse(text) as Record<string, unknown>;
+      lines.push(line);
+      onLine(line);
     }
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, lines, stderr: () => stderr, listening, exited };
+  return { lines, stderr: () => stderr, exited };
 }

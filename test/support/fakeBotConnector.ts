@@ -18,6 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { text } from "node:stream/consumers";
 
 export const TEAMS_CONNECTOR_LIMITS = {
   /** Message size as Teams counts it: the JSON as UTF-16 (2 bytes a code unit), base64 images excluded. */
@@ -142,14 +143,6 @@ function route(method: string, path: string): Route {
   return { kind: "other", conversationId };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? "" : JSON.stringify(body);
@@ -207,7 +200,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
     const path = new URL(req.url ?? "/", "http://fake").pathname;
-    const raw = await readBody(req);
+    const raw = await text(req);
     const r = route(method, path);
     let body: unknown = raw;
     try {

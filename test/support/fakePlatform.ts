@@ -3,11 +3,12 @@
  * requests-per-second limit per tenant answered with 429 + Retry-After (whole seconds, as Teams and
  * Slack send it), 403 for blocked recipients, and a record of every request and delivery.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeKey } from "../../src/core/domain.js";
 import type { DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../../src/core/ports.js";
 import type { View } from "../../src/core/views.js";
+import { text } from "node:stream/consumers";
 
 export interface FakePlatformOptions {
   /** Requests per second allowed per tenant (a token bucket refilled at this rate). */
@@ -58,14 +59,6 @@ interface Bucket {
   last: number;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 export async function startFakePlatform(options: FakePlatformOptions): Promise<FakePlatform> {
   const now = options.now ?? Date.now;
@@ -98,7 +91,7 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
   };
 
   const server = createServer((req, res) => {
-    void readBody(req).then((raw) => {
+    void text(req).then((raw) => {
       const { key, viewKind, messageId: replacing } = JSON.parse(raw) as { key: string; viewKind: string; messageId?: string };
       const at = now();
       const tenant = decodeKey(key).tenant;

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { SLACK_METHOD_RATE_LIMITS, type SlackMethodRateLimit } from "../../src/slack/limits.js";
 import { METHODS, missingScope, oauthV2Access, type Args, type Body } from "./fakeSlackMethods.js";
 import { FAKE_IDS, FakeSlackState, type FakeChannel, type FakeSlackSeed, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
+import { text } from "node:stream/consumers";
 
 export { FAKE_IDS, type FakeChannel, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
 
@@ -104,11 +105,6 @@ function parseArgs(raw: string, contentType: string, query: URLSearchParams): Ar
   return args;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function credentials(req: IncomingMessage, args: Args): { token?: string; basic?: { user: string; password: string } } {
   const header = req.headers.authorization ?? "";
@@ -190,7 +186,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const method = url.pathname.replace(/^\/api\//, "");
     let args: Args;
     try {
-      args = parseArgs(await readBody(req), String(req.headers["content-type"] ?? ""), url.searchParams);
+      args = parseArgs(await text(req), String(req.headers["content-type"] ?? ""), url.searchParams);
     } catch {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify({ ok: false, error: "invalid_json" }));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import type { SchedulingOptions } from "../../src/scheduler/index.js";
 import type { StorageAccount } from "../../src/store/tables.js";
+import { watchLogLines } from "./child.js";
 
 export interface InstanceProcess {
   child: ChildProcessWithoutNullStreams;
@@ -25,23 +26,10 @@ export function startInstanceProcess(account: StorageAccount, fakePlatformUrl: s
       SCHEDULING_OPTIONS: JSON.stringify(options),
     },
   });
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = "";
-  let buffer = "";
   let onReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const complete = buffer.split("\n");
-    buffer = complete.pop() ?? "";
-    for (const line of complete) {
-      if (!line.trim()) continue;
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      lines.push(parsed);
-      if (parsed.msg === "instance ready") onReady();
-    }
+  const watched = watchLogLines(child, (line) => {
+    if (line.msg === "instance ready") onReady();
   });
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, lines, ready, exited, stderr: () => stderr };
+  return { child, ready, ...watched };
 }
