@@ -273,6 +273,11 @@ export async function assignRole(
   const locale = request.actor.locale;
   const now = deps.clock.now().toISOString();
   const existing = await deps.repos.members.get(community.id, command.person);
+  // Co-facilitators help run the community; only facilitators decide who else is one.
+  const touchesFacilitator = command.role === "facilitator" || existing?.role === "facilitator";
+  if (touchesFacilitator && ctx.actorMember?.role !== "facilitator") {
+    throw new DomainError("forbidden", "notice.facilitatorRole", { name: community.charter.name });
+  }
   if (existing?.role === "facilitator" && command.role !== "facilitator") {
     const facilitators = await membersWhere(deps, community.id, (m) => m.role === "facilitator");
     if (facilitators.length <= 1) throw new DomainError("conflict", "notice.lastFacilitator", { name: community.charter.name });
@@ -287,7 +292,7 @@ export async function assignRole(
     profile: existing?.profile ?? Profile.parse({}),
     joinedAt: existing?.joinedAt ?? now,
     lastActiveAt: existing?.lastActiveAt ?? now,
-  });
+  }, { ifCommunityAt: ctx.communityEtag });
   return outcome(
     toSpace({
       kind: "notice",

@@ -36,6 +36,7 @@ export async function startLink(deps: CoreDeps, request: Request, ctx: Context):
         replies: [
           {
             audience: "actor",
+            secret: true,
             view: {
               kind: "notice",
               locale: request.actor.locale,

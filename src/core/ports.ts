@@ -33,8 +33,12 @@ export interface Spaces {
 }
 
 export interface Members {
-  /** Inserts or replaces the member (role, profile, activity). */
-  save(member: Member): Promise<void>;
+  /**
+   * Inserts or replaces the member (role, profile, activity). With `ifCommunityAt`, the write happens only if
+   * the community is still at that ETag (and moves it on), so two concurrent role changes cannot both pass a
+   * check made on what they read; the loser gets a ConcurrencyError.
+   */
+  save(member: Member, options?: { ifCommunityAt?: string }): Promise<void>;
   /** Saves many members of one community in as few transactions as the store allows. */
   saveMany(members: Member[]): Promise<void>;
   get(communityId: string, person: PersonKey): Promise<Member | undefined>;

@@ -89,6 +89,11 @@ export type Audience = "space" | "actor";
 export interface Reply {
   view: View;
   audience: Audience;
+  /**
+   * The view carries something only the asker may see (a link code). Adapters must deliver it where no one
+   * else can read it (Slack ephemeral, the person's Teams 1:1 chat), never into a shared conversation.
+   */
+  secret?: boolean;
 }
 export interface Outcome {
   replies: Reply[];

@@ -6,7 +6,8 @@ import { fromRow, getRow, insertRow, keyPart, replaceRow, toRow } from "./entity
 
 /** A community's rows share one partition: `c:<id>`; the community itself is row `community`. */
 export const communityPartition = (id: string) => `c:${keyPart(id)}`;
-const ROW = "community";
+export const COMMUNITY_ROW = "community";
+const ROW = COMMUNITY_ROW;
 
 export class TableCommunities implements Communities {
   constructor(

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { Member, type PersonKey } from "../core/domain.js";
 import type { Members, Page, PageRequest } from "../core/ports.js";
 import type { Logger } from "../log.js";
-import { communityPartition } from "./communities.js";
-import { fromRow, getRow, listPage, prefixFilter, toRow, upsertBatched } from "./entity.js";
-import { keyPart } from "./entity.js";
+import { COMMUNITY_ROW, communityPartition } from "./communities.js";
+import { ConcurrencyError } from "../core/errors.js";
+import { fromRow, getRow, keyPart, listPage, prefixFilter, statusOf, toRow, upsertBatched } from "./entity.js";
 
 const MembershipIndex = z.object({ communityId: z.string() });
 const memberRow = (person: PersonKey) => `m:${keyPart(person)}`;
@@ -24,14 +24,32 @@ export class TableMembers implements Members {
     private readonly log: Logger,
   ) {}
 
-  save(member: Member): Promise<void> {
-    return this.saveMany([member]);
+  async save(member: Member, options: { ifCommunityAt?: string } = {}): Promise<void> {
+    if (!options.ifCommunityAt) return this.saveMany([member]);
+    await this.index([member]);
+    const partition = communityPartition(member.communityId);
+    try {
+      // One transaction: the member row, and a touch of the community row that succeeds only at that ETag.
+      await this.communities.submitTransaction([
+        ["upsert", toRow(Member, partition, memberRow(member.personKey), "member", member), "Replace"],
+        ["update", { partitionKey: partition, rowKey: COMMUNITY_ROW, touchedAt: new Date().toISOString() }, "Merge", { etag: options.ifCommunityAt }],
+      ]);
+    } catch (error) {
+      if (statusOf(error) === 412 || statusOf(error) === 404) throw new ConcurrencyError("community");
+      throw error;
+    }
   }
 
   async saveMany(members: Member[]): Promise<void> {
     if (members.length === 0) return;
     const rows = members.map((m) => toRow(Member, communityPartition(m.communityId), memberRow(m.personKey), "member", m));
+    // The person's index first: a crash in between leaves an index row to nothing, never a row no one can find.
+    await this.index(members);
     await upsertBatched(this.communities, rows);
+  }
+
+  /** The person-side index rows that find every community of a person. */
+  private async index(members: Member[]): Promise<void> {
     const index = members.map((m) =>
       toRow(MembershipIndex, personPartition(m.personKey), keyPart(m.communityId), "membership", { communityId: m.communityId }),
     );

@@ -71,6 +71,32 @@ describe("setting up and running a community", () => {
     expect(noticeText(demoteSelf.view)).toMatch(/needs at least one facilitator/);
   });
 
+  it("lets only facilitators make or unmake facilitators, so a co-facilitator cannot take over", async () => {
+    await setUpCommunity(deps);
+    await handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: BEN.displayName, role: "co-facilitator" }));
+    const promoteSelf = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: "", role: "facilitator" })));
+    expect(noticeText(promoteSelf.view)).toBe("Only a facilitator of **Data Stewards** can make someone a facilitator or change a facilitator's role.");
+    const demoteAna = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.role.assign", person: ANA.personKey, displayName: "", role: "member" })));
+    expect(noticeText(demoteAna.view)).toMatch(/^Only a facilitator of/);
+    const roles = only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.roles.show" })));
+    expect(roles.view).toMatchObject({ people: [{ displayName: "Ana Duarte", role: "facilitator" }, { displayName: "Ben Okafor", role: "co-facilitator" }] });
+  });
+
+  it("never ends with no facilitator when two facilitators demote each other at the same moment", async () => {
+    await setUpCommunity(deps);
+    await handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: BEN.displayName, role: "facilitator" }));
+    const [byAna, byBen] = await Promise.all([
+      handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: "", role: "member" })),
+      handleRequest(deps, request(BEN, CHANNEL, { type: "community.role.assign", person: ANA.personKey, displayName: "", role: "member" })),
+    ]);
+    const texts = [noticeText(only(byAna).view), noticeText(only(byBen).view)];
+    expect(texts.filter((text) => text.includes("is now Member"))).toHaveLength(1);
+    expect(texts.filter((text) => text.includes("Please try again"))).toHaveLength(1);
+    const community = (await deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    const roles = await Promise.all([ANA, BEN].map(async (p) => (await deps.repos.members.get(community, p.personKey))?.role));
+    expect(roles.filter((role) => role === "facilitator")).toHaveLength(1);
+  });
+
   it("moves the community through its statuses, for facilitators only", async () => {
     await setUpCommunity(deps);
     expect(noticeText(only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.status.set", status: "launched" }))).view)).toBe("**Data Stewards** is now Launched.");

@@ -104,6 +104,7 @@ export const en = {
   "notice.noCommunity": "This space is not part of a community yet. Type `setup` to create one.",
   "notice.alreadyBound": "This space already belongs to **{name}**. Type `charter` to see it.",
   "notice.forbidden": "Only the facilitators of **{name}** can do that. Ask {stewards}.",
+  "notice.facilitatorRole": "Only a facilitator of **{name}** can make someone a facilitator or change a facilitator's role.",
   "notice.lastFacilitator": "**{name}** needs at least one facilitator: give someone else the facilitator role first.",
   "notice.personalSpace": "Communities live in a channel or group chat. Add me to one and type `setup` there.",
   "notice.linkCode": "To link another channel to **{name}**, enter `{command}` there (in Slack: `/cop link {code}`, in Teams: `link {code}` to the app). The code works once and expires in {minutes} minutes.",
