@@ -71,7 +71,8 @@ export async function redeemLink(
   const stored = await deps.repos.communities.get(taken.communityId);
   if (!stored) throw new DomainError("invalid_input", "notice.linkInvalid");
   const community: Community = stored.value;
-  await bindSpace(deps, request, community.id, "notice.linkSameSpace");
+  // Lost a race with a setup in this space after the check above: the code is spent, so do not say it still works.
+  await bindSpace(deps, request, community.id, "notice.alreadyBound");
   // Whoever a facilitator trusted with the code manages the community from this side.
   const existing: Member | undefined = await deps.repos.members.get(community.id, request.actor.personKey);
   if (!existing || existing.role === "member") await addToCommunity(deps, request, community.id, "co-facilitator", existing);
