@@ -13,12 +13,25 @@ import { createLogger, type Logger } from "./log.js";
 const BIN = fileURLToPath(new URL("../node_modules/.bin/agentsplayground", import.meta.url));
 export const PLAYGROUND_PORT = 56150;
 
-/** The Playground's environment: no browser of its own, and every server it starts bound to loopback. */
-export function playgroundEnv(): NodeJS.ProcessEnv {
+/**
+ * What the Playground (a Node program from npm) gets of our environment: enough to run (paths, user,
+ * locale, temp dirs, proxies), never the app's secrets (Slack tokens, the storage connection string).
+ */
+const PASSED_THROUGH = [
+  "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TEMP", "TMP",
+  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+  // Windows: where the user's profile, app data and system live.
+  "SYSTEMROOT", "SystemRoot", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "USERPROFILE", "USERNAME", "HOMEDRIVE", "HOMEPATH", "APPDATA", "LOCALAPPDATA", "ProgramData", "ProgramFiles",
+] as const;
+
+/** The Playground's environment: a short allow list, no browser of its own, and every server it starts bound to loopback. */
+export function playgroundEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const preload = fileURLToPath(new URL("./loopbackOnly.cjs", import.meta.url));
-  const nodeOptions = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+  const nodeOptions = [source.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of PASSED_THROUGH) if (source[name] !== undefined) env[name] = source[name];
   // Without TEAMSAPPTESTER_BROWSER=none it tries to open a browser and exits when there is none.
-  return { ...process.env, TEAMSAPPTESTER_BROWSER: "none", NODE_OPTIONS: nodeOptions };
+  return { ...env, TEAMSAPPTESTER_BROWSER: "none", NODE_OPTIONS: nodeOptions };
 }
 
 export interface RunningPlayground {

@@ -1,8 +1,8 @@
 import { Application, type TurnState } from "@microsoft/teams-ai";
-import { INVOKE_RESPONSE_KEY, TeamsInfo, type Activity, type ChannelAccount, type TurnContext } from "botbuilder";
+import { INVOKE_RESPONSE_KEY, TeamsInfo, type Activity, type TurnContext } from "botbuilder";
 import type { Request as HttpRequest, Response as HttpResponse } from "express";
 import type { TeamsConfig } from "../config.js";
-import { Request, type Command } from "../core/commands.js";
+import { Request } from "../core/commands.js";
 import { handleRequest } from "../core/dispatch.js";
 import type { CoreDeps } from "../core/ports.js";
 import type { Mention } from "../core/textCommands.js";
@@ -10,7 +10,9 @@ import type { Outcome, View } from "../core/views.js";
 import type { Logger } from "../log.js";
 import { botAuthOptions, type AuthEndpoints } from "./auth.js";
 import { renderCard, viewActivity } from "./cards.js";
-import { actorOf, commandFromCardData, commandFromText, mentionsOf, messageText, spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
+import { askFromCard, badRequest, privateNotice, type Ask } from "./asks.js";
+import { actorOf, commandFromText, describeIssues, mentionsOf, messageText, readCardData, spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
+import { LOCAL_MODE_REFUSALS, isLoopbackHostHeader, isLoopbackServiceUrl } from "./localMode.js";
 import { TeamsMessenger } from "./messenger.js";
 import { replyInTurn, type TurnReplies } from "./outbound.js";
 import { ReferenceRecorder } from "./references.js";
@@ -48,7 +50,6 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
     clock: deps.clock,
     log: log.child({ component: "teams-messenger" }),
     retry,
-    onUnreachable: (key) => recorder.forget(key),
   });
   const app = new Application<TurnState>({
     adapter,
@@ -60,41 +61,53 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
   });
   const logOf = (context: TurnContext): Logger => (context.turnState.get(LOG) as Logger | undefined) ?? log;
 
-  async function run(context: TurnContext, command: Command, invoke: boolean): Promise<TurnReplies> {
+  /** Records the turn, has the core answer it (unless the adapter already knows the answer) and replies. */
+  async function run(context: TurnContext, ask: Ask, invoke: boolean): Promise<TurnReplies> {
     const { activity } = context;
     await recorder.recordTurn(activity);
-    const request = Request.parse({ actor: actorOf(activity), space: spaceOf(activity), command });
-    const turnLog = logOf(context).child({ spaceKey: request.space.spaceKey, command: command.type });
-    const outcome: Outcome = await handleRequest(deps, request);
+    const actor = actorOf(activity);
+    const space = spaceOf(activity);
+    const turnLog = logOf(context).child({ spaceKey: space.spaceKey, command: "command" in ask ? ask.command.type : ask.label });
+    let outcome: Outcome;
+    if ("outcome" in ask) outcome = ask.outcome;
+    else {
+      const request = Request.safeParse({ actor, space, command: ask.command });
+      if (request.success) outcome = await handleRequest(deps, request.data);
+      else {
+        const detail = describeIssues(request.error.issues);
+        turnLog.warn({ detail }, "Teams request does not fit the core's schema");
+        outcome = badRequest(actor.locale, detail);
+      }
+    }
     const communityId = outcome.replies.map((r) => ("communityId" in r.view ? r.view.communityId : undefined)).find(Boolean);
-    turnLog.info({ communityId, replies: outcome.replies.map((r) => `${r.view.kind}:${r.audience}`) }, "teams request handled");
+    turnLog.info({ communityId, replies: outcome.replies.map((r) => `${r.view.kind}:${r.audience}${r.secret ? ":secret" : ""}`) }, "teams request handled");
     return replyInTurn(context, outcome, {
       actor: activity.from,
-      locale: request.actor.locale,
-      personal: request.space.personal,
+      locale: actor.locale,
+      personal: space.personal,
       invoke,
       policy,
       log: turnLog,
+      sendPrivately: (view) => messenger.deliver({ kind: "person", personKey: actor.personKey }, view),
     });
   }
 
-  const badRequest = (context: TurnContext, detail: string): Command => {
-    logOf(context).warn({ detail }, "card action not understood");
-    return { type: "unknown", text: detail };
+  const cardAsk = (context: TurnContext, verb: unknown, data: Record<string, unknown>): Ask => {
+    const input = readCardData(verb, data);
+    if (input.kind !== "command") logOf(context).warn({ verb: input.verb, problem: input.kind }, "card action not understood as sent");
+    return askFromCard(input, actorOf(context.activity).locale);
   };
 
-  // Action.Execute (Universal Actions): the answer replaces the clicked card for the person who clicked.
+  // Action.Execute (Universal Actions): the answer replaces the clicked card.
   app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context, _state, data) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } }).action?.verb;
-    const command = commandFromCardData(verb, data) ?? badRequest(context, String(verb));
-    const replies = await run(context, command, true);
+    const replies = await run(context, cardAsk(context, verb, data), true);
     return replies.invokeCard ?? replies.invokeMessage ?? "";
   });
 
   // Action.Submit (fallback for clients without Universal Actions): a message whose value carries the verb.
   app.adaptiveCards.actionSubmit<Record<string, unknown>>(/.*/, async (context, _state, data) => {
-    const command = commandFromCardData(data.verb, data) ?? badRequest(context, String(data.verb));
-    await run(context, command, false);
+    await run(context, cardAsk(context, data.verb, data), false);
   });
 
   app.message(
@@ -103,10 +116,17 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
       const { activity } = context;
       if (!messageText(activity)) {
         // Attachments or an empty card submit: nothing was asked; show what can be asked.
-        await run(context, { type: "help" }, false);
+        await run(context, { command: { type: "help" } }, false);
         return;
       }
-      await run(context, commandFromText(activity, await resolveMentions(context)), false);
+      const mentions = await resolveMentions(context);
+      const command = commandFromText(activity, mentions.map((m) => m.mention));
+      // A role goes to the identity the person's own messages carry, or to nobody: never to a guessed one.
+      const unidentified = command.type === "community.role.assign" ? mentions.find((m) => !m.identified && m.mention.personKey === command.person) : undefined;
+      const ask: Ask = unidentified
+        ? { outcome: privateNotice(actorOf(activity).locale, "warning", "teams.mentionUnidentified", { person: unidentified.mention.displayName }), label: command.type }
+        : { command };
+      await run(context, ask, false);
     },
   );
 
@@ -133,19 +153,24 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
   /** The help card, posted for everyone, with a thank-you line on top. */
   async function welcome(context: TurnContext): Promise<void> {
     const { activity } = context;
-    const request = Request.parse({ actor: actorOf(activity), space: spaceOf(activity), command: { type: "help" } });
-    const outcome = await handleRequest(deps, request);
+    const request = Request.safeParse({ actor: actorOf(activity), space: spaceOf(activity), command: { type: "help" } });
+    if (!request.success) {
+      logOf(context).warn({ detail: describeIssues(request.error.issues) }, "no welcome: the installation does not fit the core's schema");
+      return;
+    }
+    const outcome = await handleRequest(deps, request.data);
     const replies = outcome.replies.map((r) => ({
       audience: "space" as const,
       view: r.view.kind === "help" ? { ...r.view, intro: { key: "help.welcome", params: {} } } : r.view,
     }));
     await replyInTurn(context, { replies }, {
       actor: activity.from,
-      locale: request.actor.locale,
-      personal: request.space.personal,
+      locale: request.data.actor.locale,
+      personal: request.data.space.personal,
       invoke: false,
       policy,
       log: logOf(context),
+      sendPrivately: (view) => messenger.deliver({ kind: "person", personKey: request.data.actor.personKey }, view),
     });
   }
 
@@ -153,29 +178,27 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
   async function forgetSpace(activity: Activity): Promise<void> {
     const space = spaceOf(activity);
     await deps.repos.conversationRefs.markUnreachable(space.spaceKey);
-    recorder.forget(space.spaceKey);
-    if (space.personal) {
-      const key = teamsPersonKey(teamsIds(activity).tenantId, activity.from);
-      await deps.repos.conversationRefs.markUnreachable(key);
-      recorder.forget(key);
-    }
+    if (space.personal) await deps.repos.conversationRefs.markUnreachable(teamsPersonKey(teamsIds(activity).tenantId, activity.from));
   }
 
-  /** People named with @ resolved to their AAD object id, which Teams leaves out of mention entities. */
-  async function resolveMentions(context: TurnContext): Promise<Mention[]> {
+  /**
+   * People named with @ resolved to their AAD object id, which Teams leaves out of mention entities and
+   * which keys their own messages. `identified: false` when the lookup failed: the key is then only a
+   * guess (the Teams user id) and must not be given anything.
+   */
+  async function resolveMentions(context: TurnContext): Promise<Array<{ mention: Mention; identified: boolean }>> {
     const { tenantId } = teamsIds(context.activity);
     const mentions = mentionsOf(context.activity).slice(0, 5);
     return Promise.all(
-      mentions.map(async (m): Promise<Mention> => {
-        let account: Pick<ChannelAccount, "id" | "aadObjectId"> = m;
-        if (!m.aadObjectId) {
-          try {
-            account = await TeamsInfo.getMember(context, m.id);
-          } catch (error) {
-            logOf(context).warn({ err: error, userId: m.id }, "could not look up a mentioned person; keyed by Teams user id");
-          }
+      mentions.map(async (m) => {
+        if (m.aadObjectId) return { mention: { personKey: teamsPersonKey(tenantId, m), displayName: m.name }, identified: true };
+        try {
+          const member = await TeamsInfo.getMember(context, m.id);
+          return { mention: { personKey: teamsPersonKey(tenantId, member), displayName: m.name }, identified: true };
+        } catch (error) {
+          logOf(context).warn({ err: error, userId: m.id }, "could not look up a mentioned person");
+          return { mention: { personKey: teamsPersonKey(tenantId, m), displayName: m.name }, identified: false };
         }
-        return { personKey: teamsPersonKey(tenantId, account), displayName: m.name };
       }),
     );
   }
@@ -197,10 +220,21 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
     adapter,
     messenger,
     async handle(req, res) {
+      const local = teams.mode === "local";
+      if (local && !isLoopbackHostHeader(req.headers.host)) {
+        (req.log ?? log).warn({ host: req.headers.host?.slice(0, 100) }, "Teams request refused: local mode serves loopback names only");
+        res.status(403).json(LOCAL_MODE_REFUSALS.host);
+        return;
+      }
       // botbuilder throws (a 500) on a body that is not an activity; it is the sender's mistake: 400.
-      const body = req.body as { type?: unknown } | undefined;
+      const body = req.body as { type?: unknown; serviceUrl?: unknown } | undefined;
       if (typeof body?.type !== "string") {
         res.status(400).json({ error: "bad_request", message: "The body is not a Bot Framework activity (no `type`)." });
+        return;
+      }
+      if (local && !isLoopbackServiceUrl(body.serviceUrl)) {
+        (req.log ?? log).warn("Teams request refused: local mode replies to a loopback serviceUrl only");
+        res.status(400).json(LOCAL_MODE_REFUSALS.serviceUrl);
         return;
       }
       await adapter.serve(req, res, async (context) => {

@@ -3,7 +3,7 @@ import type { CharterField } from "../core/commands.js";
 import type { CommandType } from "../core/commands.js";
 import { spaceLabel, t, tRef, type MessageKey } from "../core/i18n/index.js";
 import { progressText } from "../core/i18n/progress.js";
-import type { View, ViewKind, ViewOf } from "../core/views.js";
+import type { MessageRef, View, ViewKind, ViewOf } from "../core/views.js";
 
 /** How much of a view's lists and free text a card may carry; tightened until the card fits. */
 export interface Budget {
@@ -28,6 +28,24 @@ export const clip = (text: string, max: number): string => (text.length > max ? 
 
 /** Markdown emphasis and code marks removed, for fallback text that clients show as plain text. */
 export const plain = (text: string): string => text.replace(/\*\*|`/g, "");
+
+// What Teams' card markdown acts on anywhere in a line (emphasis, code, links, images, autolinks), and at
+// a line's start only (headings, quotes, list items). Parentheses need no escape once brackets have one.
+const MARKDOWN_CHARS = /[\\`*_[\]~<]/g;
+const LINE_MARKER = /^(\s*)(>|(?:#{1,6}|[+-]|\d+[.)])(?=\s|$))/gm;
+
+/**
+ * Backslash-escapes what Teams renders as markdown in a TextBlock or fact, so text people typed (a charter,
+ * a name) shows as typed and never as a link or formatting. Apply to values, before they go into a message.
+ */
+export const escapeMarkdown = (text: string): string =>
+  text.replace(MARKDOWN_CHARS, "\\$&").replace(LINE_MARKER, (_, space: string, marker: string) => `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`);
+
+/** A catalog message with its people-supplied parameters escaped; the catalog's own emphasis stays markdown. */
+const escapeRef = (ref: MessageRef): MessageRef => ({
+  key: ref.key,
+  params: Object.fromEntries(Object.entries(ref.params ?? {}).map(([name, value]) => [name, typeof value === "string" ? escapeMarkdown(value) : value])),
+});
 
 const action = (locale: string, key: MessageKey, verb: CommandType): CardAction => ({ title: t(locale, key), verb });
 
@@ -62,8 +80,8 @@ const help: Builder<"help"> = (view) => {
   return {
     fallback: t(locale, "app.fallback", { title }),
     title,
-    intro: view.intro ? tRef(locale, view.intro) : "",
-    context: hasCommunity ? t(locale, "help.intro.community", { name: view.communityName ?? "" }) : t(locale, "help.intro.none"),
+    intro: view.intro ? tRef(locale, escapeRef(view.intro)) : "",
+    context: hasCommunity ? t(locale, "help.intro.community", { name: escapeMarkdown(view.communityName ?? "") }) : t(locale, "help.intro.none"),
     commands: names.map(([usage, description]) => ({ usage: t(locale, usage), description: t(locale, description) })),
     mentionHint: t(locale, "teams.mentionHint", { bot: t(locale, "app.name") }),
     actions,
@@ -85,7 +103,8 @@ const TEXT_FIELDS: Record<Exclude<CharterField, "purposes">, { multiline: boolea
 const charterForm: Builder<"charterForm"> = (view, budget) => {
   const { locale, values, errors } = view;
   const title = t(locale, view.mode === "create" ? "form.create.title" : "form.edit.title");
-  const error = (field: CharterField) => (errors[field] ? `⚠ ${errors[field]}` : "");
+  // Errors come formatted by the core, some quoting what was typed; none uses markdown of its own.
+  const error = (field: CharterField) => (errors[field] ? `⚠ ${escapeMarkdown(errors[field])}` : "");
   const field = (id: Exclude<CharterField, "purposes">) => {
     const spec = TEXT_FIELDS[id];
     return {
@@ -125,24 +144,26 @@ const charterForm: Builder<"charterForm"> = (view, budget) => {
 const charter: Builder<"charter"> = (view, budget) => {
   const { locale, charter: c } = view;
   const none = t(locale, "charter.none");
-  const text = (value: string) => clip(value, budget.textChars) || none;
-  const list = (heading: MessageKey, items: readonly string[]) => {
+  // Everything in the charter, and every name, was typed by someone: shown as typed, never as markdown.
+  const typed = (value: string) => escapeMarkdown(clip(value, budget.textChars));
+  const text = (value: string) => typed(value) || none;
+  const list = (heading: MessageKey, items: readonly string[], fromPeople: boolean) => {
     const { items: kept, more } = cut(items, budget.listItems, locale);
-    return { heading: t(locale, heading), items: kept.map((i) => clip(i, budget.textChars)), none: kept.length ? "" : none, more };
+    return { heading: t(locale, heading), items: kept.map((i) => (fromPeople ? typed(i) : i)), none: kept.length ? "" : none, more };
   };
   const spaces = cut(view.spaces, budget.listItems, locale);
-  const spaceNames = spaces.items.map((s) => spaceLabel(locale, s));
-  const stewards = cut(view.stewards, budget.listItems, locale);
+  const spaceNames = spaces.items.map((s) => spaceLabel(locale, { ...s, displayName: escapeMarkdown(s.displayName) }));
+  const stewards = cut(view.stewards.map(escapeMarkdown), budget.listItems, locale);
   const joined = (names: string[], more: string) => [new Intl.ListFormat(locale, { type: "conjunction" }).format(names), more].filter(Boolean).join(" ");
   const guidelines = (["participation", "contribution", "conflictResolution"] as const)
     .filter((g) => c.guidelines[g].trim() !== "")
-    .map((g) => ({ title: t(locale, `field.${g}`), value: clip(c.guidelines[g], budget.textChars) }));
+    .map((g) => ({ title: t(locale, `field.${g}`), value: typed(c.guidelines[g]) }));
   const actions = view.canManage
     ? [action(locale, "action.edit", "community.charter.edit"), action(locale, "action.roles", "community.roles.show")]
     : [action(locale, "action.roles", "community.roles.show")];
   return {
     fallback: t(locale, "app.fallback", { title: c.name }),
-    title: t(locale, "charter.title", { name: c.name }),
+    title: t(locale, "charter.title", { name: escapeMarkdown(c.name) }),
     members: t(locale, "charter.members", { count: view.memberCount }),
     facts: [
       { title: t(locale, "charter.status"), value: t(locale, `status.${view.status}`) },
@@ -152,9 +173,9 @@ const charter: Builder<"charter"> = (view, budget) => {
       { title: t(locale, "charter.spaces"), value: joined(spaceNames, spaces.more) || none },
     ],
     sections: [
-      list("charter.purposes", c.purposes.map((p) => t(locale, `purpose.${p}`))),
-      list("charter.goals", c.goals),
-      list("charter.outcomes", c.outcomes),
+      list("charter.purposes", c.purposes.map((p) => t(locale, `purpose.${p}`)), false),
+      list("charter.goals", c.goals, true),
+      list("charter.outcomes", c.outcomes, true),
     ],
     guidelines: { heading: t(locale, "charter.guidelines"), facts: guidelines, none },
     actions,
@@ -163,13 +184,13 @@ const charter: Builder<"charter"> = (view, budget) => {
 
 const roles: Builder<"roles"> = (view, budget) => {
   const { locale } = view;
-  const title = t(locale, "roles.title", { name: view.communityName });
+  const title = t(locale, "roles.title", { name: escapeMarkdown(view.communityName) });
   const kept = view.people.slice(0, budget.listItems);
   const omitted = view.people.length - kept.length + view.omitted;
   return {
-    fallback: t(locale, "app.fallback", { title }),
+    fallback: t(locale, "app.fallback", { title: t(locale, "roles.title", { name: view.communityName }) }),
     title,
-    people: kept.map((p) => ({ name: clip(p.displayName, budget.textChars), role: t(locale, `role.${p.role}`) })),
+    people: kept.map((p) => ({ name: escapeMarkdown(clip(p.displayName, budget.textChars)), role: t(locale, `role.${p.role}`) })),
     more: omitted > 0 ? t(locale, "roles.omitted", { count: omitted }) : "",
     empty: view.people.length === 0 && view.omitted === 0 ? t(locale, "roles.empty") : "",
     actions: [action(locale, "action.charter", "community.charter.show")],
@@ -185,8 +206,9 @@ const TONES = {
 } as const;
 
 const notice: Builder<"notice"> = (view, budget) => {
-  const message = clip(tRef(view.locale, view.message), budget.textChars * 2);
-  return { fallback: plain(message), message, ...TONES[view.tone], actions: [] };
+  const message = clip(tRef(view.locale, escapeRef(view.message)), budget.textChars * 2);
+  const fallback = plain(clip(tRef(view.locale, view.message), budget.textChars * 2));
+  return { fallback, message, ...TONES[view.tone], actions: [] };
 };
 
 // The state is in the glyph and the words as well as the container's colour.
@@ -197,9 +219,9 @@ const PROGRESS_LOOKS = {
 } as const;
 
 const progress: Builder<"progress"> = (view) => {
-  const text = progressText(view);
+  const text = progressText({ ...view, title: escapeRef(view.title) });
   const { title, status, facts, notes, footer } = text;
-  return { fallback: text.summary, title, status, facts, notes, footer, ...PROGRESS_LOOKS[text.state] };
+  return { fallback: progressText(view).summary, title, status, facts, notes, footer, ...PROGRESS_LOOKS[text.state] };
 };
 
 /** One template-data builder per View kind: a missing one is a compile error. */

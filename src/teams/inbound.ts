@@ -1,5 +1,5 @@
 import type { Activity, ChannelAccount } from "botbuilder";
-import { CharterForm, Command, type CharterField } from "../core/commands.js";
+import { COMMAND_TYPES, CharterForm, Command, type CharterField, type CommandType } from "../core/commands.js";
 import { LIMITS, personKey, spaceKey, type Actor, type PersonKey, type SpaceRef } from "../core/domain.js";
 import { parseTextCommand, type Mention } from "../core/textCommands.js";
 
@@ -20,6 +20,9 @@ export interface TeamsIds {
   userId: string;
   aadObjectId?: string;
 }
+
+/** The longest time zone name the core keeps (Actor.timezone). */
+const MAX_TIMEZONE = 64;
 
 interface TeamsChannelData {
   tenant?: { id?: string };
@@ -62,8 +65,13 @@ export function actorOf(activity: Inbound): Actor {
     personKey: teamsPersonKey(ids.tenantId, activity.from),
     displayName: (activity.from.name ?? "").slice(0, LIMITS.displayName),
     locale: normaliseLocale(activity.locale),
-    timezone: activity.localTimezone || undefined,
+    timezone: normaliseTimezone(activity.localTimezone),
   };
+}
+
+/** An IANA zone name ("Europe/Berlin") or nothing: a cut-off or odd value would be a wrong zone, not a shorter one. */
+function normaliseTimezone(timezone: string | undefined): string | undefined {
+  return timezone && timezone.length <= MAX_TIMEZONE && /^[A-Za-z0-9_+\-/]+$/.test(timezone) ? timezone : undefined;
 }
 
 /** Teams sends BCP 47 tags ("en-US"); anything else falls back to English rather than failing the request. */
@@ -102,7 +110,7 @@ const mentionEntities = (activity: Inbound): MentionEntity[] =>
 export function mentionsOf(activity: Inbound): TeamsMention[] {
   return mentionEntities(activity)
     .filter((e) => e.mentioned!.id !== activity.recipient.id)
-    .map((e) => ({ id: e.mentioned!.id!, name: e.mentioned!.name ?? "", aadObjectId: e.mentioned!.aadObjectId }));
+    .map((e) => ({ id: e.mentioned!.id!, name: (e.mentioned!.name ?? "").slice(0, LIMITS.displayName), aadObjectId: e.mentioned!.aadObjectId }));
 }
 
 const ENTITIES: Record<string, string> = { "&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
@@ -126,27 +134,56 @@ export function commandFromText(activity: Inbound, mentions: Mention[]): Command
   return parseTextCommand(messageText(activity).slice(0, 4000), mentions);
 }
 
-const FORM_VERBS: ReadonlySet<string> = new Set(["community.setup", "community.charter.update"]);
+export type FormVerb = "community.setup" | "community.charter.update";
+const FORM_VERBS: ReadonlySet<string> = new Set<FormVerb>(["community.setup", "community.charter.update"]);
 const FORM_FIELDS = Object.keys(CharterForm.shape) as CharterField[];
+const KNOWN_VERBS: ReadonlySet<string> = new Set(COMMAND_TYPES);
+
+/** What a card action asked for, or why it cannot be a command. */
+export type CardInput =
+  | { kind: "command"; command: Command }
+  /** The charter form with fields of the wrong type (not strings): shown again with those fields marked. */
+  | { kind: "form"; verb: FormVerb; values: CharterForm; unreadable: CharterField[] }
+  /** A verb we know whose fields do not fit it. */
+  | { kind: "malformed"; verb: CommandType; detail: string }
+  | { kind: "unknown"; verb: string };
 
 /**
  * Card data (Action.Execute `action.data` or Action.Submit `value`: the card's inputs plus `verb`) as a
- * command; `undefined` when it is not one we know or its fields have the wrong shape.
+ * command, or what is wrong with it.
  */
-export function commandFromCardData(verb: unknown, data: Record<string, unknown>): Command | undefined {
-  if (typeof verb !== "string") return undefined;
+export function readCardData(verb: unknown, data: Record<string, unknown>): CardInput {
+  if (typeof verb !== "string" || !KNOWN_VERBS.has(verb)) return { kind: "unknown", verb: String(verb).slice(0, 80) };
+  if (FORM_VERBS.has(verb)) return readForm(verb as FormVerb, data);
   const { verb: _verb, ...rest } = data;
-  let candidate: Record<string, unknown> = { ...rest, type: verb };
-  if (FORM_VERBS.has(verb)) {
-    const form: Record<string, unknown> = {};
-    for (const field of FORM_FIELDS) {
-      const value = data[field];
-      // A multi-select Input.ChoiceSet submits "a,b"; an absent or unchecked input submits nothing.
-      if (field === "purposes") form.purposes = typeof value === "string" ? value.split(",").filter(Boolean) : (value ?? []);
-      else form[field] = value ?? "";
-    }
-    candidate = { type: verb, form };
+  const parsed = Command.safeParse({ ...rest, type: verb });
+  if (parsed.success) return { kind: "command", command: parsed.data };
+  return { kind: "malformed", verb: verb as CommandType, detail: describeIssues(parsed.error.issues) };
+}
+
+/** The form's inputs as strings; a field of another type is kept empty and listed, never guessed at. */
+function readForm(verb: FormVerb, data: Record<string, unknown>): CardInput {
+  const values = CharterForm.parse({});
+  const unreadable: CharterField[] = [];
+  for (const field of FORM_FIELDS) {
+    const value = data[field];
+    // An absent or unchecked input submits nothing; a multi-select Input.ChoiceSet submits "a,b".
+    if (value === undefined || value === null) continue;
+    if (field === "purposes") {
+      if (typeof value === "string") values.purposes = value.split(",").filter(Boolean);
+      else if (Array.isArray(value) && value.every((v) => typeof v === "string")) values.purposes = value as string[];
+      else unreadable.push(field);
+    } else if (typeof value === "string") values[field] = value;
+    else unreadable.push(field);
   }
-  const parsed = Command.safeParse(candidate);
-  return parsed.success ? parsed.data : undefined;
+  if (unreadable.length > 0) return { kind: "form", verb, values, unreadable };
+  return { kind: "command", command: Command.parse({ type: verb, form: values }) };
+}
+
+/** Zod issues as "where: what" without the values, which may be long or personal. */
+export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
 }

@@ -21,8 +21,6 @@ export interface TeamsMessengerOptions {
   retry?: Partial<RetryPolicy>;
   /** Injectable clock for the pacing gates (tests). */
   now?: () => number;
-  /** Called when a key was marked unreachable, so caches of written refs forget it. */
-  onUnreachable?: (key: string) => void;
 }
 
 /**
@@ -91,7 +89,6 @@ export class TeamsMessenger implements Messenger {
     switch (failure.code) {
       case "unreachable":
         await refs.markUnreachable(key);
-        this.options.onUnreachable?.(key);
         return { status: "unreachable", reason: failure.reason };
       case "throttled":
         return { status: "throttled", retryAfterMs: failure.retryAfterMs ?? this.policy.maxDelayMs };

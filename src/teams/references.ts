@@ -7,15 +7,15 @@ import { spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
  * Stores how to reach a space and a person later (proactive messages). Space refs point at the chat
  * place itself (a channel, not a thread in it). A person's ref is their 1:1 chat with the app when
  * they have one; otherwise who they are and where (serviceUrl, tenant), so a 1:1 chat can be created.
+ *
+ * Each contact reads the stored row and writes only when it differs or is marked unreachable. No
+ * per-instance cache: another instance may have marked the row unreachable (a 403) since, and a person
+ * who unblocked the app must become reachable again on their next message, whichever instance gets it.
  */
 export class ReferenceRecorder {
-  /** Refs written recently, so an unchanged ref is not rewritten on every message. */
-  private readonly written = new Map<string, string>();
-
   constructor(
     private readonly refs: ConversationRefs,
     private readonly clock: Clock,
-    private readonly maxCached = 10_000,
   ) {}
 
   /** Records the space and the sender; `force` rewrites even when unchanged (install, reinstall). */
@@ -44,25 +44,19 @@ export class ReferenceRecorder {
       await this.save(key, { ...base, user: person }, force);
       return;
     }
-    // Never replace a 1:1 chat ref with a mere "where to find them": that would cost a createConversation.
-    if (this.written.has(key)) return;
+    // Never replace a reachable ref (perhaps a 1:1 chat) with a mere "where to find them": it would cost a createConversation.
     const existing = await this.refs.get(key);
-    if (existing && !existing.unreachable) {
-      this.remember(key, JSON.stringify(existing.reference));
-      return;
-    }
+    if (existing && !existing.unreachable) return;
     const conversation = { id: "", isGroup: false, conversationType: "personal", tenantId: ids.tenantId, name: "" };
     await this.save(key, { ...base, user: person, conversation }, true);
   }
 
-  /** Forgets the cache entry so the next contact rewrites the ref (after it was marked unreachable). */
-  forget(key: string): void {
-    this.written.delete(key);
-  }
-
   private async save(key: string, reference: Partial<ConversationReference>, force: boolean): Promise<void> {
     const serialised = JSON.stringify(reference);
-    if (!force && this.written.get(key) === serialised) return;
+    if (!force) {
+      const existing = await this.refs.get(key);
+      if (existing && !existing.unreachable && existing.platform === "teams" && JSON.stringify(existing.reference) === serialised) return;
+    }
     await this.refs.save({
       key,
       platform: "teams",
@@ -70,13 +64,6 @@ export class ReferenceRecorder {
       unreachable: false,
       updatedAt: this.clock.now().toISOString(),
     });
-    this.remember(key, serialised);
-  }
-
-  private remember(key: string, serialised: string): void {
-    // Oldest entry out first: a Map iterates in insertion order.
-    if (this.written.size >= this.maxCached) this.written.delete(this.written.keys().next().value!);
-    this.written.set(key, serialised);
   }
 }
 

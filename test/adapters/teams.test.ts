@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
-import { startFakeBotConnector, type ConnectorActivity, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import {
   ADELE,
   BOT,
@@ -8,12 +8,15 @@ import {
   GOOD_FORM,
   MEGAN,
   TENANT,
+  cardOf,
+  cardText,
   executeAction,
   installationUpdate,
   membersAdded,
   message,
   post,
   submitAction,
+  type Card,
 } from "../support/teamsActivities.js";
 
 let app: TestApp;
@@ -29,25 +32,6 @@ afterEach(async () => {
   await connector.stop();
 });
 
-type Card = { body?: unknown[]; actions?: Array<{ title?: string; verb?: string; type?: string }>; fallbackText?: string };
-
-/** Everything a person reads on a card: headings, text, labels, facts, input values, button titles. */
-function cardText(node: unknown): string {
-  if (Array.isArray(node)) return node.map(cardText).filter(Boolean).join("\n");
-  if (!node || typeof node !== "object") return "";
-  const o = node as Record<string, unknown>;
-  const own = ["text", "title", "label", "value"].map((k) => (typeof o[k] === "string" ? (o[k] as string) : "")).filter(Boolean);
-  const nested = Object.entries(o)
-    .filter(([k]) => !["fallback", "data", "fallbackText"].includes(k))
-    .map(([, v]) => (typeof v === "object" ? cardText(v) : ""));
-  return [...own, ...nested].filter(Boolean).join("\n");
-}
-
-const cardOf = (activity: ConnectorActivity | undefined): Card => {
-  const attachment = activity?.attachments?.[0];
-  expect(attachment?.contentType).toBe("application/vnd.microsoft.card.adaptive");
-  return attachment!.content as Card;
-};
 const buttons = (card: Card) => (card.actions ?? []).map((a) => a.title);
 const sentTo = (conversationId: string) => connector.activitiesTo(conversationId);
 const personalChat = `a:1personal-${MEGAN.aadObjectId}`;
@@ -115,6 +99,18 @@ describe("Teams adapter: activities at the real /api/messages", () => {
     expect(facilitator).toMatchObject({ role: "facilitator", displayName: MEGAN.name, profile: { timezone: "Europe/Berlin" } });
   });
 
+  it("posts a charter whose text people typed without the markdown in it: no live links", async () => {
+    const phish = "[Re-authenticate](https://phish.example)";
+    const form = { ...GOOD_FORM, name: "Data **Stewards**", goals: `${phish}\nShare practice`, participation: `_${phish}_` };
+    await post(app.url, executeAction(connector.serviceUrl, "community.setup", form, { place: "channel", threadId: "8" }));
+    const [charter] = sentTo(`${GENERAL.id};messageid=8`);
+    const text = cardText(cardOf(charter).body);
+    expect(text).toContain(String.raw`• \[Re-authenticate\](https://phish.example)`);
+    expect(text).toContain(String.raw`Data \*\*Stewards\*\*`);
+    expect(text).not.toMatch(/(?<!\\)\[[^\]]*(?<!\\)\]\(/);
+    expect(charter!.summary).toContain("Data **Stewards**"); // the notification text is plain: shown as typed
+  });
+
   it("returns the same form with the field errors when a card submit has bad fields, storing nothing", async () => {
     const bad = { ...GOOD_FORM, name: "", purposes: "", audience: "x".repeat(250) };
     const { body } = await post(app.url, executeAction(connector.serviceUrl, "community.setup", bad, { place: "channel" }));
@@ -148,19 +144,39 @@ describe("Teams adapter: activities at the real /api/messages", () => {
     expect(buttons(cardOf(reply))).toEqual(["Roles"]); // not a facilitator: no edit button
   });
 
-  it("answers a card with an unknown verb or malformed fields with help, not an error", async () => {
+  it("answers a card with an unknown verb with help, not an error", async () => {
     const { status, body } = await post(app.url, executeAction(connector.serviceUrl, "community.explode", {}, { place: "channel" }));
     expect(status).toBe(200);
     expect(cardText((body as { value: Card }).value.body)).toContain('Sorry, I did not understand "community.explode"');
-    const malformed = await post(app.url, executeAction(connector.serviceUrl, "community.setup", { name: { nested: true } }, { place: "channel" }));
-    expect(cardText((malformed.body as { value: Card }).value.body)).toContain("Sorry, I did not understand");
     expect(await app.deps.repos.spaces.find(spaceKey)).toBeUndefined();
+  });
+
+  it("gives back the form with the wrongly typed fields marked, keeping what could be read, storing nothing", async () => {
+    const { status, body } = await post(app.url, executeAction(connector.serviceUrl, "community.setup", { ...GOOD_FORM, name: { nested: true } }, { place: "channel" }));
+    expect(status).toBe(200);
+    const card = (body as { value: Card }).value;
+    const text = cardText(card.body);
+    expect(text).toContain("Set up a community of practice");
+    expect(text).toContain("⚠ Please correct the highlighted fields.");
+    expect(text).toContain("⚠ This could not be read. Please enter it again.");
+    expect(text).toContain("Research data management");
+    expect(text).not.toContain("Sorry, I did not understand");
+    expect(card.actions).toMatchObject([{ verb: "community.setup" }]);
+    expect(await app.deps.repos.spaces.find(spaceKey)).toBeUndefined();
+  });
+
+  it("answers other card actions with fields of the wrong shape with a clear private notice", async () => {
+    await setUpCommunity();
+    const { body } = await post(app.url, executeAction(connector.serviceUrl, "community.status.set", { status: ["launched"] }, { place: "channel" }));
+    expect(cardText((body as { value: Card }).value.body)).toMatch(/^⛔ That request was not understood: status: /);
+    expect(app.logs.filter((l) => l.msg === "Teams turn failed")).toEqual([]);
   });
 
   it("links a group chat to the channel's community with the code `link` gives the facilitator", async () => {
     await setUpCommunity();
     await post(app.url, message(connector.serviceUrl, "link", { place: "channel", threadId: "20" }));
-    const offer = cardText(cardOf(sentTo(`${GENERAL.id};messageid=20`)[0]).body);
+    const chat = connector.calls.find((c) => c.kind === "createConversation")!.conversationId!;
+    const offer = cardText(cardOf(sentTo(chat)[0]).body);
     const code = /in Teams: `link ([^`]+)`/.exec(offer)?.[1];
     expect(code, offer).toBeTruthy();
 

@@ -13,7 +13,10 @@
  *   images excluded (older pages said 28 KB, then 40 KB); over it: 413 RequestEntityTooLarge with code
  *   MessageSizeTooBig. Pass `maxMessageBytes: 28 * 1024` to hold renderers to the old, stricter figure.
  * Sends, replies, updates and deletes to one conversation share one budget; creating a conversation
- * is budgeted per member. Injected faults apply to those operations only, in the order given.
+ * is budgeted per member. Injected faults apply to those operations only, in the order given, and to
+ * member lookups (`GET /v3/conversations/{id}/members/{userId}`, TeamsInfo.getMember) when a fault names
+ * `getMember` in `kinds`. A lookup answers the person from `members` (with their AAD object id), else 404
+ * MemberNotFoundInConversation, as Teams does for someone who is not in the team or chat.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -43,6 +46,7 @@ export type ConnectorCallKind =
   | "update"
   | "delete"
   | "createConversation"
+  | "getMember"
   | "token"
   | "other";
 
@@ -79,13 +83,22 @@ export interface ConnectorFault {
   times: number;
   /** Error code in the body; a default per status follows the Teams docs (403: ConversationBlockedByUser). */
   code?: string;
-  /** Only these operations get the fault (e.g. `["send"]` to let a createConversation through first); default all. */
+  /** Only these operations get the fault (e.g. `["send"]` to let a createConversation through first); default all message operations. */
   kinds?: ConnectorCallKind[];
   /** Only operations on this conversation get the fault (e.g. one person who blocked the bot); default all. */
   conversationId?: string;
 }
 
+/** A person as Teams answers a member lookup (a TeamsChannelAccount). */
+export interface ConnectorMember {
+  id: string;
+  name: string;
+  aadObjectId: string;
+}
+
 export interface FakeBotConnectorOptions {
+  /** The people member lookups find, in any team or chat. */
+  members?: readonly ConnectorMember[];
   maxMessageBytes?: number;
   /** Rate windows per conversation; `false` turns rate limiting off. */
   rateWindows?: readonly RateWindow[] | false;
@@ -135,6 +148,7 @@ function route(method: string, path: string): Route {
   if (parts[0] !== "v3" || parts[1] !== "conversations") return { kind: "other" };
   const [, , conversationId, collection, activityId] = parts;
   if (parts.length === 2 && method === "POST") return { kind: "createConversation" };
+  if (collection === "members" && parts.length === 5 && method === "GET") return { kind: "getMember", conversationId, activityId };
   if (collection !== "activities" || conversationId === undefined) return { kind: "other", conversationId };
   if (parts.length === 4 && method === "POST") return { kind: "send", conversationId };
   if (parts.length === 5 && method === "POST") return { kind: "reply", conversationId, activityId };
@@ -238,14 +252,22 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       return;
     }
 
-    const applies = (f: ConnectorFault) => (!f.kinds || f.kinds.includes(r.kind)) && (f.conversationId === undefined || f.conversationId === r.conversationId);
-    const index = MESSAGE_OPERATIONS.has(r.kind) ? faults.findIndex(applies) : -1;
+    const applies = (f: ConnectorFault) =>
+      (f.kinds ? f.kinds.includes(r.kind) : MESSAGE_OPERATIONS.has(r.kind)) && (f.conversationId === undefined || f.conversationId === r.conversationId);
+    const index = faults.findIndex(applies);
     const fault = faults[index];
     if (fault !== undefined) {
       fault.times -= 1;
       if (fault.times <= 0) faults.splice(index, 1);
       const headers = fault.retryAfterSeconds === undefined ? undefined : { "retry-after": String(fault.retryAfterSeconds) };
       answer(fault.status, errorBody(fault.status, fault.code), headers);
+      return;
+    }
+
+    if (r.kind === "getMember") {
+      const member = options.members?.find((m) => m.id === r.activityId);
+      if (member) answer(200, { ...member, objectId: member.aadObjectId, userPrincipalName: `${member.aadObjectId}@example.org` });
+      else answer(404, { error: { code: "MemberNotFoundInConversation", message: "The member is not in this conversation." } });
       return;
     }
 

@@ -2,6 +2,8 @@
  * Bot Framework activities as Microsoft Teams sends them (shapes from recorded Teams payloads, ids
  * replaced), for posting at the real /api/messages endpoint.
  */
+import { request } from "node:http";
+
 export const TENANT = "72f988bf-0000-4000-8000-000000000001";
 export const BOT = { id: "28:cop-companion-bot", name: "CoP Companion" };
 export const TEAM = { id: "19:team-data-stewards@thread.tacv2", name: "Data Stewards" };
@@ -125,6 +127,24 @@ export async function post(appUrl: string, activity: unknown, headers: Record<st
   return { status: response.status, body };
 }
 
+/**
+ * Posts an activity with a Host header of our choosing (fetch always sends the URL's own), as a web page
+ * whose name was rebound to 127.0.0.1 would: the browser sends the page's name, not loopback's.
+ */
+export function postWithHost(appUrl: string, activity: unknown, host: string): Promise<{ status: number; body: unknown }> {
+  const body = JSON.stringify(activity);
+  return new Promise((resolve, reject) => {
+    const req = request(`${appUrl}/api/messages`, { method: "POST", headers: { host, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** The completed charter form as the card submits it (multi-select purposes as "a,b"). */
 export const GOOD_FORM = {
   name: "Data Stewards CoP",
@@ -137,3 +157,25 @@ export const GOOD_FORM = {
   contribution: "",
   conflictResolution: "",
 };
+
+/** An Adaptive Card as the app sends it, as far as tests read it. */
+export type Card = { body?: unknown[]; actions?: Array<{ title?: string; verb?: string; type?: string }>; fallbackText?: string };
+
+/** Everything a person reads on a card: headings, text, labels, facts, input values, button titles. */
+export function cardText(node: unknown): string {
+  if (Array.isArray(node)) return node.map(cardText).filter(Boolean).join("\n");
+  if (!node || typeof node !== "object") return "";
+  const o = node as Record<string, unknown>;
+  const own = ["text", "title", "label", "value"].map((k) => (typeof o[k] === "string" ? (o[k] as string) : "")).filter(Boolean);
+  const nested = Object.entries(o)
+    .filter(([k]) => !["fallback", "data", "fallbackText"].includes(k))
+    .map(([, v]) => (typeof v === "object" ? cardText(v) : ""));
+  return [...own, ...nested].filter(Boolean).join("\n");
+}
+
+/** The Adaptive Card an activity carries; throws when it carries none. */
+export function cardOf(activity: { attachments?: Array<{ contentType?: string; content?: unknown }> } | undefined): Card {
+  const attachment = activity?.attachments?.[0];
+  if (attachment?.contentType !== "application/vnd.microsoft.card.adaptive") throw new Error(`not an Adaptive Card: ${JSON.stringify(activity)?.slice(0, 300)}`);
+  return attachment.content as Card;
+}

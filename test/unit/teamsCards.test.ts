@@ -81,6 +81,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Every text, title and value a card shows, as the strings Teams renders as markdown. */
+function shownStrings(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(shownStrings);
+  if (!node || typeof node !== "object") return [];
+  return Object.entries(node).flatMap(([key, value]) => (typeof value === "string" ? (["text", "title", "value"].includes(key) ? [value] : []) : shownStrings(value)));
+}
+
 interface RendererReport {
   parseEvents: string[];
   validationEvents: string[];
@@ -169,6 +176,41 @@ describe("Teams cards: templates in cards/ expanded with representative data", (
     expect(text).toContain("2 messages were not delivered");
     expect(text).not.toContain("Only you see this");
     expect(JSON.stringify(renderCard(VIEWS["progress-done"]!).card)).toContain("✅ Done: all 2,000 delivered");
+  });
+
+  it("shows what people typed as typed: no link, image or formatting from user text, the catalog's own emphasis kept", async () => {
+    const phish = "[Re-authenticate](https://phish.example)";
+    const typed: Record<string, View> = {
+      charter: {
+        kind: "charter", locale: "en", communityId: "c1", status: "launched", memberCount: 2, canManage: true,
+        charter: {
+          ...charter, name: `**Urgent** ${phish}`, domain: `![x](https://phish.example/p.png) ${phish}`, audience: "<https://phish.example>",
+          goals: [phish, "- not a list", "1. not a list either"], outcomes: [`_${phish}_`],
+          guidelines: { participation: `Line one\n${phish}`, contribution: "`code`", conflictResolution: "# heading" },
+        },
+        spaces: [{ platform: "teams", displayName: phish }], stewards: [phish],
+      },
+      roles: { kind: "roles", locale: "en", communityName: phish, people: [{ personKey: "teams:t:1", displayName: phish, role: "member" }], omitted: 0, canAssign: false },
+      help: { kind: "help", locale: "en", canManage: false, communityName: phish, intro: { key: "help.unknown", params: { text: phish } } },
+      notice: { kind: "notice", locale: "en", tone: "success", message: { key: "notice.roleAssigned", params: { person: phish, role: "Member", name: phish } } },
+      progress: { kind: "progress", locale: "en", fanoutId: "f", title: { key: "roles.title", params: { name: phish } }, total: 1, sent: 0, failed: 0, unreachable: 0, queued: 1, done: false },
+      charterForm: { ...(VIEWS["charterForm-errors"] as Extract<View, { kind: "charterForm" }>), errors: { purposes: `Unknown purpose: ${phish}.` } },
+    };
+    // A link or image ([text](url), ![alt](url)), an autolink (<https://…>) or bold that no backslash defuses.
+    const markup = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<https?:|(?<!\\)\*\*Urgent/;
+    for (const [name, view] of Object.entries(typed)) {
+      const { card, fallback } = renderCard(view);
+      expect(shownStrings(card).filter((text) => markup.test(text)), name).toEqual([]);
+      expect(fallback, name).not.toContain("\\"); // plain text for notifications shows no escapes
+      const report = await checkWithRenderer(card);
+      expect([...report.parseEvents, ...report.validationEvents], name).toEqual([]);
+    }
+    const charterText = shownStrings(renderCard(typed.charter!).card);
+    expect(charterText).toContain(String.raw`• \[Re-authenticate\](https://phish.example)`);
+    expect(charterText).toContain(String.raw`• \- not a list`);
+    expect(charterText).toContain(String.raw`• 1\. not a list either`);
+    // The catalog's bold around the community name is still markdown; the name inside it is not.
+    expect(shownStrings(renderCard(typed.notice!).card).join("\n")).toContain(String.raw`of **\[Re-authenticate\](https://phish.example)**.`);
   });
 
   it("cuts a long list to what fits and says how many were left out", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeKey } from "../../src/core/domain.js";
-import { actorOf, commandFromCardData, commandFromText, mentionsOf, messageText, spaceOf, teamsIds } from "../../src/teams/inbound.js";
+import { actorOf, commandFromText, mentionsOf, messageText, readCardData, spaceOf, teamsIds } from "../../src/teams/inbound.js";
 import { backoffMs, classifyConnectorError, defaultRetryPolicy, parseRetryAfter, retriedByBotbuilder } from "../../src/teams/retry.js";
 import { ADELE, BOT, GENERAL, MEGAN, TEAM, TENANT, executeAction, message } from "../support/teamsActivities.js";
 
@@ -21,6 +21,12 @@ describe("Teams activity → actor and space", () => {
     expect(actor.personKey).toBe(`teams:${TENANT}:29:1guest`);
     expect(decodeKey(actor.personKey).id).toBe("29:1guest"); // ids with ':' survive the round trip
     expect(actor.locale).toBe("en");
+  });
+
+  it("leaves out a time zone that is too long or not a zone name instead of failing the request", () => {
+    expect(actorOf(as({ ...message(url, "help"), localTimezone: "Europe/".padEnd(65, "x") })).timezone).toBeUndefined();
+    expect(actorOf(as({ ...message(url, "help"), localTimezone: "Berlin; DROP" })).timezone).toBeUndefined();
+    expect(actorOf(as({ ...message(url, "help"), localTimezone: "America/Argentina/Buenos_Aires" })).timezone).toBe("America/Argentina/Buenos_Aires");
   });
 
   it("maps a channel thread to the channel, with team and channel names", () => {
@@ -44,6 +50,8 @@ describe("Teams message text → command", () => {
     const withMentions = as({ ...activity, text, entities });
     expect(messageText(withMentions)).toBe(`assign co-facilitator @${ADELE.name} please`);
     expect(mentionsOf(withMentions)).toEqual([{ id: ADELE.id, name: ADELE.name, aadObjectId: undefined }]);
+    const longName = as({ ...activity, text, entities: [{ type: "mention", text: "<at>x</at>", mentioned: { id: ADELE.id, name: "A".repeat(500) } }] });
+    expect(mentionsOf(longName)[0]!.name).toHaveLength(120); // the core's display-name limit
     const command = commandFromText(withMentions, [{ personKey: `teams:${TENANT}:${ADELE.aadObjectId}`, displayName: ADELE.name }]);
     expect(command).toEqual({ type: "community.role.assign", person: `teams:${TENANT}:${ADELE.aadObjectId}`, displayName: ADELE.name, role: "co-facilitator" });
   });
@@ -60,21 +68,32 @@ describe("Teams card data → command", () => {
   const data = (verb: string, fields: Record<string, unknown>) => executeAction(url, verb, fields).value.action.data;
 
   it("collects the charter form, splitting the multi-select purposes", () => {
-    const command = commandFromCardData("community.setup", data("community.setup", { name: "CoP", domain: "d", audience: "a", purposes: "learning,tasks", goals: "g1\ng2" }));
-    expect(command).toEqual({
-      type: "community.setup",
-      form: { name: "CoP", domain: "d", audience: "a", purposes: ["learning", "tasks"], goals: "g1\ng2", outcomes: "", participation: "", contribution: "", conflictResolution: "" },
+    const input = readCardData("community.setup", data("community.setup", { name: "CoP", domain: "d", audience: "a", purposes: "learning,tasks", goals: "g1\ng2" }));
+    expect(input).toEqual({
+      kind: "command",
+      command: {
+        type: "community.setup",
+        form: { name: "CoP", domain: "d", audience: "a", purposes: ["learning", "tasks"], goals: "g1\ng2", outcomes: "", participation: "", contribution: "", conflictResolution: "" },
+      },
     });
-    expect(commandFromCardData("community.charter.update", { purposes: "" })).toMatchObject({ form: { purposes: [] } });
+    expect(readCardData("community.charter.update", { purposes: "" })).toMatchObject({ kind: "command", command: { form: { purposes: [] } } });
   });
 
-  it("passes other verbs' fields through the Command schema and refuses what does not fit", () => {
-    expect(commandFromCardData("community.roles.show", { verb: "community.roles.show" })).toEqual({ type: "community.roles.show" });
-    expect(commandFromCardData("community.status.set", { status: "closed" })).toEqual({ type: "community.status.set", status: "closed" });
-    expect(commandFromCardData("community.status.set", { status: "exploded" })).toBeUndefined();
-    expect(commandFromCardData("community.setup", { name: 42 })).toBeUndefined();
-    expect(commandFromCardData("no.such.verb", {})).toBeUndefined();
-    expect(commandFromCardData(undefined, {})).toBeUndefined();
+  it("gives back the form with the wrongly typed fields listed, keeping what could be read", () => {
+    expect(readCardData("community.setup", { name: 42, domain: "d", purposes: { learning: true }, goals: "g" })).toEqual({
+      kind: "form",
+      verb: "community.setup",
+      values: { name: "", domain: "d", audience: "", purposes: [], goals: "g", outcomes: "", participation: "", contribution: "", conflictResolution: "" },
+      unreadable: ["name", "purposes"],
+    });
+  });
+
+  it("passes other verbs' fields through the Command schema and says what does not fit", () => {
+    expect(readCardData("community.roles.show", { verb: "community.roles.show" })).toEqual({ kind: "command", command: { type: "community.roles.show" } });
+    expect(readCardData("community.status.set", { status: "closed" })).toEqual({ kind: "command", command: { type: "community.status.set", status: "closed" } });
+    expect(readCardData("community.status.set", { status: "exploded" })).toMatchObject({ kind: "malformed", verb: "community.status.set", detail: expect.stringMatching(/^status: Invalid enum value/) });
+    expect(readCardData("no.such.verb", {})).toEqual({ kind: "unknown", verb: "no.such.verb" });
+    expect(readCardData(undefined, {})).toEqual({ kind: "unknown", verb: "undefined" });
   });
 });
 

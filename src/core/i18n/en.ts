@@ -29,6 +29,9 @@ export const en = {
 
   "teams.mentionHint": "In a channel or group chat, @mention me before the command, e.g. @{bot} help.",
   "teams.forPerson": "For {person}:",
+  "teams.sentPrivately": "I sent you the answer in a private chat with {app}, where only you can read it.",
+  "teams.privateFailed": "I could not send you the answer privately, so it is not shown here. Open a chat with {app} (search for it in Teams chat, or select it under Apps), send it a message, then ask again.",
+  "teams.mentionUnidentified": "I could not identify {person} just now, so nothing was changed. Please try again in a moment.",
   "list.more": "…and {count} more.",
   "charter.space": "{platform}: {name}",
   "charter.spaceUnnamed": "a {platform} channel",
@@ -77,6 +80,7 @@ export const en = {
   "error.tooMany": "At most {max} items.",
   "error.purposes": "Choose at least one purpose.",
   "error.unknownPurpose": "Unknown purpose: {value}.",
+  "error.unreadable": "This could not be read. Please enter it again.",
 
   "charter.title": "{name}",
   "charter.status": "Status",
