@@ -88,14 +88,32 @@ export async function startApp(config: Config, { log, tablePrefix, scheduling: s
     describe: () => [`GET ${url}/healthz: health and storage status`, ...adapters.flatMap((a) => a.describe(url))],
     async stop() {
       prepared.cancel();
-      await http.close(7000);
-      await scheduling.stop();
-      const drained = await work.drain(1500);
-      if (!drained) log.warn({ pending: work.size }, "stopped with background work still running");
-      await Promise.allSettled(adapters.map((a) => a.stop?.()));
-      await azurite?.stop();
+      // At once and each bounded, so main.ts's 10-second deadline never cuts off deliveries being recorded.
+      const requests = async () => {
+        await http.close(4000);
+        const drained = await work.drain(1500);
+        if (!drained) log.warn({ pending: work.size }, "stopped with background work still running");
+      };
+      await Promise.all([bounded(requests(), 6000, "requests", log), bounded(scheduling.stop(), 6000, "scheduler", log)]);
+      await bounded(Promise.allSettled(adapters.map((a) => a.stop?.())), 1000, "adapters", log);
+      await bounded(azurite?.stop(), 1000, "embedded storage", log);
     },
   };
+}
+
+/** Waits for one step of a stop, at most `ms`; a step that fails or overruns is logged and left behind. */
+async function bounded(step: Promise<unknown> | undefined, ms: number, what: string, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  const finished = Promise.resolve(step).then(
+    () => false,
+    (error: unknown) => {
+      log.error({ err: error, step: what }, "stopping: a step failed");
+      return false;
+    },
+  );
+  if (await Promise.race([finished, overran])) log.warn({ step: what, waitedMs: ms }, "stopping: a step did not finish in time; going on without it");
+  clearTimeout(timer);
 }
 
 /** Creates the tables, retrying with backoff while storage is unreachable, so the app recovers by itself. */

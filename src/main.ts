@@ -37,8 +37,7 @@ async function main(): Promise<void> {
       log.error("did not stop within 10 s; exiting anyway");
       process.exit(1);
     }, 10_000);
-    await playground?.stop();
-    await app.stop();
+    await Promise.all([playground?.stop(), app.stop()]);
     clearTimeout(deadline);
     log.info("stopped");
     process.exit(0);

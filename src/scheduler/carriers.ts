@@ -4,8 +4,12 @@ import type { BucketRule } from "./rateLimits.js";
 import type { DeadLetter, DeliveryMessage, DeliveryRecord, FanoutRecord } from "./records.js";
 import { recipientId } from "./records.js";
 
-/** Not sent in this pass (a stop, the hold time ran out, or a copy in flight here): back on the queue. */
-export type Outcome = DeliveryResult | { status: "released"; delayMs?: number };
+/**
+ * Besides the platform's answers: `released`, not sent in this pass (a stop, the hold time ran out, or a
+ * copy in flight here), back on the queue; `unanswered`, the call passed its deadline and may still land,
+ * so it is retried no sooner than `holdMs` (its late answer is recorded when it comes).
+ */
+export type Outcome = DeliveryResult | { status: "released"; delayMs?: number } | { status: "unanswered"; reason: string; holdMs: number };
 
 /** One queue message as a worker holds it: a few recipients of one fan-out. */
 export interface Carrier {
@@ -16,6 +20,8 @@ export interface Carrier {
   failures: number;
   /** Dequeued too often: its unrecorded recipients go to the dead-letter table. */
   dead: boolean;
+  /** Its hold lapsed (another worker may have it now): nothing more is sent from it. */
+  lost?: boolean;
   recipients: Recipient[];
 }
 
@@ -63,6 +69,7 @@ export function settleCarrier(carrier: Carrier, at: string, options: SettleOptio
   const deadLetters: Settlement["deadLetters"] = [];
   const failing: Array<{ r: Recipient; reason: string }> = [];
   const waiting: Array<{ r: Recipient; delayMs: number }> = [];
+  let holdSec = 0;
   const record = (r: Recipient, fields: Pick<DeliveryRecord, "status" | "messageId" | "reason">) =>
     records.push({ fanoutId: message.f, jobKey: fanout.jobKey, target: r.target, dequeueCount: item.dequeueCount, at, ...fields });
 
@@ -92,6 +99,10 @@ export function settleCarrier(carrier: Carrier, at: string, options: SettleOptio
       case "released":
         waiting.push({ r, delayMs: outcome.delayMs ?? 0 });
         break;
+      case "unanswered":
+        failing.push({ r, reason: outcome.reason });
+        holdSec = Math.max(holdSec, Math.ceil(outcome.holdMs / 1000));
+        break;
     }
   }
 
@@ -101,9 +112,19 @@ export function settleCarrier(carrier: Carrier, at: string, options: SettleOptio
   if (failing.length === 0) {
     return { records, deadLetters, action: { kind: "update", message: { ...message, t: waiting.map((w) => w.r.target), th: message.th + 1 }, delaySec: waitSec } };
   }
-  const backoffSec = Math.min(options.retryMaxSec, options.retryBaseSec * 2 ** Math.max(0, carrier.failures - 1));
+  const backoffSec = Math.max(holdSec, Math.min(options.retryMaxSec, options.retryBaseSec * 2 ** Math.max(0, carrier.failures - 1)));
   const failed: DeliveryMessage = { ...message, t: failing.map((f) => f.r.target), e: failing.at(-1)!.reason };
   if (waiting.length === 0) return { records, deadLetters, action: { kind: "update", message: failed, delaySec: backoffSec } };
   const extra: DeliveryMessage = { f: message.f, t: waiting.map((w) => w.r.target), th: 0, e: message.e };
   return { records, deadLetters, action: { kind: "update+send", message: failed, delaySec: backoffSec, extra, extraDelaySec: waitSec } };
+}
+
+/** The record of a platform answer that came after its call's deadline; none when it settled nothing. */
+export function lateRecord(r: Recipient, result: DeliveryResult, at: string): DeliveryRecord | undefined {
+  const { message, item, fanout } = r.carrier;
+  const base = { fanoutId: message.f, jobKey: fanout.jobKey, target: r.target, dequeueCount: item.dequeueCount, at };
+  if (result.status === "sent") return { ...base, status: "sent", messageId: result.messageId };
+  if (result.status === "unreachable") return { ...base, status: "unreachable", reason: result.reason };
+  if (result.status === "failed" && !result.retryable) return { ...base, status: "failed", reason: result.reason };
+  return undefined;
 }

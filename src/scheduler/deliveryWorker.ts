@@ -1,21 +1,26 @@
 import { setMaxListeners } from "node:events";
 import type { QueueClient, ReceivedMessageItem } from "@azure/storage-queue";
 import { decodeKey, type Platform } from "../core/domain.js";
-import type { Clock, Messenger } from "../core/ports.js";
+import type { Clock, DeliveryResult, Messenger } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { DeadLetters } from "./deadLetters.js";
 import type { DeliveryLog } from "./deliveries.js";
 import type { FanoutStore } from "./fanouts.js";
 import { bucketsFor, type RateLimitTable } from "./rateLimits.js";
 import type { SharedRateLimiter } from "./rateLimiter.js";
-import { settleCarrier, type Carrier, type QueueAction, type Recipient } from "./carriers.js";
+import { lateRecord, settleCarrier, type Carrier, type QueueAction, type Recipient } from "./carriers.js";
+import { answerWithin } from "./deadline.js";
+import { gone, MessageHold } from "./messageHold.js";
 import { DeliveryMessage, recipientId, targetKey } from "./records.js";
 import { sleep } from "./sleep.js";
 
 export interface DeliveryOptions {
   /** Receive loops per instance. */
   workers: number;
-  /** How long a received message stays invisible to other workers; it reappears if this one stops. */
+  /**
+   * How long a received message stays invisible to other workers. The worker holding it extends that
+   * while it works on it, so it reappears only when that worker's instance is gone.
+   */
   visibilityTimeoutSec: number;
   /** A message dequeued more often than this (throttling aside) goes to the dead-letter table. */
   maxDequeue: number;
@@ -29,6 +34,13 @@ export interface DeliveryOptions {
   horizonMs: number;
   /** A send that starts this much later than its slot re-reads the shared pause first. */
   staleSlotMs: number;
+  /**
+   * The longest a worker waits for one platform call. One unanswered by then may still land: its
+   * recipient is retried no sooner than this again, and the late answer is recorded when it comes.
+   */
+  sendTimeoutMs: number;
+  /** On stop: how long calls already made may take to answer before the workers let go of them. */
+  stopGraceMs: number;
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -40,6 +52,8 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   retryMaxSec: 600,
   horizonMs: 250,
   staleSlotMs: 500,
+  sendTimeoutMs: 60_000,
+  stopGraceMs: 4000,
 };
 
 interface Deps {
@@ -58,11 +72,6 @@ interface Deps {
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-/** 404: the message is gone; 400 PopReceiptMismatch: another worker received it since (its visibility lapsed). */
-function gone(error: unknown): boolean {
-  const e = error as { statusCode?: number; code?: string; details?: { errorCode?: string } } | undefined;
-  return e?.statusCode === 404 || (e?.statusCode === 400 && (e.code ?? e.details?.errorCode) === "PopReceiptMismatch");
-}
 
 /**
  * Receive loops: each takes a few messages, skips recipients already recorded, books send slots from
@@ -87,7 +96,10 @@ export class DeliveryWorkers {
     if (this.loops.length === 0) this.loops = Array.from({ length: this.deps.options.workers }, () => this.loop());
   }
 
-  /** Finishes the batches in hand (unsent recipients go back to the queue at once) and stops. */
+  /**
+   * Stops receiving at once; recipients not yet sent go back to the queue, calls already made get
+   * `stopGraceMs` to answer and are recorded, then the messages in hand are settled.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled(this.loops);
@@ -115,21 +127,25 @@ export class DeliveryWorkers {
   }
 
   private async process(items: ReceivedMessageItem[]): Promise<void> {
-    // Held messages are sent or handed back well before their visibility lapses and another worker gets them.
-    const holdUntil = this.deps.clock.now().getTime() + (this.deps.options.visibilityTimeoutSec * 1000) / 2;
+    const { clock, options, queue, log } = this.deps;
+    // No new sends are booked after half a visibility timeout: what a worker cannot send soon goes back for others.
+    const holdUntil = clock.now().getTime() + (options.visibilityTimeoutSec * 1000) / 2;
     const carriers: Carrier[] = [];
     const owned: string[] = [];
+    let hold: MessageHold | undefined;
     try {
       for (const item of items) {
         const carrier = await this.take(item, owned);
         if (carrier) carriers.push(carrier);
       }
+      hold = new MessageHold({ queue, log, visibilityTimeoutSec: options.visibilityTimeoutSec }, carriers);
       const recipients = carriers.flatMap((c) => c.recipients);
       this.perMessage = Math.max(1, recipients.length / Math.max(1, carriers.length));
       await this.markRecorded(carriers);
       await this.send(carriers.filter((c) => !c.dead).flatMap((c) => c.recipients.filter((r) => !r.recorded && !r.outcome)), holdUntil);
-      await this.settle(carriers);
+      await this.settle(carriers, hold);
     } finally {
+      await hold?.end();
       for (const id of owned) this.inFlight.delete(id);
     }
   }
@@ -232,8 +248,13 @@ export class DeliveryWorkers {
 
   private async sendAt(r: Recipient, at: number): Promise<void> {
     const { clock, limiter, options, messengers, log } = this.deps;
-    await sleep(at - clock.now().getTime());
+    await sleep(at - clock.now().getTime(), this.stopping.signal);
     await limiter.admit(r.rules);
+    // Stopping, or the message is no longer ours: a send not yet made is not made now.
+    if (this.stopping.signal.aborted || r.carrier.lost) {
+      r.outcome = { status: "released" };
+      return;
+    }
     // Timers fire late on a busy machine: a send long past its slot checks for a pause set elsewhere since.
     if (clock.now().getTime() - at > options.staleSlotMs) await limiter.refresh(r.rules).catch(() => undefined);
     const now = clock.now().getTime();
@@ -248,18 +269,37 @@ export class DeliveryWorkers {
       r.outcome = { status: "unreachable", reason: `no ${platform} Messenger: the ${platform} adapter is off` };
       return;
     }
-    try {
-      r.outcome = await messenger.deliver(r.target, r.carrier.fanout.view);
-    } catch (error) {
-      r.outcome = { status: "failed", reason: errorText(error), retryable: true };
+    const call = (async () => messenger.deliver(r.target, r.carrier.fanout.view))()
+      .catch((error: unknown): DeliveryResult => ({ status: "failed", reason: errorText(error), retryable: true }));
+    const answer = await answerWithin(call, options.sendTimeoutMs, this.stopping.signal, options.stopGraceMs);
+    if (!answer) {
+      const reason = this.stopping.signal.aborted ? "the platform had not answered when the instance stopped" : `the platform did not answer within ${options.sendTimeoutMs} ms`;
+      r.outcome = { status: "unanswered", reason, holdMs: options.sendTimeoutMs };
+      this.recordLate(r, call);
+      return;
     }
+    r.outcome = answer;
     if (r.outcome.status === "throttled") {
       await limiter.pause(r.rules, clock.now().getTime() + r.outcome.retryAfterMs).catch((error: unknown) => log.warn({ err: error }, "sharing a platform pause failed"));
     }
   }
 
+  /** A call answered after its deadline: what it did is recorded, so the recipient's retry finds it and sends nothing. */
+  private recordLate(r: Recipient, call: Promise<DeliveryResult>): void {
+    const { deliveries, clock, log } = this.deps;
+    const recipient = targetKey(r.target);
+    log.warn({ fanoutId: r.carrier.message.f, recipient }, "a platform call passed its deadline; its recipient is retried later unless it answers first");
+    void call
+      .then(async (result) => {
+        const record = lateRecord(r, result, clock.now().toISOString());
+        if (record) await deliveries.record([record]);
+        log.info({ fanoutId: r.carrier.message.f, recipient, status: result.status, recorded: record !== undefined }, "a platform call answered after its deadline");
+      })
+      .catch((error: unknown) => log.warn({ err: error, fanoutId: r.carrier.message.f, recipient }, "recording a late platform answer failed"));
+  }
+
   /** Dead letters first, then the records, then the queue: a crash in between only repeats work. */
-  private async settle(carriers: Carrier[]): Promise<void> {
+  private async settle(carriers: Carrier[], hold: MessageHold): Promise<void> {
     const { deliveries, deadLetters, clock, options } = this.deps;
     const at = clock.now().toISOString();
     const settled = carriers.map((c) => ({ c, ...settleCarrier(c, at, options) }));
@@ -267,6 +307,8 @@ export class DeliveryWorkers {
       for (const { recipient, letter } of letters) await deadLetters.add({ fanoutId: c.message.f }, recipient, letter);
     }
     await deliveries.record(settled.flatMap((s) => s.records));
+    // Held until the outcomes are recorded; the queue actions below need the latest pop receipts.
+    await hold.end();
     await Promise.all(settled.map(({ c, action }) => this.apply(c, action)));
     for (const fanoutId of new Set(carriers.map((c) => c.message.f))) this.deps.touched(fanoutId);
   }

@@ -11,10 +11,16 @@ import { sleep } from "./sleep.js";
 /** The job kind that sends one View to many recipients through the delivery queue. */
 export const FANOUT_JOB = "fanout";
 
+/** Each recipient once, in the order first named. */
+function distinctTargets<T extends DeliveryTarget>(targets: T[]): T[] {
+  return [...new Map(targets.map((t) => [recipientId(t), t])).values()];
+}
+
 export const FanoutAudience = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("members"), communityId: z.string().min(1), roles: z.array(Role).min(1).optional() }),
   z.object({ kind: z.literal("spaces"), communityId: z.string().min(1) }),
-  z.object({ kind: z.literal("targets"), targets: z.array(Target).min(1).max(1000) }),
+  // Deduplicated here, once for the whole list: the enqueueing reads it page by page and counts what it put on the queue.
+  z.object({ kind: z.literal("targets"), targets: z.array(Target).min(1).max(1000).transform(distinctTargets) }),
 ]);
 export type FanoutAudience = z.infer<typeof FanoutAudience>;
 

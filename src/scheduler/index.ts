@@ -56,7 +56,10 @@ export interface Scheduling {
   prepare(): Promise<void>;
   /** Starts this instance's loops with the platforms' Messengers (after `prepare`). */
   start(messengers: Partial<Record<Platform, Messenger>>): void;
-  /** Stops claiming and receiving; running jobs are handed back, unsent messages released. */
+  /**
+   * Stops claiming and receiving at once; running jobs are handed back, unsent messages released, and
+   * platform calls already made get the delivery options' `stopGraceMs` to answer and be recorded.
+   */
   stop(): Promise<void>;
 }
 
@@ -142,8 +145,7 @@ export function createScheduling(context: SchedulingContext): Scheduling {
     async stop() {
       stopping.abort();
       await starting;
-      await Promise.all([scheduler.stop(), workers.stop()]);
-      await progress.stop();
+      await Promise.all([scheduler.stop(), workers.stop(), progress.stop()]);
     },
   };
 }

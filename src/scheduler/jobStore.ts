@@ -9,6 +9,12 @@ import type { JobRegistry } from "./registry.js";
 /** Jobs live in the partition of their due minute (`m:2026-11-23T09:05`), so due jobs are one range scan. */
 export const minutePartition = (at: Date) => `m:${at.toISOString().slice(0, 16)}`;
 const keyIndexPartition = (rowKey: string) => `k:${rowKey}`;
+/**
+ * An index row whose partition is younger than this may belong to a schedule still writing its job (and
+ * the due scan, which stays a clock-skew margin behind, has not passed it); an older one whose job is
+ * missing was left by a crash.
+ */
+const RECENT_INDEX_MS = 60_000;
 const WATERMARK = { partitionKey: "w", rowKey: "" };
 const Watermark = JobKeyIndex.pick({ partitionKey: true });
 
@@ -66,17 +72,34 @@ export class JobStore {
     const now = this.clock.now();
     const rowKey = keyPart(request.key);
     // A job due in the past goes in the current minute, which the due scan has not yet passed.
-    let at: JobLocation = { partitionKey: minutePartition(request.dueAt > now ? request.dueAt : now), rowKey };
-    const indexed = await insertRow(this.table, toRow(JobKeyIndex, keyIndexPartition(rowKey), "", "jobKey", at));
-    if (indexed === "duplicate") {
-      const index = await getRow(this.table, keyIndexPartition(rowKey), "");
-      at = (index && fromRow(JobKeyIndex, index, this.log)) ?? at;
-    }
+    const at: JobLocation = { partitionKey: minutePartition(request.dueAt > now ? request.dueAt : now), rowKey };
     const dueAt = request.dueAt.toISOString();
     const record: JobRecord = { key: request.key, kind: request.kind, dueAt, runAt: dueAt, payload, status: "pending", attempts: 0, createdAt: now.toISOString() };
-    // For a duplicate this normally finds the row there; it writes it only if a crash came between the two inserts.
-    await insertRow(this.table, jobRow(at, record));
-    return indexed === "created" ? "scheduled" : "duplicate";
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if ((await insertRow(this.table, toRow(JobKeyIndex, keyIndexPartition(rowKey), "", "jobKey", at))) === "created") {
+        await insertRow(this.table, jobRow(at, record));
+        return "scheduled";
+      }
+      const index = await getRow(this.table, keyIndexPartition(rowKey), "");
+      if (!index) continue;
+      const indexed = fromRow(JobKeyIndex, index, this.log);
+      if (indexed && (await getRow(this.table, indexed.partitionKey, indexed.rowKey))) return "duplicate";
+      // The index is there but its job is not: a crash came between the two inserts.
+      if (indexed && indexed.partitionKey >= minutePartition(new Date(now.getTime() - RECENT_INDEX_MS))) {
+        // Its creator may still be writing the job: insert-if-absent at the same place keeps one row either way.
+        return (await insertRow(this.table, jobRow(indexed, record))) === "created" ? "scheduled" : "duplicate";
+      }
+      // An old partition the due scan may have passed: the job goes where a new one would, and the index follows it.
+      try {
+        await replaceRow(this.table, toRow(JobKeyIndex, keyIndexPartition(rowKey), "", "jobKey", at), index.etag, "jobKey");
+      } catch (error) {
+        if (error instanceof ConcurrencyError) continue;
+        throw error;
+      }
+      this.log.warn({ jobKey: request.key, lostAt: indexed?.partitionKey, movedTo: at.partitionKey }, "a job's index had no job (a crash between the two writes); scheduled it again");
+      return (await insertRow(this.table, jobRow(at, record))) === "created" ? "scheduled" : "duplicate";
+    }
+    throw new ConcurrencyError("jobKey");
   }
 
   async cancel(key: string): Promise<"cancelled" | "missing" | "started"> {

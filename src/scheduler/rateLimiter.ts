@@ -39,18 +39,29 @@ export class SharedRateLimiter {
   private readonly turns = new Map<string, Promise<unknown>>();
   /** This instance's own emission per bucket (GCRA in memory), to spread sends whose timers fired late together. */
   private readonly emitted = new Map<string, number>();
+  /** When this instance last used each bucket: one bucket per conversation adds up, so idle ones are forgotten. */
+  private readonly lastUsed = new Map<string, number>();
+  private forgotAt = 0;
 
   constructor(
     private readonly table: TableClient,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** A bucket unused here for this long is dropped from memory (its row keeps the shared state). */
+    private readonly idleMs = 5 * 60_000,
   ) {}
+
+  /** How many buckets each in-memory map holds (they shrink as buckets fall idle). */
+  remembered(): { cached: number; paused: number; booking: number; emitted: number } {
+    return { cached: this.cache.size, paused: this.pausedUntil.size, booking: this.turns.size, emitted: this.emitted.size };
+  }
 
   /**
    * Books up to `want` send times in every bucket, waiting while all are booked past the horizon; none
    * (an empty list) when the first free slot is later than `notAfter` or `signal` aborts.
    */
   async reserve(rules: BucketRule[], want: number, horizonMs: number, signal?: AbortSignal, notAfter = Number.POSITIVE_INFINITY): Promise<number[]> {
+    this.use(rules);
     let slots: number[] | undefined;
     for (const rule of rules) {
       const booked = await this.inTurn(rule.key, () => this.reserveOne(rule, slots?.length ?? want, horizonMs, signal, notAfter));
@@ -62,6 +73,7 @@ export class SharedRateLimiter {
 
   /** After a 429: nobody sends into these buckets until `untilMs` (here at once, elsewhere on their next booking). */
   async pause(rules: BucketRule[], untilMs: number): Promise<void> {
+    this.use(rules);
     for (const rule of rules) {
       this.pausedUntil.set(rule.key, Math.max(this.pausedUntil.get(rule.key) ?? 0, untilMs));
       for (let attempt = 0; attempt < 10; attempt++) {
@@ -85,6 +97,7 @@ export class SharedRateLimiter {
    * after a stall (GC, a busy event loop) the sends that fell due meanwhile go out spaced, not in one burst.
    */
   async admit(rules: BucketRule[]): Promise<void> {
+    this.use(rules);
     let at = this.clock.now().getTime();
     for (const rule of rules) {
       const interval = 1000 / rule.perSecond;
@@ -102,13 +115,40 @@ export class SharedRateLimiter {
 
   /** Re-reads the shared pauses (for a send whose slot is long past: another instance may have paused since). */
   async refresh(rules: BucketRule[]): Promise<void> {
+    this.use(rules);
     for (const rule of rules) await this.read(rule.key);
   }
 
   private inTurn<T>(bucket: string, work: () => Promise<T>): Promise<T> {
     const turn = (this.turns.get(bucket) ?? Promise.resolve()).then(work, work);
-    this.turns.set(bucket, turn.catch(() => undefined));
+    const last = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(bucket, last);
+    // Nobody queued behind this booking: the bucket has no turn to wait for any more.
+    void last.then(() => {
+      if (this.turns.get(bucket) === last) this.turns.delete(bucket);
+    });
     return turn;
+  }
+
+  private use(rules: BucketRule[]): void {
+    const now = this.clock.now().getTime();
+    for (const rule of rules) this.lastUsed.set(rule.key, now);
+    if (now - this.forgotAt >= this.idleMs / 5) this.forgetIdle(now);
+  }
+
+  /** Forgets buckets idle for `idleMs`, unless a booking or a pause is still under way in them. */
+  private forgetIdle(now: number): void {
+    this.forgotAt = now;
+    for (const [bucket, usedAt] of this.lastUsed) {
+      if (now - usedAt < this.idleMs || this.turns.has(bucket) || (this.pausedUntil.get(bucket) ?? 0) > now) continue;
+      this.lastUsed.delete(bucket);
+      this.cache.delete(bucket);
+      this.pausedUntil.delete(bucket);
+      this.emitted.delete(bucket);
+    }
   }
 
   private async reserveOne(rule: BucketRule, want: number, horizonMs: number, signal: AbortSignal | undefined, notAfter: number): Promise<number[]> {

@@ -10,7 +10,10 @@ export interface JobContext {
   attempt: number;
   /** How long after its due time the job started. */
   lateMs: number;
-  /** Aborted when this instance lost the job's lease or is shutting down: stop and return. */
+  /**
+   * Aborted when this instance lost the job's lease or is shutting down: stop and return (or throw).
+   * Either way the run counts as unfinished: the job is handed back, or left to the instance that took it over.
+   */
   signal: AbortSignal;
   log: Logger;
 }

@@ -1,8 +1,8 @@
-import { ConcurrencyError } from "../core/errors.js";
 import type { Clock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import type { DeadLetters } from "./deadLetters.js";
 import { minutePartition, type ClaimedJob, type FoundJob, type JobStore } from "./jobStore.js";
+import { JobLease, type Repeat } from "./lease.js";
 import type { JobRecord } from "./records.js";
 import type { JobRegistry } from "./registry.js";
 import { sleep } from "./sleep.js";
@@ -20,7 +20,10 @@ export interface SchedulerOptions {
   retryBaseMs: number;
   /** A job starting later than this after its due time is logged as late (warn). */
   lateAfterMs: number;
-  /** Instances' clocks may differ by less than this: the due scan never skips a partition younger than it. */
+  /**
+   * Instances' clocks may differ by less than this: the due scan never skips a partition younger than it.
+   * Keep it well above a minute: scheduling may still write a job into a partition up to a minute old.
+   */
   clockSkewMarginMs: number;
 }
 
@@ -42,6 +45,8 @@ interface Deps {
   log: Logger;
   instanceId: string;
   options: SchedulerOptions;
+  /** How lease renewals are timed (default: an interval); tests fire renewals by hand. */
+  repeat?: Repeat;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -131,39 +136,33 @@ export class Scheduler {
       return this.bury(claimed, jobLog, error);
     }
 
-    const lease = new AbortController();
-    const stopOnShutdown = () => lease.abort(new Error("shutting down"));
-    this.stopping.signal.addEventListener("abort", stopOnShutdown);
-    let current = claimed;
-    const renewal = setInterval(() => {
-      store.renew(current, options.leaseMs).then(
-        (renewed) => (current = renewed),
-        (error: unknown) => {
-          if (error instanceof ConcurrencyError) lease.abort(new Error("lease lost to another instance"));
-          else jobLog.warn({ err: error }, "renewing a job lease failed; will try again");
-        },
-      );
-    }, Math.max(50, Math.floor(options.leaseMs / 3)));
+    const lease = new JobLease(store, claimed, options.leaseMs, jobLog, this.deps.repeat);
+    // The job's signal: the lease was lost, or this instance is shutting down.
+    const stop = new AbortController();
+    const abort = () => stop.abort(lease.signal.reason ?? this.stopping.signal.reason);
+    lease.signal.addEventListener("abort", abort);
+    this.stopping.signal.addEventListener("abort", abort);
+    let failure: { error: unknown } | undefined;
     try {
-      await definition.run(parsed.data, { key: record.key, kind: record.kind, dueAt, attempt: record.attempts, lateMs, signal: lease.signal, log: jobLog });
-      clearInterval(renewal);
-      if (await store.finish(current, { status: "done", finishedAt: clock.now().toISOString() })) {
-        jobLog.info({ lateMs, durationMs: clock.now().getTime() - startedAt.getTime() }, "job done");
-      }
+      await definition.run(parsed.data, { key: record.key, kind: record.kind, dueAt, attempt: record.attempts, lateMs, signal: stop.signal, log: jobLog });
     } catch (error) {
-      clearInterval(renewal);
-      if (lease.signal.aborted && this.stopping.signal.aborted) {
-        // Handed back as it was, so another instance resumes it at once instead of after the lease.
-        await store.finish(current, { status: "pending", attempts: record.attempts - 1, runAt: clock.now().toISOString() }).catch(() => undefined);
-        jobLog.info("job handed back on shutdown");
-      } else if (lease.signal.aborted) {
-        jobLog.warn("job stopped: another instance took it over after its lease lapsed");
-      } else {
-        await this.fail(current, jobLog, errorText(error));
-      }
+      failure = { error };
     } finally {
-      clearInterval(renewal);
-      this.stopping.signal.removeEventListener("abort", stopOnShutdown);
+      lease.signal.removeEventListener("abort", abort);
+      this.stopping.signal.removeEventListener("abort", abort);
+    }
+    const current = await lease.settle();
+    if (lease.signal.aborted) {
+      jobLog.warn("job stopped: another instance took it over after its lease lapsed");
+    } else if (stop.signal.aborted) {
+      // Asked to stop, it returned or threw: unfinished either way. Handed back as it was, so another
+      // instance resumes it at once instead of after the lease.
+      await store.finish(current, { status: "pending", attempts: record.attempts - 1, runAt: clock.now().toISOString() }).catch(() => undefined);
+      jobLog.info("job handed back on shutdown");
+    } else if (failure) {
+      await this.fail(current, jobLog, errorText(failure.error));
+    } else if (await store.finish(current, { status: "done", finishedAt: clock.now().toISOString() })) {
+      jobLog.info({ lateMs, durationMs: clock.now().getTime() - startedAt.getTime() }, "job done");
     }
   }
 

@@ -58,6 +58,26 @@ describe("fan-out delivery", () => {
       `${((platform.deliveries.at(-1)!.at - platform.deliveries[0]!.at) / 1000).toFixed(1)} s of sending`);
   }, 120_000);
 
+  it("sends a recipient named twice in a targets list one message, and finishes (the repeats on different pages)", async () => {
+    const { account, store } = await testAccount();
+    const platform = await startFakePlatform({ perSecond: 1000 });
+    platforms.push(platform);
+    const people = Array.from({ length: 10 }, (_, i) => ({ kind: "person" as const, personKey: `teams:tenant-3:p${i}` }));
+    // Pages of four: p0 and p5 come again on the third page, p5 once more on the fourth.
+    const targets = [...people, people[0]!, people[5]!, people[5]!];
+    const a = await startInstance(account, store.repos, { messengers: { teams: platform.messenger() }, fanout: { pageSize: 4 } });
+    instances.push(a);
+
+    await a.scheduling.jobs.schedule(fanoutJob("nudge:twice", { audience: { kind: "targets", targets } }));
+    const final = await waitFor("the fan-out to finish", async () => {
+      const progress = await a.scheduling.jobs.fanoutProgress("nudge:twice");
+      return progress?.done && progress;
+    }, 15_000, 100);
+    expect(final).toMatchObject({ total: 10, sent: 10, queued: 0, failed: 0, unreachable: 0 });
+    expect(platform.duplicates()).toBe(0);
+    expect([...platform.perRecipient().values()]).toEqual(Array(10).fill(1));
+  }, 30_000);
+
   it("marks 403 recipients unreachable without retrying, dead-letters a recipient that keeps failing, and never resends a recorded delivery", async () => {
     const { account, store } = await testAccount();
     const targets = Array.from({ length: 12 }, (_, i) => ({ kind: "person" as const, personKey: `teams:tenant-2:p${i}` }));

@@ -25,7 +25,7 @@ async function jobRow(account: StorageAccount, key: string) {
   const { tables } = openSchedulerStorage(account);
   const index = await tables.jobs.getEntity<{ json: string }>(`k:${keyPart(key)}`, "");
   const at = JSON.parse(index.json) as { partitionKey: string; rowKey: string };
-  return tables.jobs.getEntity<{ json: string; status: string }>(at.partitionKey, at.rowKey);
+  return tables.jobs.getEntity<{ json: string; status: string; partitionKey: string }>(at.partitionKey, at.rowKey);
 }
 
 describe("the scheduler", () => {
@@ -72,6 +72,26 @@ describe("the scheduler", () => {
     expect([...perKey.values()].every((n) => n === 1)).toBe(true);
     expect(runs).toHaveLength(200);
     console.log(`two schedulers, 200 jobs: a ran ${runs.filter((r) => r.by === "a").length}, b ran ${runs.filter((r) => r.by === "b").length}`);
+  });
+
+  it("schedules a job again when a crash left its index but not its row, in a minute the scan still reads", async () => {
+    const { account, store } = await testAccount();
+    const runs: Array<{ key: string; by: string; attempt: number }> = [];
+    const a = await start(account, store.repos, { registerJobs: recorder(runs, "a") });
+    const { jobs } = a.scheduling.storage.tables;
+    const key = "event:9:reminder";
+    // What a crash between the two inserts leaves: the index, pointing at a minute long past, and no job row.
+    const lost = minutePartition(new Date(Date.now() - 30 * 60_000));
+    await jobs.createEntity({ partitionKey: `k:${keyPart(key)}`, rowKey: "", kind: "jobKey", v: 1, json: JSON.stringify({ partitionKey: lost, rowKey: keyPart(key) }) });
+    const reader = new JobStore(jobs, a.scheduling.registry, { now: () => new Date() }, createLogger("silent"));
+    await waitFor("the due scan to move past that minute", async () => (await reader.watermark()) > lost, 10_000);
+
+    expect(await a.scheduling.jobs.schedule({ kind: "test.note", key, dueAt: new Date(), payload: { note: "again" } })).toBe("scheduled");
+    await waitFor("the job to run", () => runs.length > 0, 10_000);
+    await waitFor("the job to be recorded done", async () => (await jobRow(account, key)).status === "done");
+    expect((await jobRow(account, key)).partitionKey).not.toBe(lost);
+    expect(await a.scheduling.jobs.schedule({ kind: "test.note", key, dueAt: new Date(), payload: { note: "third" } })).toBe("duplicate");
+    expect(runs).toEqual([{ key, by: "a", attempt: 1 }]);
   });
 
   it("takes over a job whose instance stopped holding it once its lease lapses", async () => {

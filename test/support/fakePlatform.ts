@@ -19,6 +19,8 @@ export interface FakePlatformOptions {
   blocked?: Iterable<string>;
   /** Recipients answered 500 every time. */
   broken?: Iterable<string>;
+  /** A slow platform: each message is taken at once but answered this much later. */
+  answerAfterMs?: number;
   now?: () => number;
 }
 
@@ -27,6 +29,8 @@ export interface FakeRequest {
   tenant: string;
   at: number;
   status: number;
+  /** The URL path it came to: a test can give each instance its own (`<url>/a/messages`). */
+  path: string;
 }
 
 export interface FakeDelivery {
@@ -35,6 +39,7 @@ export interface FakeDelivery {
   at: number;
   messageId: string;
   viewKind: string;
+  path: string;
 }
 
 export interface FakePlatform {
@@ -49,6 +54,8 @@ export interface FakePlatform {
   duplicates(): number;
   /** Requests that came while an earlier 429's Retry-After was still running, `graceMs` after it was sent. */
   ignoredRetryAfter(graceMs: number): number;
+  /** Requests taken but not answered yet (with `answerAfterMs`), those to paths starting with `pathPrefix`. */
+  unanswered(pathPrefix?: string): number;
   /** A Messenger that delivers here (what the real Teams/Slack Messengers do against their platform). */
   messenger(): Messenger;
   stop(): Promise<void>;
@@ -70,6 +77,7 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
   const deliveries: FakeDelivery[] = [];
   const updates: FakeDelivery[] = [];
   const throttles: Array<{ tenant: string; at: number; until: number }> = [];
+  const waiting = new Map<NodeJS.Timeout, string>();
   let lastId = 0;
 
   /** 0 when the request may pass, else the milliseconds until a token frees up. */
@@ -85,14 +93,23 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
     return Math.ceil(((1 - bucket.tokens) * 1000) / options.perSecond);
   };
 
-  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const answerNow = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
+  };
+  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    if (!options.answerAfterMs) return answerNow(res, status, body, headers);
+    const timer = setTimeout(() => {
+      waiting.delete(timer);
+      answerNow(res, status, body, headers);
+    }, options.answerAfterMs);
+    waiting.set(timer, res.req.url ?? "");
   };
 
   const server = createServer((req, res) => {
     void text(req).then((raw) => {
       const { key, viewKind, messageId: replacing } = JSON.parse(raw) as { key: string; viewKind: string; messageId?: string };
+      const path = req.url ?? "";
       const at = now();
       const tenant = decodeKey(key).tenant;
       const waitMs = take(tenant, at);
@@ -109,14 +126,14 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
         status = 500;
         answer(res, status, { error: "internal" });
       } else if (replacing !== undefined) {
-        updates.push({ key, tenant, at, messageId: replacing, viewKind });
+        updates.push({ key, tenant, at, messageId: replacing, viewKind, path });
         answer(res, status, { id: replacing });
       } else {
         const messageId = `m${++lastId}`;
-        deliveries.push({ key, tenant, at, messageId, viewKind });
+        deliveries.push({ key, tenant, at, messageId, viewKind, path });
         answer(res, status, { id: messageId });
       }
-      requests.push({ key, tenant, at, status });
+      requests.push({ key, tenant, at, status, path });
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -143,9 +160,14 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
       }
       return ignored.size;
     },
+    unanswered(pathPrefix = "") {
+      return [...waiting.values()].filter((path) => path.startsWith(pathPrefix)).length;
+    },
     messenger: () => platformMessenger(url),
     stop: () =>
       new Promise<void>((resolve) => {
+        for (const timer of waiting.keys()) clearTimeout(timer);
+        waiting.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

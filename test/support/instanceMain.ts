@@ -1,6 +1,7 @@
 /**
  * Child-process entry: the real app (startApp) on a given storage account and table prefix, its Teams
- * Messenger pointed at a fake platform. Run by instanceProcess.ts; logs JSON lines on stdout.
+ * Messenger pointed at a fake platform. Run by instanceProcess.ts; logs JSON lines on stdout; stops
+ * gracefully on SIGTERM.
  */
 import { startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -17,3 +18,14 @@ const app = await startApp(config, {
   scheduling: { ...options, messengers: { teams: platformMessenger(env.FAKE_PLATFORM_URL ?? "") } },
 });
 process.stdout.write(`${JSON.stringify({ msg: "instance ready", url: app.url })}\n`);
+
+// A graceful stop as main.ts does it (same 10-second deadline), saying how long it took.
+process.once("SIGTERM", () => {
+  const started = performance.now();
+  setTimeout(() => process.exit(1), 10_000);
+  void app.stop().then(() => {
+    process.stdout.write(`${JSON.stringify({ msg: "instance stopped", stopMs: Math.round(performance.now() - started) })}\n`);
+    process.exit(0);
+  });
+});
+
