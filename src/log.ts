@@ -1,8 +1,28 @@
-import { pino, type DestinationStream, type Logger } from "pino";
+import { pino, symbols, type DestinationStream, type Logger } from "pino";
+import { redactValue, scrubText, serializeError } from "./redact.js";
 
 export type { Logger };
 
-/** Structured logs; secrets and anonymous answers never reach them (redacted by path as a backstop). */
+const CHINDINGS = symbols.chindingsSym;
+type WithChindings = Record<typeof CHINDINGS, string>;
+
+/**
+ * pino appends a child's bindings to its parent's as JSON text, so `child({component})` under a logger
+ * that already has one writes `component` twice; and bindings skip `formatters.log`. Rewrites them
+ * once per child: each key once (the child's value wins) and redacted like the rest of the line.
+ */
+function settleBindings(child: Logger): void {
+  const own = child as unknown as WithChindings;
+  const bindings = JSON.parse(`{${(own[CHINDINGS] ?? "").replace(/^,/, "")}}`) as Record<string, unknown>;
+  const text = JSON.stringify(redactValue(bindings));
+  own[CHINDINGS] = text === "{}" ? "" : `,${text.slice(1, -1)}`;
+}
+
+/**
+ * Structured logs. Secrets never reach them: fields named like secrets are blanked at any depth, and
+ * secret-shaped text (Slack tokens, client_secret=…, code=…, state=…, credentials) is scrubbed from
+ * values and messages alike; anonymous answers are never passed to a logger in the first place.
+ */
 export function createLogger(level: string, destination?: NodeJS.WritableStream, pretty = false): Logger {
   // pino-pretty is a development dependency: readable lines for a person at a terminal.
   const transport = pretty ? { target: "pino-pretty", options: { translateTime: "HH:MM:ss", ignore: "pid,hostname,app" } } : undefined;
@@ -11,10 +31,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
       level,
       transport,
       base: { app: "cop-companion" },
-      redact: {
-        paths: ["*.authorization", "*.headers.authorization", "*.password", "*.token", "*.secret", "*.connectionString"],
-        censor: "[redacted]",
+      formatters: { log: (object) => redactValue(object) as Record<string, unknown> },
+      serializers: { err: serializeError },
+      hooks: {
+        logMethod(args, method) {
+          // The first object is the line's fields (formatters.log); later ones are printf arguments.
+          const scrubbed = args.map((arg, i) => (typeof arg === "string" ? scrubText(arg) : i > 0 ? redactValue(arg) : arg));
+          method.apply(this, scrubbed as Parameters<typeof method>);
+        },
       },
+      onChild: settleBindings,
     },
     destination as DestinationStream | undefined,
   );

@@ -6,18 +6,19 @@ const text = (messages: unknown[]) => messages.map((m) => (typeof m === "string"
 /** Bolt and the Web API client log through pino, as structured lines like the rest of the app. */
 export function boltLogger(log: Logger): SlackLogger {
   let level = LogLevel.INFO;
-  let name = "slack";
+  let named = log;
   return {
-    debug: (...m: unknown[]) => log.debug({ component: name }, text(m)),
-    info: (...m: unknown[]) => log.info({ component: name }, text(m)),
-    warn: (...m: unknown[]) => log.warn({ component: name }, text(m)),
-    error: (...m: unknown[]) => log.error({ component: name }, text(m)),
+    debug: (...m: unknown[]) => named.debug(text(m)),
+    info: (...m: unknown[]) => named.info(text(m)),
+    warn: (...m: unknown[]) => named.warn(text(m)),
+    error: (...m: unknown[]) => named.error(text(m)),
     setLevel: (l: LogLevel) => {
       level = l;
     },
     getLevel: () => level,
-    setName: (n: string) => {
-      name = n;
+    // The adapter's child logger already says `component: slack`; Bolt's own name goes beside it.
+    setName: (name: string) => {
+      named = log.child({ slackLogger: name });
     },
   };
 }
