@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { startTestApp } from "../support/app.js";
-import { startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { enterpriseGridMention, eventCallback, events, slashCommand } from "../support/slackRequests.js";
+import { startSlackApp, STATE_SECRET, type SlackTestApp } from "../support/slackApp.js";
+import { enterpriseGridMention, eventCallback, events, slashCommand, TEST_SIGNING_SECRET } from "../support/slackRequests.js";
 
 let s: SlackTestApp;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ afterAll(async () => {
 beforeEach(() => s.fake.reset());
 
 /** The browser's round trip: the install page sets the state cookie, Slack sends the person back with a code. */
-async function install(code: string): Promise<{ status: number; token: string; page: string }> {
+async function install(code: string): Promise<{ status: number; token: string; page: string; state: string }> {
   const start = await fetch(new URL("/slack/install", s.app.url), { redirect: "manual" });
   expect(start.status).toBe(200);
   const page = await start.text();
@@ -24,7 +24,7 @@ async function install(code: string): Promise<{ status: number; token: string; p
   const cookie = start.headers.get("set-cookie")!.split(";")[0]!;
   const back = await fetch(new URL(`/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, s.app.url), { headers: { cookie } });
   const exchange = s.fake.callsTo("oauth.v2.access").at(-1);
-  return { status: back.status, token: String(exchange?.response.access_token ?? ""), page: await back.text() };
+  return { status: back.status, token: String(exchange?.response.access_token ?? ""), page: await back.text(), state };
 }
 
 describe("Slack installs across workspaces (OAuth)", () => {
@@ -81,6 +81,27 @@ describe("Slack installs across workspaces (OAuth)", () => {
     await s.send(slashCommand({ text: "help", team_id: FAKE_IDS.partnerTeamId, user_id: FAKE_IDS.guest, channel_id: "C02PARTNER" }));
     await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
     expect(s.fake.callsTo("chat.postEphemeral")[0]).toMatchObject({ ok: true, token });
+  });
+
+  it("keeps the OAuth secrets, codes, state, tokens and people's profiles out of the debug log", async () => {
+    const profile = { real_name: "Nadia Newcomer", display_name: "nadia", email: "nadia@partner.example", team: FAKE_IDS.partnerTeamId, image_48: "https://avatars.example/nadia.png" };
+    const person = s.fake.setUser({ id: "U03NADIA", team_id: FAKE_IDS.partnerTeamId, real_name: profile.real_name, profile });
+    const code = s.fake.grantOAuthCode({ teamId: FAKE_IDS.partnerTeamId, userId: person.id });
+    const { status, token, state } = await install(code);
+    expect(status).toBe(200);
+    s.fake.setChannel({ id: "C03PARTNER", name: "partner-cop-2", members: [FAKE_IDS.botUserId, person.id] });
+    await s.send(slashCommand({ text: "help", team_id: FAKE_IDS.partnerTeamId, user_id: person.id, channel_id: "C03PARTNER" }));
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    await expect.poll(() => s.fake.callsTo("users.info").length).toBeGreaterThan(0);
+
+    const logged = JSON.stringify(s.app.logs);
+    // The debug log did see the flow (so the test would notice a leak) ...
+    expect(s.app.logs.some((l) => l.level === 20 && String(l.msg).includes("oauth.v2.access"))).toBe(true);
+    // ... but none of what it carried.
+    for (const secret of [s.fake.state.clientSecret, STATE_SECRET, TEST_SIGNING_SECRET, code, state, token, "Nadia Newcomer", "nadia@partner.example"]) {
+      expect(logged, secret).not.toContain(secret);
+    }
+    expect(logged).not.toMatch(/xox[a-z]-[A-Za-z0-9]/);
   });
 
   it("lists the install and redirect endpoints in the start-up log", () => {
