@@ -53,14 +53,23 @@ export function createHttpServer(options: ServerOptions): HttpServer {
     const begun = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - begun) / 1e6;
-      const level = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "debug";
+      const level = res.locals.probe || res.statusCode < 400 ? "debug" : res.statusCode >= 500 ? "error" : "warn";
       req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
     });
     next();
   });
 
-  app.get("/healthz", async (_req, res) => {
+  // Probes come every few seconds: each is logged at debug, and a change of health once.
+  let healthy: boolean | undefined;
+  app.get("/healthz", async (req, res) => {
+    res.locals.probe = true;
     const storage = (await options.storageAnswers()) ? "ok" : "unreachable";
+    const nowHealthy = storage === "ok";
+    if (nowHealthy !== healthy) {
+      if (!nowHealthy) req.log.error({ storage }, "unhealthy: storage does not answer; /healthz answers 503 until it does");
+      else if (healthy === false) req.log.info({ storage }, "healthy again: storage answers; /healthz answers 200");
+      healthy = nowHealthy;
+    }
     const report: HealthReport = {
       status: storage === "ok" ? "ok" : "degraded",
       storage,

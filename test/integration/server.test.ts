@@ -42,13 +42,23 @@ describe("the HTTP server", () => {
     const queuePort = await getPort();
     const connectionString = azuriteConnectionString(`http://127.0.0.1:${tablePort}/devstoreaccount1`, `http://127.0.0.1:${queuePort}/devstoreaccount1`);
     app = await startTestApp({ AZURE_STORAGE_CONNECTION_STRING: connectionString });
-    const down = await fetch(`${app.url}/healthz`);
-    expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ status: "degraded", storage: "unreachable" });
+    for (let probe = 0; probe < 3; probe++) {
+      const down = await fetch(`${app.url}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: "degraded", storage: "unreachable" });
+    }
 
     azurite = await startEmbeddedAzurite("memory", { table: tablePort, queue: queuePort });
     await expect.poll(async () => (await fetch(`${app!.url}/healthz`)).status, { timeout: 10_000, interval: 250 }).toBe(200);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     // The tables were created once storage came back, so the app works without a restart.
     await expect.poll(async () => (await app!.deps.repos.communities.get("none")) === undefined, { timeout: 10_000, interval: 250 }).toBe(true);
+
+    // An operator's log: one error when it turned unhealthy, one line when it recovered, probes only at debug.
+    const probes = app.logs.filter((l) => l.path === "/healthz");
+    expect(probes.length).toBeGreaterThanOrEqual(5);
+    expect(probes.every((l) => l.level === 20)).toBe(true);
+    expect(app.logs.filter((l) => String(l.msg).startsWith("unhealthy"))).toEqual([expect.objectContaining({ level: 50, storage: "unreachable" })]);
+    expect(app.logs.filter((l) => String(l.msg).startsWith("healthy again"))).toEqual([expect.objectContaining({ level: 30, storage: "ok" })]);
   });
 });
