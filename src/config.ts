@@ -70,6 +70,30 @@ export function isLoopback(host: string): boolean {
   return host === "::1" || host === "[::1]";
 }
 
+/**
+ * True for a storage emulator on this machine: the development-storage shorthand, or every service
+ * endpoint given explicitly on a loopback host. Anything else (an AccountName alone resolves to
+ * *.core.windows.net, an EndpointSuffix, any remote endpoint or proxy) is a remote account.
+ */
+export function isLoopbackEmulator(connectionString: string): boolean {
+  const settings = new Map<string, string>();
+  for (const part of connectionString.split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0) settings.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  const loopbackUrl = (value: string) => {
+    try {
+      return isLoopback(new URL(value).hostname);
+    } catch {
+      return false;
+    }
+  };
+  const endpoints = [...settings].filter(([name]) => name.endsWith("endpoint") || name === "developmentstorageproxyuri").map(([, value]) => value);
+  if (!endpoints.every(loopbackUrl) || settings.has("endpointsuffix")) return false;
+  if (settings.get("usedevelopmentstorage")?.toLowerCase() === "true") return true;
+  return settings.has("tableendpoint") && settings.has("queueendpoint");
+}
+
 /** Parses the environment; throws ConfigError with one line per bad or missing variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // App Service passes a Key Vault reference it could not resolve through as its literal text.
@@ -106,6 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!isLoopback(e.HOST)) {
       problems.push(`HOST: ${e.HOST} is not a loopback address; without MICROSOFT_APP_ID the Teams endpoint has no authentication, so set MICROSOFT_APP_ID or use HOST=127.0.0.1`);
+    }
+    // A reverse proxy on the same host would defeat the loopback checks: real data needs real authentication.
+    if (e.AZURE_STORAGE_CONNECTION_STRING && !isLoopbackEmulator(e.AZURE_STORAGE_CONNECTION_STRING)) {
+      problems.push(
+        "AZURE_STORAGE_CONNECTION_STRING: names a remote storage account, but without MICROSOFT_APP_ID the Teams endpoint has no authentication (local mode); set MICROSOFT_APP_ID (with its tenant and secret), or unset AZURE_STORAGE_CONNECTION_STRING to use the embedded storage",
+      );
     }
   }
 

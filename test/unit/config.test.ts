@@ -75,9 +75,44 @@ describe("configuration", () => {
     ]);
   });
 
+  const BOT = {
+    MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001",
+    MICROSOFT_APP_TENANT_ID: "00000000-0000-0000-0000-000000000002",
+    MICROSOFT_APP_TYPE: "UserAssignedMSI",
+  };
+
   it("uses a configured storage account instead of the embedded one", () => {
-    const config = loadConfig({ AZURE_STORAGE_CONNECTION_STRING: "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b" });
+    const config = loadConfig({ ...BOT, AZURE_STORAGE_CONNECTION_STRING: "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b" });
     expect(config.storage).toEqual({ mode: "account", connectionString: expect.stringContaining("AccountName=a") });
     expect(problemsOf({ AZURE_STORAGE_CONNECTION_STRING: "hello" })[0]).toMatch(/^AZURE_STORAGE_CONNECTION_STRING:/);
+  });
+
+  it("refuses local (unauthenticated) Teams mode with a remote storage account, even on loopback", () => {
+    const key = "AccountKey=bm90LWEta2V5";
+    const remote = [
+      `DefaultEndpointsProtocol=https;AccountName=copprod;${key};EndpointSuffix=core.windows.net`,
+      `DefaultEndpointsProtocol=https;AccountName=copprod;${key}`,
+      `AccountName=devstoreaccount1;${key};TableEndpoint=https://storage.example.org/devstoreaccount1;QueueEndpoint=https://storage.example.org/devstoreaccount1`,
+      `AccountName=devstoreaccount1;${key};TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;QueueEndpoint=https://copprod.queue.core.windows.net`,
+      `AccountName=devstoreaccount1;${key};TableEndpoint=http://127.0.0.1:10002/devstoreaccount1`,
+      "TableEndpoint=https://copprod.table.core.windows.net;QueueEndpoint=https://copprod.queue.core.windows.net;SharedAccessSignature=sv=2024&sig=x",
+      "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://proxy.example.org",
+      `AccountName=devstoreaccount1;${key};TableEndpoint=http://127.0.0.1.nip.io:10002/devstoreaccount1;QueueEndpoint=http://127.0.0.1.nip.io:10001/devstoreaccount1`,
+    ];
+    for (const connection of remote) {
+      expect(problemsOf({ AZURE_STORAGE_CONNECTION_STRING: connection }), connection).toEqual([
+        expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: names a remote storage account, but without MICROSOFT_APP_ID .*set MICROSOFT_APP_ID/),
+      ]);
+      expect(loadConfig({ ...BOT, AZURE_STORAGE_CONNECTION_STRING: connection }).storage.mode, connection).toBe("account");
+    }
+  });
+
+  it("allows local mode with a storage emulator on loopback", () => {
+    const emulators = [
+      "UseDevelopmentStorage=true",
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=bm90LWEta2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;",
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=bm90LWEta2V5;TableEndpoint=http://localhost:10002/devstoreaccount1;QueueEndpoint=http://[::1]:10001/devstoreaccount1;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1",
+    ];
+    for (const connection of emulators) expect(loadConfig({ AZURE_STORAGE_CONNECTION_STRING: connection }).teams.mode, connection).toBe("local");
   });
 });
