@@ -44,6 +44,7 @@ export async function startApp(config: Config, { log, tablePrefix, scheduling: s
   if (config.storage.mode === "embedded") {
     azurite = await startEmbeddedAzurite(join(config.storage.dataDir, "azurite"));
     connectionString = azurite.connectionString;
+    if (azurite.tookOverLockFrom !== undefined) log.warn({ stalePid: azurite.tookOverLockFrom }, "the data folder was locked by a process that no longer runs; lock taken over");
     log.info({ dataDir: config.storage.dataDir, tables: azurite.tableUrl, queues: azurite.queueUrl }, "embedded storage (Azurite) started");
   } else {
     connectionString = config.storage.connectionString;

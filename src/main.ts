@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createRequire } from "node:module";
 import { createLogger, type Logger } from "./log.js";
 import { startAgentsPlayground } from "./playground.js";
+import { DataDirInUseError } from "./store/dataDirLock.js";
 
 /** Start-up: configuration (exit 1 with one line per problem), the app, and a graceful stop on signals. */
 async function main(): Promise<void> {
@@ -64,6 +65,7 @@ function canLoad(name: string): boolean {
 }
 
 main().catch((error: unknown) => {
-  console.error("cop-companion failed to start:", error);
+  if (error instanceof DataDirInUseError) console.error(`cop-companion cannot start: ${error.message}`);
+  else console.error("cop-companion failed to start:", error);
   process.exit(1);
 });

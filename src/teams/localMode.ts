@@ -5,13 +5,9 @@
  * to, a loopback Bot Connector (the Agents Playground's).
  */
 
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"]);
+import { LOOPBACK_HOSTS } from "../loopback.js";
 
-/** A Host header naming loopback, with or without a port. */
-export function isLoopbackHostHeader(host: string | undefined): boolean {
-  const match = /^(\[::1\]|[A-Za-z0-9.]+)(?::(\d{1,5}))?$/.exec(host ?? "");
-  return match !== null && LOOPBACK_HOSTS.has(match[1]!.toLowerCase());
-}
+export { isLoopbackHostHeader } from "../loopback.js";
 
 /** An http(s) URL on a loopback host, without credentials. */
 export function isLoopbackServiceUrl(serviceUrl: unknown): boolean {

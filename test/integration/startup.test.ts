@@ -43,6 +43,24 @@ describe("starting and stopping the app", () => {
     expect(running.lines).toEqual([]);
   });
 
+  it("refuses to start a second app on the same DATA_DIR with one clear line, leaving the first one running", async () => {
+    const dataDir = await tempDir();
+    running = runApp({ DATA_DIR: dataDir });
+    const url = await running.listening;
+    const first = running.child.pid;
+
+    const second = runApp({ DATA_DIR: dataDir });
+    try {
+      expect(await second.exited).toBe(1);
+      expect(second.stderr().trim().split("\n")).toEqual([
+        `cop-companion cannot start: ${join(dataDir, "azurite")} is in use by another cop-companion (pid ${first}); stop that one first, or give this one its own DATA_DIR`,
+      ]);
+    } finally {
+      second.child.kill("SIGKILL");
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
   it("keeps a created community across a restart on the same DATA_DIR", async () => {
     const config = loadConfig({ DATA_DIR: await tempDir(), PORT: "0", PLAYGROUND: "off" });
     const log = createLogger("silent");
