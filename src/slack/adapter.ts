@@ -11,6 +11,7 @@ import { TableInstallationStore } from "./installationStore.js";
 import { registerInteractions } from "./interactions.js";
 import { SlackMessenger, type BotTokens } from "./messenger.js";
 import { installPage, manifestBotScopes, oauthCallbacks } from "./oauthPages.js";
+import { STATE_COOKIE, STATE_LIFETIME_SECONDS, stateCookieSameSiteLax, TableStateStore } from "./oauthState.js";
 import { RefKeeper } from "./refs.js";
 import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
 import type { SlackRuntime } from "./runtime.js";
@@ -104,6 +105,10 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
           installerOptions: {
             installPath: SLACK_PATHS.install,
             redirectUriPath: SLACK_PATHS.redirect,
+            stateStore: new TableStateStore(tables.oauthStates, log),
+            stateCookieName: STATE_COOKIE,
+            stateCookieExpirationSeconds: STATE_LIFETIME_SECONDS,
+            installPathOptions: stateCookieSameSiteLax,
             clientOptions: { slackApiUrl: slack.apiUrl },
             renderHtmlForInstallPath: installPage,
             callbackOptions: oauthCallbacks(log),

@@ -10,6 +10,7 @@ export const SLACK_TABLES = {
   installations: "SlackInstallations",
   events: "SlackEvents",
   workspaceRefs: "SlackWorkspaceRefs",
+  oauthStates: "SlackOAuthStates",
 } as const;
 
 export function openSlackTables(account: StorageAccount): Record<keyof typeof SLACK_TABLES, TableClient> {
@@ -17,6 +18,7 @@ export function openSlackTables(account: StorageAccount): Record<keyof typeof SL
     installations: tableClient(account, SLACK_TABLES.installations),
     events: tableClient(account, SLACK_TABLES.events),
     workspaceRefs: tableClient(account, SLACK_TABLES.workspaceRefs),
+    oauthStates: tableClient(account, SLACK_TABLES.oauthStates),
   };
 }
 

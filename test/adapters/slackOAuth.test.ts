@@ -13,18 +13,29 @@ afterAll(async () => {
 });
 beforeEach(() => s.fake.reset());
 
-/** The browser's round trip: the install page sets the state cookie, Slack sends the person back with a code. */
-async function install(code: string): Promise<{ status: number; token: string; page: string; state: string }> {
+/** The install page: it sets the state cookie and links to Slack's consent screen with that state. */
+async function startInstall(): Promise<{ state: string; cookie: string; setCookie: string }> {
   const start = await fetch(new URL("/slack/install", s.app.url), { redirect: "manual" });
   expect(start.status).toBe(200);
   const page = await start.text();
   const authorize = new URL(/href="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, "&"));
   expect(authorize.searchParams.get("scope")).toContain("chat:write");
-  const state = authorize.searchParams.get("state")!;
-  const cookie = start.headers.get("set-cookie")!.split(";")[0]!;
+  const setCookie = start.headers.get("set-cookie")!;
+  return { state: authorize.searchParams.get("state")!, cookie: setCookie.split(";")[0]!, setCookie };
+}
+
+/** Slack sending the person back with a code and the state, from the browser that holds the cookie. */
+async function finishInstall(code: string, state: string, cookie: string): Promise<{ status: number; page: string }> {
   const back = await fetch(new URL(`/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, s.app.url), { headers: { cookie } });
+  return { status: back.status, page: await back.text() };
+}
+
+/** The browser's round trip: the install page sets the state cookie, Slack sends the person back with a code. */
+async function install(code: string): Promise<{ status: number; token: string; page: string; state: string }> {
+  const { state, cookie } = await startInstall();
+  const { status, page } = await finishInstall(code, state, cookie);
   const exchange = s.fake.callsTo("oauth.v2.access").at(-1);
-  return { status: back.status, token: String(exchange?.response.access_token ?? ""), page: await back.text(), state };
+  return { status, token: String(exchange?.response.access_token ?? ""), page, state };
 }
 
 describe("Slack installs across workspaces (OAuth)", () => {
@@ -81,6 +92,26 @@ describe("Slack installs across workspaces (OAuth)", () => {
     await s.send(slashCommand({ text: "help", team_id: FAKE_IDS.partnerTeamId, user_id: FAKE_IDS.guest, channel_id: "C02PARTNER" }));
     await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
     expect(s.fake.callsTo("chat.postEphemeral")[0]).toMatchObject({ ok: true, token });
+  });
+
+  it("sets the state cookie HttpOnly and SameSite=Lax", async () => {
+    const { state, setCookie } = await startInstall();
+    expect(setCookie.startsWith(`slack-app-oauth-state=${state};`)).toBe(true);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Lax");
+  });
+
+  it("takes each OAuth state once: a replayed redirect is refused, even with a fresh code", async () => {
+    const { state, cookie } = await startInstall();
+    const first = await finishInstall(s.fake.grantOAuthCode({ teamId: FAKE_IDS.partnerTeamId, userId: FAKE_IDS.guest }), state, cookie);
+    expect(first.status).toBe(200);
+    expect(s.fake.callsTo("oauth.v2.access")).toHaveLength(1);
+
+    const replay = await finishInstall(s.fake.grantOAuthCode({ teamId: FAKE_IDS.partnerTeamId, userId: FAKE_IDS.guest }), state, cookie);
+    expect(replay.status).toBe(400);
+    expect(replay.page).toContain("The installation did not complete");
+    expect(s.fake.callsTo("oauth.v2.access")).toHaveLength(1);
+    expect(s.app.logs).toContainEqual(expect.objectContaining({ msg: "slack installation failed", code: "slack_oauth_invalid_state" }));
   });
 
   it("keeps the OAuth secrets, codes, state, tokens and people's profiles out of the debug log", async () => {

@@ -4,6 +4,7 @@ import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/index.js";
 import { TableInstallationStore, installationKey } from "../../src/slack/installationStore.js";
 import { EventDedupe, WorkspaceRefs, openSlackTables } from "../../src/slack/slackTables.js";
+import { STATE_LIFETIME_SECONDS, TableStateStore } from "../../src/slack/oauthState.js";
 import { testConnectionString, uniquePrefix } from "../support/storage.js";
 
 const log = createLogger("silent");
@@ -34,6 +35,37 @@ describe("Slack installation store on Table Storage", () => {
     await store.deleteInstallation({ teamId: undefined, enterpriseId: "E1", isEnterpriseInstall: true });
     expect(await store.find({ teamId: "T8", enterpriseId: "E1", isEnterpriseInstall: false })).toBeUndefined();
     expect(installationKey({ teamId: "T1", enterpriseId: "E1", isEnterpriseInstall: true })).toBe("e:E1");
+  });
+});
+
+describe("Slack OAuth states on Table Storage", () => {
+  const options = { scopes: ["chat:write", "commands"], metadata: "from the install page" };
+  const at = (t0: Date, seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+  it("gives back the install options once, within the state's lifetime, and refuses it after", async () => {
+    const store = new TableStateStore(tables.oauthStates, log);
+    const t0 = new Date("2026-03-01T23:59:30Z"); // the redirect comes back on the next day
+    const state = await store.generateStateParam(options, t0);
+    expect(await store.verifyStateParam(at(t0, STATE_LIFETIME_SECONDS - 1), state)).toEqual(options);
+    await expect(store.verifyStateParam(at(t0, STATE_LIFETIME_SECONDS - 1), state)).rejects.toMatchObject({ code: "slack_oauth_invalid_state" });
+  });
+
+  it("refuses an expired state, and a forged or malformed one", async () => {
+    const store = new TableStateStore(tables.oauthStates, log);
+    const t0 = new Date();
+    const state = await store.generateStateParam(options, t0);
+    await expect(store.verifyStateParam(at(t0, STATE_LIFETIME_SECONDS + 1), state)).rejects.toThrow(/expired/);
+    await expect(store.verifyStateParam(t0, state)).rejects.toThrow(/already used/); // an expired try used it up too
+    const forged = `${state.split(".")[0]}.${"A".repeat(32)}`;
+    for (const bad of [forged, "forged", "", `${state}x`]) await expect(store.verifyStateParam(t0, bad), bad).rejects.toMatchObject({ code: "slack_oauth_invalid_state" });
+  });
+
+  it("lets exactly one of two simultaneous redirects with the same state through", async () => {
+    const store = new TableStateStore(tables.oauthStates, log);
+    const t0 = new Date();
+    const state = await store.generateStateParam(options, t0);
+    const results = await Promise.allSettled([store.verifyStateParam(t0, state), store.verifyStateParam(t0, state), store.verifyStateParam(t0, state)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
 });
 
