@@ -43,7 +43,8 @@ describe("starting and stopping the app", () => {
     expect(running.lines).toEqual([]);
   });
 
-  it("refuses to start a second app on the same DATA_DIR with one clear line, leaving the first one running", async () => {
+  // Two app processes start one after the other: slow on a busy machine.
+  it("refuses to start a second app on the same DATA_DIR with one clear line, leaving the first one running", { timeout: 60_000 }, async () => {
     const dataDir = await tempDir();
     running = runApp({ DATA_DIR: dataDir });
     const url = await running.listening;
