@@ -244,15 +244,16 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
         res.status(400).json(LOCAL_MODE_REFUSALS.serviceUrl);
         return;
       }
+      const requestLog = req.log ?? log;
       await adapter.serve(req, res, async (context) => {
-        context.turnState.set(LOG, req.log ?? log);
+        context.turnState.set(LOG, requestLog);
         const handled = await app.run(context);
         if (!handled) logOf(context).debug({ activityType: context.activity.type, name: context.activity.name }, "Teams activity ignored");
         // An invoke nobody handles would get botbuilder's 501; the contract is 200 and ignored.
         if (context.activity.type === "invoke" && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
           await context.sendActivity({ type: "invokeResponse", value: { status: 200 } });
         }
-      });
+      }, requestLog);
     },
   };
 }
