@@ -18,6 +18,7 @@ import { replyInTurn, type TurnReplies } from "./outbound.js";
 import { ReferenceRecorder } from "./references.js";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { HttpTeamsAdapter } from "./httpAdapter.js";
+import { noticeLocale, refusalOf } from "./admission.js";
 
 export interface TeamsBotOptions {
   teams: TeamsConfig;
@@ -203,16 +204,21 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
     );
   }
 
+  // Never throws: a throwing error handler turns the turn into a 500 with a second stack.
   app.error(async (context, error) => {
     logOf(context).error({ err: error, activityType: context.activity.type }, "Teams turn failed");
-    const view: View = { kind: "notice", locale: actorOf(context.activity).locale, tone: "error", message: { key: "notice.internalError", params: {} } };
-    if (context.activity.type === "invoke") {
-      if (!context.turnState.get(INVOKE_RESPONSE_KEY)) {
-        const body = { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view).card };
-        await context.sendActivity({ type: "invokeResponse", value: { status: 200, body } });
+    try {
+      const view: View = { kind: "notice", locale: noticeLocale(context.activity), tone: "error", message: { key: "notice.internalError", params: {} } };
+      if (context.activity.type === "invoke") {
+        if (!context.turnState.get(INVOKE_RESPONSE_KEY)) {
+          const body = { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view).card };
+          await context.sendActivity({ type: "invokeResponse", value: { status: 200, body } });
+        }
+      } else if (context.activity.type === "message") {
+        await context.sendActivity(viewActivity(view));
       }
-    } else if (context.activity.type === "message") {
-      await context.sendActivity(viewActivity(view)).catch(() => undefined);
+    } catch (failure) {
+      logOf(context).warn({ err: failure instanceof Error ? failure.message : String(failure) }, "Teams turn failed and its error notice could not be sent");
     }
   });
 
@@ -226,26 +232,28 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
         res.status(403).json(LOCAL_MODE_REFUSALS.host);
         return;
       }
-      // botbuilder throws (a 500) on a body that is not an activity; it is the sender's mistake: 400.
-      const body = req.body as { type?: unknown; serviceUrl?: unknown } | undefined;
-      if (typeof body?.type !== "string") {
-        res.status(400).json({ error: "bad_request", message: "The body is not a Bot Framework activity (no `type`)." });
+      // botbuilder throws (a 500) on a body that is not a Teams activity; it is the sender's mistake: 400.
+      const refusal = refusalOf(req.body);
+      if (refusal) {
+        (req.log ?? log).info({ reason: refusal.body.message }, "Teams request refused: not a Teams activity");
+        res.status(refusal.status).json(refusal.body);
         return;
       }
-      if (local && !isLoopbackServiceUrl(body.serviceUrl)) {
+      if (local && !isLoopbackServiceUrl((req.body as Activity).serviceUrl)) {
         (req.log ?? log).warn("Teams request refused: local mode replies to a loopback serviceUrl only");
         res.status(400).json(LOCAL_MODE_REFUSALS.serviceUrl);
         return;
       }
+      const requestLog = req.log ?? log;
       await adapter.serve(req, res, async (context) => {
-        context.turnState.set(LOG, req.log ?? log);
+        context.turnState.set(LOG, requestLog);
         const handled = await app.run(context);
         if (!handled) logOf(context).debug({ activityType: context.activity.type, name: context.activity.name }, "Teams activity ignored");
         // An invoke nobody handles would get botbuilder's 501; the contract is 200 and ignored.
         if (context.activity.type === "invoke" && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
           await context.sendActivity({ type: "invokeResponse", value: { status: 200 } });
         }
-      });
+      }, requestLog);
     },
   };
 }

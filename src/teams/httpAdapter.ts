@@ -1,6 +1,8 @@
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Activity, TurnContext } from "botbuilder";
 import type { Request, Response } from "express";
+import type { Logger } from "../log.js";
+import { SigningKeyGate, SigningKeysUnavailable } from "./signingKeys.js";
 
 const JWT_ERRORS = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
 
@@ -12,10 +14,14 @@ export function isAuthFailure(error: unknown): boolean {
 
 /**
  * The Teams AI adapter served over express. Like CloudAdapter.process, except that every rejected
- * token is a 401: botbuilder lets a badly signed token through as a 500, which hides an attack as a bug.
+ * token is a 401 (botbuilder lets a badly signed token through as a 500, which hides an attack as a
+ * bug), and a token that cannot be checked because Microsoft's signing keys are out of reach is a
+ * 503 with Retry-After, fetched again only as SigningKeyGate allows.
  */
 export class HttpTeamsAdapter extends TeamsAdapter {
-  async serve(req: Request, res: Response, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  private readonly signingKeys = new SigningKeyGate();
+
+  async serve(req: Request, res: Response, logic: (context: TurnContext) => Promise<void>, log: Logger): Promise<void> {
     const activity = req.body as Activity & Record<string, unknown>;
     // As botbuilder's validateAndFixActivity: the wire carries ISO strings where the schema has Dates.
     for (const field of ["timestamp", "localTimestamp", "expiration"] as const) {
@@ -26,15 +32,26 @@ export class HttpTeamsAdapter extends TeamsAdapter {
       }
     }
     const authorization = req.get("authorization") ?? "";
-    try {
-      const invokeResponse = await this.processActivity(authorization, activity, logic);
-      res.status(invokeResponse?.status ?? 200);
-      if (invokeResponse?.body === undefined) res.end();
-      else res.json(invokeResponse.body);
-    } catch (error) {
-      if (!isAuthFailure(error)) throw error;
-      req.log?.warn({ err: (error as Error).message }, "Teams request refused: no valid Bot Framework token");
-      res.status(401).json({ error: "unauthorized", message: "A valid Bot Framework token for this app is required." });
-    }
+    const authentication = await this.signingKeys
+      .verify(authorization, () => this.botFrameworkAuthentication.authenticateRequest(activity, authorization), log)
+      .catch((error: unknown) => refuse(error, res, log));
+    if (!authentication) return;
+    const invokeResponse = await this.processActivity(authentication, activity, logic);
+    res.status(invokeResponse?.status ?? 200);
+    if (invokeResponse?.body === undefined) res.end();
+    else res.json(invokeResponse.body);
   }
+}
+
+/** Answers a request whose token was not accepted; rethrows anything else. */
+function refuse(error: unknown, res: Response, log: Logger): undefined {
+  if (error instanceof SigningKeysUnavailable) {
+    res.set("Retry-After", String(error.retryAfterSeconds));
+    res.status(503).json({ error: "unavailable", message: "Bot Framework tokens cannot be checked just now (Microsoft's signing keys are out of reach); retry later." });
+    return undefined;
+  }
+  if (!isAuthFailure(error)) throw error;
+  log.warn({ err: (error as Error).message }, "Teams request refused: no valid Bot Framework token");
+  res.status(401).json({ error: "unauthorized", message: "A valid Bot Framework token for this app is required." });
+  return undefined;
 }

@@ -5,6 +5,8 @@ import { createTeamsBot, type TeamsBot } from "./bot.js";
 
 export const TEAMS_ENDPOINT = "/api/messages";
 
+const ENDPOINT_INFO = { service: "Microsoft Teams bot", message: `POST Bot Framework activities to ${TEAMS_ENDPOINT}.` } as const;
+
 export interface TeamsAdapterHandle extends Adapter {
   bot: TeamsBot;
 }
@@ -19,6 +21,10 @@ export async function createTeamsAdapter({ config, deps, log }: AdapterContext):
     messenger: bot.messenger,
     mount(app) {
       app.post(TEAMS_ENDPOINT, jsonBody, (req, res) => bot.handle(req, res));
+      // Agents Playground probes the endpoint with HEAD on every page load; express answers HEAD from GET.
+      app.get(TEAMS_ENDPOINT, (_req, res) => {
+        res.status(200).json(ENDPOINT_INFO);
+      });
     },
     describe(baseUrl) {
       const lines = [`POST ${baseUrl}${TEAMS_ENDPOINT}: Microsoft Teams bot (${describeAuth(config.teams)})`];
