@@ -13,6 +13,8 @@ import { SlackMessenger, type BotTokens } from "./messenger.js";
 import { installPage, manifestBotScopes, oauthCallbacks } from "./oauthPages.js";
 import { RefKeeper } from "./refs.js";
 import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
+import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
+import { slackRequestGuard } from "./requestGuard.js";
 import type { SlackRuntime } from "./runtime.js";
 
 export const SLACK_PATHS = { events: "/slack/events", install: "/slack/install", redirect: "/slack/oauth_redirect" } as const;
@@ -93,6 +95,8 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     endpoints: SLACK_PATHS.events,
     customPropertiesExtractor: (req) => ({ correlationId: req.correlationId }),
     bodyLimit: BODY_LIMIT,
+    processEventErrorHandler: answerProcessEventError,
+    unhandledRequestHandler: answerUnhandled,
     ...(slack.mode === "oauth"
       ? {
           clientId: slack.clientId,
@@ -138,12 +142,20 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     slack.mode === "single-workspace"
       ? { botToken: async () => slack.botToken }
       : { botToken: async (ws) => (await installations?.find(ws))?.bot?.token };
+  const requestGuard = slackRequestGuard({
+    signingSecret: slack.signingSecret,
+    now: () => deps.clock.now().getTime(),
+    bodyLimit: BODY_LIMIT,
+    log,
+  });
   const messenger = new SlackMessenger({ refs: deps.repos.conversationRefs, tokens, log, slackLog: logger, apiUrl: slack.apiUrl });
 
   return {
     name: "slack",
     messenger,
     mount: (app) => {
+      // Signatures and timestamps (±5 min) are checked here, before Bolt's receiver.
+      app.post(SLACK_PATHS.events, ...requestGuard);
       app.use(receiver.router);
     },
     describe: (baseUrl) => {

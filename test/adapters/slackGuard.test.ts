@@ -1,0 +1,71 @@
+/**
+ * /slack/events before Bolt: timestamps within ±5 minutes, and every 4xx a JSON `{error, message}`.
+ * Real signed requests at the real server.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
+import { blockActions, buttonAction, eventCallback, events, send, slashCommand, TEST_SIGNING_SECRET } from "../support/slackRequests.js";
+
+let fake: FakeSlack;
+let a: TestApp;
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  const env = { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: fake.botToken };
+  a = await startTestApp(env);
+});
+afterAll(async () => {
+  await a?.stop();
+  await fake?.stop();
+});
+beforeEach(() => fake.reset());
+
+async function expectJsonError(res: Response, status: number, error: string): Promise<void> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  const body = (await res.json()) as { error?: unknown; message?: unknown };
+  expect(body.error).toBe(error);
+  expect(typeof body.message).toBe("string");
+}
+
+const ephemeralsTo = (user: string) => fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user);
+
+describe("request timestamps", () => {
+  it.each([
+    ["10 minutes ahead", 10 * 60],
+    ["a day ahead", 24 * 60 * 60],
+  ])("refuses a request dated %s with a 401 JSON answer", async (_name, aheadSeconds) => {
+    const res = await send(a.url, slashCommand({ text: "help" }, { ageSeconds: -aheadSeconds }));
+    await expectJsonError(res, 401, "future_timestamp");
+  });
+
+  it("refuses an old request, and a bad signature, with 401 JSON too", async () => {
+    await expectJsonError(await send(a.url, slashCommand({ text: "help" }, { ageSeconds: 6 * 60 })), 401, "stale_timestamp");
+    await expectJsonError(await send(a.url, slashCommand({ text: "help" }, { signWithSecret: "not-the-secret" })), 401, "bad_signature");
+  });
+
+  it("accepts a request dated a little ahead (clock skew within 5 minutes)", async () => {
+    const res = await send(a.url, slashCommand({ text: "help" }, { ageSeconds: -4 * 60 }));
+    expect(res.status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(1);
+  });
+});
+
+describe("every 4xx from /slack/events is JSON", () => {
+  it("answers a body over the limit with 413 JSON", async () => {
+    const res = await send(a.url, eventCallback(events.appMention({ text: "x".repeat(300 * 1024) })));
+    await expectJsonError(res, 413, "payload_too_large");
+  });
+
+  it("answers a request without signature headers with 401 JSON", async () => {
+    const res = await fetch(new URL("/slack/events", a.url), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await expectJsonError(res, 401, "missing_headers");
+  });
+});
+
+describe("Bolt's own answers are JSON too", () => {
+  it("answers a button no listener takes with 404 JSON once Slack's 3 seconds are up", async () => {
+    const res = await send(a.url, blockActions({ actions: [buttonAction("elsewhere.unknown", "")] }));
+    await expectJsonError(res, 404, "not_handled");
+  });
+});
