@@ -14,6 +14,7 @@ import { installPage, manifestBotScopes, oauthCallbacks } from "./oauthPages.js"
 import { RefKeeper } from "./refs.js";
 import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
 import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
+import { normaliseEventText } from "./payloadShape.js";
 import { slackRequestGuard } from "./requestGuard.js";
 import type { SlackRuntime } from "./runtime.js";
 
@@ -132,6 +133,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     log,
   };
   bolt.use(onceEach(new EventDedupe(tables.events), work, log));
+  bolt.use(normaliseEventText);
   registerInteractions(bolt, rt);
   registerEvents(bolt, rt);
   bolt.error(async (error) => {
@@ -154,7 +156,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     name: "slack",
     messenger,
     mount: (app) => {
-      // Signatures and timestamps (±5 min) are checked here, before Bolt's receiver.
+      // Signatures, timestamps (±5 min) and payload shapes are checked here, before Bolt's receiver.
       app.post(SLACK_PATHS.events, ...requestGuard);
       app.use(receiver.router);
     },

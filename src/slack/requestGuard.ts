@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import type { Logger } from "../log.js";
 import { answerJson } from "./httpAnswers.js";
+import { isSlackMediaType, mediaType, readSlackBody } from "./payloadShape.js";
 import { verifySlackRequest } from "./verifyRequest.js";
 
 export interface SlackRequestGuardOptions {
@@ -21,7 +22,8 @@ const statusOf = (error: unknown) => {
 
 /**
  * Runs in front of Bolt's receiver on /slack/events: reads the body (size-limited), checks the signature
- * and a timestamp within ±5 minutes, and only then hands the body on. Every refusal is a JSON `{error, message}`.
+ * and a timestamp within ±5 minutes, checks the payload's shape, and only then hands the body on. Every
+ * refusal is a JSON `{error, message}`.
  */
 export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<RequestHandler | ErrorRequestHandler> {
   const readBody = express.raw({ type: () => true, limit: opts.bodyLimit });
@@ -35,6 +37,15 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
       log.warn({ reason: verified.error }, "slack request refused: not verified");
       return answerJson(res, 401, verified.error, verified.message);
     }
+    const type = mediaType(req.headers["content-type"]);
+    if (!isSlackMediaType(type)) return answerJson(res, 415, "unsupported_media_type", "Slack sends application/x-www-form-urlencoded or application/json.");
+    const shaped = readSlackBody(body, type);
+    if (!shaped.ok) {
+      log.warn({ reason: shaped.message }, "slack request refused: malformed payload");
+      return answerJson(res, 400, "malformed_payload", shaped.message);
+    }
+    // Bolt compares the content type exactly; the body it parses is the one just checked.
+    req.headers["content-type"] = type;
     (req as WithRawBody).rawBody = raw;
     next();
   };

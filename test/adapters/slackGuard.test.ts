@@ -1,11 +1,14 @@
 /**
- * /slack/events before Bolt: timestamps within ±5 minutes, and every 4xx a JSON `{error, message}`.
- * Real signed requests at the real server.
+ * /slack/events before Bolt: timestamps within ±5 minutes, malformed payloads answered 400, and every
+ * 4xx a JSON `{error, message}`. Real signed requests at the real server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
-import { blockActions, buttonAction, eventCallback, events, send, slashCommand, TEST_SIGNING_SECRET } from "../support/slackRequests.js";
+import { blocksText } from "../support/slackApp.js";
+import {
+  blockActions, buttonAction, eventCallback, events, send, signature, slashCommand, TEST_SIGNING_SECRET, type SignedRequest,
+} from "../support/slackRequests.js";
 
 let fake: FakeSlack;
 let a: TestApp;
@@ -20,6 +23,16 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
+const HOME = FAKE_IDS.teamId;
+
+/** A signed request with any body and content type (what the builders cannot produce: broken payloads). */
+function signedRaw(body: string, contentType: string, now = Date.now()): SignedRequest {
+  const timestamp = Math.floor(now / 1000);
+  return { body, headers: { "content-type": contentType, "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature(TEST_SIGNING_SECRET, timestamp, body) } };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
 async function expectJsonError(res: Response, status: number, error: string): Promise<void> {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
@@ -29,6 +42,7 @@ async function expectJsonError(res: Response, status: number, error: string): Pr
 }
 
 const ephemeralsTo = (user: string) => fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user);
+const textOf = (call: { args: Record<string, unknown> }) => `${String(call.args.text)}\n${blocksText(call.args.blocks)}`;
 
 describe("request timestamps", () => {
   it.each([
@@ -51,10 +65,40 @@ describe("request timestamps", () => {
   });
 });
 
+describe("malformed payloads", () => {
+  it("answers a signed JSON `null` with 400 JSON", async () => {
+    await expectJsonError(await send(a.url, signedRaw("null", "application/json")), 400, "malformed_payload");
+  });
+
+  it("answers block_actions with `\"user\": null` with 400 JSON", async () => {
+    const press = blockActions({ actions: [buttonAction("community.roles.show", "")], user: null });
+    const res = await send(a.url, press);
+    await expectJsonError(res, 400, "malformed_payload");
+  });
+
+  it("answers a slash command without a user, and an event without its event, with 400 JSON", async () => {
+    await expectJsonError(await send(a.url, signedRaw(form({ command: "/cop", text: "help", team_id: HOME, channel_id: FAKE_IDS.general }), "application/x-www-form-urlencoded")), 400, "malformed_payload");
+    await expectJsonError(await send(a.url, signedRaw(JSON.stringify({ type: "event_callback", event_id: "Ev0NOEVENT", team_id: HOME, event: null }), "application/json")), 400, "malformed_payload");
+  });
+
+  it("takes an app_mention whose text is null without a listener failing", async () => {
+    const mention = { ...events.appMention({}), text: null };
+    const res = await send(a.url, eventCallback(mention));
+    expect(res.status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(1);
+    expect(textOf(ephemeralsTo(FAKE_IDS.facilitator)[0]!)).toContain("CoP Companion: what I can do");
+    expect(a.logs.filter((l) => l.msg === "slack listener failed")).toEqual([]);
+  });
+});
+
 describe("every 4xx from /slack/events is JSON", () => {
   it("answers a body over the limit with 413 JSON", async () => {
     const res = await send(a.url, eventCallback(events.appMention({ text: "x".repeat(300 * 1024) })));
     await expectJsonError(res, 413, "payload_too_large");
+  });
+
+  it("answers a body that is not JSON with 400 JSON", async () => {
+    await expectJsonError(await send(a.url, signedRaw("{\"type\":", "application/json")), 400, "malformed_payload");
   });
 
   it("answers a request without signature headers with 401 JSON", async () => {
