@@ -15,6 +15,7 @@ import { RefKeeper } from "./refs.js";
 import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
 import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
 import { normaliseEventText } from "./payloadShape.js";
+import { openSignedRequestsTable, SignedRequests } from "./replayGuard.js";
 import { slackRequestGuard } from "./requestGuard.js";
 import type { SlackRuntime } from "./runtime.js";
 
@@ -86,7 +87,8 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
   const log = ctx.log.child({ component: "slack" });
   const logger = boltLogger(log);
   const tables = openSlackTables(storage);
-  const stopPreparing = await prepareTables(Object.values(tables), log);
+  const signedRequestsTable = openSignedRequestsTable(storage);
+  const stopPreparing = await prepareTables([...Object.values(tables), signedRequestsTable], log);
   const installations = slack.mode === "oauth" ? new TableInstallationStore(tables.installations, log) : undefined;
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 } };
 
@@ -146,6 +148,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
       : { botToken: async (ws) => (await installations?.find(ws))?.bot?.token };
   const requestGuard = slackRequestGuard({
     signingSecret: slack.signingSecret,
+    signedRequests: new SignedRequests(signedRequestsTable, () => deps.clock.now()),
     now: () => deps.clock.now().getTime(),
     bodyLimit: BODY_LIMIT,
     log,
@@ -156,7 +159,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     name: "slack",
     messenger,
     mount: (app) => {
-      // Signatures, timestamps (±5 min) and payload shapes are checked here, before Bolt's receiver.
+      // Verification (±5 min), payload shape and replays are checked here, before Bolt's receiver.
       app.post(SLACK_PATHS.events, ...requestGuard);
       app.use(receiver.router);
     },

@@ -2,10 +2,12 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import type { Logger } from "../log.js";
 import { answerJson } from "./httpAnswers.js";
 import { isSlackMediaType, mediaType, readSlackBody } from "./payloadShape.js";
+import type { SignedRequests } from "./replayGuard.js";
 import { verifySlackRequest } from "./verifyRequest.js";
 
 export interface SlackRequestGuardOptions {
   signingSecret: string;
+  signedRequests: Pick<SignedRequests, "claim">;
   /** Milliseconds since the epoch. */
   now: () => number;
   bodyLimit: string;
@@ -22,8 +24,8 @@ const statusOf = (error: unknown) => {
 
 /**
  * Runs in front of Bolt's receiver on /slack/events: reads the body (size-limited), checks the signature
- * and a timestamp within ±5 minutes, checks the payload's shape, and only then hands the body on. Every
- * refusal is a JSON `{error, message}`.
+ * and a timestamp within ±5 minutes, checks the payload's shape, refuses a signed request seen before,
+ * and only then hands the body on. Every refusal is a JSON `{error, message}`.
  */
 export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<RequestHandler | ErrorRequestHandler> {
   const readBody = express.raw({ type: () => true, limit: opts.bodyLimit });
@@ -43,6 +45,22 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     if (!shaped.ok) {
       log.warn({ reason: shaped.message }, "slack request refused: malformed payload");
       return answerJson(res, 400, "malformed_payload", shaped.message);
+    }
+    // A redelivered event (X-Slack-Retry-Num) may carry the first delivery's signature: its event_id dedupe decides.
+    const eventRetry = shaped.kind === "event_callback" && req.headers["x-slack-retry-num"] !== undefined;
+    if (!eventRetry) {
+      let claim: "created" | "duplicate";
+      try {
+        claim = await opts.signedRequests.claim(verified.timestampSeconds, verified.signature);
+      } catch (error) {
+        // Refused rather than let through unchecked: Slack retries events, and a person can send a command again.
+        log.error({ err: error }, "slack request refused: could not record its signature");
+        return answerJson(res, 503, "unavailable", "The request could not be checked just now; nothing was changed. Try again.");
+      }
+      if (claim === "duplicate") {
+        log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request refused: replay of a request already accepted");
+        return answerJson(res, 409, "replayed_request", "This signed request was already received; it is not run again.");
+      }
     }
     // Bolt compares the content type exactly; the body it parses is the one just checked.
     req.headers["content-type"] = type;
