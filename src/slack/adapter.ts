@@ -14,6 +14,10 @@ import { installPage, manifestBotScopes, oauthCallbacks } from "./oauthPages.js"
 import { STATE_COOKIE, STATE_LIFETIME_SECONDS, stateCookieSameSiteLax, TableStateStore } from "./oauthState.js";
 import { RefKeeper } from "./refs.js";
 import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
+import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
+import { normaliseEventText } from "./payloadShape.js";
+import { openSignedRequestsTable, SignedRequests } from "./replayGuard.js";
+import { slackRequestGuard } from "./requestGuard.js";
 import type { SlackRuntime } from "./runtime.js";
 
 export const SLACK_PATHS = { events: "/slack/events", install: "/slack/install", redirect: "/slack/oauth_redirect" } as const;
@@ -84,7 +88,8 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
   const log = ctx.log.child({ component: "slack" });
   const logger = boltLogger(log);
   const tables = openSlackTables(storage);
-  const stopPreparing = await prepareTables(Object.values(tables), log);
+  const signedRequestsTable = openSignedRequestsTable(storage);
+  const stopPreparing = await prepareTables([...Object.values(tables), signedRequestsTable], log);
   const installations = slack.mode === "oauth" ? new TableInstallationStore(tables.installations, log) : undefined;
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 } };
 
@@ -94,6 +99,8 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     endpoints: SLACK_PATHS.events,
     customPropertiesExtractor: (req) => ({ correlationId: req.correlationId }),
     bodyLimit: BODY_LIMIT,
+    processEventErrorHandler: answerProcessEventError,
+    unhandledRequestHandler: answerUnhandled,
     ...(slack.mode === "oauth"
       ? {
           clientId: slack.clientId,
@@ -133,6 +140,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     log,
   };
   bolt.use(onceEach(new EventDedupe(tables.events), work, log));
+  bolt.use(normaliseEventText);
   registerInteractions(bolt, rt);
   registerEvents(bolt, rt);
   bolt.error(async (error) => {
@@ -143,12 +151,21 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     slack.mode === "single-workspace"
       ? { botToken: async () => slack.botToken }
       : { botToken: async (ws) => (await installations?.find(ws))?.bot?.token };
+  const requestGuard = slackRequestGuard({
+    signingSecret: slack.signingSecret,
+    signedRequests: new SignedRequests(signedRequestsTable, () => deps.clock.now()),
+    now: () => deps.clock.now().getTime(),
+    bodyLimit: BODY_LIMIT,
+    log,
+  });
   const messenger = new SlackMessenger({ refs: deps.repos.conversationRefs, tokens, log, slackLog: logger, apiUrl: slack.apiUrl });
 
   return {
     name: "slack",
     messenger,
     mount: (app) => {
+      // Verification (±5 min), payload shape and replays are checked here, before Bolt's receiver.
+      app.post(SLACK_PATHS.events, ...requestGuard);
       app.use(receiver.router);
     },
     describe: (baseUrl) => {

@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../log.js";
+import { lookupErrorCode, SlackLookupError } from "./errors.js";
 
 /** A small expiring cache with a size bound (oldest entry dropped first). */
 export class TtlCache<K, V> {
@@ -66,7 +67,11 @@ interface ConversationsInfoChannel {
   is_org_shared?: boolean;
 }
 
-/** users.info and conversations.info, cached briefly: names and locales change rarely, rate limits apply. */
+/**
+ * users.info and conversations.info, cached briefly: names and locales change rarely, rate limits apply.
+ * Every entry is kept under the installation that asked (`t:<team>` / `e:<enterprise>`) as well as the
+ * id: what one workspace's token sees must never answer for another workspace.
+ */
 export class SlackDirectory {
   private readonly users: TtlCache<string, SlackUser>;
   private readonly channels: TtlCache<string, SlackChannel>;
@@ -80,48 +85,51 @@ export class SlackDirectory {
     this.channels = new TtlCache(ttlMs, 5_000, now);
   }
 
-  /** The person, or undefined when Slack would not say (the caller falls back to what the payload carries). */
-  async user(client: webApi.WebClient, userId: string): Promise<SlackUser | undefined> {
-    const cached = this.users.get(userId);
+  /** The person as `installation` sees them; throws SlackLookupError when Slack does not say. */
+  async user(client: webApi.WebClient, installation: string, userId: string): Promise<SlackUser> {
+    const key = `${installation}|${userId}`;
+    const cached = this.users.get(key);
     if (cached) return cached;
+    let u: UsersInfoUser | undefined;
     try {
-      const result = await client.users.info({ user: userId, include_locale: true });
-      const u = result.user as UsersInfoUser | undefined;
-      if (!u) return undefined;
-      const user: SlackUser = {
-        id: userId,
-        teamId: u.team_id,
-        displayName: u.real_name || u.profile?.real_name || u.profile?.display_name || u.name || "",
-        locale: u.locale,
-        timezone: u.tz,
-      };
-      this.users.set(userId, user);
-      return user;
+      u = (await client.users.info({ user: userId, include_locale: true })).user as UsersInfoUser | undefined;
     } catch (error) {
-      this.log.warn({ err: error, userId }, "users.info failed; using what the payload says");
-      return undefined;
+      this.log.warn({ err: error, installation, userId }, "users.info failed");
+      throw new SlackLookupError("user_lookup_failed", userId, lookupErrorCode(error), { cause: error });
     }
+    if (!u) throw new SlackLookupError("user_lookup_failed", userId, "no_user");
+    const user: SlackUser = {
+      id: userId,
+      teamId: u.team_id,
+      displayName: u.real_name || u.profile?.real_name || u.profile?.display_name || u.name || "",
+      locale: u.locale,
+      timezone: u.tz,
+    };
+    this.users.set(key, user);
+    return user;
   }
 
-  async channel(client: webApi.WebClient, channelId: string): Promise<SlackChannel | undefined> {
-    const cached = this.channels.get(channelId);
+  /** The channel as `installation` sees it; throws SlackLookupError when Slack does not say. */
+  async channel(client: webApi.WebClient, installation: string, channelId: string): Promise<SlackChannel> {
+    const key = `${installation}|${channelId}`;
+    const cached = this.channels.get(key);
     if (cached) return cached;
+    let c: ConversationsInfoChannel | undefined;
     try {
-      const result = await client.conversations.info({ channel: channelId });
-      const c = result.channel as ConversationsInfoChannel | undefined;
-      if (!c) return undefined;
-      const channel: SlackChannel = {
-        id: channelId,
-        // Slack Connect: every party sees the same channel id; the host's team makes the same space key for all.
-        hostTeamId: c.conversation_host_id || c.context_team_id || undefined,
-        name: c.name,
-        isShared: Boolean(c.is_shared || c.is_ext_shared || c.is_org_shared),
-      };
-      this.channels.set(channelId, channel);
-      return channel;
+      c = (await client.conversations.info({ channel: channelId })).channel as ConversationsInfoChannel | undefined;
     } catch (error) {
-      this.log.debug({ err: error, channelId }, "conversations.info failed; using the request's workspace");
-      return undefined;
+      this.log.warn({ err: error, installation, channelId }, "conversations.info failed");
+      throw new SlackLookupError("channel_lookup_failed", channelId, lookupErrorCode(error), { cause: error });
     }
+    if (!c) throw new SlackLookupError("channel_lookup_failed", channelId, "no_channel");
+    const channel: SlackChannel = {
+      id: channelId,
+      // Slack Connect: every party sees the same channel id; the host's team makes the same space key for all.
+      hostTeamId: c.conversation_host_id || c.context_team_id || undefined,
+      name: c.name,
+      isShared: Boolean(c.is_shared || c.is_ext_shared || c.is_org_shared),
+    };
+    this.channels.set(key, channel);
+    return channel;
   }
 }

@@ -35,3 +35,32 @@ export function deliveryFailure(error: unknown): DeliveryFailure {
   if (error instanceof webApi.WebAPIRequestError) return { status: "failed", reason: "request_error", retryable: true };
   return { status: "failed", reason: error instanceof Error ? error.message : String(error), retryable: false };
 }
+
+export type SlackLookupReason = "user_lookup_failed" | "channel_lookup_failed";
+
+/**
+ * users.info for a mentioned person, or conversations.info for a channel, did not answer. Guessing instead
+ * would give a role to a person who may not exist or open a second space for a shared channel, so the
+ * request must stop: "could not look that up just now; nothing was changed; try again".
+ */
+export class SlackLookupError extends Error {
+  override readonly name = "SlackLookupError";
+
+  constructor(
+    readonly reason: SlackLookupReason,
+    /** The user or channel id that could not be looked up. */
+    readonly id: string,
+    /** Slack's error code (`user_not_found`, `channel_not_found`, `ratelimited`…), when Slack answered one. */
+    readonly slackError: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`${reason === "user_lookup_failed" ? "users.info" : "conversations.info"} failed for ${id}${slackError ? `: ${slackError}` : ""}`, options);
+  }
+}
+
+/** The Slack error code of a failed call, also for a 429 (`ratelimited`) and HTTP failures (`http_503`). */
+export function lookupErrorCode(error: unknown): string | undefined {
+  if (error instanceof webApi.WebAPIRateLimitedError) return "ratelimited";
+  if (error instanceof webApi.WebAPIHTTPError) return `http_${error.statusCode}`;
+  return slackErrorCode(error);
+}

@@ -1,8 +1,9 @@
 import type { webApi } from "@slack/bolt";
 import { LIMITS, personKey, spaceKey, type Actor, type PersonKey, type SpaceRef } from "../core/domain.js";
 import type { Mention } from "../core/textCommands.js";
-import type { SlackDirectory } from "./directory.js";
-import type { Workspace } from "./installationStore.js";
+import type { SlackDirectory, SlackUser } from "./directory.js";
+import { SlackLookupError } from "./errors.js";
+import { installationKey, type Workspace } from "./installationStore.js";
 
 /** Who and where a Slack request came from, before users.info and conversations.info fill the gaps. */
 export interface Inbound {
@@ -24,12 +25,19 @@ export function workspaceOf(context: { teamId?: string; enterpriseId?: string; i
 
 const tenantOf = (ws: Workspace) => ws.teamId ?? ws.enterpriseId ?? "unknown";
 
+/** The installation that received the request: what the directory keys its answers by. */
+function installationOf(ws: Workspace): string {
+  if (ws.teamId || (ws.isEnterpriseInstall && ws.enterpriseId)) return installationKey(ws);
+  return ws.enterpriseId ? `e:${ws.enterpriseId}` : "unknown";
+}
+
 /** A DM with the app (D…) or the App Home (no channel) is the person's own space. */
 export const isPersonal = (channelId: string | undefined) => !channelId || channelId.startsWith("D");
 
+type Person = { key: PersonKey; displayName: string; locale?: string; timezone?: string };
+
 /** The person's key under their own team, so a Slack Connect guest stays themselves in every channel. */
-export async function personOf(dir: SlackDirectory, client: webApi.WebClient, userId: string, teamHint: string): Promise<{ key: PersonKey; displayName: string; locale?: string; timezone?: string }> {
-  const user = await dir.user(client, userId);
+function personFrom(user: SlackUser | undefined, userId: string, teamHint: string): Person {
   return {
     key: personKey("slack", user?.teamId || teamHint, userId),
     displayName: (user?.displayName ?? "").slice(0, LIMITS.displayName),
@@ -38,8 +46,18 @@ export async function personOf(dir: SlackDirectory, client: webApi.WebClient, us
   };
 }
 
+/**
+ * Who is asking. When users.info fails, the payload's team stands in: the person is the one Slack
+ * authenticated, so only their name and locale are missing.
+ */
 export async function actorOf(dir: SlackDirectory, inbound: Inbound): Promise<Actor> {
-  const person = await personOf(dir, inbound.client, inbound.userId, inbound.userTeamHint || tenantOf(inbound.workspace));
+  let user: SlackUser | undefined;
+  try {
+    user = await dir.user(inbound.client, installationOf(inbound.workspace), inbound.userId);
+  } catch (error) {
+    if (!(error instanceof SlackLookupError)) throw error;
+  }
+  const person = personFrom(user, inbound.userId, inbound.userTeamHint || tenantOf(inbound.workspace));
   return {
     personKey: person.key,
     displayName: person.displayName,
@@ -49,15 +67,19 @@ export async function actorOf(dir: SlackDirectory, inbound: Inbound): Promise<Ac
   };
 }
 
+/**
+ * Where the request came from. Throws SlackLookupError when conversations.info fails for a channel:
+ * without its host team a Slack Connect channel would get a second space key (a second community).
+ */
 export async function spaceOf(dir: SlackDirectory, inbound: Inbound): Promise<SpaceRef> {
   const { channelId, workspace } = inbound;
   if (isPersonal(channelId)) {
     return { spaceKey: spaceKey("slack", tenantOf(workspace), channelId ?? inbound.userId), platform: "slack", displayName: "", personal: true };
   }
-  const channel = await dir.channel(inbound.client, channelId!);
-  const name = channel?.name ?? inbound.channelName;
+  const channel = await dir.channel(inbound.client, installationOf(workspace), channelId!);
+  const name = channel.name ?? inbound.channelName;
   return {
-    spaceKey: spaceKey("slack", channel?.hostTeamId || tenantOf(workspace), channelId!),
+    spaceKey: spaceKey("slack", channel.hostTeamId || tenantOf(workspace), channelId!),
     platform: "slack",
     displayName: name ? `#${name}`.slice(0, LIMITS.displayName) : "",
     personal: false,
@@ -68,13 +90,15 @@ const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
 
 /**
  * Resolves `<@U123|name>` mentions into people and replaces each with `@U123`, so a display name
- * ("Luc Member") can never be read as a command word ("member").
+ * ("Luc Member") can never be read as a command word ("member"). Throws SlackLookupError when users.info
+ * fails for a mentioned person: a guessed identity could be given a role.
  */
 export async function mentionsIn(dir: SlackDirectory, inbound: Inbound, text: string): Promise<{ text: string; mentions: Mention[] }> {
   const ids = [...new Set([...text.matchAll(MENTION)].map((m) => m[1]!))];
   const mentions = await Promise.all(
     ids.map(async (id) => {
-      const person = await personOf(dir, inbound.client, id, tenantOf(inbound.workspace));
+      const user = await dir.user(inbound.client, installationOf(inbound.workspace), id);
+      const person = personFrom(user, id, tenantOf(inbound.workspace));
       return { personKey: person.key, displayName: person.displayName || id };
     }),
   );

@@ -50,26 +50,27 @@ export class SlackMessenger implements Messenger {
     const found = await this.reach(target);
     if ("status" in found) return found;
     const { key, ref, client, installation } = found;
-    let gateKey = `${installation}:conversations.open`;
+    let method = "conversations.open";
     try {
       const dmKey = `${installation}:${ref.userId ?? ""}`;
       let channel = ref.channelId ?? this.dms.get(dmKey);
       if (!channel) {
-        const wait = await this.gate.take(gateKey, OPEN_PER_MINUTE, OPEN_PER_MINUTE, this.maxWaitMs);
+        const wait = await this.slot(installation, method, `${installation}:${method}`, OPEN_PER_MINUTE, OPEN_PER_MINUTE);
         if (wait > 0) return { status: "throttled", retryAfterMs: wait };
         const opened = await client.conversations.open({ users: ref.userId! });
         channel = opened.channel?.id;
         if (!channel) return { status: "failed", reason: "no_dm_channel", retryable: true };
         this.dms.set(dmKey, channel);
       }
-      gateKey = `${installation}:chat.postMessage:${channel}`;
-      const wait = await this.gate.take(gateKey, 1, PER_CHANNEL_PER_MINUTE, this.maxWaitMs);
-      if (wait > 0) return { status: "throttled", retryAfterMs: wait };
+      method = "chat.postMessage";
       const message = renderMessage(view);
+      // Paced per channel; paused for the whole installation (a 429 may have come in while the DM opened).
+      const wait = await this.slot(installation, method, `${installation}:${method}:${channel}`, 1, PER_CHANNEL_PER_MINUTE);
+      if (wait > 0) return { status: "throttled", retryAfterMs: wait };
       const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
       return { status: "sent", messageId: encodeSlackMessageId({ channel: posted.channel ?? channel, ts: posted.ts ?? "" }) };
     } catch (error) {
-      return this.failed(key, gateKey, error);
+      return this.failed(key, `${installation}:${method}`, error);
     }
   }
 
@@ -79,16 +80,29 @@ export class SlackMessenger implements Messenger {
     if (!address) return { status: "failed", reason: "not_a_slack_message_id", retryable: false };
     const found = await this.reach(target);
     if ("status" in found) return found;
-    const gateKey = `${found.installation}:chat.update`;
+    const method = "chat.update";
     try {
-      const wait = await this.gate.take(gateKey, UPDATE_PER_MINUTE, UPDATE_PER_MINUTE, this.maxWaitMs);
-      if (wait > 0) return { status: "throttled", retryAfterMs: wait };
       const message = renderMessage(view);
+      const wait = await this.slot(found.installation, method, `${found.installation}:${method}`, UPDATE_PER_MINUTE, UPDATE_PER_MINUTE);
+      if (wait > 0) return { status: "throttled", retryAfterMs: wait };
       await found.client.chat.update({ channel: address.channel, ts: address.ts, text: message.text, blocks: message.blocks });
       return { status: "updated" };
     } catch (error) {
-      return this.failed(found.key, gateKey, error);
+      return this.failed(found.key, `${found.installation}:${method}`, error);
     }
+  }
+
+  /**
+   * Waits for a paced slot on `paceKey`, then checks the installation's pause for `method` once more, right
+   * before the call: Slack's 429 for a method holds for the whole installation (app + workspace token),
+   * and another delivery may have met one while this one waited. Returns 0 to go, else the ms to wait.
+   */
+  private async slot(installation: string, method: string, paceKey: string, capacity: number, perMinute: number): Promise<number> {
+    const pauseKey = `${installation}:${method}`;
+    const paused = this.gate.pausedFor(pauseKey);
+    if (paused > 0) return paused;
+    const wait = await this.gate.take(paceKey, capacity, perMinute, this.maxWaitMs);
+    return wait > 0 ? wait : this.gate.pausedFor(pauseKey);
   }
 
   /** The stored ref and a client with the installation's token, or why the target cannot be reached. */
@@ -109,9 +123,10 @@ export class SlackMessenger implements Messenger {
     return { key, ref, client: this.clientFor(token), installation: installationKey(workspace) };
   }
 
-  private async failed(key: string, gateKey: string, error: unknown): Promise<DeliveryFailure> {
+  /** `pauseKey` is the installation and method: a 429 pauses that method for the whole installation. */
+  private async failed(key: string, pauseKey: string, error: unknown): Promise<DeliveryFailure> {
     const result = deliveryFailure(error);
-    if (result.status === "throttled") this.gate.block(gateKey, result.retryAfterMs);
+    if (result.status === "throttled") this.gate.block(pauseKey, result.retryAfterMs);
     if (result.status === "unreachable") await this.options.refs.markUnreachable(key);
     this.options.log.warn({ target: key, result }, "slack delivery did not go through");
     return result;

@@ -1,6 +1,6 @@
 /**
- * Paces Web API calls per key (workspace + method, or channel for chat.postMessage) with token buckets,
- * and holds a key back after a 429 until its Retry-After has passed.
+ * Paces Web API calls per key (installation + method, or + channel for chat.postMessage) with token
+ * buckets, and holds a key back after a 429 until its Retry-After has passed.
  */
 export class RateGate {
   private readonly buckets = new Map<string, { tokens: number; last: number }>();
@@ -17,7 +17,7 @@ export class RateGate {
    */
   async take(key: string, capacity: number, perMinute: number, maxWaitMs: number): Promise<number> {
     const now = this.now();
-    const blocked = (this.blockedUntil.get(key) ?? 0) - now;
+    const blocked = this.pausedFor(key);
     if (blocked > 0) return blocked;
     const perMs = perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: capacity, last: now };
@@ -32,6 +32,14 @@ export class RateGate {
     bucket.tokens -= 1;
     this.buckets.set(key, bucket);
     if (waitMs > 0) await this.sleep(waitMs);
+    return 0;
+  }
+
+  /** Milliseconds until a 429's pause on this key is over; 0 when it is not paused. */
+  pausedFor(key: string): number {
+    const left = (this.blockedUntil.get(key) ?? 0) - this.now();
+    if (left > 0) return left;
+    this.blockedUntil.delete(key);
     return 0;
   }
 

@@ -94,14 +94,23 @@ describe("Slack Messenger (proactive delivery)", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
   });
 
-  it("turns a 429 into `throttled` with Slack's Retry-After, and holds the channel back until then", async () => {
-    const spaceKey = await channelRef("C0LIMITED");
-    s.fake.setChannel({ id: "C0LIMITED", members: [FAKE_IDS.botUserId] });
+  it("turns a 429 into `throttled` with Slack's Retry-After, and holds the installation's posts back until then", async () => {
+    // A workspace of its own: the pause holds every channel of the installation, which later tests post to.
+    const team = "T0THROTTLD";
+    const refFor = async (channelId: string) => {
+      const key = `slack:${team}:${channelId}`;
+      s.fake.setChannel({ id: channelId, members: [FAKE_IDS.botUserId] });
+      await s.app.deps.repos.conversationRefs.save({ key, platform: "slack", reference: { teamId: team, isEnterpriseInstall: false, channelId }, unreachable: false, updatedAt: new Date().toISOString() });
+      return key;
+    };
+    const spaceKey = await refFor("C0LIMITED");
     s.fake.fail("chat.postMessage", { status: 429, retryAfterSeconds: 7 });
     expect(await messenger.deliver({ kind: "space", spaceKey }, notice)).toEqual({ status: "throttled", retryAfterMs: 7_000 });
-    const again = await messenger.deliver({ kind: "space", spaceKey }, notice);
-    expect(again.status).toBe("throttled");
-    expect(again.status === "throttled" && again.retryAfterMs).toBeGreaterThan(5_000);
+    for (const key of [spaceKey, await refFor("C0LIMITED2")]) {
+      const again = await messenger.deliver({ kind: "space", spaceKey: key }, notice);
+      expect(again.status).toBe("throttled");
+      expect(again.status === "throttled" && again.retryAfterMs).toBeGreaterThan(5_000);
+    }
     expect(s.fake.callsTo("chat.postMessage")).toHaveLength(1);
   });
 

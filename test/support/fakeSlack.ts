@@ -52,6 +52,11 @@ export interface FakeSlackOptions extends FakeSlackSeed {
   now?: () => number;
 }
 
+export interface HeldCalls {
+  arrived: Promise<void>;
+  release(): void;
+}
+
 export interface FakeSlack {
   /** Base URL with trailing slash, for `slackApiUrl`. */
   apiUrl: string;
@@ -62,6 +67,11 @@ export interface FakeSlack {
   fail(method: string, spec: FaultSpec): void;
   /** Answers the next `times` calls of a method normally, but only after `ms` (a slow Slack). */
   slow(method: string, ms: number, times?: number): void;
+  /**
+   * Holds every call of a method unanswered until `release()` (a call still on the wire): a test can
+   * then act while it is in flight. `arrived` resolves once the first held call has come in.
+   */
+  hold(method: string): HeldCalls;
   setUser(user: Partial<FakeUser> & { id: string }): FakeUser;
   setChannel(channel: Partial<FakeChannel> & { id: string }): FakeChannel;
   /** Registers another bot token, e.g. a second workspace; returns its grant for tweaking scopes. */
@@ -123,6 +133,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const calls: FakeSlackCall[] = [];
   const faults = new Map<string, FaultSpec[]>();
   const delays = new Map<string, { ms: number; times: number }>();
+  const holds = new Map<string, { arrive: () => void; released: Promise<void>; release: () => void }>();
   const buckets = new Map<string, Bucket>();
   const limits = opts.rateLimits === false ? undefined : (opts.rateLimits ?? {});
 
@@ -195,6 +206,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const auth = credentials(req, args);
     const delay = delays.get(method);
     if (delay && delay.times-- > 0) await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    const held = holds.get(method);
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
     const { status, body, retryAfter, grant } = dispatch(method, args, auth);
     const recorded = { ...args };
     delete recorded.token;
@@ -228,6 +244,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     slow(method, ms, times = 1) {
       delays.set(method, { ms, times });
     },
+    hold(method) {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const entry = {
+        arrive,
+        released,
+        release: () => {
+          if (holds.get(method) === entry) holds.delete(method);
+          release();
+        },
+      };
+      holds.set(method, entry);
+      return { arrived, release: entry.release };
+    },
     setUser: (user) => state.setUser(user),
     setChannel: (channel) => state.setChannel(channel),
     addToken: (token, o = {}) => state.addToken(token, o.teamId ?? state.teamId, o.enterpriseId ?? state.enterpriseId, o.isEnterpriseInstall ?? false),
@@ -241,6 +273,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       faults.clear();
       delays.clear();
       buckets.clear();
+      for (const held of [...holds.values()]) held.release();
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

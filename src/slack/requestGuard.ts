@@ -1,0 +1,80 @@
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import type { Logger } from "../log.js";
+import { answerJson } from "./httpAnswers.js";
+import { isSlackMediaType, mediaType, readSlackBody } from "./payloadShape.js";
+import type { SignedRequests } from "./replayGuard.js";
+import { verifySlackRequest } from "./verifyRequest.js";
+
+export interface SlackRequestGuardOptions {
+  signingSecret: string;
+  signedRequests: Pick<SignedRequests, "claim">;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  bodyLimit: string;
+  log: Logger;
+}
+
+/** Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again). */
+type WithRawBody = Request & { rawBody?: Buffer };
+
+const statusOf = (error: unknown) => {
+  const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown };
+  return typeof status === "number" ? status : typeof statusCode === "number" ? statusCode : undefined;
+};
+
+/**
+ * Runs in front of Bolt's receiver on /slack/events: reads the body (size-limited), checks the signature
+ * and a timestamp within ±5 minutes, checks the payload's shape, refuses a signed request seen before,
+ * and only then hands the body on. Every refusal is a JSON `{error, message}`.
+ */
+export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<RequestHandler | ErrorRequestHandler> {
+  const readBody = express.raw({ type: () => true, limit: opts.bodyLimit });
+
+  const guard: RequestHandler = async (req, res, next) => {
+    const log = req.log ?? opts.log;
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const body = raw.toString("utf8");
+    const verified = verifySlackRequest({ signingSecret: opts.signingSecret, body, headers: req.headers, nowMilliseconds: opts.now() });
+    if (!verified.ok) {
+      log.warn({ reason: verified.error }, "slack request refused: not verified");
+      return answerJson(res, 401, verified.error, verified.message);
+    }
+    const type = mediaType(req.headers["content-type"]);
+    if (!isSlackMediaType(type)) return answerJson(res, 415, "unsupported_media_type", "Slack sends application/x-www-form-urlencoded or application/json.");
+    const shaped = readSlackBody(body, type);
+    if (!shaped.ok) {
+      log.warn({ reason: shaped.message }, "slack request refused: malformed payload");
+      return answerJson(res, 400, "malformed_payload", shaped.message);
+    }
+    // A redelivered event (X-Slack-Retry-Num) may carry the first delivery's signature: its event_id dedupe decides.
+    const eventRetry = shaped.kind === "event_callback" && req.headers["x-slack-retry-num"] !== undefined;
+    if (!eventRetry) {
+      let claim: "created" | "duplicate";
+      try {
+        claim = await opts.signedRequests.claim(verified.timestampSeconds, verified.signature);
+      } catch (error) {
+        // Refused rather than let through unchecked: Slack retries events, and a person can send a command again.
+        log.error({ err: error }, "slack request refused: could not record its signature");
+        return answerJson(res, 503, "unavailable", "The request could not be checked just now; nothing was changed. Try again.");
+      }
+      if (claim === "duplicate") {
+        log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request refused: replay of a request already accepted");
+        return answerJson(res, 409, "replayed_request", "This signed request was already received; it is not run again.");
+      }
+    }
+    // Bolt compares the content type exactly; the body it parses is the one just checked.
+    req.headers["content-type"] = type;
+    (req as WithRawBody).rawBody = raw;
+    next();
+  };
+
+  const readFailed: ErrorRequestHandler = (error: unknown, req, res, next) => {
+    const status = statusOf(error);
+    if (status === 413) return answerJson(res, 413, "payload_too_large", `The request body is larger than ${opts.bodyLimit}.`);
+    if (status === 415) return answerJson(res, 415, "unsupported_media_type", "The request body's encoding is not supported.");
+    if (status !== undefined && status >= 400 && status < 500) return answerJson(res, 400, "bad_request", "The request body could not be read.");
+    next(error);
+  };
+
+  return [readBody, guard, readFailed];
+}
