@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
+import type { Card } from "../src/core/kernel/card.js";
 import type { DeliveryTarget, Messenger } from "../src/core/ports.js";
 import { createLogger } from "../src/log.js";
-import { createScheduling, FANOUT_JOB, type SchedulingOptions } from "../src/scheduler/index.js";
+import type { SchedulingOptions } from "../src/scheduler/index.js";
 import { planSlots } from "../src/scheduler/rateLimiter.js";
 import { openStore } from "../src/store/index.js";
 import { startFakePlatform, type FakePlatform } from "../test/support/fakePlatform.js";
-import { member, notice } from "../test/support/fanoutFixtures.js";
+import { fanoutJob, member, renderNotice, schedulingWithKernel } from "../test/support/fanoutFixtures.js";
 
 export interface Figures {
   recipients: number;
@@ -73,6 +74,7 @@ export async function directBaseline(allowedPerSecond: number, recipients: numbe
   const platform = await startFakePlatform({ perSecond: allowedPerSecond, burst: Math.max(1, allowedPerSecond / 10) });
   const keys = recipientKeys(recipients, "baseline");
   const messenger: Messenger = platform.messenger();
+  const card = renderNotice({ locale: "en", platform: "teams", personal: true });
   const rss = rssSampler();
   const started = performance.now();
   const rule = { key: "baseline", perSecond: allowedPerSecond, burst: Math.max(1, Math.round(allowedPerSecond / 50)) };
@@ -84,7 +86,7 @@ export async function directBaseline(allowedPerSecond: number, recipients: numbe
     state = { ...state, tat };
     for (const at of slots) {
       const target: DeliveryTarget = { kind: "person", personKey: keys[i++]! };
-      sends.push(new Promise((resolve) => setTimeout(resolve, at - Date.now())).then(() => deliverHonouringRetryAfter(messenger, target)));
+      sends.push(new Promise((resolve) => setTimeout(resolve, at - Date.now())).then(() => deliverHonouringRetryAfter(messenger, target, card)));
     }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, (slots.at(-1) ?? now) - Date.now() - 50)));
   }
@@ -94,9 +96,9 @@ export async function directBaseline(allowedPerSecond: number, recipients: numbe
   return result;
 }
 
-async function deliverHonouringRetryAfter(messenger: Messenger, target: DeliveryTarget): Promise<void> {
+async function deliverHonouringRetryAfter(messenger: Messenger, target: DeliveryTarget, card: Card): Promise<void> {
   for (;;) {
-    const result = await messenger.deliver(target, notice);
+    const result = await messenger.deliver(target, card);
     if (result.status !== "throttled") return;
     await new Promise((resolve) => setTimeout(resolve, result.retryAfterMs));
   }
@@ -114,7 +116,8 @@ export async function scheduledFanout(connectionString: string, allowedPerSecond
   const chunks = Array.from({ length: Math.ceil(keys.length / 250) }, (_, i) => keys.slice(i * 250, (i + 1) * 250));
   for (let i = 0; i < chunks.length; i += 8) await Promise.all(chunks.slice(i, i + 8).map((c) => store.repos.members.saveMany(c.map((k) => member(communityId, k)))));
 
-  const scheduling = createScheduling({
+  // Each recipient's card is rendered at delivery time, as in the app: that cost is part of the figures.
+  const scheduling = schedulingWithKernel({
     account,
     repos: store.repos,
     log,
@@ -128,7 +131,7 @@ export async function scheduledFanout(connectionString: string, allowedPerSecond
   const rss = rssSampler();
   const started = performance.now();
   scheduling.start({});
-  await scheduling.jobs.schedule({ kind: FANOUT_JOB, key: `bench:${account.tablePrefix}`, dueAt: new Date(), payload: { view: notice, audience: { kind: "members", communityId } } });
+  await scheduling.jobs.schedule(fanoutJob(`bench:${account.tablePrefix}`, { kind: "members", communityId }));
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const progress = await scheduling.jobs.fanoutProgress(`bench:${account.tablePrefix}`);

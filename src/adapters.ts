@@ -1,6 +1,7 @@
 import type { Express } from "express";
 import type { Config } from "./config.js";
-import type { CoreDeps, Messenger } from "./core/ports.js";
+import type { Kernel } from "./core/kernel/kernel.js";
+import type { CoreDeps, Directory, Messenger } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import type { StorageAccount } from "./store/index.js";
 import type { BackgroundWork } from "./work.js";
@@ -11,6 +12,8 @@ import { createSlackAdapter } from "./slack/adapter.js";
 export interface AdapterContext {
   config: Config;
   deps: CoreDeps;
+  /** The core: every request goes through it. */
+  kernel: Kernel;
   storage: StorageAccount;
   log: Logger;
   work: BackgroundWork;
@@ -26,6 +29,8 @@ export interface Adapter {
   stop?(): Promise<void>;
   /** Delivers the scheduler's fan-out messages; used when `name` is a platform ("teams", "slack"). */
   messenger?: Messenger;
+  /** Lists the people in a space of this platform (the roster import). */
+  directory?: Directory;
 }
 
 /** Every adapter the app has; each factory decides from the config whether it is on. */

@@ -10,12 +10,19 @@ import { startEmbeddedAzurite, type EmbeddedAzurite } from "./store/embeddedAzur
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
 import { ADAPTER_FACTORIES, type Adapter } from "./adapters.js";
-import { createScheduling, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
+import { createScheduling, type JobRegistry, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
+import type { Registry } from "./core/kernel/registry.js";
+import type { Workflow } from "./core/kernel/workflow.js";
+import { Kernel } from "./core/kernel/kernel.js";
+import { Sealer } from "./core/kernel/seal.js";
+import { createRegistry } from "./core/workflows/index.js";
+import { appSecret } from "./store/secrets.js";
 
 export interface RunningApp {
   url: string;
   address: AddressInfo;
   deps: CoreDeps;
+  kernel: Kernel;
   store: Store;
   storage: StorageAccount;
   http: HttpServer;
@@ -33,12 +40,14 @@ export interface AppOptions {
   log: Logger;
   /** A table-name prefix (tests isolate themselves with it). */
   tablePrefix?: string;
+  /** The workflows to run (default: every workflow the app has; tests add a throwaway one). */
+  workflows?: readonly Workflow[];
   /** Scheduler settings (tests shorten its intervals and point its Messengers at fake platforms). */
   scheduling?: SchedulingOptions;
 }
 
 /** Composition: storage (embedded Azurite when no account is configured), store, core, HTTP server. */
-export async function startApp(config: Config, { log, tablePrefix, scheduling: schedulingOptions }: AppOptions): Promise<RunningApp> {
+export async function startApp(config: Config, { log, tablePrefix, workflows, scheduling: schedulingOptions }: AppOptions): Promise<RunningApp> {
   let azurite: EmbeddedAzurite | undefined;
   let connectionString: string;
   if (config.storage.mode === "embedded") {
@@ -57,15 +66,37 @@ export async function startApp(config: Config, { log, tablePrefix, scheduling: s
   await Promise.race([prepared.firstAttempt, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 
   const clock = { now: () => new Date() };
-  const scheduling = createScheduling({ account: storage, repos: store.repos, log, clock, ...schedulingOptions });
+  const registry = createRegistry(workflows);
+  // The scheduler renders fan-out cards and runs workflow jobs through the kernel, which needs its jobs: a late binding.
+  const core: { kernel?: Kernel } = {};
+  const scheduling = createScheduling({
+    account: storage,
+    repos: store.repos,
+    log,
+    clock,
+    present: (card, reader) => core.kernel!.presentToAll({ presenter: card.presenter, data: card.data }, reader),
+    ...schedulingOptions,
+    registerJobs: (jobs) => {
+      registerWorkflowJobs(jobs, registry, () => core.kernel!);
+      schedulingOptions?.registerJobs?.(jobs);
+    },
+  });
   const deps: CoreDeps = {
     repos: store.repos,
     clock,
     ids: { newId: () => randomUUID() },
     jobs: scheduling.jobs,
+    sealer: new Sealer(() => appSecret(store.tables.settings, log)),
+    directories: {},
   };
+  const kernel = new Kernel(registry, deps);
+  core.kernel = kernel;
   const work = new BackgroundWork();
-  const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, storage, log, work })));
+  const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, kernel, storage, log, work })));
+  for (const adapter of adapters) {
+    const platform = Platform.safeParse(adapter.name);
+    if (platform.success && adapter.directory) deps.directories[platform.data] = adapter.directory;
+  }
   scheduling.start(adapterMessengers(adapters));
   const http = createHttpServer({
     log,
@@ -80,6 +111,7 @@ export async function startApp(config: Config, { log, tablePrefix, scheduling: s
     url,
     address,
     deps,
+    kernel,
     store,
     storage,
     http,
@@ -100,6 +132,11 @@ export async function startApp(config: Config, { log, tablePrefix, scheduling: s
       await bounded(azurite?.stop(), 1000, "embedded storage", log);
     },
   };
+}
+
+/** Every workflow's job kinds, run through the kernel, which carries out their effects. */
+export function registerWorkflowJobs(jobs: JobRegistry, registry: Registry, kernel: () => Kernel): void {
+  for (const def of registry.jobKinds()) jobs.register(def.kind, { schema: def.schema, run: (payload, ctx) => kernel().runJob(def, payload, ctx) });
 }
 
 /** Waits for one step of a stop, at most `ms`; a step that fails or overruns is logged and left behind. */

@@ -103,6 +103,8 @@ export const Member = z.object({
   role: Role,
   spaceKey: SpaceKey.optional(),
   profile: Profile.default({}),
+  /** The language their platform last reported: what fan-outs write to them in. */
+  locale: z.string().max(35).optional(),
   joinedAt: Instant,
   lastActiveAt: Instant,
 });

@@ -10,7 +10,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     readonly messageKey: MessageKey,
-    readonly params: Record<string, string | number> = {},
+    /** Text people typed (string), numbers, or for each reader: `{ typed }` a command, `{ word }` a catalog word. */
+    readonly params: Record<string, string | number | { typed: string; shared?: boolean } | { word: string } | { code: string }> = {},
   ) {
     super(`${code}: ${messageKey}`);
     this.name = "DomainError";

@@ -1,5 +1,6 @@
 import type { Community, ConversationRef, LinkCode, Member, PersonKey, Space, SpaceKey } from "./domain.js";
-import type { View } from "./views.js";
+import type { Card } from "./kernel/card.js";
+import type { Sealer } from "./kernel/seal.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -39,6 +40,15 @@ export interface Members {
    * check made on what they read; the loser gets a ConcurrencyError.
    */
   save(member: Member, options?: { ifCommunityAt?: string }): Promise<void>;
+  /** Adds a member unless they are one already (insert-only, so concurrent joins keep the first row). */
+  add(member: Member): Promise<"added" | "exists">;
+  /**
+   * Takes a person off the roster: they stop getting the community's messages. With `optOut`, acting in the
+   * community's spaces no longer adds them back (they said `leave`); `join` clears it.
+   */
+  remove(communityId: string, person: PersonKey, options?: { optOut?: boolean }): Promise<"removed" | "missing">;
+  /** Whether the person said they left (so taking part does not enrol them again). */
+  optedOut(communityId: string, person: PersonKey): Promise<boolean>;
   /** Saves many members of one community in as few transactions as the store allows. */
   saveMany(members: Member[]): Promise<void>;
   get(communityId: string, person: PersonKey): Promise<Member | undefined>;
@@ -58,6 +68,8 @@ export interface ConversationRefs {
 export interface LinkCodes {
   /** Stores a new code; `duplicate` when that code is live already (the caller draws another). */
   create(code: LinkCode): Promise<"created" | "duplicate">;
+  /** Reads a live code without using it. */
+  peek(code: string): Promise<LinkCode | undefined>;
   /** Consumes a code exactly once: the first caller gets it, everyone after gets `missing`. */
   take(code: string): Promise<LinkCode | "missing">;
 }
@@ -94,11 +106,11 @@ export type DeliveryFailure = Exclude<DeliveryResult, { status: "sent" }>;
 /** How replacing a delivered message went. */
 export type UpdateResult = { status: "updated" } | DeliveryFailure;
 
-/** Delivers a View to a space or person, unprompted. One implementation per platform. */
+/** Delivers a card to a space or person, unprompted. One implementation per platform. */
 export interface Messenger {
-  deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult>;
-  /** Replaces a message delivered to `target` with another view; `messageId` is what `deliver` answered. */
-  update(target: DeliveryTarget, messageId: string, view: View): Promise<UpdateResult>;
+  deliver(target: DeliveryTarget, card: Card): Promise<DeliveryResult>;
+  /** Replaces a message delivered to `target` with another card; `messageId` is what `deliver` answered. */
+  update(target: DeliveryTarget, messageId: string, card: Card): Promise<UpdateResult>;
 }
 
 /** A job to run once at `dueAt` (UTC), in whichever instance claims it first; `key` makes it idempotent. */
@@ -133,9 +145,25 @@ export interface Jobs {
   fanoutProgress(fanoutId: string): Promise<FanoutProgress | undefined>;
 }
 
+/** One page of the people in a chat place, as its platform lists them. */
+export interface RosterPage {
+  people: Array<{ personKey: PersonKey; displayName: string; locale?: string }>;
+  /** Pass back for the next page; undefined after the last. */
+  next?: string;
+}
+
+/** Lists who is in a space (Teams team or chat members; Slack conversations.members). One per platform. */
+export interface Directory {
+  members(spaceKey: SpaceKey, cursor?: string): Promise<RosterPage>;
+}
+
 export interface CoreDeps {
   repos: Repositories;
+  /** Seals form contexts (where a form was opened, by whom, at which version). */
+  sealer: Sealer;
   clock: Clock;
   ids: Ids;
   jobs: Jobs;
+  /** The platforms' member lists (set once the adapters are up). */
+  directories: Partial<Record<"teams" | "slack", Directory>>;
 }

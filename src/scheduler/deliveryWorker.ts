@@ -13,6 +13,7 @@ import { answerWithin } from "./deadline.js";
 import { gone, MessageHold } from "./messageHold.js";
 import { DeliveryMessage, recipientId, targetKey } from "./records.js";
 import { sleep } from "./sleep.js";
+import { readerFor, type Present } from "./present.js";
 
 export interface DeliveryOptions {
   /** Receive loops per instance. */
@@ -57,6 +58,8 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
 };
 
 interface Deps {
+  /** Renders a fan-out's card for one recipient, at delivery time (their language, their platform). */
+  present: Present;
   queue: QueueClient;
   deliveries: DeliveryLog;
   deadLetters: DeadLetters;
@@ -269,7 +272,7 @@ export class DeliveryWorkers {
       r.outcome = { status: "unreachable", reason: `no ${platform} Messenger: the ${platform} adapter is off` };
       return;
     }
-    const call = (async () => messenger.deliver(r.target, r.carrier.fanout.view))()
+    const call = (async () => messenger.deliver(r.target, this.deps.present(r.carrier.fanout.card, readerFor(r.carrier.fanout, r.target))))()
       .catch((error: unknown): DeliveryResult => ({ status: "failed", reason: errorText(error), retryable: true }));
     const answer = await answerWithin(call, options.sendTimeoutMs, this.stopping.signal, options.stopGraceMs);
     if (!answer) {

@@ -1,38 +1,13 @@
 import type { QueueClient } from "@azure/storage-queue";
-import { z } from "zod";
-import { PersonKey, Role } from "../core/domain.js";
+import { FanoutPayload } from "../core/kernel/fanout.js";
 import type { Clock, DeliveryTarget, Repositories } from "../core/ports.js";
-import { View } from "../core/views.js";
 import type { FanoutStore } from "./fanouts.js";
-import { recipientId, Target, type DeliveryMessage } from "./records.js";
+import { recipientId, type DeliveryMessage } from "./records.js";
 import type { JobContext, JobDefinition } from "./registry.js";
 import { sleep } from "./sleep.js";
 
-/** The job kind that sends one View to many recipients through the delivery queue. */
-export const FANOUT_JOB = "fanout";
-
-/** Each recipient once, in the order first named. */
-function distinctTargets<T extends DeliveryTarget>(targets: T[]): T[] {
-  return [...new Map(targets.map((t) => [recipientId(t), t])).values()];
-}
-
-export const FanoutAudience = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("members"), communityId: z.string().min(1), roles: z.array(Role).min(1).optional() }),
-  z.object({ kind: z.literal("spaces"), communityId: z.string().min(1) }),
-  // Deduplicated here, once for the whole list: the enqueueing reads it page by page and counts what it put on the queue.
-  z.object({ kind: z.literal("targets"), targets: z.array(Target).min(1).max(1000).transform(distinctTargets) }),
-]);
-export type FanoutAudience = z.infer<typeof FanoutAudience>;
-
-export const FanoutPayload = z.object({
-  /** Defaults to the job key; progress is read by this id. */
-  fanoutId: z.string().min(1).max(200).optional(),
-  view: View,
-  audience: FanoutAudience,
-  /** The facilitator who started it, to be shown the progress. */
-  startedBy: PersonKey.optional(),
-});
-export type FanoutPayload = z.infer<typeof FanoutPayload>;
+export { FANOUT_JOB, FanoutPayload } from "../core/kernel/fanout.js";
+type FanoutAudience = FanoutPayload["audience"];
 
 export interface FanoutOptions {
   /** Recipients read and enqueued per step (the step is redone after a crash, so keep it modest). */
@@ -66,9 +41,9 @@ export function fanoutJob(deps: Deps): JobDefinition<FanoutPayload> {
 async function produce(deps: Deps, payload: FanoutPayload, { key, signal, log }: JobContext): Promise<void> {
   const { fanouts, clock } = deps;
   const fanoutId = payload.fanoutId ?? key;
-  const communityId = payload.audience.kind === "targets" ? undefined : payload.audience.communityId;
+  const communityId = payload.audience.kind === "people" || payload.audience.kind === "targets" ? undefined : payload.audience.communityId;
   const opened = await fanouts.open({
-    fanoutId, jobKey: key, communityId, view: payload.view, startedBy: payload.startedBy,
+    fanoutId, jobKey: key, communityId, card: payload.card, locale: payload.locale, startedBy: payload.startedBy,
     createdAt: clock.now().toISOString(), enqueued: 0, enqueueDone: false, resumes: 0,
   });
   const { created } = opened;
@@ -131,16 +106,25 @@ export async function readRecipients(
     case "members": {
       const page = await repos.members.list(audience.communityId, { pageSize, continuationToken: cursor });
       const wanted = page.items.filter((m) => !audience.roles || audience.roles.includes(m.role));
-      return { targets: wanted.map((m) => ({ kind: "person", personKey: m.personKey })), next: page.continuationToken };
+      return { targets: wanted.map((m) => ({ kind: "person", personKey: m.personKey, ...(m.locale ? { locale: m.locale } : {}) })), next: page.continuationToken };
     }
     case "spaces": {
       const spaces = await repos.spaces.listForCommunity(audience.communityId);
-      return { targets: spaces.map((s) => ({ kind: "space", spaceKey: s.spaceKey })) };
+      const except = new Set(audience.except);
+      return { targets: spaces.filter((s) => !except.has(s.spaceKey)).map((s) => ({ kind: "space", spaceKey: s.spaceKey })) };
     }
-    case "targets": {
+    case "people": {
+      // Each person once, in the order first named: the enqueueing counts what it put on the queue.
+      const people = [...new Set(audience.people)];
       const from = Number(cursor ?? 0);
       const to = from + pageSize;
-      return { targets: audience.targets.slice(from, to), next: to < audience.targets.length ? String(to) : undefined };
+      return { targets: people.slice(from, to).map((personKey) => ({ kind: "person", personKey })), next: to < people.length ? String(to) : undefined };
+    }
+    case "targets": {
+      const targets = [...new Map(audience.targets.map((t) => [recipientId(t), t])).values()];
+      const from = Number(cursor ?? 0);
+      const to = from + pageSize;
+      return { targets: targets.slice(from, to), next: to < targets.length ? String(to) : undefined };
     }
   }
 }

@@ -18,8 +18,10 @@ import { JobRegistry } from "./registry.js";
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from "./scheduler.js";
 import { sleep } from "./sleep.js";
 import { openSchedulerStorage, type SchedulerStorage } from "./storage.js";
+import type { Present } from "./present.js";
 
 export { FANOUT_JOB, FanoutPayload } from "./fanoutJob.js";
+export type { Present } from "./present.js";
 export { JobRegistry, type JobContext, type JobDefinition } from "./registry.js";
 export type { DeadLetterShelf } from "./deadLetters.js";
 
@@ -65,6 +67,8 @@ export interface Scheduling {
 
 export interface SchedulingContext extends SchedulingOptions {
   account: StorageAccount;
+  /** Renders fan-out cards per recipient (the kernel's presenters). */
+  present: Present;
   repos: Repositories;
   log: Logger;
 }
@@ -84,7 +88,7 @@ export function createScheduling(context: SchedulingContext): Scheduling {
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...context.scheduler };
   let messengers: Partial<Record<Platform, Messenger>> = {};
   const cards = new ProgressCards({
-    store: new ProgressCardStore(tables.fanouts, log), fanouts, clock, log, instanceId,
+    store: new ProgressCardStore(tables.fanouts, log), fanouts, clock, log, instanceId, present: context.present,
     messengers: () => messengers,
     options: { ...DEFAULT_PROGRESS_CARD_OPTIONS, ...context.progressCard },
   });
@@ -98,7 +102,7 @@ export function createScheduling(context: SchedulingContext): Scheduling {
 
   const scheduler = new Scheduler({ store, registry, deadLetters, clock, log, instanceId, options });
   const workers = new DeliveryWorkers({
-    queue, deliveries, deadLetters, fanouts, clock, log,
+    queue, deliveries, deadLetters, fanouts, clock, log, present: context.present,
     limiter: new SharedRateLimiter(tables.rateLimits, clock, log),
     rates: rateLimitTable(context.rateLimits),
     messengers: () => messengers,

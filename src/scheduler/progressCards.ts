@@ -1,6 +1,8 @@
 import { decodeKey, type Platform } from "../core/domain.js";
 import type { Clock, DeliveryFailure, DeliveryTarget, FanoutProgress, Messenger } from "../core/ports.js";
-import { viewTitle, type View } from "../core/views.js";
+import type { Card } from "../core/kernel/card.js";
+import { plainText } from "../core/kernel/text.js";
+import { readerFor, type Present } from "./present.js";
 import type { Logger } from "../log.js";
 import type { FanoutStore } from "./fanouts.js";
 import type { ProgressCardStore } from "./progressCardStore.js";
@@ -20,6 +22,7 @@ export const DEFAULT_PROGRESS_CARD_OPTIONS: ProgressCardOptions = { minIntervalM
 const MAX_FINAL_TRIES = 5;
 
 interface Deps {
+  present: Present;
   store: ProgressCardStore;
   fanouts: FanoutStore;
   messengers: () => Partial<Record<Platform, Messenger>>;
@@ -32,10 +35,14 @@ interface Deps {
 /** What a show did to the card, or that it should be tried again (a throttled or failing platform). */
 type Shown = { changes: Partial<ProgressCard>; again?: number };
 
-/** The progress view of a fan-out, in the language of the message being sent. */
-export function progressView(fanout: FanoutRecord, progress: FanoutProgress): View {
+/** The progress card of a fan-out, for the person who started it, in the language of the message being sent. */
+export function progressCard(present: Present, fanout: FanoutRecord, progress: FanoutProgress): Card {
   const { total, sent, failed, unreachable, queued, done } = progress;
-  return { kind: "progress", locale: fanout.view.locale, fanoutId: fanout.fanoutId, title: viewTitle(fanout.view), total, sent, failed, unreachable, queued, done };
+  const reader = readerFor(fanout, { kind: "person", personKey: fanout.startedBy! });
+  const sending = present(fanout.card, reader);
+  // A one-line notice has no title: the progress card names it by its sentence instead.
+  const title = sending.title || plainText(sending.summary);
+  return present({ presenter: "progress", data: { title, total, sent, failed, unreachable, queued, done } }, reader);
 }
 
 /**
@@ -94,7 +101,7 @@ export class ProgressCards {
       let again = 250;
       if (claim !== "held") {
         tries += 1;
-        const result = await this.showOnce(messenger, { kind: "person", personKey }, claim.card, progressView(fanout, progress)).catch((error: unknown): Shown => {
+        const result = await this.showOnce(messenger, { kind: "person", personKey }, claim.card, progressCard(this.deps.present, fanout, progress)).catch((error: unknown): Shown => {
           log.warn({ err: error, fanoutId: fanout.fanoutId }, "showing a fan-out's progress failed; the fan-out goes on");
           return { changes: {}, again: 2000 };
         });
@@ -111,7 +118,7 @@ export class ProgressCards {
   }
 
   /** Posts the card the first time, updates it after; says what to record, or when to try again. */
-  private async showOnce(messenger: Messenger, target: DeliveryTarget, card: ProgressCard, view: View): Promise<Shown> {
+  private async showOnce(messenger: Messenger, target: DeliveryTarget, card: ProgressCard, view: Card): Promise<Shown> {
     if (card.messageId === undefined) {
       const result = await messenger.deliver(target, view);
       if (result.status !== "sent") return this.failed(card, result);

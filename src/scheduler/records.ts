@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Instant, PersonKey, SpaceKey } from "../core/domain.js";
 import type { DeliveryTarget } from "../core/ports.js";
-import { View } from "../core/views.js";
+import { CardRefSchema } from "../core/kernel/fanout.js";
 
 /** Everything the scheduler stores or puts on its queue, as zod schemas (validated in and out). */
 
@@ -32,7 +32,8 @@ export const JobKeyIndex = z.object({ partitionKey: z.string(), rowKey: z.string
 
 export const Target = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("space"), spaceKey: SpaceKey }),
-  z.object({ kind: z.literal("person"), personKey: PersonKey }),
+  // The person's language, when known: their card is rendered in it at delivery time.
+  z.object({ kind: z.literal("person"), personKey: PersonKey, locale: z.string().max(35).optional() }),
 ]);
 
 export const targetKey = (target: DeliveryTarget): string => (target.kind === "space" ? target.spaceKey : target.personKey);
@@ -44,7 +45,10 @@ export const FanoutRecord = z.object({
   fanoutId: z.string().min(1),
   jobKey: z.string(),
   communityId: z.string().optional(),
-  view: View,
+  /** The card to send, rendered per recipient (language, platform) when it is delivered. */
+  card: CardRefSchema,
+  /** The language for recipients whose own is not known (the sender's). */
+  locale: z.string().default("en"),
   startedBy: PersonKey.optional(),
   createdAt: Instant,
   /** Recipients put on the queue so far (a page redone after a crash is not counted twice). */

@@ -10,6 +10,7 @@ import { registerEvents } from "./events.js";
 import { TableInstallationStore } from "./installationStore.js";
 import { registerInteractions } from "./interactions.js";
 import { SlackMessenger, type BotTokens } from "./messenger.js";
+import { SlackRosterDirectory } from "./rosterDirectory.js";
 import { installPage, manifestBotScopes, oauthCallbacks } from "./oauthPages.js";
 import { STATE_COOKIE, STATE_LIFETIME_SECONDS, stateCookieSameSiteLax, TableStateStore } from "./oauthState.js";
 import { RefKeeper } from "./refs.js";
@@ -133,6 +134,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
   const workspaceRefs = new WorkspaceRefs(tables.workspaceRefs, log);
   const rt: SlackRuntime = {
     deps,
+    kernel: ctx.kernel,
     directory: new SlackDirectory(log),
     workspaceRefs,
     refKeeper: new RefKeeper(deps.repos.conversationRefs, workspaceRefs, deps.clock, log),
@@ -163,6 +165,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
   return {
     name: "slack",
     messenger,
+    directory: new SlackRosterDirectory({ refs: deps.repos.conversationRefs, tokens, apiUrl: slack.apiUrl, log }),
     mount: (app) => {
       // Verification (±5 min), payload shape and replays are checked here, before Bolt's receiver.
       app.post(SLACK_PATHS.events, ...requestGuard);

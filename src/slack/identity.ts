@@ -1,6 +1,5 @@
 import type { webApi } from "@slack/bolt";
 import { LIMITS, personKey, spaceKey, type Actor, type PersonKey, type SpaceRef } from "../core/domain.js";
-import type { Mention } from "../core/textCommands.js";
 import type { SlackDirectory, SlackUser } from "./directory.js";
 import { SlackLookupError } from "./errors.js";
 import { installationKey, type Workspace } from "./installationStore.js";
@@ -86,21 +85,11 @@ export async function spaceOf(dir: SlackDirectory, inbound: Inbound): Promise<Sp
   };
 }
 
-const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
-
 /**
- * Resolves `<@U123|name>` mentions into people and replaces each with `@U123`, so a display name
- * ("Luc Member") can never be read as a command word ("member"). Throws SlackLookupError when users.info
- * fails for a mentioned person: a guessed identity could be given a role.
+ * A person named in a request (a mention, a person field), looked up in the asker's own installation.
+ * Throws SlackLookupError when users.info fails: a guessed identity could be given a role.
  */
-export async function mentionsIn(dir: SlackDirectory, inbound: Inbound, text: string): Promise<{ text: string; mentions: Mention[] }> {
-  const ids = [...new Set([...text.matchAll(MENTION)].map((m) => m[1]!))];
-  const mentions = await Promise.all(
-    ids.map(async (id) => {
-      const user = await dir.user(inbound.client, installationOf(inbound.workspace), id);
-      const person = personFrom(user, id, tenantOf(inbound.workspace));
-      return { personKey: person.key, displayName: person.displayName || id };
-    }),
-  );
-  return { text: text.replace(MENTION, (_m, id: string) => `@${id}`), mentions };
+export async function personOf(dir: SlackDirectory, inbound: Inbound, userId: string): Promise<Person> {
+  const user = await dir.user(inbound.client, installationOf(inbound.workspace), userId);
+  return personFrom(user, userId, tenantOf(inbound.workspace));
 }

@@ -1,109 +1,99 @@
-import type { App, BlockAction } from "@slack/bolt";
-import { Command, type Request } from "../core/commands.js";
-import { parseTextCommand } from "../core/textCommands.js";
-import type { Outcome } from "../core/views.js";
+import type { App, BlockAction, ViewSubmitAction } from "@slack/bolt";
+import { renderMessage } from "./render/card/message.js";
+import { SLACK_COMMAND } from "../core/kernel/reader.js";
+import type { Request } from "../core/kernel/request.js";
 import { SLACK_LIMITS } from "./limits.js";
-import { actorOf, mentionsIn, workspaceOf, type Inbound } from "./identity.js";
-import { decodeFormContext, FORM_CALLBACKS, readCharterForm, slackFieldErrors } from "./render/charterModal.js";
-import { deliverOutcome } from "./replies.js";
-import { handleInbound, requestLog, safeOutcome, type SlackRuntime } from "./runtime.js";
+import { askFromAction, askFromText, keepTyped, valuesOf, type ViewStateValues } from "./asks.js";
+import { deliverSlack } from "./deliver.js";
+import { actorOf, workspaceOf, type Inbound } from "./identity.js";
+import { modalErrors, renderModal } from "./render/card/modal.js";
+import { t } from "../core/i18n/index.js";
+import { handleInbound, requestLog, safeDelivery, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
 
 /** The slash command this app registers (manifests/slack/manifest.yaml). */
-export const SLASH_COMMAND = "/cop";
+export const SLASH_COMMAND = SLACK_COMMAND;
 
-/** Buttons carry a command verb as action_id: the same verbs the Teams cards use. */
-const ACTION_IDS = /^(community|space)\./;
+/** Every slash command but the app's own: Bolt runs each listener that matches, and a second ack() fails. */
+const OTHER_COMMANDS = new RegExp(`^(?!${SLASH_COMMAND}$)`);
 
 /** How long a modal submission may wait for the core before it must be acknowledged anyway. */
-const SUBMISSION_BUDGET_MS = SLACK_LIMITS.interaction.ackWithinMs - 1_000;
-
-/** A button's verb and its JSON value become a Command; anything else is treated as not understood. */
-export function commandFromAction(actionId: string, value: string | undefined): Command {
-  let extra: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = value ? JSON.parse(value) : {};
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) extra = parsed as Record<string, unknown>;
-  } catch {
-    // A plain-string value carries no arguments.
-  }
-  const command = Command.safeParse({ ...extra, type: actionId });
-  return command.success ? command.data : { type: "unknown", text: actionId.slice(0, 80) };
-}
+const SUBMISSION_BUDGET_MS = SLACK_LIMITS.interaction.ackWithinMs - 800;
 
 export function registerInteractions(bolt: App, rt: SlackRuntime): void {
   bolt.command(SLASH_COMMAND, async ({ ack, command, client, context, respond }) => {
     // Acknowledge first: everything else (users.info, the core, replies) happens after Slack has its 200.
     await ack();
-    const inbound: Inbound = {
-      client,
-      workspace: workspaceOf(context),
-      userId: command.user_id,
-      channelId: command.channel_id,
-      channelName: command.channel_name,
-    };
-    const { text, mentions } = await mentionsIn(rt.directory, inbound, command.text ?? "");
-    const parsed: Command = text.trim() ? parseTextCommand(text, mentions) : { type: "help" };
-    await handleInbound(rt, inbound, parsed, { triggerId: command.trigger_id, respond, correlationId: context.correlationId });
+    const inbound: Inbound = { client, workspace: workspaceOf(context), userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name };
+    await handleInbound(rt, inbound, askFromText(command.text ?? ""), { triggerId: command.trigger_id, respond, correlationId: context.correlationId });
   });
 
-  bolt.action<BlockAction>(ACTION_IDS, async ({ ack, body, action, client, context, respond }) => {
+  // Any other slash command routed here (a manifest out of date): answered at once, with the one this app has.
+  bolt.command(OTHER_COMMANDS, async ({ ack, command }) => {
+    const card = rt.kernel.present({ presenter: "notice", data: { key: "slack.unknownCommand", params: { command: { code: SLASH_COMMAND }, help: { code: `${SLASH_COMMAND} help` } } } }, { locale: "en", platform: "slack", personal: false });
+    rt.log.info({ command: command.command.slice(0, 40) }, "unknown slash command answered with a hint");
+    await ack({ response_type: "ephemeral", ...renderMessage(card) });
+  });
+
+  // Every button: its action id is the command verb; unknown verbs get a hint from the core, at once.
+  bolt.action<BlockAction>(/.*/, async ({ ack, body, action, client, context, respond }) => {
     await ack();
     const pressed = action as { action_id: string; value?: string };
     const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
-    const inbound: Inbound = {
-      client,
-      workspace: workspaceOf(context),
-      userId: body.user.id,
-      userTeamHint: body.user.team_id,
-      channelId,
-      channelName: body.channel?.name,
-    };
-    await handleInbound(rt, inbound, commandFromAction(pressed.action_id, pressed.value), {
+    const inbound: Inbound = { client, workspace: workspaceOf(context), userId: body.user.id, userTeamHint: body.user.team_id, channelId, channelName: body.channel?.name };
+    const ts = body.message?.ts ?? (body.container as { message_ts?: string } | undefined)?.message_ts;
+    await handleInbound(rt, inbound, askFromAction(pressed.action_id, pressed.value), {
       triggerId: body.trigger_id,
       respond,
+      pressed: channelId && ts ? { channel: channelId, ts } : undefined,
       correlationId: context.correlationId,
     });
   });
 
-  bolt.view({ callback_id: new RegExp(`^(${Object.values(FORM_CALLBACKS).join("|").replace(/\./g, "\\.")})$`), type: "view_submission" }, async ({ ack, body, view, client, context }) => {
-    const formContext = decodeFormContext(view.private_metadata);
-    const inbound: Inbound = {
-      client,
-      workspace: workspaceOf(context),
-      userId: body.user.id,
-      userTeamHint: body.user.team_id,
-      channelId: formContext?.channelId,
-    };
+  // Every modal: its callback id is the command verb, its private_metadata the sealed form context.
+  bolt.view<ViewSubmitAction>({ callback_id: /.*/, type: "view_submission" }, async ({ ack, body, view, client, context }) => {
+    const inbound: Inbound = { client, workspace: workspaceOf(context), userId: body.user.id, userTeamHint: body.user.team_id };
     const log = requestLog(rt, inbound, context.correlationId);
-    if (!formContext) {
-      log.warn({ callbackId: view.callback_id }, "modal submitted without its form context; closing it");
-      await ack();
-      return;
-    }
-    const form = readCharterForm(view.state.values);
-    const command: Command = view.callback_id === FORM_CALLBACKS.create ? { type: "community.setup", form } : { type: "community.charter.update", form };
-    const space = { spaceKey: formContext.spaceKey, platform: "slack", displayName: formContext.displayName, personal: formContext.personal } as const;
+    const state = view.state.values as unknown as ViewStateValues;
+    const values = valuesOf(state);
     // users.info is inside the budget too: a slow Slack must not hold the acknowledgement back.
     const pending = actorOf(rt.directory, inbound).then(async (actor) => {
-      const request: Request = { actor, space, command };
-      return { request, outcome: await safeOutcome(rt, request, log) };
+      // The space comes from the sealed form context; this placeholder is the person's own, until it is opened.
+      const request: Request = { actor, space: { spaceKey: `slack:${inbound.workspace.teamId ?? "unknown"}:${inbound.userId}`, platform: "slack", displayName: "", personal: true }, ask: { kind: "form", verb: view.callback_id, token: view.private_metadata ?? "", values } };
+      return { request, delivery: await safeDelivery(rt, request, slackPeople(rt, inbound), log) };
     });
     const settled = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SUBMISSION_BUDGET_MS).unref())]);
-    const target = {
-      client, userId: body.user.id, channelId: formContext.channelId, personal: formContext.personal, formContext, log,
-    };
-    const formReply = settled?.outcome.replies.find((r) => r.view.kind === "charterForm");
-    if (formReply?.view.kind === "charterForm" && Object.keys(formReply.view.errors).length > 0) {
-      await ack({ response_action: "errors", errors: slackFieldErrors(formReply.view.errors) });
+    const failed = settled?.delivery.verb === "error";
+    if (!settled || failed) {
+      // Slow or failing storage: the modal stays open with what was typed and says so; nothing is lost.
+      log.warn({ callbackId: view.callback_id, slow: !settled }, "modal submission not saved in time; kept open with the person's entries");
+      const locale = settled?.request.actor.locale ?? "en";
+      const note = { type: "section", text: { type: "mrkdwn", text: `:warning: ${t(locale, settled ? "slack.form.saveFailed" : "slack.form.saveSlow")}` } };
+      const kept = keepTyped({ type: "modal" as const, callback_id: view.callback_id, private_metadata: view.private_metadata, title: view.title, submit: view.submit ?? undefined, close: view.close ?? undefined, blocks: [note, ...view.blocks.filter((b) => (b as { type?: string }).type === "input")] }, state);
+      await ack({ response_action: "update", view: kept as never });
+      if (!settled) {
+        // It may still go through: then the person is told as usual.
+        const late = await pending;
+        if (late.delivery.verb !== "error") await deliverSlack(targetOf(inbound, late.delivery, log), late.delivery, true);
+      }
       return;
     }
-    // Valid, refused, or still in the core after the budget: the modal closes now and the answer is posted.
+    const { request, delivery } = settled;
+    const form = delivery.items.find((i) => i.kind === "form");
+    const refused = delivery.formErrors;
+    if (refused?.fieldsOnly) {
+      // Field errors beside their fields; the modal stays open with what was typed.
+      await ack({ response_action: "errors", errors: modalErrors(refused.errors, refused.form) });
+    } else if (form?.kind === "form") {
+      // Refused as a whole (changed by someone else, expired): the same modal again, saying why, with what was typed.
+      await ack({ response_action: "update", view: renderModal(form.form, form.card.blocks.filter((b) => b.type !== "form")) as never });
+    } else await ack();
+    await deliverSlack(targetOf({ ...inbound }, delivery, log), delivery, true);
+    await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, undefined);
+  });
+
+  // Shortcuts the app does not have (a manifest out of date): acknowledged at once.
+  bolt.shortcut(/.*/, async ({ ack, shortcut }) => {
     await ack();
-    const { request, outcome } = settled ?? (await pending);
-    await deliverOutcome(target, withoutForms(outcome));
-    await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, formContext.channelId);
+    rt.log.info({ callbackId: shortcut.callback_id.slice(0, 80) }, "unknown shortcut acknowledged");
   });
 }
-
-/** After a submission the modal is gone: a form in the answer cannot be shown as one. */
-const withoutForms = (outcome: Outcome): Outcome => ({ replies: outcome.replies.filter((r) => r.view.kind !== "charterForm") });

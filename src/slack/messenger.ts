@@ -1,14 +1,14 @@
-import { webApi, type Logger as SlackLogger } from "@slack/bolt";
+import type { Logger as SlackLogger } from "@slack/bolt";
 import type { ConversationRefs, DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../core/ports.js";
-import type { View } from "../core/views.js";
+import type { Card } from "../core/kernel/card.js";
 import type { Logger } from "../log.js";
 import { deliveryFailure } from "./errors.js";
-import { installationKey, type Workspace } from "./installationStore.js";
+import type { Workspace } from "./installationStore.js";
+import { InstallationClients, type NotReached, type Reached } from "./installationClients.js";
 import { SLACK_METHOD_RATE_LIMITS } from "./limits.js";
 import { decodeSlackMessageId, encodeSlackMessageId } from "./messageIds.js";
 import { RateGate } from "./rateGate.js";
-import { SlackRef } from "./refs.js";
-import { renderMessage } from "./render/renderers.js";
+import { renderMessage } from "./render/card/message.js";
 
 /** Finds the bot token of the installation serving a workspace (one fixed token in single-workspace mode). */
 export interface BotTokens {
@@ -35,7 +35,7 @@ const UPDATE_PER_MINUTE = (SLACK_METHOD_RATE_LIMITS["chat.update"].perMinute ?? 
 
 /** Proactive delivery to Slack: paces calls to the documented tiers and honours Retry-After. */
 export class SlackMessenger implements Messenger {
-  private readonly clients = new Map<string, webApi.WebClient>();
+  private readonly clients: InstallationClients;
   /** DM channel ids by installation and user: conversations.open answers the same id every time. */
   private readonly dms = new Map<string, string>();
   private readonly gate: RateGate;
@@ -43,10 +43,11 @@ export class SlackMessenger implements Messenger {
 
   constructor(private readonly options: SlackMessengerOptions) {
     this.gate = options.gate ?? new RateGate();
+    this.clients = new InstallationClients(options);
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
   }
 
-  async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
+  async deliver(target: DeliveryTarget, card: Card): Promise<DeliveryResult> {
     const found = await this.reach(target);
     if ("status" in found) return found;
     const { key, ref, client, installation } = found;
@@ -63,7 +64,7 @@ export class SlackMessenger implements Messenger {
         this.dms.set(dmKey, channel);
       }
       method = "chat.postMessage";
-      const message = renderMessage(view);
+      const message = renderMessage(card);
       // Paced per channel; paused for the whole installation (a 429 may have come in while the DM opened).
       const wait = await this.slot(installation, method, `${installation}:${method}:${channel}`, 1, PER_CHANNEL_PER_MINUTE);
       if (wait > 0) return { status: "throttled", retryAfterMs: wait };
@@ -75,14 +76,14 @@ export class SlackMessenger implements Messenger {
   }
 
   /** Replaces a message a delivery posted (chat.update, in the channel or DM the message id names). */
-  async update(target: DeliveryTarget, messageId: string, view: View): Promise<UpdateResult> {
+  async update(target: DeliveryTarget, messageId: string, card: Card): Promise<UpdateResult> {
     const address = decodeSlackMessageId(messageId);
     if (!address) return { status: "failed", reason: "not_a_slack_message_id", retryable: false };
     const found = await this.reach(target);
     if ("status" in found) return found;
     const method = "chat.update";
     try {
-      const message = renderMessage(view);
+      const message = renderMessage(card);
       const wait = await this.slot(found.installation, method, `${found.installation}:${method}`, UPDATE_PER_MINUTE, UPDATE_PER_MINUTE);
       if (wait > 0) return { status: "throttled", retryAfterMs: wait };
       await found.client.chat.update({ channel: address.channel, ts: address.ts, text: message.text, blocks: message.blocks });
@@ -106,21 +107,8 @@ export class SlackMessenger implements Messenger {
   }
 
   /** The stored ref and a client with the installation's token, or why the target cannot be reached. */
-  private async reach(target: DeliveryTarget): Promise<{ key: string; ref: SlackRef; client: webApi.WebClient; installation: string } | { status: "unreachable"; reason: string }> {
-    const key = target.kind === "space" ? target.spaceKey : target.personKey;
-    const stored = await this.options.refs.get(key);
-    if (!stored || stored.platform !== "slack") return { status: "unreachable", reason: "no_conversation_ref" };
-    if (stored.unreachable) return { status: "unreachable", reason: "marked_unreachable" };
-    const parsed = SlackRef.safeParse(stored.reference);
-    if (!parsed.success || (!parsed.data.channelId && !parsed.data.userId)) return { status: "unreachable", reason: "bad_conversation_ref" };
-    const ref = parsed.data;
-    const workspace: Workspace = { teamId: ref.teamId, enterpriseId: ref.enterpriseId, isEnterpriseInstall: ref.isEnterpriseInstall };
-    const token = await this.options.tokens.botToken(workspace);
-    if (!token) {
-      await this.options.refs.markUnreachable(key);
-      return { status: "unreachable", reason: "not_installed" };
-    }
-    return { key, ref, client: this.clientFor(token), installation: installationKey(workspace) };
+  private reach(target: DeliveryTarget): Promise<Reached | NotReached> {
+    return this.clients.reach(target.kind === "space" ? target.spaceKey : target.personKey);
   }
 
   /** `pauseKey` is the installation and method: a 429 pauses that method for the whole installation. */
@@ -132,18 +120,4 @@ export class SlackMessenger implements Messenger {
     return result;
   }
 
-  private clientFor(token: string): webApi.WebClient {
-    let client = this.clients.get(token);
-    if (!client) {
-      client = new webApi.WebClient(token, {
-        slackApiUrl: this.options.apiUrl,
-        // A 429 comes back to the caller as `throttled` with its Retry-After; the scheduler decides when to retry.
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        logger: this.options.slackLog,
-      });
-      this.clients.set(token, client);
-    }
-    return client;
-  }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Request } from "../core/commands.js";
+import type { Request } from "../core/kernel/request.js";
 import type { Clock, ConversationRefs } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { TtlCache } from "./directory.js";

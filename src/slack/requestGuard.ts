@@ -14,6 +14,22 @@ export interface SlackRequestGuardOptions {
   log: Logger;
 }
 
+/**
+ * How long the replay check may wait for storage. Slack gives up on a request after 3 seconds, and the
+ * storage client retries an unreachable account for longer: past this, the request is refused in time.
+ */
+const CLAIM_BUDGET_MS = 1_500;
+
+/** The claim, or an error once the budget is spent (the claim itself may still finish, unobserved). */
+function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from storage within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again). */
 type WithRawBody = Request & { rawBody?: Buffer };
 
@@ -51,7 +67,7 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     if (!eventRetry) {
       let claim: "created" | "duplicate";
       try {
-        claim = await opts.signedRequests.claim(verified.timestampSeconds, verified.signature);
+        claim = await withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS);
       } catch (error) {
         // Refused rather than let through unchecked: Slack retries events, and a person can send a command again.
         log.error({ err: error }, "slack request refused: could not record its signature");

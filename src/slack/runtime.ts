@@ -1,19 +1,22 @@
 import type { RespondFn } from "@slack/bolt";
-import type { Command, Request } from "../core/commands.js";
-import { handleRequest } from "../core/dispatch.js";
+import { decodeKey } from "../core/domain.js";
+import type { Delivery, Kernel } from "../core/kernel/kernel.js";
+import type { Ask, Request } from "../core/kernel/request.js";
+import type { People } from "../core/kernel/workflow.js";
 import type { CoreDeps } from "../core/ports.js";
-import type { Outcome } from "../core/views.js";
 import type { Logger } from "../log.js";
+import { deliverSlack, type SlackTarget } from "./deliver.js";
 import type { SlackDirectory } from "./directory.js";
-import { actorOf, isPersonal, spaceOf, type Inbound } from "./identity.js";
+import { SlackLookupError } from "./errors.js";
+import { actorOf, isPersonal, personOf, spaceOf, workspaceOf, type Inbound } from "./identity.js";
 import type { TableInstallationStore } from "./installationStore.js";
 import type { RefKeeper } from "./refs.js";
-import { deliverOutcome, type ReplyTarget } from "./replies.js";
 import type { WorkspaceRefs } from "./slackTables.js";
 
 /** What every Slack listener shares. */
 export interface SlackRuntime {
   deps: CoreDeps;
+  kernel: Kernel;
   directory: SlackDirectory;
   refKeeper: RefKeeper;
   workspaceRefs: WorkspaceRefs;
@@ -32,51 +35,72 @@ export function requestLog(rt: SlackRuntime, inbound: Inbound, correlationId: un
   });
 }
 
-/** The core's answer; an unexpected failure becomes an apology to the person, and is logged. */
-export async function safeOutcome(rt: SlackRuntime, request: Request, log: Logger): Promise<Outcome> {
-  try {
-    return await handleRequest(rt.deps, request);
-  } catch (error) {
-    log.error({ err: error, command: request.command.type, space: request.space.spaceKey }, "slack request failed");
-    const view = { kind: "notice", locale: request.actor.locale, tone: "error", message: { key: "notice.internalError", params: {} } } as const;
-    return { replies: [{ audience: "actor", view }] };
-  }
-}
-
-export async function requestFor(rt: SlackRuntime, inbound: Inbound, command: Command): Promise<Request> {
-  const [actor, space] = await Promise.all([actorOf(rt.directory, inbound), spaceOf(rt.directory, inbound)]);
-  return { actor, space, command };
-}
-
-export function replyTarget(inbound: Inbound, request: Request, log: Logger, extras: { triggerId?: string; respond?: RespondFn } = {}): ReplyTarget {
+/** People named in a Slack request, looked up with users.info in the asker's own installation. */
+export function slackPeople(rt: SlackRuntime, inbound: Inbound): People {
   return {
-    client: inbound.client,
-    userId: inbound.userId,
-    channelId: inbound.channelId,
-    personal: request.space.personal || isPersonal(inbound.channelId),
-    triggerId: extras.triggerId,
-    respond: extras.respond,
-    formContext: {
-      spaceKey: request.space.spaceKey,
-      channelId: inbound.channelId,
-      displayName: request.space.displayName,
-      personal: request.space.personal,
+    async resolve(userId) {
+      if (!/^[UW][A-Z0-9]{2,30}$/.test(userId)) return undefined;
+      try {
+        const person = await personOf(rt.directory, inbound, userId);
+        return { personKey: person.key, displayName: person.displayName || userId };
+      } catch (error) {
+        // Slack would not say who that is: nothing is given to a guessed identity.
+        if (error instanceof SlackLookupError) return undefined;
+        throw error;
+      }
     },
-    log,
   };
 }
 
-/** The whole path of one inbound command: who/where, the core, the replies, and the refs for later. */
-export async function handleInbound(
-  rt: SlackRuntime,
-  inbound: Inbound,
-  command: Command,
-  extras: { triggerId?: string; respond?: RespondFn; correlationId?: unknown } = {},
-): Promise<void> {
+/** The core's answer; an unexpected failure becomes an apology to the person, and is logged. */
+export async function safeDelivery(rt: SlackRuntime, request: Request, people: People, log: Logger): Promise<Delivery> {
+  try {
+    return await rt.kernel.handle(request, people);
+  } catch (error) {
+    log.error({ err: error, ask: request.ask.kind === "text" ? "text" : request.ask.verb, space: request.space.spaceKey }, "slack request failed");
+    const reader = { locale: request.actor.locale, platform: "slack" as const, personal: request.space.personal };
+    const card = rt.kernel.present({ presenter: "notice", data: { key: "notice.internalError", tone: "error" } }, reader);
+    return { space: request.space, reader, verb: "error", items: [{ kind: "reply", secret: false, card }] };
+  }
+}
+
+/** Where a delivery's answers go: the channel the request belongs to (a sealed form's, not where it was sent from). */
+export function targetOf(inbound: Inbound, delivery: Delivery, log: Logger, extras: Partial<Pick<SlackTarget, "triggerId" | "respond" | "pressed">> = {}): SlackTarget {
+  // A modal submission names no channel: the sealed space says whether it was a DM, not the missing channel id.
+  const personal = delivery.space.platform === "slack" ? delivery.space.personal : isPersonal(inbound.channelId);
+  const channelId = delivery.space.platform === "slack" && !delivery.space.personal ? decodeKey(delivery.space.spaceKey).id : inbound.channelId;
+  return { client: inbound.client, userId: inbound.userId, channelId, personal, log, ...extras };
+}
+
+export interface InboundExtras {
+  triggerId?: string;
+  respond?: RespondFn;
+  pressed?: { channel: string; ts: string };
+  correlationId?: unknown;
+}
+
+/** The whole path of one inbound ask: who and where, the core, the answers, and the refs for later. */
+export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras = {}): Promise<void> {
   const log = requestLog(rt, inbound, extras.correlationId);
-  const request = await requestFor(rt, inbound, command);
-  const outcome = await safeOutcome(rt, request, log);
-  log.debug({ command: command.type, space: request.space.spaceKey, replies: outcome.replies.length }, "slack command handled");
-  await deliverOutcome(replyTarget(inbound, request, log, extras), outcome);
+  const actor = await actorOf(rt.directory, inbound);
+  let space: Request["space"];
+  try {
+    space = await spaceOf(rt.directory, inbound);
+  } catch (error) {
+    if (!(error instanceof SlackLookupError)) throw error;
+    // Without the channel's host team a shared channel would get a second key (a second community): stop, say so.
+    log.warn({ slackError: error.slackError }, "slack request not handled: the channel could not be looked up");
+    const reader = { locale: actor.locale, platform: "slack" as const, personal: false };
+    const key = error.slackError === "channel_not_found" ? "slack.notInChannel" : "notice.lookupFailed";
+    const card = rt.kernel.present({ presenter: "notice", data: { key, params: { platform: "Slack", invite: { code: "/invite @CoP Companion" } }, tone: "warning" } }, reader);
+    await deliverSlack({ client: inbound.client, userId: inbound.userId, channelId: inbound.channelId, personal: false, respond: extras.respond, log }, { space: { spaceKey: `slack:${inbound.workspace.teamId ?? "unknown"}:${inbound.userId}`, platform: "slack", displayName: "", personal: true }, reader, verb: "lookup", items: [{ kind: "reply", secret: false, card }] });
+    return;
+  }
+  const request: Request = { actor, space, ask };
+  const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
+  log.debug({ verb: delivery.verb, space: delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
+  await deliverSlack(targetOf(inbound, delivery, log, extras), delivery);
   await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId);
 }
+
+export { workspaceOf };

@@ -17,6 +17,12 @@ export class TableLinkCodes implements LinkCodes {
     return insertRow(this.table, toRow(LinkCode, partition(code.code), "", "linkCode", code));
   }
 
+  async peek(code: string): Promise<LinkCode | undefined> {
+    if (!/^[A-Z0-9]{1,40}$/.test(code)) return undefined;
+    const row = await getRow(this.table, partition(code), "");
+    return row ? fromRow(LinkCode, row, this.log) : undefined;
+  }
+
   async take(code: string): Promise<LinkCode | "missing"> {
     if (!/^[A-Z0-9]{1,40}$/.test(code)) return "missing";
     const row = await getRow(this.table, partition(code), "");

@@ -9,6 +9,9 @@ import { fromRow, getRow, keyPart, listPage, prefixFilter, statusOf, toRow, upse
 
 const MembershipIndex = z.object({ communityId: z.string() });
 const memberRow = (person: PersonKey) => `m:${keyPart(person)}`;
+/** A person who said `leave`: kept apart from members, so lists and counts never see them. */
+const optOutRow = (person: PersonKey) => `x:${keyPart(person)}`;
+const OptOut = z.object({ personKey: z.string() });
 export const personPartition = (person: PersonKey) => `p:${keyPart(person)}`;
 /** How many index writes run at once when many members are saved together. */
 const INDEX_CONCURRENCY = 16;
@@ -38,6 +41,41 @@ export class TableMembers implements Members {
       if (statusOf(error) === 412 || statusOf(error) === 404) throw new ConcurrencyError("community");
       throw error;
     }
+  }
+
+  async add(member: Member): Promise<"added" | "exists"> {
+    await this.index([member]);
+    await this.communities.deleteEntity(communityPartition(member.communityId), optOutRow(member.personKey)).catch((error: unknown) => {
+      if (statusOf(error) !== 404) throw error;
+    });
+    try {
+      await this.communities.createEntity(toRow(Member, communityPartition(member.communityId), memberRow(member.personKey), "member", member));
+      return "added";
+    } catch (error) {
+      if (statusOf(error) === 409) return "exists";
+      throw error;
+    }
+  }
+
+  async optedOut(communityId: string, person: PersonKey): Promise<boolean> {
+    return (await getRow(this.communities, communityPartition(communityId), optOutRow(person))) !== undefined;
+  }
+
+  async remove(communityId: string, person: PersonKey, options: { optOut?: boolean } = {}): Promise<"removed" | "missing"> {
+    if (options.optOut) {
+      await this.communities.upsertEntity(toRow(OptOut, communityPartition(communityId), optOutRow(person), "optOut", { personKey: person }), "Replace");
+    }
+    try {
+      await this.communities.deleteEntity(communityPartition(communityId), memberRow(person));
+    } catch (error) {
+      if (statusOf(error) === 404) return "missing";
+      throw error;
+    }
+    // The index row last: while it exists, the person's data can still be found.
+    await this.personIndex.deleteEntity(personPartition(person), keyPart(communityId)).catch((error: unknown) => {
+      if (statusOf(error) !== 404) throw error;
+    });
+    return "removed";
   }
 
   async saveMany(members: Member[]): Promise<void> {

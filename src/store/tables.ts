@@ -7,6 +7,7 @@ export const TABLE_NAMES = {
   personIndex: "PersonIndex",
   conversationRefs: "ConversationRefs",
   linkCodes: "LinkCodes",
+  settings: "Settings",
 } as const;
 export type TableName = keyof typeof TABLE_NAMES;
 

@@ -1,20 +1,19 @@
 import { Application, type TurnState } from "@microsoft/teams-ai";
-import { INVOKE_RESPONSE_KEY, TeamsInfo, type Activity, type TurnContext } from "botbuilder";
+import { INVOKE_RESPONSE_KEY, type Activity, type TurnContext } from "botbuilder";
 import type { Request as HttpRequest, Response as HttpResponse } from "express";
 import type { TeamsConfig } from "../config.js";
-import { Request } from "../core/commands.js";
-import { handleRequest } from "../core/dispatch.js";
+import type { Delivery, Kernel } from "../core/kernel/kernel.js";
+import { Request, type Ask } from "../core/kernel/request.js";
 import type { CoreDeps } from "../core/ports.js";
-import type { Mention } from "../core/textCommands.js";
-import type { Outcome, View } from "../core/views.js";
 import type { Logger } from "../log.js";
 import { botAuthOptions, type AuthEndpoints } from "./auth.js";
-import { renderCard, viewActivity } from "./cards.js";
-import { askFromCard, badRequest, privateNotice, type Ask } from "./asks.js";
-import { actorOf, commandFromText, describeIssues, mentionsOf, messageText, readCardData, spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
+import { cardActivity, renderCard } from "./render/index.js";
+import { actorOf, askFromCard, askFromText, describeIssues, spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
+import { teamsPeople } from "./people.js";
+import { SpaceNameCache, teamsSpaceName } from "./spaceNames.js";
+import { carryOut, type TurnReplies } from "./turn.js";
 import { LOCAL_MODE_REFUSALS, isLoopbackHostHeader, isLoopbackServiceUrl } from "./localMode.js";
 import { TeamsMessenger } from "./messenger.js";
-import { replyInTurn, type TurnReplies } from "./outbound.js";
 import { ReferenceRecorder } from "./references.js";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { HttpTeamsAdapter } from "./httpAdapter.js";
@@ -23,6 +22,7 @@ import { noticeLocale, refusalOf } from "./admission.js";
 export interface TeamsBotOptions {
   teams: TeamsConfig;
   deps: CoreDeps;
+  kernel: Kernel;
   log: Logger;
   endpoints?: AuthEndpoints;
   retry?: Partial<RetryPolicy>;
@@ -39,11 +39,12 @@ const LOG = Symbol("log");
 const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
 
 /** The Teams AI library Application on botbuilder's CloudAdapter, routing every activity to the core. */
-export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotOptions): TeamsBot {
+export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: TeamsBotOptions): TeamsBot {
   const adapter = new HttpTeamsAdapter(botAuthOptions(teams, endpoints));
   const appId = teams.mode === "authenticated" ? teams.appId : "";
   const policy = defaultRetryPolicy(retry);
   const recorder = new ReferenceRecorder(deps.repos.conversationRefs, deps.clock);
+  const spaceNames = new SpaceNameCache({ log });
   const messenger = new TeamsMessenger({
     adapter,
     appId,
@@ -62,72 +63,57 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
   });
   const logOf = (context: TurnContext): Logger => (context.turnState.get(LOG) as Logger | undefined) ?? log;
 
-  /** Records the turn, has the core answer it (unless the adapter already knows the answer) and replies. */
-  async function run(context: TurnContext, ask: Ask, invoke: boolean): Promise<TurnReplies> {
+  /** Records the turn, has the core answer the ask (or refuses what cannot be one) and carries out the answer. */
+  async function run(context: TurnContext, ask: Ask | { kind: "malformed"; detail: string }, invoke: boolean): Promise<TurnReplies> {
     const { activity } = context;
     await recorder.recordTurn(activity);
     const actor = actorOf(activity);
-    const space = spaceOf(activity);
-    const turnLog = logOf(context).child({ spaceKey: space.spaceKey, command: "command" in ask ? ask.command.type : ask.label });
-    let outcome: Outcome;
-    if ("outcome" in ask) outcome = ask.outcome;
+    const space = await namedSpace(context);
+    const turnLog = logOf(context).child({ spaceKey: space.spaceKey, verb: ask.kind === "text" ? "text" : ask.kind === "malformed" ? "malformed" : ask.verb });
+    const people = teamsPeople(context, turnLog);
+    let delivery: Delivery;
+    const request = ask.kind === "malformed" ? undefined : Request.safeParse({ actor, space, ask });
+    if (request?.success) delivery = await kernel.handle(request.data, people);
     else {
-      const request = Request.safeParse({ actor, space, command: ask.command });
-      if (request.success) outcome = await handleRequest(deps, request.data);
-      else {
-        const detail = describeIssues(request.error.issues);
-        turnLog.warn({ detail }, "Teams request does not fit the core's schema");
-        outcome = badRequest(actor.locale, detail);
-      }
+      const detail = ask.kind === "malformed" ? ask.detail : describeIssues(request!.error.issues);
+      turnLog.warn({ detail }, "Teams request not understood as sent");
+      const reader = { locale: actor.locale, platform: "teams" as const, personal: space.personal };
+      const card = kernel.present({ presenter: "notice", data: { key: "notice.badRequest", params: { detail }, tone: "error" } }, reader);
+      delivery = { space, reader, verb: "malformed", items: [{ kind: "reply", secret: false, card }] };
     }
-    const communityId = outcome.replies.map((r) => ("communityId" in r.view ? r.view.communityId : undefined)).find(Boolean);
-    turnLog.info({ communityId, replies: outcome.replies.map((r) => `${r.view.kind}:${r.audience}${r.secret ? ":secret" : ""}`) }, "teams request handled");
-    return replyInTurn(context, outcome, {
+    turnLog.info({ communityId: delivery.communityId, items: delivery.items.map((i) => `${i.kind}${i.kind === "reply" && i.secret ? ":secret" : ""}`) }, "teams request handled");
+    const value = (activity.value ?? {}) as Record<string, unknown>;
+    return carryOut(context, delivery, {
       actor: activity.from,
-      locale: actor.locale,
       personal: space.personal,
       invoke,
+      pressedId: activity.replyToId,
+      fromForm: ask.kind === "form" || typeof value.formToken === "string",
+      typed: ask.kind === "text",
       policy,
       log: turnLog,
-      sendPrivately: (view) => messenger.deliver({ kind: "person", personKey: actor.personKey }, view),
+      sendPrivately: (card) => messenger.deliver({ kind: "person", personKey: actor.personKey }, card),
     });
   }
 
-  const cardAsk = (context: TurnContext, verb: unknown, data: Record<string, unknown>): Ask => {
-    const input = readCardData(verb, data);
-    if (input.kind !== "command") logOf(context).warn({ verb: input.verb, problem: input.kind }, "card action not understood as sent");
-    return askFromCard(input, actorOf(context.activity).locale);
-  };
-
-  // Action.Execute (Universal Actions): the answer replaces the clicked card.
+  // Action.Execute (Universal Actions, desktop and web): the answer for the clicker replaces the clicked card.
   app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context, _state, data) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } }).action?.verb;
-    const replies = await run(context, cardAsk(context, verb, data), true);
+    const replies = await run(context, askFromCard({ ...data, verb: data.verb ?? verb }), true);
     return replies.invokeCard ?? replies.invokeMessage ?? "";
   });
 
-  // Action.Submit (fallback for clients without Universal Actions): a message whose value carries the verb.
+  // Action.Submit: what every card sends, since it works on Teams mobile too (a message whose value carries the verb).
   app.adaptiveCards.actionSubmit<Record<string, unknown>>(/.*/, async (context, _state, data) => {
-    await run(context, cardAsk(context, data.verb, data), false);
+    await run(context, askFromCard(data), false);
   });
 
   app.message(
     async (context) => context.activity.type === "message",
     async (context) => {
-      const { activity } = context;
-      if (!messageText(activity)) {
-        // Attachments or an empty card submit: nothing was asked; show what can be asked.
-        await run(context, { command: { type: "help" } }, false);
-        return;
-      }
-      const mentions = await resolveMentions(context);
-      const command = commandFromText(activity, mentions.map((m) => m.mention));
-      // A role goes to the identity the person's own messages carry, or to nobody: never to a guessed one.
-      const unidentified = command.type === "community.role.assign" ? mentions.find((m) => !m.identified && m.mention.personKey === command.person) : undefined;
-      const ask: Ask = unidentified
-        ? { outcome: privateNotice(actorOf(activity).locale, "warning", "teams.mentionUnidentified", { person: unidentified.mention.displayName }), label: command.type }
-        : { command };
-      await run(context, ask, false);
+      const ask = askFromText(context.activity);
+      // Attachments or an empty message: nothing was asked; show what can be asked.
+      await run(context, ask.text ? ask : { ...ask, text: "help" }, false);
     },
   );
 
@@ -137,12 +123,19 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
     const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
     const people = (activity.membersAdded ?? []).filter((m) => m.id !== activity.recipient.id);
     await Promise.all(people.map((person) => recorder.recordPerson(activity, person)));
-    if (botAdded) await welcome(context);
+    const { tenantId } = teamsIds(activity);
+    const who = { actor: actorOf(activity), space: await namedSpace(context) };
+    if (botAdded) await event(context, await kernel.onEvent({ kind: "installed" }, who, teamsPeople(context, logOf(context))));
+    const joined = people.filter((p) => p.aadObjectId).map((p) => ({ personKey: teamsPersonKey(tenantId, p), displayName: p.name ?? "" }));
+    if (joined.length) await event(context, await kernel.onEvent({ kind: "joined", people: joined }, who, teamsPeople(context, logOf(context))));
   });
 
   app.conversationUpdate("membersRemoved", async (context) => {
     const { activity } = context;
-    if ((activity.membersRemoved ?? []).some((m) => m.id === activity.recipient.id)) await forgetSpace(activity);
+    if ((activity.membersRemoved ?? []).some((m) => m.id === activity.recipient.id)) return forgetSpace(activity);
+    const { tenantId } = teamsIds(activity);
+    const left = (activity.membersRemoved ?? []).map((p) => teamsPersonKey(tenantId, p));
+    if (left.length) await event(context, await kernel.onEvent({ kind: "left", people: left }, { actor: actorOf(activity), space: spaceOf(activity) }, teamsPeople(context, logOf(context))));
   });
 
   app.activity("installationUpdate", async (context) => {
@@ -151,28 +144,28 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
     else if (activity.action === "remove" || activity.action === "remove-upgrade") await forgetSpace(activity);
   });
 
-  /** The help card, posted for everyone, with a thank-you line on top. */
-  async function welcome(context: TurnContext): Promise<void> {
-    const { activity } = context;
-    const request = Request.safeParse({ actor: actorOf(activity), space: spaceOf(activity), command: { type: "help" } });
-    if (!request.success) {
-      logOf(context).warn({ detail: describeIssues(request.error.issues) }, "no welcome: the installation does not fit the core's schema");
-      return;
-    }
-    const outcome = await handleRequest(deps, request.data);
-    const replies = outcome.replies.map((r) => ({
-      audience: "space" as const,
-      view: r.view.kind === "help" ? { ...r.view, intro: { key: "help.welcome", params: {} } } : r.view,
-    }));
-    await replyInTurn(context, { replies }, {
-      actor: activity.from,
-      locale: request.data.actor.locale,
-      personal: request.data.space.personal,
+  /** What an event's workflows post, in the conversation it happened in. */
+  async function event(context: TurnContext, delivery: Delivery): Promise<void> {
+    if (delivery.items.length === 0) return;
+    const actor = actorOf(context.activity);
+    await carryOut(context, delivery, {
+      actor: context.activity.from,
+      personal: delivery.space.personal,
       invoke: false,
+      fromForm: false,
+      typed: false,
       policy,
       log: logOf(context),
-      sendPrivately: (view) => messenger.deliver({ kind: "person", personKey: request.data.actor.personKey }, view),
+      sendPrivately: (card) => messenger.deliver({ kind: "person", personKey: actor.personKey }, card),
     });
+  }
+
+  /** The chat place, named "Team / Channel" even when Teams leaves the names out of the activity. */
+  async function namedSpace(context: TurnContext) {
+    const space = spaceOf(context.activity);
+    if (space.personal) return space;
+    const name = await teamsSpaceName(context, spaceNames);
+    return name ? { ...space, displayName: name.slice(0, 120) } : space;
   }
 
   /** The app was removed from a chat or team: proactive messages there would only fail. */
@@ -182,40 +175,18 @@ export function createTeamsBot({ teams, deps, log, endpoints, retry }: TeamsBotO
     if (space.personal) await deps.repos.conversationRefs.markUnreachable(teamsPersonKey(teamsIds(activity).tenantId, activity.from));
   }
 
-  /**
-   * People named with @ resolved to their AAD object id, which Teams leaves out of mention entities and
-   * which keys their own messages. `identified: false` when the lookup failed: the key is then only a
-   * guess (the Teams user id) and must not be given anything.
-   */
-  async function resolveMentions(context: TurnContext): Promise<Array<{ mention: Mention; identified: boolean }>> {
-    const { tenantId } = teamsIds(context.activity);
-    const mentions = mentionsOf(context.activity).slice(0, 5);
-    return Promise.all(
-      mentions.map(async (m) => {
-        if (m.aadObjectId) return { mention: { personKey: teamsPersonKey(tenantId, m), displayName: m.name }, identified: true };
-        try {
-          const member = await TeamsInfo.getMember(context, m.id);
-          return { mention: { personKey: teamsPersonKey(tenantId, member), displayName: m.name }, identified: true };
-        } catch (error) {
-          logOf(context).warn({ err: error, userId: m.id }, "could not look up a mentioned person");
-          return { mention: { personKey: teamsPersonKey(tenantId, m), displayName: m.name }, identified: false };
-        }
-      }),
-    );
-  }
-
   // Never throws: a throwing error handler turns the turn into a 500 with a second stack.
   app.error(async (context, error) => {
     logOf(context).error({ err: error, activityType: context.activity.type }, "Teams turn failed");
     try {
-      const view: View = { kind: "notice", locale: noticeLocale(context.activity), tone: "error", message: { key: "notice.internalError", params: {} } };
+      const card = kernel.present({ presenter: "notice", data: { key: "notice.internalError", tone: "error" } }, { locale: noticeLocale(context.activity), platform: "teams", personal: false });
       if (context.activity.type === "invoke") {
         if (!context.turnState.get(INVOKE_RESPONSE_KEY)) {
-          const body = { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view).card };
+          const body = { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(card).card };
           await context.sendActivity({ type: "invokeResponse", value: { status: 200, body } });
         }
       } else if (context.activity.type === "message") {
-        await context.sendActivity(viewActivity(view));
+        await context.sendActivity(cardActivity(card));
       }
     } catch (failure) {
       logOf(context).warn({ err: failure instanceof Error ? failure.message : String(failure) }, "Teams turn failed and its error notice could not be sent");

@@ -1,7 +1,6 @@
 import type { Activity, ChannelAccount } from "botbuilder";
-import { COMMAND_TYPES, CharterForm, Command, type CharterField, type CommandType } from "../core/commands.js";
 import { LIMITS, personKey, spaceKey, type Actor, type PersonKey, type SpaceRef } from "../core/domain.js";
-import { parseTextCommand, type Mention } from "../core/textCommands.js";
+import type { Ask } from "../core/kernel/request.js";
 
 /**
  * Teams activity → core vocabulary. Pure functions over the activity, so they are tested without a
@@ -129,55 +128,50 @@ export function messageText(activity: Inbound): string {
     .trim();
 }
 
-/** A typed message as a command; `mentions` are the people named in it, already resolved to keys. */
-export function commandFromText(activity: Inbound, mentions: Mention[]): Command {
-  return parseTextCommand(messageText(activity).slice(0, 4000), mentions);
+/**
+ * What the person typed, with each @mention of someone other than the app replaced by `@1`, `@2`…, so a
+ * display name ("Luc Member") can never read as a command word; the people themselves come separately.
+ */
+export function askFromText(activity: Inbound): Extract<Ask, { kind: "text" }> {
+  const mentions = mentionsOf(activity).slice(0, 20);
+  let index = 0;
+  const tokens = new Map<string, string>();
+  for (const m of mentions) tokens.set(m.id, `@${++index}`);
+  const entities = mentionEntities(activity);
+  let text = activity.text ?? "";
+  for (const entity of entities) {
+    if (!entity.text) continue;
+    const replacement = entity.mentioned!.id === activity.recipient.id ? " " : ` ${tokens.get(entity.mentioned!.id!) ?? ""} `;
+    text = text.split(entity.text).join(replacement);
+  }
+  return { kind: "text", text: plainOf(text).slice(0, 4000), mentions: mentions.map((m) => ({ id: m.id, name: m.name })) };
 }
 
-export type FormVerb = "community.setup" | "community.charter.update";
-const FORM_VERBS: ReadonlySet<string> = new Set<FormVerb>(["community.setup", "community.charter.update"]);
-const FORM_FIELDS = Object.keys(CharterForm.shape) as CharterField[];
-const KNOWN_VERBS: ReadonlySet<string> = new Set(COMMAND_TYPES);
-
-/** What a card action asked for, or why it cannot be a command. */
-export type CardInput =
-  | { kind: "command"; command: Command }
-  /** The charter form with fields of the wrong type (not strings): shown again with those fields marked. */
-  | { kind: "form"; verb: FormVerb; values: CharterForm; unreadable: CharterField[] }
-  /** A verb we know whose fields do not fit it. */
-  | { kind: "malformed"; verb: CommandType; detail: string }
-  | { kind: "unknown"; verb: string };
+const plainOf = (text: string) =>
+  text
+    .replace(/<at>([^<]*)<\/at>/gi, "@$1")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m] ?? m)
+    .replace(/\s+/g, " ")
+    .trim();
 
 /**
- * Card data (Action.Execute `action.data` or Action.Submit `value`: the card's inputs plus `verb`) as a
- * command, or what is wrong with it.
+ * Card data (Action.Submit `value`, or Action.Execute `action.data`): the card's inputs plus `verb`, and a
+ * form's sealed `formToken`. Values that are not strings (or lists of strings) are refused, never guessed at.
  */
-export function readCardData(verb: unknown, data: Record<string, unknown>): CardInput {
-  if (typeof verb !== "string" || !KNOWN_VERBS.has(verb)) return { kind: "unknown", verb: String(verb).slice(0, 80) };
-  if (FORM_VERBS.has(verb)) return readForm(verb as FormVerb, data);
-  const { verb: _verb, ...rest } = data;
-  const parsed = Command.safeParse({ ...rest, type: verb });
-  if (parsed.success) return { kind: "command", command: parsed.data };
-  return { kind: "malformed", verb: verb as CommandType, detail: describeIssues(parsed.error.issues) };
-}
-
-/** The form's inputs as strings; a field of another type is kept empty and listed, never guessed at. */
-function readForm(verb: FormVerb, data: Record<string, unknown>): CardInput {
-  const values = CharterForm.parse({});
-  const unreadable: CharterField[] = [];
-  for (const field of FORM_FIELDS) {
-    const value = data[field];
-    // An absent or unchecked input submits nothing; a multi-select Input.ChoiceSet submits "a,b".
+export function askFromCard(data: Record<string, unknown>): Ask | { kind: "malformed"; detail: string } {
+  const { verb, formToken, ...rest } = data;
+  if (typeof verb !== "string" || verb.length === 0 || verb.length > 255) return { kind: "malformed", detail: "verb: the card action names no command" };
+  if (formToken === undefined) return { kind: "action", verb, input: rest };
+  if (typeof formToken !== "string") return { kind: "malformed", detail: "formToken: not a string" };
+  const values: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(rest)) {
     if (value === undefined || value === null) continue;
-    if (field === "purposes") {
-      if (typeof value === "string") values.purposes = value.split(",").filter(Boolean);
-      else if (Array.isArray(value) && value.every((v) => typeof v === "string")) values.purposes = value as string[];
-      else unreadable.push(field);
-    } else if (typeof value === "string") values[field] = value;
-    else unreadable.push(field);
+    if (typeof value === "string") values[name] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) values[name] = value as string[];
+    else return { kind: "malformed", detail: `${name.slice(0, 40)}: not text` };
   }
-  if (unreadable.length > 0) return { kind: "form", verb, values, unreadable };
-  return { kind: "command", command: Command.parse({ type: verb, form: values }) };
+  return { kind: "form", verb, token: formToken, values };
 }
 
 /** Zod issues as "where: what" without the values, which may be long or personal. */

@@ -2,6 +2,7 @@ import type { Adapter, AdapterContext } from "../adapters.js";
 import { jsonBody } from "../server.js";
 import { describeAuth } from "./auth.js";
 import { createTeamsBot, type TeamsBot } from "./bot.js";
+import { TeamsDirectory } from "./directory.js";
 
 export const TEAMS_ENDPOINT = "/api/messages";
 
@@ -12,13 +13,14 @@ export interface TeamsAdapterHandle extends Adapter {
 }
 
 /** The Teams adapter is always on: authenticated with an app id, else local (loopback, Playground). */
-export async function createTeamsAdapter({ config, deps, log }: AdapterContext): Promise<TeamsAdapterHandle> {
+export async function createTeamsAdapter({ config, deps, kernel, log }: AdapterContext): Promise<TeamsAdapterHandle> {
   const teamsLog = log.child({ component: "teams" });
-  const bot = createTeamsBot({ teams: config.teams, deps, log: teamsLog });
+  const bot = createTeamsBot({ teams: config.teams, deps, kernel, log: teamsLog });
   return {
     name: "teams",
     bot,
     messenger: bot.messenger,
+    directory: new TeamsDirectory({ adapter: bot.adapter, appId: config.teams.mode === "authenticated" ? config.teams.appId : "", refs: deps.repos.conversationRefs, log: teamsLog }),
     mount(app) {
       app.post(TEAMS_ENDPOINT, jsonBody, (req, res) => bot.handle(req, res));
       // Agents Playground probes the endpoint with HEAD on every page load; express answers HEAD from GET.

@@ -1,8 +1,9 @@
-import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from "botbuilder";
+import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from "botbuilder";
 import type { Clock, ConversationRefs, DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../core/ports.js";
-import type { View } from "../core/views.js";
+import type { Card } from "../core/kernel/card.js";
 import type { Logger } from "../log.js";
-import { viewActivity } from "./cards.js";
+import { cardActivity } from "./render/index.js";
+import { inTurn } from "./proactiveTurn.js";
 import { TEAMS_LIMITS } from "./limits.js";
 import { PacingGate } from "./pacing.js";
 import { isPersonalChat } from "./references.js";
@@ -39,33 +40,33 @@ export class TeamsMessenger implements Messenger {
     this.perTenant = new PacingGate(TEAMS_LIMITS.rate.perTenant, options.now);
   }
 
-  async deliver(target: DeliveryTarget, view: View): Promise<DeliveryResult> {
+  async deliver(target: DeliveryTarget, card: Card): Promise<DeliveryResult> {
     const found = await this.stored(target);
     if ("status" in found) return found;
     const { key, reference } = found;
-    const activity = viewActivity(view);
+    const activity = cardActivity(card);
     const result = await withRetry(this.policy, async () => {
       await this.pace(key, reference);
       return target.kind === "person" && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
     });
     if (result.ok) return { status: "sent", messageId: result.value };
-    return this.failed(key, view, result);
+    return this.failed(key, card, result);
   }
 
   /** Replaces a message this app posted (updateActivity), paced and retried as a delivery is. */
-  async update(target: DeliveryTarget, messageId: string, view: View): Promise<UpdateResult> {
+  async update(target: DeliveryTarget, messageId: string, card: Card): Promise<UpdateResult> {
     const found = await this.stored(target);
     if ("status" in found) return found;
     const { key, reference } = found;
     // A person's message went to their 1:1 chat, whose ref the delivery stored.
     if (!reference.conversation?.id) return { status: "failed", reason: "no conversation holds that message", retryable: false };
-    const activity = { ...viewActivity(view), id: messageId };
+    const activity = { ...cardActivity(card), id: messageId };
     const result = await withRetry(this.policy, async () => {
       await this.pace(key, reference);
       await inTurn((logic) => this.options.adapter.continueConversationAsync(this.options.appId, reference, logic), (context) => context.updateActivity(activity));
     });
     if (result.ok) return { status: "updated" };
-    return this.failed(key, view, result);
+    return this.failed(key, card, result);
   }
 
   private async stored(target: DeliveryTarget): Promise<{ key: string; reference: Partial<ConversationReference> } | { status: "unreachable"; reason: string }> {
@@ -82,10 +83,10 @@ export class TeamsMessenger implements Messenger {
     await this.perConversation.acquire(reference.conversation?.id || key);
   }
 
-  private async failed(key: string, view: View, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
+  private async failed(key: string, card: Card, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
     const { refs, log } = this.options;
     const { failure } = result;
-    log.warn({ key, view: view.kind, attempts: result.attempts, failure }, "Teams delivery failed");
+    log.warn({ key, card: card.title.slice(0, 60), attempts: result.attempts, failure }, "Teams delivery failed");
     switch (failure.code) {
       case "unreachable":
         await refs.markUnreachable(key);
@@ -126,23 +127,4 @@ export class TeamsMessenger implements Messenger {
     await refs.save({ key, platform: "teams", reference: personal as Record<string, unknown>, unreachable: false, updatedAt: clock.now().toISOString() });
     return id;
   }
-}
-
-/**
- * Runs `logic` in a proactive turn and hands back its result or its error. The adapter passes an error
- * thrown inside a turn to onTurnError (the app's turn error handler), which logs it and returns, so a
- * 403 on a send would otherwise come back as a message sent.
- */
-async function inTurn<T>(start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>, logic: (context: TurnContext) => Promise<T>): Promise<T> {
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  await start(async (context) => {
-    try {
-      outcome = { ok: true, value: await logic(context) };
-    } catch (error) {
-      outcome = { ok: false, error };
-    }
-  });
-  if (!outcome) throw new Error("the proactive turn ended without running");
-  if (!outcome.ok) throw outcome.error;
-  return outcome.value;
 }

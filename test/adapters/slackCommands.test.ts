@@ -90,11 +90,10 @@ describe("/cop over real signed requests", () => {
     expect(modal.blocks.map((b) => b.block_id).filter(Boolean)).toEqual([
       "name", "domain", "audience", "purposes", "goals", "outcomes", "participation", "contribution", "conflictResolution",
     ]);
-    expect(JSON.parse(modal.private_metadata)).toMatchObject({ spaceKey: `slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`, channelId: FAKE_IDS.general });
 
     const invalid = await s.send(viewSubmission({ view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, state: formState({ ...FORM, name: "", purposes: [] }) } }));
     expect(invalid.status).toBe(200);
-    expect(await invalid.json()).toEqual({ response_action: "errors", errors: { name: "Required.", purposes: "Choose at least one purpose." } });
+    expect(await invalid.json()).toEqual({ response_action: "errors", errors: { name: "Required.", purposes: "Choose at least one." } });
     expect(await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`)).toBeUndefined();
 
     const valid = await s.send(viewSubmission({ view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, state: formState(FORM) } }));
@@ -102,11 +101,16 @@ describe("/cop over real signed requests", () => {
     expect(await valid.text()).toBe("");
     await expect.poll(() => s.fake.callsTo("chat.postMessage").length).toBe(1);
     const charter = s.fake.callsTo("chat.postMessage")[0]!;
+    // A view_submission names no channel: the one sealed into private_metadata when the modal opened is used.
     expect(charter).toMatchObject({ ok: true, args: { channel: FAKE_IDS.general } });
     expect(blocksText(charter.args.blocks)).toContain("Data Stewards CoP");
     expect(String(charter.args.text)).toContain("Data Stewards CoP");
+    // The confirmation is for the person who submitted: ephemeral in the form's channel, not posted.
     const confirmation = await lastEphemeral(FAKE_IDS.facilitator);
-    expect(String(confirmation.args.text)).toContain("*Data Stewards CoP* is set up");
+    expect(confirmation.args.channel).toBe(FAKE_IDS.general);
+    expect(String(confirmation.args.text)).toContain("Data Stewards CoP is set up in this space, and you are its facilitator.");
+    expect(blocksText(confirmation.args.blocks)).toContain("*Data Stewards CoP* is set up");
+    expect(s.fake.callsTo("chat.postMessage")).toHaveLength(1);
 
     const space = await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`);
     expect(space).toMatchObject({ platform: "slack", displayName: "#cop-general" });
@@ -124,7 +128,7 @@ describe("/cop over real signed requests", () => {
     s.fake.setChannel({ id: FAKE_IDS.private, members: [FAKE_IDS.botUserId, FAKE_IDS.facilitator, FAKE_IDS.member] });
     await s.send(slashCommand({ text: "edit", channel_id: FAKE_IDS.private, user_id: FAKE_IDS.member, user_name: "luc" }));
     const refusal = await lastEphemeral(FAKE_IDS.member);
-    expect(String(refusal.args.text)).toContain("Only the facilitators of *Data Stewards CoP* can do that");
+    expect(String(refusal.args.text)).toContain("Only the facilitators of Data Stewards CoP can do that. Ask Ana Facilitator.");
     expect(s.fake.callsTo("views.open")).toHaveLength(0);
   });
 
@@ -138,7 +142,29 @@ describe("/cop over real signed requests", () => {
     expect(res.status).toBe(200);
     await expect.poll(() => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.private).length).toBe(1);
     expect(blocksText(s.fake.callsTo("chat.postMessage")[0]!.args.blocks)).toContain("Data Stewards Network");
-    expect(String((await lastEphemeral(FAKE_IDS.facilitator)).args.text)).toContain("The charter of *Data Stewards Network* was updated.");
+    expect(String((await lastEphemeral(FAKE_IDS.facilitator)).args.text)).toContain("The charter of Data Stewards Network was updated.");
+  });
+
+  it("refuses a modal whose private_metadata was changed to point at another channel, and changes nothing", async () => {
+    s.fake.setChannel({ id: "C01TARGET", name: "cop-target", members: [FAKE_IDS.botUserId, FAKE_IDS.facilitator] });
+    const modal = await openSetupModal(FAKE_IDS.shared);
+    // The sealed context names the channel the form was opened in; someone rewrites it to another one.
+    const [body, mac] = modal.private_metadata.split(".");
+    const sealed = JSON.parse(Buffer.from(body!, "base64url").toString()) as { space: { spaceKey: string; displayName: string } };
+    expect(sealed.space.spaceKey).toBe(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.shared}`);
+    const forged = { ...sealed, space: { ...sealed.space, spaceKey: `slack:${FAKE_IDS.teamId}:C01TARGET`, displayName: "#cop-target" } };
+    const tampered = `${Buffer.from(JSON.stringify(forged)).toString("base64url")}.${mac!}`;
+
+    const res = await s.send(viewSubmission({ view: { callback_id: modal.callback_id, private_metadata: tampered, blocks: modal.blocks, state: formState({ ...FORM, name: "Hijacked CoP" }) } }));
+    expect(res.status).toBe(200);
+    // The person is told, privately, that the form could not be checked; neither channel gets anything.
+    const told = () => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.facilitator);
+    await expect.poll(() => told().length).toBe(1);
+    expect(String(told()[0]!.args.text)).toContain("This form could not be checked");
+    expect(s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel !== FAKE_IDS.facilitator)).toEqual([]);
+    expect(s.fake.callsTo("chat.postEphemeral")).toEqual([]);
+    expect(await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:C01TARGET`)).toBeUndefined();
+    expect(await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.shared}`)).toBeUndefined();
   });
 
   it("runs a button's verb (block_actions) like the same command typed", async () => {
@@ -174,19 +200,34 @@ describe("/cop over real signed requests", () => {
     await expect.poll(() => ephemeralsTo("U01SLOWPOKE").length, { timeout: 10_000 }).toBe(1);
   });
 
-  it("closes a submitted modal within the budget when the answer is slow, then posts it", async () => {
-    const modal = await openSetupModal("C01SLOW");
+  it("keeps a slowly saved modal open with what was typed, within the budget, then posts the charter", async () => {
     s.fake.setUser({ id: "U01LATE", name: "lee", real_name: "Lee Late" });
+    s.fake.setChannel({ id: "C01SLOW", name: "cop-slow", members: [FAKE_IDS.botUserId, "U01SLOWPOKE", "U01LATE"] });
+    // users.info fails while Lee opens the form (a failed lookup is not cached), then is slow when Lee submits it.
+    s.fake.fail("users.info", { error: "fatal_error", when: (args) => args.user === "U01LATE" });
+    await s.send(slashCommand({ text: "setup", channel_id: "C01SLOW", user_id: "U01LATE", user_name: "lee" }));
+    await expect.poll(() => s.fake.callsTo("views.open").length).toBe(1);
+    const modal = s.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
     s.fake.slow("users.info", 3_500);
     const started = Date.now();
     const res = await s.send(viewSubmission({
-      view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, state: formState({ ...FORM, name: "Slow CoP" }) },
+      // Slack sends the view as it was opened, with what was typed in state.values.
+      view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, blocks: modal.blocks, state: formState({ ...FORM, name: "Slow CoP" }) },
       user: { id: "U01LATE", username: "lee", name: "lee", team_id: FAKE_IDS.teamId },
     }));
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(3_000);
+    // The modal stays open, says so, and holds what was typed.
+    const kept = (await res.json()) as { response_action: string; view: { blocks: Array<{ block_id?: string; element?: { initial_value?: string } }> } };
+    expect(kept.response_action).toBe("update");
+    expect(blocksText(kept.view.blocks)).toContain("Saving is taking longer than it should. Your entries are kept below");
+    expect(kept.view.blocks.find((b) => b.block_id === "name")?.element?.initial_value).toBe("Slow CoP");
+    expect(kept.view.blocks.find((b) => b.block_id === "goals")?.element?.initial_value).toBe(FORM.goals);
+    // It went through after all: the channel sees the charter, and Lee is told privately.
     await expect.poll(() => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "C01SLOW").length, { timeout: 10_000 }).toBe(1);
     expect(blocksText(s.fake.callsTo("chat.postMessage").at(-1)!.args.blocks)).toContain("Slow CoP");
+    await expect.poll(() => ephemeralsTo("U01LATE").length).toBe(1);
+    expect(String(ephemeralsTo("U01LATE")[0]!.args.text)).toContain("Slow CoP is set up");
   });
 
   it("lists its Slack endpoint in the start-up log", () => {

@@ -71,7 +71,7 @@ describe("Slack events", () => {
     expect(s.fake.callsTo("views.publish")).toHaveLength(1);
   });
 
-  it("publishes the App Home listing the person's communities, with next events and open surveys", async () => {
+  it("publishes the App Home listing the person's communities, by name, with their role and stage", async () => {
     await seedCommunity(`slack:${HOME}:C0HOME1`, "Zeta Data CoP", `slack:${HOME}:${FAKE_IDS.facilitator}`);
     await seedCommunity(`slack:${HOME}:C0HOME2`, "Alpha Health CoP", `slack:${HOME}:${FAKE_IDS.facilitator}`);
     await s.send(eventCallback(events.appHomeOpened({ user: FAKE_IDS.facilitator })));
@@ -81,10 +81,17 @@ describe("Slack events", () => {
     expect(publish.args.user_id).toBe(FAKE_IDS.facilitator);
     const text = blocksText((publish.args.view as { blocks: unknown }).blocks);
     expect(text.indexOf("Alpha Health CoP")).toBeLessThan(text.indexOf("Zeta Data CoP"));
-    expect(text).toContain("Facilitator · Launched");
-    expect(text).toContain("Next events");
-    expect(text).toContain("No events are scheduled yet.");
-    expect(text).toContain("No surveys are open yet.");
+    expect(text).toContain("Your communities");
+    expect(text).toContain("Alpha Health CoP*: Facilitator · Launched");
+    expect(text).toContain("Zeta Data CoP*: Facilitator · Launched");
+  });
+
+  it("tells someone in no community how to start one, as typed in Slack", async () => {
+    s.fake.setUser({ id: "U01NOCOP", name: "noa", real_name: "Noa Nobody" });
+    await s.send(eventCallback(events.appHomeOpened({ user: "U01NOCOP" })));
+    await expect.poll(() => s.fake.callsTo("views.publish").length).toBe(1);
+    const text = blocksText((s.fake.callsTo("views.publish")[0]!.args.view as { blocks: unknown }).blocks);
+    expect(text).toContain("You are not part of a community yet. Type `/cop setup` in a channel to create one");
   });
 
   it("ignores the Messages tab of the App Home", async () => {
@@ -126,6 +133,19 @@ describe("Slack events", () => {
   it("remembers a person who joins a channel, to reach them later", async () => {
     await s.send(eventCallback(events.memberJoinedChannel({ user: FAKE_IDS.member, channel: FAKE_IDS.general })));
     await expect.poll(() => s.app.deps.repos.conversationRefs.get(`slack:${HOME}:${FAKE_IDS.member}`)).toMatchObject({ reference: { userId: FAKE_IDS.member } });
+    expect(s.fake.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("puts a person who joins a community's channel on its roster, and takes them off when they leave", async () => {
+    s.fake.setChannel({ id: "C0ROSTER1", name: "cop-roster", members: [FAKE_IDS.botUserId, FAKE_IDS.facilitator, FAKE_IDS.member] });
+    const communityId = await seedCommunity(`slack:${HOME}:C0ROSTER1`, "Roster CoP", `slack:${HOME}:${FAKE_IDS.facilitator}`);
+    const luc = `slack:${HOME}:${FAKE_IDS.member}`;
+    await s.send(eventCallback(events.memberJoinedChannel({ user: FAKE_IDS.member, channel: "C0ROSTER1" })));
+    await expect.poll(() => s.app.deps.repos.members.get(communityId, luc)).toMatchObject({ role: "member", displayName: "Luc Member" });
+    const left = { type: "member_left_channel", user: FAKE_IDS.member, channel: "C0ROSTER1", channel_type: "C", team: HOME, event_ts: `${Date.now() / 1000}` };
+    await s.send(eventCallback(left));
+    await expect.poll(() => s.app.deps.repos.members.get(communityId, luc)).toBeUndefined();
+    // Nobody is told: a join or leave is not a reason to post.
     expect(s.fake.callsTo("chat.postMessage")).toHaveLength(0);
   });
 

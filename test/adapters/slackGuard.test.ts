@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from "../support/app.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
 import { blocksText } from "../support/slackApp.js";
 import {
-  blockActions, buttonAction, eventCallback, events, send, signature, slashCommand, TEST_SIGNING_SECRET, type SignedRequest,
+  blockActions, buttonAction, eventCallback, events, send, signature, slashCommand, TEST_SIGNING_SECRET, viewSubmission, type SignedRequest,
 } from "../support/slackRequests.js";
 import { uniquePrefix } from "../support/storage.js";
 
@@ -93,7 +93,7 @@ describe("replayed requests", () => {
     await seedCommunity(FAKE_IDS.general, "Replay CoP");
     const command = slashCommand({ text: "status launched" });
     expect((await send(a.url, command)).status).toBe(200);
-    const announced = () => fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.general && textOf(c).includes("now Launched"));
+    const announced = () => fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.general && textOf(c).includes("Replay CoP is now at the Launched stage"));
     await expect.poll(() => announced().length).toBe(1);
 
     await expectJsonError(await send(b.url, command), 409, "replayed_request");
@@ -179,9 +179,47 @@ describe("every 4xx from /slack/events is JSON", () => {
   });
 });
 
-describe("Bolt's own answers are JSON too", () => {
-  it("answers a button no listener takes with 404 JSON once Slack's 3 seconds are up", async () => {
-    const res = await send(a.url, blockActions({ actions: [buttonAction("elsewhere.unknown", "")] }));
-    await expectJsonError(res, 404, "not_handled");
+describe("requests nothing here handles", () => {
+  const errorsLogged = (app: TestApp) => app.logs.filter((l) => Number(l.level) >= 50);
+
+  it("answers a button it does not know at once, with a hint from the core, and logs no error", async () => {
+    const errorsBefore = errorsLogged(a).length;
+    const started = Date.now();
+    const res = await send(a.url, blockActions({ actions: [buttonAction("elsewhere.unknown", "{}")] }));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(1);
+    const hint = textOf(ephemeralsTo(FAKE_IDS.facilitator)[0]!);
+    expect(hint).toContain("That button or form is not one I know (it may be from an older version of the app). Type /cop help to see what I can do.");
+    expect(errorsLogged(a).slice(errorsBefore)).toEqual([]);
+  });
+
+  it("answers a slash command it does not have in the same response, pointing to /cop, and logs no error", async () => {
+    const errorsBefore = errorsLogged(a).length;
+    const started = Date.now();
+    const res = await send(a.url, slashCommand({ command: "/cop-old", text: "charter" }));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const answer = (await res.json()) as { response_type?: string; text?: string; blocks?: unknown };
+    expect(answer.response_type).toBe("ephemeral");
+    expect(answer.text).toBe("This app answers /cop only. Type /cop help to see what it can do.");
+    expect(blocksText(answer.blocks)).toContain("This app answers `/cop` only. Type `/cop help` to see what it can do.");
+    // The app's own command is still answered once, by its own listener.
+    expect((await send(a.url, slashCommand({ text: "help" }))).status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(errorsLogged(a).slice(errorsBefore)).toEqual([]);
+  });
+
+  it("answers a modal it does not know at once: the person is told to open it again, and no error is logged", async () => {
+    const errorsBefore = errorsLogged(a).length;
+    const started = Date.now();
+    const res = await send(a.url, viewSubmission({ view: { callback_id: "survey.answer.v1", private_metadata: "", state: { values: {} } } }));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const told = () => fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.facilitator);
+    await expect.poll(() => told().length).toBe(1);
+    expect(textOf(told()[0]!)).toContain("This form could not be checked (it was changed, or is not one of ours). Nothing was saved. Please open it again.");
+    expect(errorsLogged(a).slice(errorsBefore)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { View } from "../../src/core/views.js";
+import type { Card } from "../../src/core/kernel/card.js";
 import type { Adapter } from "../../src/adapters.js";
 import { decodeSlackMessageId } from "../../src/slack/messageIds.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
@@ -7,10 +7,12 @@ import { startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 
 let s: SlackTestApp;
 let messenger: NonNullable<Adapter["messenger"]>;
+let notice: Card;
 beforeAll(async () => {
   // Strict per-channel pacing (1 a second, no burst): a messenger that did not pace itself would meet 429s.
   s = await startSlackApp({ fake: { rateLimits: { postMessagePerChannel: { perSecond: 1, burst: 1 } } } });
   messenger = s.app.adapters.find((a) => a.name === "slack")!.messenger!;
+  notice = noticeCard("notice.tryAgain");
 });
 afterAll(async () => {
   await s?.stop();
@@ -18,7 +20,8 @@ afterAll(async () => {
 beforeEach(() => s.fake.reset());
 
 const HOME = FAKE_IDS.teamId;
-const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "notice.tryAgain", params: {} } };
+/** A one-line notice as the core renders it for a Slack reader, in English. */
+const noticeCard = (key: string): Card => s.app.kernel.presentToAll({ presenter: "notice", data: { key, tone: "info" } }, { locale: "en", platform: "slack", personal: false });
 
 async function channelRef(channelId: string) {
   const key = `slack:${HOME}:${channelId}`;
@@ -29,7 +32,7 @@ async function channelRef(channelId: string) {
 }
 
 describe("Slack Messenger (proactive delivery)", () => {
-  it("posts a rendered view to a space, with blocks and a text fallback", async () => {
+  it("posts a rendered card to a space, with blocks and a text fallback", async () => {
     const spaceKey = await channelRef("C0MSG0001");
     s.fake.setChannel({ id: "C0MSG0001", members: [FAKE_IDS.botUserId] });
     const result = await messenger.deliver({ kind: "space", spaceKey }, notice);
@@ -58,7 +61,7 @@ describe("Slack Messenger (proactive delivery)", () => {
     await s.app.deps.repos.conversationRefs.save({
       key: personKey, platform: "slack", reference: { teamId: HOME, isEnterpriseInstall: false, userId: FAKE_IDS.member }, unreachable: false, updatedAt: new Date().toISOString(),
     });
-    const done: View = { ...notice, message: { key: "notice.internalError", params: {} } };
+    const done = noticeCard("notice.internalError");
     for (const target of [{ kind: "space", spaceKey }, { kind: "person", personKey }] as const) {
       const sent = await messenger.deliver(target, notice);
       expect(await messenger.update(target, sent.status === "sent" ? sent.messageId : "", done)).toEqual({ status: "updated" });

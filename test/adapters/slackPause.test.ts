@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationRef } from "../../src/core/domain.js";
 import type { ConversationRefs } from "../../src/core/ports.js";
-import type { View } from "../../src/core/views.js";
+import type { Card } from "../../src/core/kernel/card.js";
 import { createLogger } from "../../src/log.js";
 import { SlackMessenger } from "../../src/slack/messenger.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
 
 const HOME = FAKE_IDS.teamId;
 const RETRY_AFTER_S = 30;
-const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "notice.tryAgain", params: {} } };
+const notice: Card = { title: "", summary: "Please try again.", tone: "info", locale: "en", blocks: [{ type: "text", text: "Please try again.", style: "default", tone: "info" }] };
 
 /** The messenger's port for stored refs, in memory. */
 class MemoryRefs implements ConversationRefs {

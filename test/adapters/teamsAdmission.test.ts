@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
-import { ADELE, TENANT, executeAction, installationUpdate, message, post } from "../support/teamsActivities.js";
+import { ADELE, MEGAN, TENANT, executeAction, installationUpdate, message, post } from "../support/teamsActivities.js";
 
 /** What /api/messages lets through to botbuilder: a Teams activity with the fields every turn reads. */
 describe("Teams endpoint: which activities are admitted", () => {
@@ -72,7 +72,9 @@ describe("Teams endpoint: which activities are admitted", () => {
     expect((await post(app.url, message(connector.serviceUrl, "help"))).status).toBe(200);
     const invoke = await post(app.url, executeAction(connector.serviceUrl, "help", {}));
     expect(invoke.status).toBe(200);
-    expect(invoke.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    // In the 1:1 chat the answer is a message of its own; the invoke response says it in a line.
+    expect(invoke.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: expect.stringContaining("What CoP Companion can do here") });
+    expect(connector.activitiesTo(`a:1personal-${MEGAN.aadObjectId}`).map((a) => a.summary)).toEqual([expect.stringContaining("What CoP Companion can do here"), expect.stringContaining("What CoP Companion can do here")]);
   });
 
   it("answers a turn that fails on an odd activity with the error notice, never a 500 from the error handler itself", async () => {

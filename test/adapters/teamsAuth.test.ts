@@ -4,6 +4,8 @@ import { Writable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Kernel } from "../../src/core/kernel/kernel.js";
+import { createRegistry } from "../../src/core/workflows/index.js";
 import { createLogger } from "../../src/log.js";
 import { jsonBody } from "../../src/server.js";
 import { createTeamsBot } from "../../src/teams/bot.js";
@@ -92,9 +94,11 @@ async function startAuthenticatedBot(openIdMetadataUrl: string, logs: Array<Reco
       done();
     },
   });
+  const botDeps = { ...deps, clock: { now: () => new Date() }, ids: { newId: () => "id" } };
   const bot = createTeamsBot({
     teams: { mode: "authenticated", appId: APP_ID, appType: "SingleTenant", password: "not-a-real-secret", tenantId: TENANT },
-    deps: { ...deps, clock: { now: () => new Date() }, ids: { newId: () => "id" } },
+    deps: botDeps,
+    kernel: new Kernel(createRegistry(), botDeps),
     log: createLogger("debug", sink),
     endpoints: { openIdMetadataUrl },
   });

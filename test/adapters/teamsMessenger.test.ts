@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { View } from "../../src/core/views.js";
+import type { Card } from "../../src/core/kernel/card.js";
 import { createLogger } from "../../src/log.js";
 import type { TeamsAdapterHandle } from "../../src/teams/index.js";
 import { TeamsMessenger } from "../../src/teams/messenger.js";
@@ -15,12 +15,15 @@ let messenger: TeamsMessenger;
 const channel = { kind: "space", spaceKey: `teams:${TENANT}:${GENERAL.id}` } as const;
 const megan = { kind: "person", personKey: `teams:${TENANT}:${MEGAN.aadObjectId}` } as const;
 const adele = { kind: "person", personKey: `teams:${TENANT}:${ADELE.aadObjectId}` } as const;
-const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "help.intro.none", params: {} } };
+/** A card as the core renders it for a space, in English. */
+const noticeCard = (key: string, tone = "info"): Card => app.kernel.presentToAll({ presenter: "notice", data: { key, tone } }, { locale: "en", platform: "teams", personal: false });
+let notice: Card;
 
 beforeEach(async () => {
   connector = await startFakeBotConnector();
   app = await startTestApp();
   sleeps = [];
+  notice = noticeCard("help.intro.none");
   messenger = new TeamsMessenger({
     // The app's own adapter, with the turn error handler the app gives it: proactive turns run through it too.
     adapter: (app.adapters.find((a) => a.name === "teams") as TeamsAdapterHandle).bot.adapter,
@@ -43,11 +46,11 @@ afterEach(async () => {
 const statuses = () => connector.calls.map((c) => c.status);
 
 describe("Teams Messenger: proactive delivery", () => {
-  it("posts the view's card into the stored channel (not the thread it learnt it from)", async () => {
+  it("posts the card into the stored channel (not the thread it learnt it from)", async () => {
     const result = await messenger.deliver(channel, notice);
     expect(result).toEqual({ status: "sent", messageId: expect.stringMatching(/^\d+$/) });
     const [sent] = connector.activitiesTo(GENERAL.id);
-    expect(sent!.summary).toBe("This space is not part of a community yet. A facilitator can set one up here.");
+    expect(sent!.summary).toBe("This space is not part of a community yet. Anyone can set one up here, or link it to an existing community with a code from its facilitator.");
     expect(sent!.attachments?.[0]?.contentType).toBe("application/vnd.microsoft.card.adaptive");
   });
 
@@ -129,7 +132,7 @@ describe("Teams Messenger: proactive delivery", () => {
     const sent = await messenger.deliver(channel, notice);
     const messageId = sent.status === "sent" ? sent.messageId : "";
     connector.fail({ status: 412, times: 1, kinds: ["update"] });
-    const done: View = { ...notice, tone: "success", message: { key: "notice.tryAgain", params: {} } };
+    const done = noticeCard("notice.tryAgain", "success");
     expect(await messenger.update(channel, messageId, done)).toEqual({ status: "updated" });
     expect(connector.calls.map((c) => `${c.kind} ${c.status}`)).toEqual(["reply 201", "update 412", "update 200"]);
     const [original, updated] = connector.activitiesTo(GENERAL.id);

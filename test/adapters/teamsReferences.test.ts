@@ -4,7 +4,7 @@ import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBot
 import { uniquePrefix } from "../support/storage.js";
 import { GENERAL, MEGAN, TENANT, message, post } from "../support/teamsActivities.js";
 import type { TeamsAdapterHandle } from "../../src/teams/index.js";
-import type { View } from "../../src/core/views.js";
+import type { Card } from "../../src/core/kernel/card.js";
 
 let connector: FakeBotConnector;
 const apps: TestApp[] = [];
@@ -20,7 +20,7 @@ afterEach(async () => {
 const megan = `teams:${TENANT}:${MEGAN.aadObjectId}`;
 const personalSpace = `teams:${TENANT}:a:1personal-${MEGAN.aadObjectId}`;
 const channel = `teams:${TENANT}:${GENERAL.id}`;
-const notice: View = { kind: "notice", locale: "en", tone: "info", message: { key: "help.intro.none", params: {} } };
+const notice: Card = { title: "", summary: "A note for Megan.", tone: "info", blocks: [{ type: "text", text: "A note for Megan.", style: "default", tone: "info" }] };
 const messengerOf = (app: TestApp) => (app.adapters.find((a) => a.name === "teams") as TeamsAdapterHandle).bot.messenger;
 
 async function start(tablePrefix: string): Promise<TestApp> {
@@ -55,8 +55,11 @@ describe("Teams conversation references stay current across app instances", () =
 
     await post(app.url, message(connector.serviceUrl, "help", { place: "channel" }));
     expect(await refs.get(channel)).toMatchObject({ unreachable: false });
-    // In a channel the person's ref says where to find them, so a 1:1 chat can be opened again.
-    expect(await refs.get(megan)).toMatchObject({ unreachable: false, reference: { conversation: { id: "", conversationType: "personal" } } });
+    // In a channel the person's ref says where to find them, so a 1:1 chat is opened again for the private answer.
+    const reopened = connector.calls.find((c) => c.kind === "createConversation" && c.status === 201)?.conversationId;
+    expect(reopened).toBeDefined();
+    expect(await refs.get(megan)).toMatchObject({ unreachable: false, reference: { conversation: { id: reopened, conversationType: "personal" } } });
+    expect(connector.activitiesTo(reopened!).map((a) => a.summary)).toEqual([expect.stringContaining("What CoP Companion can do here")]);
 
     await post(app.url, message(connector.serviceUrl, "help"));
     expect(await refs.get(personalSpace)).toMatchObject({ unreachable: false });

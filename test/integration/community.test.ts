@@ -1,150 +1,244 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handleRequest } from "../../src/core/dispatch.js";
-import { tRef } from "../../src/core/i18n/index.js";
-import type { Outcome, View } from "../../src/core/views.js";
-import { ANA, BEN, CHANNEL, CHARTER_FORM, SLACK_CAROL, SLACK_CHANNEL, coreOnRealStore, request } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, PERSONAL, SLACK_CAROL, SLACK_CHANNEL, formOf, kernelOnRealStore, kinds, texts, verbsOf, type KernelHarness } from "../support/core.js";
 
-type Deps = Awaited<ReturnType<typeof coreOnRealStore>>;
-const only = (outcome: Outcome) => {
-  expect(outcome.replies).toHaveLength(1);
-  return outcome.replies[0]!;
-};
-const noticeText = (view: View) => (view.kind === "notice" ? tRef(view.locale, view.message) : `<${view.kind}>`);
-
-async function setUpCommunity(deps: Deps) {
-  return handleRequest(deps, request(ANA, CHANNEL, { type: "community.setup", form: CHARTER_FORM }));
-}
+const setUp = async (h: KernelHarness) => h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
 
 describe("setting up and running a community", () => {
-  let deps: Deps;
+  let h: KernelHarness;
   beforeEach(async () => {
-    deps = await coreOnRealStore();
+    h = await kernelOnRealStore();
   });
 
-  it("offers the setup form in a channel, refuses it in a personal chat", async () => {
-    expect(only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.setup.open" }))).view).toMatchObject({ kind: "charterForm", mode: "create" });
-    const personal = only(await handleRequest(deps, request(ANA, { ...CHANNEL, personal: true }, { type: "community.setup.open" })));
-    expect(noticeText(personal.view)).toMatch(/live in a channel or group chat/);
+  it("offers the setup form in a channel; in a personal chat says where communities live, without offering setup", async () => {
+    expect(kinds(await h.say(ANA, CHANNEL, "setup"))).toEqual(["form"]);
+    const personal = await h.say(ANA, PERSONAL, "setup");
+    expect(texts(personal)[0]).toMatch(/live in a channel or group chat.*type @CoP Companion setup there/);
+    const help = await h.say(ANA, PERSONAL, "help");
+    const card = help.items[0]!.card;
+    expect(verbsOf(card)).toEqual([]);
+    expect(texts(help)[0]).not.toMatch(/Set up a community in this space|link CODE +Join/);
+    expect(texts(help)[0]).toMatch(/add me to one and type @CoP Companion setup there/);
   });
 
-  it("returns the form with field errors and stores nothing when the charter is incomplete", async () => {
-    const reply = only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.setup", form: { ...CHARTER_FORM, audience: "", purposes: [] } })));
-    expect(reply).toMatchObject({ audience: "actor", view: { kind: "charterForm", errors: { audience: "Required.", purposes: "Choose at least one purpose." } } });
-    expect(reply.view.kind === "charterForm" && reply.view.values.name).toBe("Data Stewards");
-    expect(await deps.repos.spaces.find(CHANNEL.spaceKey)).toBeUndefined();
+  it("returns the form with field errors and what was typed, and stores nothing, when the charter is incomplete or too long", async () => {
+    const shown = await h.say(ANA, CHANNEL, "setup");
+    const refused = await h.submit(ANA, shown, { ...CHARTER_VALUES, audience: "", purposes: [], domain: "x".repeat(201) });
+    const form = formOf(refused);
+    const field = (name: string) => form.fields.find((f) => f.name === name)!;
+    expect(field("audience").error).toBe("Required.");
+    expect(field("purposes").error).toBe("Choose at least one.");
+    // Too long is an error with the limit, never a silent cut.
+    expect(field("domain").error).toBe("Too long: 201 characters, at most 200.");
+    expect(field("domain").value).toHaveLength(201);
+    expect(field("domain").hint).toMatch(/Up to 200 characters/);
+    expect(field("name").value).toBe("Data Stewards");
+    expect(await h.deps.repos.spaces.find(CHANNEL.spaceKey)).toBeUndefined();
   });
 
-  it("creates the community, makes the creator its facilitator and shows the charter to the channel", async () => {
-    const outcome = await setUpCommunity(deps);
-    expect(noticeText(outcome.replies[0]!.view)).toMatch(/Data Stewards\*\* is set up in this space, and you are its facilitator/);
-    expect(outcome.replies[1]).toMatchObject({
-      audience: "space",
-      view: { kind: "charter", charter: { name: "Data Stewards", purposes: ["learning", "knowledge"] }, stewards: ["Ana Duarte"], memberCount: 1, status: "pilot" },
-    });
-    const again = only(await setUpCommunity(deps));
-    expect(noticeText(again.view)).toMatch(/already belongs to \*\*Data Stewards/);
+  it("keeps a goal that starts with a minus sign: a list marker needs a space after it", async () => {
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), { ...CHARTER_VALUES, goals: "-20% time to onboard\n- Share practice\n* Write a guide" });
+    const charter = texts(await h.say(ANA, CHANNEL, "charter"))[0]!;
+    expect(charter).toMatch(/-20% time to onboard/);
+    expect(charter).toMatch(/Share practice/);
+    expect(charter).not.toMatch(/- Share practice/);
   });
 
-  it("lets only facilitators change the charter, and names who can", async () => {
-    await setUpCommunity(deps);
-    const refused = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.charter.update", form: { ...CHARTER_FORM, name: "Hijacked" } })));
-    expect(refused.audience).toBe("actor");
-    expect(noticeText(refused.view)).toBe("Only the facilitators of **Data Stewards** can do that. Ask Ana Duarte.");
-    const shown = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.charter.show" })));
-    expect(shown.view).toMatchObject({ kind: "charter", charter: { name: "Data Stewards" }, canManage: false });
-
-    const edit = only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.charter.edit" })));
-    expect(edit.view).toMatchObject({ kind: "charterForm", mode: "edit", values: { name: "Data Stewards", goals: "Share practice\nWrite a guide" } });
-    const updated = await handleRequest(deps, request(ANA, CHANNEL, { type: "community.charter.update", form: { ...CHARTER_FORM, name: "Data Stewards Network" } }));
-    expect(noticeText(updated.replies[0]!.view)).toMatch(/charter of \*\*Data Stewards Network\*\* was updated/);
+  it("creates the community, makes the creator its facilitator and shows the charter to the channel without steward buttons", async () => {
+    const created = await setUp(h);
+    expect(kinds(created)).toEqual(["reply", "post"]);
+    expect(texts(created)[0]).toMatch(/Data Stewards is set up in this space, and you are its facilitator. Type @CoP Companion charter/);
+    const posted = created.items[1]!.card;
+    expect(verbsOf(posted)).toEqual(["community.roles.show"]);
+    expect(texts(created)[1]).toMatch(/Facilitated by\nAna Duarte/);
+    expect(texts(created)[1]).toMatch(/Meets in\nMicrosoft Teams: Data Stewards \/ General/);
+    expect(texts(await h.say(BEN, CHANNEL, "setup"))[0]).toMatch(/already belongs to Data Stewards. Type @CoP Companion charter to see it/);
   });
 
-  it("assigns roles, lists them by prominence, and keeps at least one facilitator", async () => {
-    await setUpCommunity(deps);
-    const assign = (role: "co-facilitator" | "sponsor" | "member", person = BEN) =>
-      handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: person.personKey, displayName: person.displayName, role }));
-    expect(noticeText(only(await assign("sponsor")).view)).toBe("Ben Okafor is now Sponsor of **Data Stewards**.");
-    const roles = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.roles.show" })));
-    expect(roles.view).toMatchObject({ kind: "roles", canAssign: false, people: [{ displayName: "Ana Duarte", role: "facilitator" }, { displayName: "Ben Okafor", role: "sponsor" }] });
-
-    const demoteSelf = only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: ANA.personKey, displayName: "", role: "member" })));
-    expect(noticeText(demoteSelf.view)).toMatch(/needs at least one facilitator/);
+  it("lets only stewards change the charter, names who can, and shows stewards their edit button", async () => {
+    await setUp(h);
+    const refused = await h.press(BEN, CHANNEL, "community.charter.edit");
+    expect(texts(refused)).toEqual(["Only the facilitators of Data Stewards can do that. Ask Ana Duarte."]);
+    expect(verbsOf((await h.say(BEN, CHANNEL, "charter")).items[0]!.card)).toEqual(["community.roles.show"]);
+    expect(verbsOf((await h.say(ANA, CHANNEL, "charter")).items[0]!.card)).toEqual(["community.charter.edit", "community.roles.show"]);
   });
 
-  it("lets only facilitators make or unmake facilitators, so a co-facilitator cannot take over", async () => {
-    await setUpCommunity(deps);
-    await handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: BEN.displayName, role: "co-facilitator" }));
-    const promoteSelf = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: "", role: "facilitator" })));
-    expect(noticeText(promoteSelf.view)).toBe("Only a facilitator of **Data Stewards** can make someone a facilitator or change a facilitator's role.");
-    const demoteAna = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.role.assign", person: ANA.personKey, displayName: "", role: "member" })));
-    expect(noticeText(demoteAna.view)).toMatch(/^Only a facilitator of/);
-    const roles = only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.roles.show" })));
-    expect(roles.view).toMatchObject({ people: [{ displayName: "Ana Duarte", role: "facilitator" }, { displayName: "Ben Okafor", role: "co-facilitator" }] });
+  it("refuses a charter form opened before someone else saved, keeping what was typed and showing what changed", async () => {
+    await setUp(h);
+    const first = await h.say(ANA, CHANNEL, "edit");
+    const second = await h.say(ANA, CHANNEL, "edit");
+    expect(texts(await h.submit(ANA, second, { name: "Data Stewards Network" }))[0]).toMatch(/charter of Data Stewards Network was updated/);
+    const stale = await h.submit(ANA, first, { domain: "research software" });
+    const form = formOf(stale);
+    expect(form.error).toMatch(/changed by someone else after you opened this form, so nothing was saved/);
+    expect(form.fields.find((f) => f.name === "domain")!.value).toBe("research software");
+    expect(form.fields.find((f) => f.name === "name")!.error).toBe("Changed meanwhile by someone else to: Data Stewards Network");
+    const charter = texts(await h.say(ANA, CHANNEL, "charter"))[0]!;
+    expect(charter).toMatch(/Data Stewards Network/);
+    expect(charter).toMatch(/research data management/);
+    // Submitted again (now at the current version), it is saved.
+    expect(texts(await h.submit(ANA, stale, {}))[0]).toMatch(/was updated/);
   });
 
-  it("never ends with no facilitator when two facilitators demote each other at the same moment", async () => {
-    await setUpCommunity(deps);
-    await handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: BEN.displayName, role: "facilitator" }));
-    const [byAna, byBen] = await Promise.all([
-      handleRequest(deps, request(ANA, CHANNEL, { type: "community.role.assign", person: BEN.personKey, displayName: "", role: "member" })),
-      handleRequest(deps, request(BEN, CHANNEL, { type: "community.role.assign", person: ANA.personKey, displayName: "", role: "member" })),
-    ]);
-    const texts = [noticeText(only(byAna).view), noticeText(only(byBen).view)];
-    expect(texts.filter((text) => text.includes("is now Member"))).toHaveLength(1);
-    expect(texts.filter((text) => text.includes("Please try again"))).toHaveLength(1);
-    const community = (await deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
-    const roles = await Promise.all([ANA, BEN].map(async (p) => (await deps.repos.members.get(community, p.personKey))?.role));
-    expect(roles.filter((role) => role === "facilitator")).toHaveLength(1);
-  });
-
-  it("moves the community through its statuses, for facilitators only", async () => {
-    await setUpCommunity(deps);
-    expect(noticeText(only(await handleRequest(deps, request(ANA, CHANNEL, { type: "community.status.set", status: "launched" }))).view)).toBe("**Data Stewards** is now Launched.");
-    expect(noticeText(only(await handleRequest(deps, request(BEN, CHANNEL, { type: "community.status.set", status: "closed" }))).view)).toMatch(/^Only the facilitators/);
-  });
-
-  it("answers help and unknown words with help that knows the community", async () => {
-    expect(only(await handleRequest(deps, request(BEN, CHANNEL, { type: "help" }))).view).toMatchObject({ kind: "help", canManage: true, communityName: undefined });
-    await setUpCommunity(deps);
-    const help = only(await handleRequest(deps, request(BEN, CHANNEL, { type: "unknown", text: "dance" })));
-    expect(help.view).toMatchObject({ kind: "help", canManage: false, communityName: "Data Stewards", intro: { key: "help.unknown", params: { text: "dance" } } });
+  it("refuses a form submitted by someone other than who opened it, or with a tampered context", async () => {
+    await setUp(h);
+    const shown = await h.say(ANA, CHANNEL, "edit");
+    expect(texts(await h.submit(BEN, shown, { name: "Hijacked" }))[0]).toMatch(/opened by someone else/);
+    const form = formOf(shown);
+    const tampered = await h.kernel.handle({ actor: ANA, space: CHANNEL, ask: { kind: "form", verb: form.verb, token: `${form.token.slice(0, -3)}abc`, values: { name: "X" } } }, { resolve: async () => undefined });
+    expect(texts(tampered)[0]).toMatch(/could not be checked/);
   });
 });
 
-describe("linking a second space", () => {
-  let deps: Deps;
+describe("roles and mentions", () => {
+  let h: KernelHarness;
   beforeEach(async () => {
-    deps = await coreOnRealStore();
-    await setUpCommunity(deps);
+    h = await kernelOnRealStore();
+    await setUp(h);
   });
 
-  const startLink = async () => {
-    const reply = only(await handleRequest(deps, request(ANA, CHANNEL, { type: "space.link.start" })));
-    const code = reply.view.kind === "notice" ? String(reply.view.message.params.code) : "";
-    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-    return code;
-  };
-
-  it("joins a Slack channel to the Teams community with a one-time code", async () => {
-    const code = await startLink();
-    const outcome = await handleRequest(deps, request(SLACK_CAROL, SLACK_CHANNEL, { type: "space.link.redeem", code: code.toLowerCase().replace("-", " ") }));
-    expect(noticeText(outcome.replies[0]!.view)).toBe(
-      "This space is now part of **Data Stewards**, together with Microsoft Teams: General. Events, surveys, digests and totals cover all of them.",
-    );
-    const community = (await deps.repos.spaces.find(SLACK_CHANNEL.spaceKey))!.communityId;
-    expect((await deps.repos.spaces.listForCommunity(community)).map((s) => s.platform).sort()).toEqual(["slack", "teams"]);
-    expect((await deps.repos.members.get(community, SLACK_CAROL.personKey))?.role).toBe("co-facilitator");
-
-    const reused = only(await handleRequest(deps, request(SLACK_CAROL, { ...SLACK_CHANNEL, spaceKey: "slack:T1:C999" }, { type: "space.link.redeem", code })));
-    expect(noticeText(reused.view)).toMatch(/not valid: it may be mistyped, already used, or older than 15 minutes/);
+  it("explains how to mention when a name was typed without a real mention", async () => {
+    expect(texts(await h.say(ANA, CHANNEL, "assign co-facilitator @Ben"))[0]).toMatch(/Name the role and @mention the person, e.g. @CoP Companion assign co-facilitator @Ana.*Pick the person from the list/);
+    expect(texts(await h.say(ANA, CHANNEL, "assign captain @1", [{ id: "29:ben", name: "Ben" }]))[0]).toMatch(/"captain" is not a role/);
   });
 
-  it("refuses an expired code, and codes from non-facilitators", async () => {
-    const code = await startLink();
-    deps.setNow("2026-11-23T09:15:01Z");
-    const late = only(await handleRequest(deps, request(SLACK_CAROL, SLACK_CHANNEL, { type: "space.link.redeem", code })));
-    expect(noticeText(late.view)).toMatch(/older than 15 minutes/);
-    expect(await deps.repos.spaces.find(SLACK_CHANNEL.spaceKey)).toBeUndefined();
-    expect(noticeText(only(await handleRequest(deps, request(BEN, CHANNEL, { type: "space.link.start" }))).view)).toMatch(/^Only the facilitators/);
+  it("gives a role only to a person the platform identifies, with the name the platform gives", async () => {
+    expect(texts(await h.say(ANA, CHANNEL, "assign co-facilitator @1", [{ id: "29:nobody", name: "The CEO (verified)" }]))[0]).toMatch(/could not identify The CEO \(verified\) just now, so nothing was changed/);
+    // Card data naming a person key and a display name is not who someone is: only the platform id is looked up.
+    const forged = await h.press(ANA, CHANNEL, "community.role.assign", { role: "sponsor", person: "teams:tenant-1:aad-ceo", displayName: "The CEO (verified)" });
+    expect(texts(forged)[0]).toMatch(/could not identify/);
+    const assigned = await h.say(ANA, CHANNEL, "assign co-facilitator @1", [{ id: "29:ben", name: "Ben" }]);
+    expect(kinds(assigned)).toEqual(["post"]);
+    expect(texts(assigned)[0]).toBe("Ben Okafor is now Co-facilitator of Data Stewards.");
+  });
+
+  it("counts each person once however many spaces they act in, and keeps people who said leave out", async () => {
+    await h.say(BEN, CHANNEL, "charter");
+    expect(await h.deps.repos.members.count((await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId)).toBe(2);
+    expect(texts(await h.say(BEN, CHANNEL, "leave"))[0]).toMatch(/You left Data Stewards/);
+    await h.say(BEN, CHANNEL, "charter");
+    const id = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    expect(await h.deps.repos.members.count(id)).toBe(1);
+    expect(texts(await h.say(BEN, CHANNEL, "join"))[0]).toMatch(/You are a member of Data Stewards/);
+    expect(await h.deps.repos.members.count(id)).toBe(2);
+    expect(texts(await h.say(ANA, CHANNEL, "leave"))[0]).toMatch(/only facilitator/);
+  });
+});
+
+describe("the lifecycle", () => {
+  let h: KernelHarness;
+  beforeEach(async () => {
+    h = await kernelOnRealStore();
+    await setUp(h);
+  });
+
+  it("says the stages and the current one when no or an unknown stage is given", async () => {
+    expect(texts(await h.say(ANA, CHANNEL, "status"))[0]).toMatch(/Data Stewards is at the Pilot stage. Say which stage comes next: pilot, launched, wrapping-up and closed/);
+    expect(texts(await h.say(ANA, CHANNEL, "status paused"))[0]).toMatch(/"paused" is not a stage. Data Stewards is at the Pilot stage/);
+  });
+
+  it("allows only defined moves, announces only real changes, and asks before closing", async () => {
+    expect(texts(await h.say(ANA, CHANNEL, "status wrapping up"))[0]).toMatch(/cannot go from Pilot to Wrapping up. From Pilot it can go to launched and closed/);
+    const launched = await h.say(ANA, CHANNEL, "status launched");
+    expect(kinds(launched)).toEqual(["post"]);
+    expect(texts(await h.say(ANA, CHANNEL, "status launched"))[0]).toMatch(/already at the Launched stage: nothing changed/);
+    const ask = await h.say(ANA, CHANNEL, "status closed");
+    expect(kinds(ask)).toEqual(["reply"]);
+    expect(texts(ask)[0]).toMatch(/Close Data Stewards\?/);
+    const closed = await h.press(ANA, CHANNEL, "community.status.set", { status: "closed", confirm: true });
+    expect(texts(closed)[0]).toBe("Data Stewards is now at the Closed stage.");
+    expect(texts(await h.press(ANA, CHANNEL, "community.status.set", { status: "closed", confirm: true }))[0]).toMatch(/already at the Closed stage/);
+  });
+
+  it("keeps a closed community read-only until a facilitator reopens it, with confirmation", async () => {
+    await h.say(ANA, CHANNEL, "status launched");
+    await h.press(ANA, CHANNEL, "community.status.set", { status: "closed", confirm: true });
+    expect(texts(await h.say(ANA, CHANNEL, "edit"))[0]).toMatch(/Data Stewards is closed, so nothing in it can change. A facilitator can reopen it with @CoP Companion status launched/);
+    expect(texts(await h.say(ANA, CHANNEL, "link"))[0]).toMatch(/is closed/);
+    expect(texts(await h.say(BEN, CHANNEL, "charter"))[0]).toMatch(/Closed/);
+    expect(texts(await h.say(ANA, CHANNEL, "status launched"))[0]).toMatch(/Reopen Data Stewards\?/);
+    expect(texts(await h.press(ANA, CHANNEL, "community.status.set", { status: "launched", confirm: true }))[0]).toMatch(/now at the Launched stage/);
+    expect(kinds(await h.say(ANA, CHANNEL, "edit"))).toEqual(["form"]);
+  });
+});
+
+describe("linking across platforms", () => {
+  let h: KernelHarness;
+  beforeEach(async () => {
+    h = await kernelOnRealStore();
+    await setUp(h);
+    h.setNow("2026-11-23T10:00:00Z");
+  });
+
+  const codeFrom = (text: string) => /link ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(text)![1]!;
+
+  it("gives the code privately, says how to type it on each platform, and links a Slack channel", async () => {
+    const started = await h.say(ANA, CHANNEL, "link");
+    expect(started.items[0]).toMatchObject({ kind: "reply", secret: true });
+    const text = texts(started)[0]!;
+    expect(text).toMatch(/\/cop link [A-Z0-9]{4}-[A-Z0-9]{4}.*@CoP Companion link/);
+    const linked = await h.say(SLACK_CAROL, SLACK_CHANNEL, `link ${codeFrom(text)}`);
+    expect(kinds(linked)).toEqual(["post", "reply", "post"]);
+    expect(texts(linked)[0]).toBe("Data Stewards now meets in Microsoft Teams: Data Stewards / General and Slack: #data-stewards. Events, surveys, digests and totals cover all of them.");
+    expect(texts(linked)[1]).toBe("You can manage Data Stewards from here as its Co-facilitator.");
+  });
+
+  it("tells a facilitator who links a second space that they facilitate it, not that they are a co-facilitator", async () => {
+    const code = codeFrom(texts(await h.say(ANA, CHANNEL, "link"))[0]!);
+    const linked = await h.say(ANA, { ...CHANNEL, spaceKey: "teams:tenant-1:19:other@thread.tacv2", displayName: "Other / General" }, `link ${code}`);
+    expect(texts(linked)[1]).toBe("You facilitate Data Stewards, and you can run it from here too.");
+  });
+
+  it("in a space already linked, says a made-up code is not valid, and keeps a real one working", async () => {
+    expect(texts(await h.say(ANA, CHANNEL, "link ABCD-EFGH"))[0]).toMatch(/That link code is not valid/);
+    const code = codeFrom(texts(await h.say(ANA, CHANNEL, "link"))[0]!);
+    expect(texts(await h.say(ANA, CHANNEL, `link ${code}`))[0]).toBe("This space is already part of Data Stewards, so there is nothing to link.");
+    expect(kinds(await h.say(SLACK_CAROL, SLACK_CHANNEL, `link ${code}`))).toEqual(["post", "reply", "post"]);
+  });
+
+  it("announces a status change made in Slack in the linked Teams channel too", async () => {
+    const code = codeFrom(texts(await h.say(ANA, CHANNEL, "link"))[0]!);
+    await h.say(SLACK_CAROL, SLACK_CHANNEL, `link ${code}`);
+    const before = await h.scheduling.jobs.fanoutProgress("x");
+    expect(before).toBeUndefined();
+    const changed = await h.say(SLACK_CAROL, SLACK_CHANNEL, "status launched");
+    expect(kinds(changed)).toEqual(["post"]);
+    const jobs = await listJobs(h);
+    const fanout = jobs.find((j) => j.kind === "fanout" && JSON.stringify(j.payload).includes("notice.statusChanged"));
+    expect(fanout?.payload).toMatchObject({ audience: { kind: "spaces", except: [SLACK_CHANNEL.spaceKey] }, card: { presenter: "notice" } });
+  });
+});
+
+describe("anything not understood", () => {
+  it("answers an unknown command privately and briefly", async () => {
+    const h = await kernelOnRealStore();
+    const answer = await h.say(ANA, CHANNEL, "make coffee please");
+    expect(kinds(answer)).toEqual(["reply"]);
+    expect(texts(answer)[0]).toMatch(/^I did not understand "make coffee please". Type @CoP Companion help to see what I can do./);
+  });
+});
+
+async function listJobs(h: KernelHarness): Promise<Array<{ kind: string; payload: unknown }>> {
+  const rows: Array<{ kind: string; payload: unknown }> = [];
+  for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) {
+    if (row.json) {
+      const parsed = JSON.parse(row.json) as { kind?: string; payload?: unknown };
+      if (parsed.kind) rows.push({ kind: parsed.kind, payload: parsed.payload });
+    }
+  }
+  return rows;
+}
+
+describe("buttons on a private card", () => {
+  it("run in the space the card is about when pressed from the person's 1:1 chat, and only for that person", async () => {
+    const h = await kernelOnRealStore();
+    await setUp(h);
+    await h.say(ANA, CHANNEL, "status launched");
+    const ask = await h.say(ANA, CHANNEL, "status closed");
+    const close = ask.items[0]!.card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.data.confirm === true)!;
+    // Pressed in the 1:1 chat, where the card was delivered: it still closes the channel's community.
+    expect(texts(await h.press(ANA, PERSONAL, close.verb, close.data))[0]).toBe("Data Stewards is now at the Closed stage.");
+    // The same button data pressed by someone else runs where they press it: nothing of Ana's space is theirs.
+    const other = await h.press(BEN, { ...PERSONAL, spaceKey: "teams:tenant-1:a:1on1-ben" }, close.verb, close.data);
+    expect(texts(other)[0]).toMatch(/Communities live in a channel or group chat/);
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FANOUT_JOB, type SchedulingOptions } from "../../src/scheduler/index.js";
+import type { SchedulingOptions } from "../../src/scheduler/index.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakePlatform, type FakePlatform } from "../support/fakePlatform.js";
 import { startInstanceProcess, type InstanceProcess } from "../support/instanceProcess.js";
-import { FAST, notice, seedMembers, testAccount, waitFor } from "../support/scheduling.js";
+import { FAST, fanoutJob, seedMembers, testAccount, waitFor } from "../support/scheduling.js";
 
 const RECIPIENTS = 1000;
 
@@ -37,7 +37,7 @@ describe("an instance killed in the middle of a fan-out", () => {
     // The test's own view of the storage: an app that schedules and reads but runs no loops.
     observer = await startTestApp({}, { tablePrefix: account.tablePrefix, scheduling: { runScheduler: false, runDeliveries: false } });
     const jobs = observer.deps.jobs;
-    await jobs.schedule({ kind: FANOUT_JOB, key: "reminder:kill", dueAt: new Date(), payload: { view: notice, audience: { kind: "members", communityId: "c-kill" } } });
+    await jobs.schedule(fanoutJob("reminder:kill", { kind: "members", communityId: "c-kill" }));
     await waitFor("a third of the recipients to get their message", () => platform!.deliveries.length >= RECIPIENTS / 3, 30_000, 20);
 
     child.child.kill("SIGKILL");

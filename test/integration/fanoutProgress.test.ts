@@ -1,21 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Messenger } from "../../src/core/ports.js";
-import type { View } from "../../src/core/views.js";
-import { FANOUT_JOB, type FanoutPayload } from "../../src/scheduler/index.js";
+import type { Card } from "../../src/core/kernel/card.js";
+import type { FanoutAudienceSpec } from "../../src/core/kernel/audience.js";
+import type { DeliveryTarget, Messenger } from "../../src/core/ports.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakeBotConnector, type ConnectorCall, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { startFakePlatform, type FakePlatform } from "../support/fakePlatform.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
-import { FAST, member, startInstance, testAccount, waitFor, type TestInstance } from "../support/scheduling.js";
+import { FAST, fanoutJob, member, NOTICE_TEXT, startInstance, testAccount, waitFor, type TestInstance } from "../support/scheduling.js";
 import { TEST_SIGNING_SECRET } from "../support/slackRequests.js";
 
-/** What is being sent: the card names it ("Sent: Data Stewards CoP is now Launched."). */
-const announcement: View = { kind: "notice", locale: "en", tone: "info", message: { key: "notice.statusChanged", params: { name: "Data Stewards CoP", status: "Launched" } } };
 const CARD_INTERVAL_MS = 1000;
 const scheduling = { ...FAST, progressCard: { minIntervalMs: CARD_INTERVAL_MS } };
 
-async function fanout(app: TestApp, key: string, payload: Omit<FanoutPayload, "view">) {
-  await app.deps.jobs.schedule({ kind: FANOUT_JOB, key, dueAt: new Date(), payload: { view: announcement, ...payload } });
+/** Sends the notice (the progress card names it by its sentence) and waits for the fan-out to finish. */
+async function fanout(app: TestApp, key: string, audience: FanoutAudienceSpec, startedBy: string) {
+  await app.deps.jobs.schedule(fanoutJob(key, audience, { startedBy }));
   return waitFor("the fan-out to finish", async () => {
     const progress = await app.deps.jobs.fanoutProgress(key);
     return progress?.done && progress;
@@ -61,7 +60,7 @@ describe("the facilitator's progress card", () => {
     const blocked = people.filter((_, i) => i % 75 === 7);
     for (const p of blocked) connector.fail({ status: 403, times: 1, conversationId: p.conversation });
 
-    const final = await fanout(app, "announce:teams", { audience: { kind: "members", communityId: "c-progress" }, startedBy: `teams:${tenant}:aad-facilitator` });
+    const final = await fanout(app, "announce:teams", { kind: "members", communityId: "c-progress" }, `teams:${tenant}:aad-facilitator`);
     expect(final).toMatchObject({ total: 300, sent: 296, unreachable: 4, failed: 0, queued: 0 });
     const facilitatorCalls = () => connector!.calls.filter((c) => c.conversationId === "a:personal-facilitator");
     const versions = await waitFor("the final version of the card", () => {
@@ -84,9 +83,9 @@ describe("the facilitator's progress card", () => {
     expect(updates.length).toBeGreaterThanOrEqual(2);
     expect(updates.every((u) => u.kind === "update" && u.status === 200 && u.activityId === posted!.activityId)).toBe(true);
     const summaries = versions.map((v: ConnectorCall) => String(v.activity?.summary));
-    expect(summaries[0]).toMatch(/^Sending: \d+ of \d+ delivered \(Data Stewards CoP is now Launched\.\)$/);
+    expect(summaries[0]).toMatch(/^Sending: \d+ of \d+ delivered \(Data Stewards CoP is now at the Launched stage\.\)$/);
     expect(summaries.some((s) => /^Sending: [1-9]\d* of 300 delivered/.test(s))).toBe(true);
-    expect(summaries.at(-1)).toBe("Done: 296 of 300 delivered (Data Stewards CoP is now Launched.)");
+    expect(summaries.at(-1)).toBe(`Done: 296 of 300 delivered (${NOTICE_TEXT})`);
     const lastCard = JSON.stringify(versions.at(-1)!.activity?.attachments);
     expect(lastCard).toContain("4 recipients could not be reached: the app was blocked or removed there");
     expect(gapsBeforeTheLast(versions.map((v) => v.at)).filter((gap) => gap < CARD_INTERVAL_MS - 100)).toEqual([]);
@@ -108,7 +107,7 @@ describe("the facilitator's progress card", () => {
     await app.deps.repos.conversationRefs.save({ key: `slack:${team}:${facilitator}`, platform: "slack", reference: { teamId: team, isEnterpriseInstall: false, userId: facilitator }, unreachable: false, updatedAt: new Date().toISOString() });
 
     const targets = channels.map((id) => ({ kind: "space" as const, spaceKey: `slack:${team}:${id}` }));
-    const final = await fanout(app, "announce:slack", { audience: { kind: "targets", targets }, startedBy: `slack:${team}:${facilitator}` });
+    const final = await fanout(app, "announce:slack", { kind: "targets", targets }, `slack:${team}:${facilitator}`);
     expect(final).toMatchObject({ total: 200, sent: 200, unreachable: 0, failed: 0 });
     const dm = (slack.callsTo("conversations.open")[0]!.response as { channel: { id: string } }).channel.id;
     await waitFor("the final version of the card", () => String(slack!.callsTo("chat.update").at(-1)?.args.text).startsWith("Done"), 30_000);
@@ -122,8 +121,10 @@ describe("the facilitator's progress card", () => {
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(updates.every((u) => u.ok && u.args.channel === dm && u.args.ts === card!.response.ts)).toBe(true);
     const shown = slack.state.messages.get(`${dm}:${String(card!.response.ts)}`)!;
-    expect(shown.text).toBe("Done: all 200 delivered (Data Stewards CoP is now Launched.)");
-    expect(JSON.stringify(shown.blocks)).toContain(":white_check_mark: Done: all 200 delivered");
+    expect(shown.text).toBe(`Done: all 200 delivered (${NOTICE_TEXT})`);
+    const blocks = JSON.stringify(shown.blocks);
+    expect(blocks).toContain(`Sent: ${NOTICE_TEXT}`);
+    expect(blocks).toContain("Done: all 200 delivered");
     expect(gapsBeforeTheLast([card!.at, ...updates.map((u) => u.at)]).filter((gap) => gap < CARD_INTERVAL_MS - 100)).toEqual([]);
   }, 90_000);
 
@@ -131,39 +132,44 @@ describe("the facilitator's progress card", () => {
     const { account, store } = await testAccount();
     const platform = await startFakePlatform({ perSecond: 1000 });
     platforms.push(platform);
-    const versions: Array<{ at: number; call: "deliver" | "update"; messageId?: string; view: View }> = [];
+    const facilitator = "teams:tenant-y:facilitator";
+    const versions: Array<{ at: number; call: "deliver" | "update"; messageId?: string; card: Card }> = [];
     const recording = (): Messenger => {
       const real = platform.messenger();
       return {
-        deliver: (target, view) => {
-          if (view.kind === "progress") versions.push({ at: Date.now(), call: "deliver", view });
-          return real.deliver(target, view);
+        deliver: (target, card) => {
+          if (isFacilitator(target)) versions.push({ at: Date.now(), call: "deliver", card });
+          return real.deliver(target, card);
         },
-        update: (target, messageId, view) => {
-          versions.push({ at: Date.now(), call: "update", messageId, view });
-          return real.update(target, messageId, view);
+        update: (target, messageId, card) => {
+          versions.push({ at: Date.now(), call: "update", messageId, card });
+          return real.update(target, messageId, card);
         },
       };
     };
+    const isFacilitator = (target: DeliveryTarget) => target.kind === "person" && target.personKey === facilitator;
+    const isDone = (card: Card) => card.summary.startsWith("Done");
     const options = { messengers: { teams: recording() }, rateLimits: { teams: { tenant: { perSecond: 200, burst: 20 } } }, progressIntervalMs: 100, progressCard: { minIntervalMs: 400 } };
     const a = await startInstance(account, store.repos, { ...options, instanceId: "a" });
     const b = await startInstance(account, store.repos, { ...options, messengers: { teams: recording() }, instanceId: "b", runScheduler: false });
     instances.push(a, b);
     const targets = Array.from({ length: 600 }, (_, i) => ({ kind: "person" as const, personKey: `teams:tenant-y:p${i}` }));
-    await a.scheduling.jobs.schedule({ kind: FANOUT_JOB, key: "announce:two", dueAt: new Date(), payload: { view: announcement, audience: { kind: "targets", targets }, startedBy: "teams:tenant-y:facilitator" } });
-    await waitFor("the final version of the card", () => versions.some((v) => v.view.kind === "progress" && v.view.done), 60_000, 100);
+    await a.scheduling.jobs.schedule(fanoutJob("announce:two", { kind: "targets", targets }, { startedBy: facilitator }));
+    await waitFor("the final version of the card", () => versions.some((v) => isDone(v.card)), 60_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // anything still to come would land now
 
     const [posted, ...updates] = versions;
     expect(posted?.call).toBe("deliver");
-    const cardId = platform.deliveries.find((d) => d.key === "teams:tenant-y:facilitator")?.messageId;
-    expect(platform.deliveries.filter((d) => d.key === "teams:tenant-y:facilitator")).toHaveLength(1);
+    const cardId = platform.deliveries.find((d) => d.key === facilitator)?.messageId;
+    expect(platform.deliveries.filter((d) => d.key === facilitator)).toHaveLength(1);
     expect(updates.length).toBeGreaterThanOrEqual(2);
     expect(updates.every((u) => u.call === "update" && u.messageId === cardId)).toBe(true);
-    expect(versions.map((v) => v.view.kind === "progress" && v.view.done)).toEqual([...Array(versions.length - 1).fill(false), true]);
-    expect(versions.at(-1)!.view).toMatchObject({ total: 600, sent: 600, done: true });
+    expect(versions.map((v) => isDone(v.card))).toEqual([...Array(versions.length - 1).fill(false), true]);
+    expect(versions.at(-1)!.card.summary).toBe(`Done: all 600 delivered (${NOTICE_TEXT})`);
     expect(gapsBeforeTheLast(versions.map((v) => v.at)).filter((gap) => gap < 400 - 50)).toEqual([]);
-    expect(platform.deliveries.filter((d) => d.viewKind !== "progress")).toHaveLength(600);
+    const toRecipients = platform.deliveries.filter((d) => d.key !== facilitator);
+    expect(toRecipients).toHaveLength(600);
+    expect(toRecipients.filter((d) => d.text !== NOTICE_TEXT)).toEqual([]);
   }, 90_000);
 
   it("a card that cannot be shown changes nothing for the fan-out", async () => {
@@ -171,15 +177,16 @@ describe("the facilitator's progress card", () => {
     const platform = await startFakePlatform({ perSecond: 1000 });
     platforms.push(platform);
     const real = platform.messenger();
+    const facilitator = "teams:tenant-x:facilitator";
     // The facilitator's platform call throws (a bug, an outage): the fan-out must not notice.
     const messenger: Messenger = {
-      deliver: (target, view) => (view.kind === "progress" ? Promise.reject(new Error("card service down")) : real.deliver(target, view)),
+      deliver: (target, card) => (target.kind === "person" && target.personKey === facilitator ? Promise.reject(new Error("card service down")) : real.deliver(target, card)),
       update: () => Promise.reject(new Error("card service down")),
     };
     const instance = await startInstance(account, store.repos, { messengers: { teams: messenger } });
     instances.push(instance);
     const targets = Array.from({ length: 40 }, (_, i) => ({ kind: "person" as const, personKey: `teams:tenant-x:p${i}` }));
-    await instance.scheduling.jobs.schedule({ kind: FANOUT_JOB, key: "announce:broken-card", dueAt: new Date(), payload: { view: announcement, audience: { kind: "targets", targets }, startedBy: "teams:tenant-x:facilitator" } });
+    await instance.scheduling.jobs.schedule(fanoutJob("announce:broken-card", { kind: "targets", targets }, { startedBy: facilitator }));
     const final = await waitFor("the fan-out to finish", async () => {
       const progress = await instance.scheduling.jobs.fanoutProgress("announce:broken-card");
       return progress?.done && progress;

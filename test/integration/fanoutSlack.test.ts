@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FANOUT_JOB } from "../../src/scheduler/index.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
-import { FAST, member, notice, waitFor } from "../support/scheduling.js";
+import { FAST, fanoutJob, member, NOTICE_TEXT, waitFor } from "../support/scheduling.js";
 import { TEST_SIGNING_SECRET } from "../support/slackRequests.js";
 
 const PEOPLE = 40;
@@ -29,7 +28,7 @@ describe("fan-out through the real Slack Messenger", () => {
     await app.deps.repos.members.saveMany(users.map((id) => member("c-slack", `slack:${FAKE_IDS.teamId}:${id}`)));
     fake.fail("chat.postMessage", { status: 429, retryAfterSeconds: 1, times: 1 });
 
-    await app.deps.jobs.schedule({ kind: FANOUT_JOB, key: "digest:slack", dueAt: new Date(), payload: { view: notice, audience: { kind: "members", communityId: "c-slack" } } });
+    await app.deps.jobs.schedule(fanoutJob("digest:slack", { kind: "members", communityId: "c-slack" }));
     const final = await waitFor("the fan-out to finish", async () => {
       const progress = await app!.deps.jobs.fanoutProgress("digest:slack");
       return progress?.done && progress;
@@ -39,6 +38,7 @@ describe("fan-out through the real Slack Messenger", () => {
     const posts = fake.callsTo("chat.postMessage");
     const delivered = posts.filter((c) => c.ok);
     expect(delivered).toHaveLength(PEOPLE);
+    expect(delivered.filter((c) => c.args.text !== NOTICE_TEXT)).toEqual([]);
     const opened = new Map(fake.callsTo("conversations.open").map((c) => [(c.response as { channel: { id: string } }).channel.id, String(c.args.users)]));
     expect(new Set(delivered.map((c) => opened.get(String(c.args.channel))))).toEqual(new Set(users));
     const throttled = posts.find((c) => c.status === 429)!;

@@ -1,9 +1,9 @@
 import { request, type ClientRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { FANOUT_JOB, type SchedulingOptions } from "../../src/scheduler/index.js";
+import type { SchedulingOptions } from "../../src/scheduler/index.js";
 import { startFakePlatform, type FakePlatform } from "../support/fakePlatform.js";
 import { startInstanceProcess, type InstanceProcess } from "../support/instanceProcess.js";
-import { FAST, notice, seedMembers, startInstance, testAccount, waitFor, type TestInstance } from "../support/scheduling.js";
+import { FAST, fanoutJob, seedMembers, startInstance, testAccount, waitFor, type TestInstance } from "../support/scheduling.js";
 
 /** Every send takes longer than a message stays invisible after it was received. */
 const ANSWER_AFTER_MS = 2500;
@@ -13,7 +13,7 @@ const OPTIONS: SchedulingOptions = {
   rateLimits: { teams: { tenant: { perSecond: 200, burst: 20 } } },
 };
 
-const fanout = (key: string, communityId: string) => ({ kind: FANOUT_JOB, key, dueAt: new Date(), payload: { view: notice, audience: { kind: "members", communityId } } });
+const fanout = (key: string, communityId: string) => fanoutJob(key, { kind: "members", communityId });
 
 /** A client that starts a request to the app and never finishes sending it (what a stop has to wait out). */
 function unfinishedRequest(url: string): ClientRequest {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FANOUT_JOB } from "../../src/scheduler/index.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
-import { FAST, member, notice, waitFor } from "../support/scheduling.js";
+import { FAST, fanoutJob, member, NOTICE_TEXT, waitFor } from "../support/scheduling.js";
 
 const TENANT = "tenant-fan";
 const PEOPLE = 150;
@@ -46,7 +45,7 @@ describe("fan-out through the real Teams Messenger", () => {
     // Teams pushes back three times (Retry-After 1 s) in the middle of it.
     connector.fail({ status: 429, retryAfterSeconds: 1, times: 3 });
 
-    await app.deps.jobs.schedule({ kind: FANOUT_JOB, key: "digest:teams", dueAt: new Date(), payload: { view: notice, audience: { kind: "members", communityId: "c-teams" } } });
+    await app.deps.jobs.schedule(fanoutJob("digest:teams", { kind: "members", communityId: "c-teams" }));
     const final = await waitFor("the fan-out to finish", async () => {
       const progress = await app!.deps.jobs.fanoutProgress("digest:teams");
       return progress?.done && progress;
@@ -56,6 +55,7 @@ describe("fan-out through the real Teams Messenger", () => {
     expect(people.filter((p) => connector!.activitiesTo(p.conversation).length !== 1)).toEqual([]);
     const [card] = connector.activitiesTo(people[0]!.conversation);
     expect(card?.attachments?.[0]?.contentType).toBe("application/vnd.microsoft.card.adaptive");
+    expect(card?.summary).toBe(NOTICE_TEXT);
     expect(connector.calls.filter((c) => c.status === 429)).toHaveLength(3);
     // Each record carries the id Teams gave the message (to update or delete it later).
     const records = await app.scheduling.deliveries.list("digest:teams");
@@ -69,7 +69,7 @@ describe("fan-out through the real Teams Messenger", () => {
     const blocked = [people[3]!, people[11]!];
     for (const person of blocked) connector.fail({ status: 403, times: 1, conversationId: person.conversation });
 
-    await app.deps.jobs.schedule({ kind: FANOUT_JOB, key: "nudge:teams", dueAt: new Date(), payload: { view: notice, audience: { kind: "members", communityId: "c-blocked" } } });
+    await app.deps.jobs.schedule(fanoutJob("nudge:teams", { kind: "members", communityId: "c-blocked" }));
     const final = await waitFor("the fan-out to finish", async () => {
       const progress = await app!.deps.jobs.fanoutProgress("nudge:teams");
       return progress?.done && progress;

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startApp } from "../../src/app.js";
+import { startApp, type RunningApp } from "../../src/app.js";
+import type { Delivery } from "../../src/core/kernel/kernel.js";
 import { loadConfig } from "../../src/config.js";
-import { handleRequest } from "../../src/core/dispatch.js";
 import { createLogger } from "../../src/log.js";
 import { runApp, type AppProcess } from "../support/child.js";
-import { ANA, CHANNEL, CHARTER_FORM, request } from "../support/core.js";
+import { ANA, CHANNEL, CHARTER_VALUES, PEOPLE, formOf, kinds, texts } from "../support/core.js";
 
 describe("starting and stopping the app", () => {
   const dirs: string[] = [];
@@ -62,17 +62,28 @@ describe("starting and stopping the app", () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
-  it("keeps a created community across a restart on the same DATA_DIR", async () => {
+  it("keeps a created community, and the key its forms are sealed with, across a restart on the same DATA_DIR", async () => {
     const config = loadConfig({ DATA_DIR: await tempDir(), PORT: "0", PLAYGROUND: "off" });
     const log = createLogger("silent");
+    const say = (app: RunningApp, text: string) => app.kernel.handle({ actor: ANA, space: CHANNEL, ask: { kind: "text", text, mentions: [] } }, PEOPLE);
+    const submit = (app: RunningApp, shown: Delivery, values: Record<string, string | string[]>) => {
+      const form = formOf(shown);
+      return app.kernel.handle({ actor: ANA, space: CHANNEL, ask: { kind: "form", verb: form.verb, token: form.token, values } }, PEOPLE);
+    };
     const first = await startApp(config, { log });
-    await handleRequest(first.deps, request(ANA, CHANNEL, { type: "community.setup", form: CHARTER_FORM }));
+    expect(kinds(await submit(first, await say(first, "setup"), CHARTER_VALUES))).toEqual(["reply", "post"]);
+    const edit = await say(first, "edit");
     await first.stop();
 
     const second = await startApp(config, { log });
     try {
-      const outcome = await handleRequest(second.deps, request(ANA, CHANNEL, { type: "community.charter.show" }));
-      expect(outcome.replies[0]?.view).toMatchObject({ kind: "charter", charter: { name: "Data Stewards" }, stewards: ["Ana Duarte"] });
+      const charter = await say(second, "charter");
+      expect(kinds(charter)).toEqual(["reply"]);
+      expect(texts(charter)[0]).toMatch(/^Data Stewards\n/);
+      expect(texts(charter)[0]).toMatch(/Facilitated by\nAna Duarte/);
+      // A form opened before the restart is still ours after it.
+      const saved = await submit(second, edit, { ...CHARTER_VALUES, name: "Data Stewards Network" });
+      expect(texts(saved)[0]).toMatch(/charter of Data Stewards Network was updated/);
     } finally {
       await second.stop();
     }

@@ -16,12 +16,17 @@
  * is budgeted per member. Injected faults apply to those operations only, in the order given, and to
  * member lookups (`GET /v3/conversations/{id}/members/{userId}`, TeamsInfo.getMember) when a fault names
  * `getMember` in `kinds`. A lookup answers the person from `members` (with their AAD object id), else 404
- * MemberNotFoundInConversation, as Teams does for someone who is not in the team or chat.
+ * MemberNotFoundInConversation, as Teams does for someone who is not in the team or chat. Rosters
+ * (`pagedmembers`) and team lookups (`/v3/teams/{id}`, `/v3/teams/{id}/conversations`) are answered by
+ * fakeTeamsRoster.ts; faults reach them when a fault names their kind.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
+import { pagedMembers, teamChannels, teamDetails, type ConnectorRosterMember, type ConnectorTeam } from "./fakeTeamsRoster.js";
+
+export type { ConnectorRosterMember, ConnectorTeam } from "./fakeTeamsRoster.js";
 
 export const TEAMS_CONNECTOR_LIMITS = {
   /** Message size as Teams counts it: the JSON as UTF-16 (2 bytes a code unit), base64 images excluded. */
@@ -47,6 +52,9 @@ export type ConnectorCallKind =
   | "delete"
   | "createConversation"
   | "getMember"
+  | "getPagedMembers"
+  | "getTeam"
+  | "getTeamChannels"
   | "token"
   | "other";
 
@@ -64,6 +72,7 @@ export interface ConnectorCall {
   method: string;
   path: string;
   kind: ConnectorCallKind;
+  /** The conversation addressed; for getTeam and getTeamChannels, the team id. */
   conversationId?: string;
   /** The id answered (send/reply/create) or addressed (update/delete/reply target is `replyToId`). */
   activityId?: string;
@@ -99,6 +108,12 @@ export interface ConnectorMember {
 export interface FakeBotConnectorOptions {
   /** The people member lookups find, in any team or chat. */
   members?: readonly ConnectorMember[];
+  /** Who `pagedmembers` lists, in any team or chat (default: `members`). */
+  roster?: readonly ConnectorRosterMember[];
+  /** The teams `/v3/teams/{id}` and its channel list know. */
+  teams?: readonly ConnectorTeam[];
+  /** The tenant id on listed members. */
+  tenantId?: string;
   maxMessageBytes?: number;
   /** Rate windows per conversation; `false` turns rate limiting off. */
   rateWindows?: readonly RateWindow[] | false;
@@ -145,10 +160,15 @@ interface Route {
 function route(method: string, path: string): Route {
   const parts = path.split("/").filter(Boolean).map((p) => decodeURIComponent(p));
   if (method === "POST" && /\/oauth2\/(v2\.0\/)?token$/.test(path)) return { kind: "token" };
+  if (parts[0] === "v3" && parts[1] === "teams" && parts[2] !== undefined && method === "GET") {
+    if (parts.length === 3) return { kind: "getTeam", conversationId: parts[2] };
+    if (parts.length === 4 && parts[3] === "conversations") return { kind: "getTeamChannels", conversationId: parts[2] };
+  }
   if (parts[0] !== "v3" || parts[1] !== "conversations") return { kind: "other" };
   const [, , conversationId, collection, activityId] = parts;
   if (parts.length === 2 && method === "POST") return { kind: "createConversation" };
   if (collection === "members" && parts.length === 5 && method === "GET") return { kind: "getMember", conversationId, activityId };
+  if (collection === "pagedmembers" && parts.length === 4 && method === "GET") return { kind: "getPagedMembers", conversationId };
   if (collection !== "activities" || conversationId === undefined) return { kind: "other", conversationId };
   if (parts.length === 4 && method === "POST") return { kind: "send", conversationId };
   if (parts.length === 5 && method === "POST") return { kind: "reply", conversationId, activityId };
@@ -213,7 +233,8 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
-    const path = new URL(req.url ?? "/", "http://fake").pathname;
+    const url = new URL(req.url ?? "/", "http://fake");
+    const path = url.pathname;
     const raw = await text(req);
     const r = route(method, path);
     let body: unknown = raw;
@@ -268,6 +289,16 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       const member = options.members?.find((m) => m.id === r.activityId);
       if (member) answer(200, { ...member, objectId: member.aadObjectId, userPrincipalName: `${member.aadObjectId}@example.org` });
       else answer(404, { error: { code: "MemberNotFoundInConversation", message: "The member is not in this conversation." } });
+      return;
+    }
+
+    const lookup =
+      r.kind === "getPagedMembers" ? pagedMembers(r.conversationId!, options.roster ?? options.members ?? [], url.searchParams, options.tenantId ?? "")
+      : r.kind === "getTeam" ? teamDetails(options.teams ?? [], r.conversationId!)
+      : r.kind === "getTeamChannels" ? teamChannels(options.teams ?? [], r.conversationId!)
+      : undefined;
+    if (lookup) {
+      answer(lookup.status, lookup.body);
       return;
     }
 

@@ -7,7 +7,8 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeKey } from "../../src/core/domain.js";
 import type { DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../../src/core/ports.js";
-import type { View } from "../../src/core/views.js";
+import type { Card } from "../../src/core/kernel/card.js";
+import { plainText } from "../../src/core/kernel/text.js";
 import { text } from "node:stream/consumers";
 
 export interface FakePlatformOptions {
@@ -38,7 +39,9 @@ export interface FakeDelivery {
   tenant: string;
   at: number;
   messageId: string;
-  viewKind: string;
+  /** The card's title and its summary in plain words: what the recipient's notification shows. */
+  title: string;
+  text: string;
   path: string;
 }
 
@@ -108,7 +111,7 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
 
   const server = createServer((req, res) => {
     void text(req).then((raw) => {
-      const { key, viewKind, messageId: replacing } = JSON.parse(raw) as { key: string; viewKind: string; messageId?: string };
+      const { key, title, text: shown, messageId: replacing } = JSON.parse(raw) as { key: string; title: string; text: string; messageId?: string };
       const path = req.url ?? "";
       const at = now();
       const tenant = decodeKey(key).tenant;
@@ -126,11 +129,11 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
         status = 500;
         answer(res, status, { error: "internal" });
       } else if (replacing !== undefined) {
-        updates.push({ key, tenant, at, messageId: replacing, viewKind, path });
+        updates.push({ key, tenant, at, messageId: replacing, title, text: shown, path });
         answer(res, status, { id: replacing });
       } else {
         const messageId = `m${++lastId}`;
-        deliveries.push({ key, tenant, at, messageId, viewKind, path });
+        deliveries.push({ key, tenant, at, messageId, title, text: shown, path });
         answer(res, status, { id: messageId });
       }
       requests.push({ key, tenant, at, status, path });
@@ -176,9 +179,10 @@ export async function startFakePlatform(options: FakePlatformOptions): Promise<F
 
 /** Delivers to a fake platform over HTTP and maps its answers as the real Messengers map theirs. */
 export function platformMessenger(url: string): Messenger {
-  const call = async (target: DeliveryTarget, view: View, messageId?: string) => {
+  const call = async (target: DeliveryTarget, card: Card, messageId?: string) => {
     const key = target.kind === "space" ? target.spaceKey : target.personKey;
-    const response = await fetch(`${url}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, viewKind: view.kind, messageId }) });
+    const body = JSON.stringify({ key, title: card.title, text: plainText(card.summary), messageId });
+    const response = await fetch(`${url}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body });
     return { response, body: (await response.json()) as { id?: string; error?: string } };
   };
   const failure = (response: Response, body: { error?: string }): DeliveryFailure => {
@@ -187,12 +191,12 @@ export function platformMessenger(url: string): Messenger {
     return { status: "failed", reason: `HTTP ${response.status}`, retryable: response.status >= 500 };
   };
   return {
-    async deliver(target, view): Promise<DeliveryResult> {
-      const { response, body } = await call(target, view);
+    async deliver(target, card): Promise<DeliveryResult> {
+      const { response, body } = await call(target, card);
       return response.status === 200 ? { status: "sent", messageId: body.id ?? "" } : failure(response, body);
     },
-    async update(target, messageId, view): Promise<UpdateResult> {
-      const { response, body } = await call(target, view, messageId);
+    async update(target, messageId, card): Promise<UpdateResult> {
+      const { response, body } = await call(target, card, messageId);
       return response.status === 200 ? { status: "updated" } : failure(response, body);
     },
   };

@@ -1,13 +1,13 @@
 import { Writable } from "node:stream";
 import type { Repositories } from "../../src/core/ports.js";
 import { createLogger } from "../../src/log.js";
-import { createScheduling, type Scheduling, type SchedulingOptions } from "../../src/scheduler/index.js";
+import type { Scheduling, SchedulingOptions } from "../../src/scheduler/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import type { StorageAccount } from "../../src/store/tables.js";
-import { member } from "./fanoutFixtures.js";
+import { member, schedulingWithKernel } from "./fanoutFixtures.js";
 import { testConnectionString, uniquePrefix } from "./storage.js";
 
-export { member, notice } from "./fanoutFixtures.js";
+export { fanoutJob, member, notice, NOTICE_TEXT } from "./fanoutFixtures.js";
 
 /** Short intervals so tests run in seconds: they are options, never sleeps. */
 export const FAST: SchedulingOptions = {
@@ -42,7 +42,7 @@ export async function testAccount(): Promise<{ account: StorageAccount; store: S
   return { account, store };
 }
 
-/** One "instance" of the scheduler and delivery workers (several may share an account, as instances do). */
+/** One "instance" of the scheduler and delivery workers, rendering cards with the kernel's presenters as the app does (several may share an account, as instances do). */
 export async function startInstance(account: StorageAccount, repos: Repositories, options: SchedulingOptions = {}): Promise<TestInstance> {
   const logs: LogLines = [];
   const merged: SchedulingOptions = {
@@ -52,7 +52,7 @@ export async function startInstance(account: StorageAccount, repos: Repositories
     delivery: { ...FAST.delivery, ...options.delivery },
     fanout: { ...FAST.fanout, ...options.fanout },
   };
-  const scheduling = createScheduling({ account, repos, log: createLogger("debug", logSink(logs)), ...merged });
+  const scheduling = schedulingWithKernel({ account, repos, log: createLogger("debug", logSink(logs)), ...merged });
   await scheduling.prepare();
   scheduling.start({});
   return { scheduling, logs, stop: () => scheduling.stop() };

@@ -1,4 +1,5 @@
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from "./fakeSlack.js";
+import type { AppOptions } from "../../src/app.js";
 import { startTestApp, type TestApp } from "./app.js";
 import { send, TEST_SIGNING_SECRET, type SignedRequest } from "./slackRequests.js";
 
@@ -14,14 +15,16 @@ export const STATE_SECRET = "state-secret-for-tests-0123456789";
 
 /**
  * The real app with Slack on, its Web API pointed at a fresh fake: single-workspace mode by default,
- * OAuth (installs across workspaces) with `oauth: true`.
+ * OAuth (installs across workspaces) with `oauth: true`; `options` as for startTestApp (scheduler intervals).
  */
-export async function startSlackApp(opts: { fake?: FakeSlackOptions; oauth?: boolean; env?: Record<string, string> } = {}): Promise<SlackTestApp> {
+export async function startSlackApp(
+  opts: { fake?: FakeSlackOptions; oauth?: boolean; env?: Record<string, string>; options?: Partial<Omit<AppOptions, "log">> } = {},
+): Promise<SlackTestApp> {
   const fake = await startFakeSlack(opts.fake);
   const credentials: Record<string, string> = opts.oauth
     ? { SLACK_CLIENT_ID: fake.state.clientId, SLACK_CLIENT_SECRET: fake.state.clientSecret, SLACK_STATE_SECRET: STATE_SECRET }
     : { SLACK_BOT_TOKEN: fake.botToken };
-  const app = await startTestApp({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...credentials, ...opts.env });
+  const app = await startTestApp({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...credentials, ...opts.env }, opts.options);
   return {
     fake,
     app,

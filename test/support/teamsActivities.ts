@@ -3,6 +3,7 @@
  * replaced), for posting at the real /api/messages endpoint.
  */
 import { request } from "node:http";
+import type { FakeBotConnector } from "./fakeBotConnector.js";
 
 export const TENANT = "72f988bf-0000-4000-8000-000000000001";
 export const BOT = { id: "28:cop-companion-bot", name: "CoP Companion" };
@@ -39,13 +40,19 @@ function channelData(place: Place) {
     : { tenant: { id: TENANT } };
 }
 
+/** The Teams client a person uses; mobile clients cannot run Action.Execute (AdaptiveCards #9315). */
+export type Client = "Web" | "Windows" | "iOS" | "Android";
+
 export interface ActivityOptions {
   place?: Place;
   user?: TeamsUser;
   locale?: string;
   /** The root message id of a channel thread. */
   threadId?: string;
+  client?: Client;
 }
+
+const clientInfo = (locale: string, client: Client) => ({ type: "clientInfo", locale, country: "US", platform: client, timezone: "Europe/Berlin" });
 
 function envelope(serviceUrl: string, { place = "personal", user = MEGAN, locale = "en-US", threadId }: ActivityOptions) {
   return {
@@ -73,10 +80,7 @@ export function message(serviceUrl: string, text: string, options: ActivityOptio
     type: "message",
     textFormat: "plain",
     text: mentioned ? `${mention} ${text}` : text,
-    entities: [
-      { type: "clientInfo", locale: options.locale ?? "en-US", country: "US", platform: "Web", timezone: "Europe/Berlin" },
-      ...(mentioned ? [{ type: "mention", text: mention, mentioned: BOT }] : []),
-    ],
+    entities: [clientInfo(options.locale ?? "en-US", options.client ?? "Web"), ...(mentioned ? [{ type: "mention", text: mention, mentioned: BOT }] : [])],
   };
 }
 
@@ -91,9 +95,18 @@ export function executeAction(serviceUrl: string, verb: string, data: Record<str
   };
 }
 
-/** Action.Submit on a card: a message without text whose value holds the inputs and the verb. */
-export function submitAction(serviceUrl: string, data: Record<string, unknown>, options: ActivityOptions = {}) {
-  return { ...envelope(serviceUrl, options), type: "message", replyToId: nextId(), value: data };
+/**
+ * Action.Submit on a card, as every Teams client sends it (mobile included): a message without text whose
+ * value holds the button's data and the card's inputs, replying to the message that carries the card.
+ */
+export function submitAction(serviceUrl: string, data: Record<string, unknown>, options: ActivityOptions & { replyToId?: string } = {}) {
+  return {
+    ...envelope(serviceUrl, options),
+    type: "message",
+    replyToId: options.replyToId ?? nextId(),
+    value: data,
+    entities: [clientInfo(options.locale ?? "en-US", options.client ?? "Web")],
+  };
 }
 
 export function membersAdded(serviceUrl: string, members: Array<{ id: string; aadObjectId?: string }>, options: ActivityOptions = {}) {
@@ -158,8 +171,19 @@ export const GOOD_FORM = {
   conflictResolution: "",
 };
 
+/** A button on a card: its kind and title, and the data it sends. */
+export interface CardButton {
+  type: string;
+  title: string;
+  verb?: string;
+  data?: Record<string, unknown>;
+}
+
 /** An Adaptive Card as the app sends it, as far as tests read it. */
-export type Card = { body?: unknown[]; actions?: Array<{ title?: string; verb?: string; type?: string }>; fallbackText?: string };
+export type Card = { body?: unknown[]; actions?: CardButton[]; fallbackText?: string };
+
+/** A message as the fake connector recorded it: its id, and the card it carries. */
+export type SentMessage = { id?: string; attachments?: Array<{ contentType?: string; content?: unknown }> };
 
 /** Everything a person reads on a card: headings, text, labels, facts, input values, button titles. */
 export function cardText(node: unknown): string {
@@ -178,4 +202,69 @@ export function cardOf(activity: { attachments?: Array<{ contentType?: string; c
   const attachment = activity?.attachments?.[0];
   if (attachment?.contentType !== "application/vnd.microsoft.card.adaptive") throw new Error(`not an Adaptive Card: ${JSON.stringify(activity)?.slice(0, 300)}`);
   return attachment.content as Card;
+}
+
+/** Every element of a card (body, containers, action sets, the card's own actions) that matches. */
+function elements(node: unknown, keep: (o: Record<string, unknown>) => boolean): Array<Record<string, unknown>> {
+  if (Array.isArray(node)) return node.flatMap((n) => elements(n, keep));
+  if (!node || typeof node !== "object") return [];
+  const o = node as Record<string, unknown>;
+  const nested = Object.entries(o)
+    .filter(([k]) => k !== "data" && k !== "fallback")
+    .flatMap(([, v]) => elements(v, keep));
+  return [...(keep(o) ? [o] : []), ...nested];
+}
+
+/** Every button on a card, wherever it sits: a form's submit in the body, the others at the foot. */
+export function buttonsOf(card: Card): CardButton[] {
+  return elements(card, (o) => typeof o.type === "string" && o.type.startsWith("Action.")) as unknown as CardButton[];
+}
+
+/** What a card's inputs hold, by id, as Teams submits them (a multi-select as "a,b"). */
+export function inputsOf(card: Card): Record<string, string> {
+  const inputs = elements(card, (o) => typeof o.type === "string" && o.type.startsWith("Input.") && typeof o.id === "string");
+  return Object.fromEntries(inputs.map((input) => [input.id as string, input.value === undefined ? "" : String(input.value)]));
+}
+
+/**
+ * A person pressing the button titled `title` on a message the app sent: an Action.Submit replying to that
+ * message, carrying the button's data and every input of the card, `values` typed over what they held.
+ */
+export function press(serviceUrl: string, sent: SentMessage, title: string, options: ActivityOptions & { values?: Record<string, string> } = {}) {
+  const card = cardOf(sent);
+  const button = buttonsOf(card).find((b) => b.title === title);
+  if (!button) throw new Error(`no button "${title}" on the card: ${buttonsOf(card).map((b) => b.title).join(", ")}`);
+  if (button.type !== "Action.Submit") throw new Error(`"${title}" is an ${button.type}, which Teams mobile cannot run`);
+  const { values, ...rest } = options;
+  return submitAction(serviceUrl, { ...inputsOf(card), ...values, ...button.data }, { ...rest, replyToId: sent.id });
+}
+
+/**
+ * What a conversation shows now: each message once, in the order first sent, as last updated. The fake
+ * connector records a send and each update of it separately.
+ */
+export function shownNow<T extends { id?: string }>(sent: readonly T[]): T[] {
+  const byId = new Map<string, T>();
+  for (const activity of sent) byId.set(activity.id ?? "", activity);
+  return [...byId.values()];
+}
+
+/** A channel thread's conversation id, as Teams addresses replies in it. */
+export const thread = (rootId: string) => `${GENERAL.id};messageid=${rootId}`;
+
+/**
+ * Sets a community up as a person does in the General channel: types `setup` in a thread, fills in the
+ * form the app posts there and presses its submit button. Returns the form message (now a note that it
+ * was submitted) and the charter posted in the thread.
+ */
+export async function setUpInChannel(appUrl: string, connector: Pick<FakeBotConnector, "serviceUrl" | "activitiesTo">, threadId: string, values: Record<string, string> = GOOD_FORM, user: TeamsUser = MEGAN) {
+  const where = { place: "channel" as const, threadId, user };
+  const asked = await post(appUrl, message(connector.serviceUrl, "setup", where));
+  if (asked.status !== 200) throw new Error(`setup answered ${asked.status}`);
+  const form = connector.activitiesTo(thread(threadId)).at(-1);
+  if (!form) throw new Error("no setup form in the thread");
+  const submitted = await post(appUrl, press(connector.serviceUrl, form, "Create community", { ...where, values }));
+  if (submitted.status !== 200) throw new Error(`the setup form answered ${submitted.status}`);
+  const [formNow, charter] = shownNow(connector.activitiesTo(thread(threadId)));
+  return { form: formNow!, charter };
 }

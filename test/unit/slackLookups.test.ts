@@ -7,7 +7,8 @@ import { webApi } from "@slack/bolt";
 import { createLogger } from "../../src/log.js";
 import { SlackDirectory } from "../../src/slack/directory.js";
 import { SlackLookupError } from "../../src/slack/errors.js";
-import { actorOf, mentionsIn, spaceOf, type Inbound } from "../../src/slack/identity.js";
+import { askFromText } from "../../src/slack/asks.js";
+import { actorOf, personOf, spaceOf, type Inbound } from "../../src/slack/identity.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
 
 const log = createLogger("silent");
@@ -49,8 +50,8 @@ describe("one directory, two installations", () => {
     const inB = inboundAt(beta, TEAM_B);
     expect(await actorOf(dir, inA)).toMatchObject({ personKey: `slack:${TEAM_A}:${SAME_USER}`, displayName: "Alice Alpha", locale: "en-GB" });
 
-    const { mentions } = await mentionsIn(dir, inB, `assign sponsor <@${SAME_USER}>`);
-    expect(mentions).toEqual([{ personKey: `slack:${TEAM_B}:${SAME_USER}`, displayName: "Bruno Beta" }]);
+    const { mentions } = askFromText(`assign sponsor <@${SAME_USER}>`);
+    expect(await personOf(dir, inB, mentions[0]!.id)).toMatchObject({ key: `slack:${TEAM_B}:${SAME_USER}`, displayName: "Bruno Beta" });
     expect(await actorOf(dir, { ...inB, userId: SAME_USER })).toMatchObject({ personKey: `slack:${TEAM_B}:${SAME_USER}`, locale: "pt-PT" });
     expect(beta.callsTo("users.info").map((c) => c.args.user)).toEqual([SAME_USER]);
 
@@ -67,19 +68,19 @@ describe("one directory, two installations", () => {
 });
 
 describe("lookups that must not be guessed", () => {
-  it("throws SlackLookupError when users.info fails for a mentioned person, and caches no failure", async () => {
+  it("throws SlackLookupError when users.info fails for a person named in a request, and caches no failure", async () => {
     const dir = new SlackDirectory(log);
     const inA = inboundAt(alpha, TEAM_A);
     alpha.fail("users.info", { status: 503, when: (args) => args.user === FAKE_IDS.member });
-    const failed = await mentionsIn(dir, inA, `assign sponsor <@${FAKE_IDS.member}|luc>`).catch((error: unknown) => error);
+    const failed = await personOf(dir, inA, FAKE_IDS.member).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(SlackLookupError);
     expect(failed).toMatchObject({ reason: "user_lookup_failed", id: FAKE_IDS.member, slackError: "http_503" });
 
     alpha.fail("users.info", { error: "user_not_found", when: (args) => args.user === "U0NOBODY1" });
-    await expect(mentionsIn(dir, inA, "assign sponsor <@U0NOBODY1>")).rejects.toMatchObject({ reason: "user_lookup_failed", slackError: "user_not_found" });
+    await expect(personOf(dir, inA, "U0NOBODY1")).rejects.toMatchObject({ reason: "user_lookup_failed", slackError: "user_not_found" });
 
-    // Slack answers again: the same mention resolves.
-    expect((await mentionsIn(dir, inA, `assign sponsor <@${FAKE_IDS.member}>`)).mentions).toEqual([{ personKey: `slack:${TEAM_A}:${FAKE_IDS.member}`, displayName: "Luc Member" }]);
+    // Slack answers again: the same person resolves.
+    expect(await personOf(dir, inA, FAKE_IDS.member)).toMatchObject({ key: `slack:${TEAM_A}:${FAKE_IDS.member}`, displayName: "Luc Member" });
   });
 
   it("still falls back to the payload's team for the person asking", async () => {

@@ -53,7 +53,7 @@ describe("buildSlackManifest", () => {
     ]);
     expect(manifest.settings).toMatchObject({ org_deploy_enabled: true, socket_mode_enabled: false, token_rotation_enabled: false });
     expect(manifest.settings?.event_subscriptions?.bot_events).toEqual([
-      "app_home_opened", "app_mention", "member_joined_channel", "app_uninstalled", "tokens_revoked", "message.im",
+      "app_home_opened", "app_mention", "member_joined_channel", "member_left_channel", "app_uninstalled", "tokens_revoked", "message.im",
     ]);
     expect(manifestBotScopes()).toEqual([
       "commands", "chat:write", "chat:write.public", "im:write", "channels:read", "groups:read", "users:read",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeKey } from "../../src/core/domain.js";
-import { actorOf, commandFromText, mentionsOf, messageText, readCardData, spaceOf, teamsIds } from "../../src/teams/inbound.js";
+import { createRegistry } from "../../src/core/workflows/index.js";
+import { actorOf, askFromCard, askFromText, mentionsOf, messageText, spaceOf, teamsIds } from "../../src/teams/inbound.js";
 import { backoffMs, classifyConnectorError, defaultRetryPolicy, parseRetryAfter, retriedByBotbuilder } from "../../src/teams/retry.js";
 import { ADELE, BOT, GENERAL, MEGAN, TEAM, TENANT, executeAction, message } from "../support/teamsActivities.js";
 
@@ -42,58 +43,67 @@ describe("Teams activity → actor and space", () => {
   });
 });
 
-describe("Teams message text → command", () => {
-  it("strips the bot's @mention wherever it is and keeps other people's as @Name", () => {
+describe("Teams message text → what was asked", () => {
+  const registry = createRegistry();
+  /** The command the core's registry reads in what Teams sent, and its raw input. */
+  const parsed = (activity: Inbound) => {
+    const ask = askFromText(activity);
+    const found = registry.parseText(ask.text, ask.mentions);
+    return found && { verb: found.def.verb, raw: found.raw };
+  };
+
+  it("strips the bot's @mention wherever it is and stands other people's mentions in as @1, @2…", () => {
     const activity = message(url, "", { place: "channel" });
     const text = `assign co-facilitator <at>${ADELE.name}</at> please <at>${BOT.name}</at>&nbsp;`;
     const entities = [...activity.entities, { type: "mention", text: `<at>${ADELE.name}</at>`, mentioned: { id: ADELE.id, name: ADELE.name } }];
     const withMentions = as({ ...activity, text, entities });
     expect(messageText(withMentions)).toBe(`assign co-facilitator @${ADELE.name} please`);
     expect(mentionsOf(withMentions)).toEqual([{ id: ADELE.id, name: ADELE.name, aadObjectId: undefined }]);
+    expect(askFromText(withMentions)).toEqual({ kind: "text", text: "assign co-facilitator @1 please", mentions: [{ id: ADELE.id, name: ADELE.name }] });
+    // The person is passed on as Teams' id, for the server to look up; never as the typed name.
+    expect(parsed(withMentions)).toEqual({ verb: "community.role.assign", raw: { role: "co-facilitator", person: ADELE.id, typedName: ADELE.name } });
     const longName = as({ ...activity, text, entities: [{ type: "mention", text: "<at>x</at>", mentioned: { id: ADELE.id, name: "A".repeat(500) } }] });
     expect(mentionsOf(longName)[0]!.name).toHaveLength(120); // the core's display-name limit
-    const command = commandFromText(withMentions, [{ personKey: `teams:${TENANT}:${ADELE.aadObjectId}`, displayName: ADELE.name }]);
-    expect(command).toEqual({ type: "community.role.assign", person: `teams:${TENANT}:${ADELE.aadObjectId}`, displayName: ADELE.name, role: "co-facilitator" });
   });
 
-  it("understands the shared vocabulary after the mention", () => {
-    expect(commandFromText(as(message(url, "setup", { place: "channel" })), [])).toEqual({ type: "community.setup.open" });
-    expect(commandFromText(as(message(url, "status launched", { place: "channel" })), [])).toEqual({ type: "community.status.set", status: "launched" });
-    expect(commandFromText(as(message(url, "<p>Charter</p>")), [])).toEqual({ type: "community.charter.show" });
-    expect(commandFromText(as(message(url, "what is this?")), [])).toEqual({ type: "unknown", text: "what is this?" });
+  it("never reads a person's display name as command words", () => {
+    const activity = message(url, "", { place: "channel" });
+    const them = "<at>status closed</at>";
+    const sneaky = as({ ...activity, text: `<at>${BOT.name}</at> ${them}`, entities: [...activity.entities, { type: "mention", text: them, mentioned: { id: ADELE.id, name: "status closed" } }] });
+    expect(askFromText(sneaky).text).toBe("@1");
+    expect(parsed(sneaky)).toBeUndefined();
+  });
+
+  it("understands the shared vocabulary after the mention, markup dropped", () => {
+    expect(parsed(as(message(url, "setup", { place: "channel" })))).toEqual({ verb: "community.setup.open", raw: {} });
+    expect(parsed(as(message(url, "status launched", { place: "channel" })))).toEqual({ verb: "community.status.set", raw: { status: "launched" } });
+    expect(askFromText(as(message(url, "<p>Charter</p>"))).text).toBe("Charter");
+    expect(parsed(as(message(url, "<p>Charter</p>")))).toEqual({ verb: "community.charter.show", raw: {} });
+    expect(parsed(as(message(url, "link abcd-2345", { place: "groupChat" })))).toEqual({ verb: "space.link.redeem", raw: { code: "abcd-2345" } });
+    expect(parsed(as(message(url, "what is this?")))).toBeUndefined();
   });
 });
 
-describe("Teams card data → command", () => {
+describe("Teams card data → what was asked", () => {
+  /** What an Action.Execute invoke carries as its data (the Action.Submit `value` has the same shape). */
   const data = (verb: string, fields: Record<string, unknown>) => executeAction(url, verb, fields).value.action.data;
 
-  it("collects the charter form, splitting the multi-select purposes", () => {
-    const input = readCardData("community.setup", data("community.setup", { name: "CoP", domain: "d", audience: "a", purposes: "learning,tasks", goals: "g1\ng2" }));
-    expect(input).toEqual({
-      kind: "command",
-      command: {
-        type: "community.setup",
-        form: { name: "CoP", domain: "d", audience: "a", purposes: ["learning", "tasks"], goals: "g1\ng2", outcomes: "", participation: "", contribution: "", conflictResolution: "" },
-      },
-    });
-    expect(readCardData("community.charter.update", { purposes: "" })).toMatchObject({ kind: "command", command: { form: { purposes: [] } } });
+  it("reads a button's verb and arguments as an action", () => {
+    expect(askFromCard(data("community.roles.show", {}))).toEqual({ kind: "action", verb: "community.roles.show", input: {} });
+    expect(askFromCard({ status: "closed", confirm: true, verb: "community.status.set" })).toEqual({ kind: "action", verb: "community.status.set", input: { status: "closed", confirm: true } });
   });
 
-  it("gives back the form with the wrongly typed fields listed, keeping what could be read", () => {
-    expect(readCardData("community.setup", { name: 42, domain: "d", purposes: { learning: true }, goals: "g" })).toEqual({
-      kind: "form",
-      verb: "community.setup",
-      values: { name: "", domain: "d", audience: "", purposes: [], goals: "g", outcomes: "", participation: "", contribution: "", conflictResolution: "" },
-      unreadable: ["name", "purposes"],
-    });
+  it("reads a form submission as its sealed token and the raw values, lists left to the core", () => {
+    const submitted = askFromCard({ verb: "community.setup", formToken: "sealed", name: "CoP", purposes: "learning,tasks", goals: "g1\ng2", outcomes: null });
+    expect(submitted).toEqual({ kind: "form", verb: "community.setup", token: "sealed", values: { name: "CoP", purposes: "learning,tasks", goals: "g1\ng2" } });
+    expect(askFromCard({ verb: "community.setup", formToken: "sealed", purposes: ["learning", "tasks"] })).toMatchObject({ values: { purposes: ["learning", "tasks"] } });
   });
 
-  it("passes other verbs' fields through the Command schema and says what does not fit", () => {
-    expect(readCardData("community.roles.show", { verb: "community.roles.show" })).toEqual({ kind: "command", command: { type: "community.roles.show" } });
-    expect(readCardData("community.status.set", { status: "closed" })).toEqual({ kind: "command", command: { type: "community.status.set", status: "closed" } });
-    expect(readCardData("community.status.set", { status: "exploded" })).toMatchObject({ kind: "malformed", verb: "community.status.set", detail: expect.stringMatching(/^status: Invalid enum value/) });
-    expect(readCardData("no.such.verb", {})).toEqual({ kind: "unknown", verb: "no.such.verb" });
-    expect(readCardData(undefined, {})).toEqual({ kind: "unknown", verb: "undefined" });
+  it("refuses what a card of ours never sends, saying where, without guessing", () => {
+    expect(askFromCard({ verb: "community.setup", formToken: "sealed", name: { nested: true } })).toEqual({ kind: "malformed", detail: "name: not text" });
+    expect(askFromCard({ verb: "community.setup", formToken: 42 })).toEqual({ kind: "malformed", detail: "formToken: not a string" });
+    expect(askFromCard({ status: "closed" })).toEqual({ kind: "malformed", detail: "verb: the card action names no command" });
+    expect(askFromCard({ verb: "x".repeat(256) })).toMatchObject({ kind: "malformed" });
   });
 });
 

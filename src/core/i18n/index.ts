@@ -1,11 +1,15 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { en, type Catalog } from "./en.js";
+import { pseudo } from "./pseudo.js";
 
 export type MessageKey = keyof typeof en;
 export type MessageParams = Record<string, string | number>;
 
-/** Catalogs by language; a locale falls back to its language, then to English. */
-const catalogs: Record<string, Catalog> = { en };
+/**
+ * Catalogs by language; a locale falls back to its language, then to English. `qps` is the pseudo-locale
+ * (qps-ploc): every message bracketed and accented, so a test can find text that skipped the catalog.
+ */
+const catalogs: Record<string, Catalog> = { en, qps: pseudo(en) };
 
 const compiled = new Map<string, IntlMessageFormat>();
 
@@ -26,19 +30,8 @@ export function t(locale: string | undefined, key: MessageKey, params: MessagePa
   let format = compiled.get(cacheKey);
   if (!format) {
     const source = catalogs[language]?.[key] ?? en[key];
-    format = new IntlMessageFormat(source, language, undefined, { ignoreTag: true });
+    format = new IntlMessageFormat(source, language === "qps" ? "en" : language, undefined, { ignoreTag: true });
     compiled.set(cacheKey, format);
   }
   return String(format.format(params));
-}
-
-/** Formats a message reference carried in a View (its key was checked when the view was made). */
-export function tRef(locale: string | undefined, ref: { key: string; params?: MessageParams }): string {
-  return isMessageKey(ref.key) ? t(locale, ref.key, ref.params ?? {}) : ref.key;
-}
-
-/** How a space is named to readers: "Slack: #data-stewards", or "a Microsoft Teams channel" when it has no name. */
-export function spaceLabel(locale: string | undefined, space: { platform: "teams" | "slack"; displayName: string }): string {
-  const platform = t(locale, `platform.${space.platform}`);
-  return space.displayName ? t(locale, "charter.space", { platform, name: space.displayName }) : t(locale, "charter.spaceUnnamed", { platform });
 }

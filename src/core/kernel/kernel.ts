@@ -1,0 +1,373 @@
+import { STEWARD_ROLES, type Member, type SpaceRef } from "../domain.js";
+import { memberFor } from "./members.js";
+import { ConcurrencyError, DomainError } from "../errors.js";
+import type { CoreDeps } from "../ports.js";
+import type { Card, FormBlock } from "./card.js";
+import { FANOUT_JOB, type FanoutPayload } from "./fanout.js";
+import { checkFields, fieldsFor, type FieldErrors, type RawValues } from "./forms.js";
+import type { CardRef, Effect, FormRef, Outcome } from "./outcome.js";
+import { fitsPlace, forEveryone, holds } from "./permissions.js";
+import { Reader } from "./reader.js";
+import type { Registry } from "./registry.js";
+import type { Request } from "./request.js";
+import { FORM_HOURS } from "./seal.js";
+import { originOf, sealActions, type OpenedSeal } from "./origin.js";
+import { wordsFor, type Words } from "./words.js";
+import type { CommandDef, Context, JobContext, JobDef, People } from "./workflow.js";
+
+/** What an adapter carries out for one request: cards already rendered for the asker. */
+export type DeliveryItem =
+  | { kind: "reply"; card: Card; secret: boolean }
+  | { kind: "post"; card: Card }
+  | { kind: "replace"; card: Card; for: "actor" | "everyone" }
+  | { kind: "form"; card: Card; form: FormBlock };
+
+export interface Delivery {
+  /** Where the request belongs (a form's sealed space, not the place it was submitted from). */
+  space: SpaceRef;
+  reader: Reader;
+  verb: string;
+  communityId?: string;
+  items: DeliveryItem[];
+  /** Field errors of a refused form submission: the adapter keeps the form open with them. */
+  formErrors?: { form: FormBlock; errors: FieldErrors; fieldsOnly: boolean };
+}
+
+/** Who the asker is reading as: their language, zone, platform and whether this is their 1:1 chat. */
+export const readerOf = (request: Request): Reader =>
+  Reader.parse({ locale: request.actor.locale, timezone: request.actor.timezone, platform: request.space.platform, personal: request.space.personal });
+
+/**
+ * The one entry point every adapter calls: finds the command, checks where and who, runs its handler,
+ * and turns its effects into rendered cards. Expected failures become a private answer; nothing changes.
+ */
+export class Kernel {
+  constructor(
+    readonly registry: Registry,
+    readonly deps: CoreDeps,
+  ) {}
+
+  async handle(request: Request, people: People): Promise<Delivery> {
+    const opened = await originOf(request, this.deps.sealer, this.registry, this.deps.clock.now());
+    const effective: Request = opened.ok ? opened.request : request;
+    const reader = readerOf(effective);
+    const words = wordsFor(reader);
+    const base = { space: effective.space, reader, verb: verbOf(request), items: [] as DeliveryItem[] };
+    if (!opened.ok) return { ...base, items: [this.notice(words, words.t(opened.refusal), "warning")] };
+    const ctx = await this.context(effective, reader, words, people);
+    const delivery: Delivery = { ...base, communityId: ctx.community?.id };
+    try {
+      const found = this.find(effective, ctx);
+      if ("refusal" in found) {
+        delivery.items.push(this.notice(words, found.refusal, "info"));
+        return delivery;
+      }
+      const { def, raw } = found;
+      await this.authorise(def, ctx);
+      const result = await this.run(def, raw, ctx, effective, opened.seal);
+      await this.apply(result, ctx, delivery);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const tone = error.code === "forbidden" ? "error" : "warning";
+        delivery.items.push({ kind: "reply", secret: false, card: this.present({ presenter: "notice", data: { key: error.messageKey, params: error.params, tone } }, reader) });
+      } else if (error instanceof ConcurrencyError && request.ask.kind === "form" && opened.seal) {
+        // Lost a race while saving: the person's values stay in the form, with the reason.
+        await this.apply({ effects: [{ kind: "form", form: { form: opened.seal.form, values: request.ask.values, version: opened.seal.version, args: opened.seal.args, error: words.t("form.error.changed") } }] }, ctx, delivery);
+      } else if (error instanceof ConcurrencyError) delivery.items.push(this.notice(words, words.t("notice.tryAgain"), "warning"));
+      else throw error;
+    }
+    return delivery;
+  }
+
+  /**
+   * Something that happened in a space (the app added, people joining or leaving): every workflow that
+   * listens gets it. `who` is whoever the platform names as having done it.
+   */
+  async onEvent(
+    event: { kind: "installed" } | { kind: "joined"; people: Array<{ personKey: string; displayName: string }> } | { kind: "left"; people: string[] },
+    who: Pick<Request, "actor" | "space">,
+    people: People,
+  ): Promise<Delivery> {
+    const request: Request = { ...who, ask: { kind: "action", verb: `event.${event.kind}`, input: {} } };
+    const reader = readerOf(request);
+    const words = wordsFor(reader);
+    const ctx = await this.context(request, reader, words, people, false);
+    const delivery: Delivery = { space: request.space, reader, verb: request.ask.kind === "action" ? request.ask.verb : "event", communityId: ctx.community?.id, items: [] };
+    for (const handlers of this.registry.events) {
+      let result: Outcome | undefined;
+      if (event.kind === "installed") result = await handlers.installed?.(ctx);
+      else if (ctx.community && ctx.space && ctx.etag) {
+        const bound = ctx as Context & { community: NonNullable<Context["community"]>; space: NonNullable<Context["space"]>; etag: string };
+        result = event.kind === "joined" ? await handlers.joined?.(bound, event.people) : await handlers.left?.(bound, event.people);
+      }
+      if (result) await this.apply(result, ctx, delivery);
+    }
+    return delivery;
+  }
+
+  /** A person's home (Slack App Home): the first workflow that has one draws it. */
+  async home(who: Pick<Request, "actor" | "space">, people: People): Promise<Card | undefined> {
+    const request: Request = { ...who, ask: { kind: "action", verb: "event.home", input: {} } };
+    const reader = readerOf(request);
+    const ctx = await this.context(request, reader, wordsFor(reader), people, false);
+    for (const handlers of this.registry.events) {
+      const card = await handlers.home?.(ctx);
+      if (card) return card;
+    }
+    return undefined;
+  }
+
+  /** Renders a presenter's card for a reader (requests, deliveries, previews). */
+  present(ref: CardRef, reader: Reader): Card {
+    const def = this.registry.presenter(ref.presenter);
+    if (!def) throw new Error(`no presenter ${ref.presenter}`);
+    return { ...def.render(def.schema.parse(ref.data), wordsFor(reader)), locale: reader.locale };
+  }
+
+  /** A card for someone other than the asker (a space, a fan-out recipient): only buttons everyone may press. */
+  presentToAll(ref: CardRef, reader: Reader): Card {
+    return this.withActions(this.present(ref, reader), this.everyone);
+  }
+
+  /**
+   * Runs a workflow's job and carries out its effects. Jobs have no asker and no space of their own: they
+   * reach people through fan-outs, and schedule or cancel other jobs. A recurring job schedules its next occurrence.
+   */
+  async runJob(def: JobDef, payload: unknown, ctx: Omit<JobContext, "deps">): Promise<void> {
+    const parsed = def.schema.parse(payload);
+    const result = await def.run(parsed, { ...ctx, deps: this.deps });
+    for (const effect of result.effects) {
+      if (effect.kind === "schedule") await this.deps.jobs.schedule(effect.job);
+      else if (effect.kind === "cancel") await this.deps.jobs.cancel(effect.key);
+      else if (effect.kind === "fanout") await this.fanout(effect, "en", undefined);
+      else throw new Error(`a job cannot ${effect.kind}: only fan-outs, schedule and cancel`);
+    }
+    const next = def.next?.(parsed, ctx.dueAt);
+    if (next) await this.deps.jobs.schedule({ kind: def.kind, key: occurrenceKey(ctx.key, next), dueAt: next, payload });
+  }
+
+  private async context(request: Request, reader: Reader, words: Words, people: People, enrol = true): Promise<Context> {
+    const { repos } = this.deps;
+    const space = request.space.personal ? undefined : await repos.spaces.find(request.space.spaceKey);
+    const stored = space ? await repos.communities.get(space.communityId) : undefined;
+    let member = stored ? await repos.members.get(stored.value.id, request.actor.personKey) : undefined;
+    if (enrol && stored && !member && !(await repos.members.optedOut(stored.value.id, request.actor.personKey))) member = await this.enrol(request, stored.value.id);
+    const place = { personal: request.space.personal, bound: !!stored };
+    const ctx: Context = {
+      deps: this.deps,
+      request,
+      reader,
+      words,
+      people,
+      space,
+      community: stored?.value,
+      etag: stored?.etag,
+      member,
+      registry: this.registry,
+      can: (verb) => {
+        const def = this.registry.command(verb);
+        return !!def && fitsPlace(def, place) && holds(def.permission, ctx.member);
+      },
+    };
+    return ctx;
+  }
+
+  /** Anyone who acts in a bound space takes part: they join its roster as a member. */
+  private async enrol(request: Request, communityId: string): Promise<Member> {
+    const now = this.deps.clock.now().toISOString();
+    const member = memberFor(request.actor, { communityId, spaceKey: request.space.spaceKey, role: "member", now });
+    await this.deps.repos.members.add(member);
+    return (await this.deps.repos.members.get(communityId, request.actor.personKey)) ?? member;
+  }
+
+  private find(request: Request, ctx: Context): { def: CommandDef; raw: unknown } | { refusal: string } {
+    const { words } = ctx;
+    const { ask } = request;
+    if (ask.kind === "text") {
+      const found = this.registry.parseText(ask.text, ask.mentions);
+      if (found) return found;
+      const said = ask.text.trim().slice(0, 60);
+      return { refusal: words.t("notice.unknownCommand", { text: said, help: words.typed("help") }) };
+    }
+    const def = this.registry.command(ask.verb);
+    if (!def) return { refusal: words.t("notice.unknownAction", { help: words.typed("help") }) };
+    return { def, raw: ask.kind === "action" ? ask.input : {} };
+  }
+
+  /** Place, then person: both checked here, for every command, before its handler runs. */
+  private async authorise(def: CommandDef, ctx: Context): Promise<void> {
+    const { request } = ctx;
+    const personal = request.space.personal;
+    if (!fitsPlace(def, { personal, bound: !!ctx.community })) {
+      if (personal) throw new DomainError("invalid_input", "notice.personalSpace", { setup: { typed: "setup", shared: true } });
+      if (def.where === "community") throw new DomainError("not_found", "notice.noCommunity", { setup: { typed: "setup" }, link: { typed: "link CODE" } });
+      throw new DomainError("conflict", "notice.alreadyBound", { name: ctx.community?.charter.name ?? "", charter: { typed: "charter" } });
+    }
+    if (ctx.community?.status === "closed" && !forEveryone(def) && def.whenClosed !== "allowed") {
+      throw new DomainError("conflict", "notice.closed", { name: ctx.community.charter.name, reopen: { typed: "status launched" } });
+    }
+    if (holds(def.permission, ctx.member)) return;
+    const key = def.permission === "facilitator" ? "notice.forbiddenFacilitator" : "notice.forbidden";
+    const stewards = ctx.community ? await this.stewardNames(ctx.community.id) : [];
+    throw new DomainError("forbidden", key, { name: ctx.community?.charter.name ?? "", stewards: stewards.length ? ctx.words.or(stewards) : "—" });
+  }
+
+  private async stewardNames(communityId: string): Promise<string[]> {
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.deps.repos.members.list(communityId, { pageSize: 500, continuationToken: token });
+      for (const m of page.items) if (STEWARD_ROLES.includes(m.role)) names.push(m.displayName || m.personKey);
+      token = page.continuationToken;
+    } while (token && names.length < 10);
+    return names.slice(0, 10);
+  }
+
+  private async run(def: CommandDef, raw: unknown, ctx: Context, original: Request, seal?: OpenedSeal): Promise<Outcome> {
+    const { words } = ctx;
+    if (original.ask.kind === "form" && seal) {
+      const values: RawValues = original.ask.values;
+      const spec = this.registry.form(seal.form);
+      if (!spec) return { effects: [] };
+      if (seal.expired) {
+        return { effects: [{ kind: "form", form: { form: spec.name, values, version: seal.version, args: seal.args, error: words.t("form.error.expired") } }] };
+      }
+      const checked = checkFields(spec, values, words);
+      const converted = Object.keys(checked.errors).length ? undefined : spec.toInput(checked.values, words);
+      const errors = converted && !converted.ok ? converted.errors : checked.errors;
+      if (!converted || !converted.ok) {
+        return { effects: [{ kind: "form", form: { form: spec.name, values, errors, version: seal.version, args: seal.args } }] };
+      }
+      ctx.submitted = { version: seal.version, args: seal.args, values };
+      return def.handle(ctx as never, converted.value);
+    }
+    const input = def.input.safeParse(raw);
+    if (!input.success) {
+      const detail = input.error.issues.slice(0, 3).map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+      throw new DomainError("invalid_input", "notice.badRequest", { detail });
+    }
+    return def.handle(ctx as never, input.data);
+  }
+
+  /** Effects into delivery items (rendered for the asker) and jobs. */
+  private async apply(result: Outcome, ctx: Context, delivery: Delivery): Promise<void> {
+    const reader = ctx.reader;
+    const shared: Reader = { ...reader, personal: false };
+    for (const effect of result.effects) {
+      switch (effect.kind) {
+        case "reply":
+          delivery.items.push({ kind: "reply", card: await this.privately(this.present(effect.card, reader), ctx), secret: effect.secret ?? false });
+          break;
+        case "replace":
+          delivery.items.push({
+            kind: "replace",
+            for: effect.for,
+            card: effect.for === "actor" ? await this.privately(this.present(effect.card, reader), ctx) : this.withActions(this.present(effect.card, reader), this.everyone),
+          });
+          break;
+        case "post":
+          delivery.items.push({ kind: "post", card: this.withActions(this.present(effect.card, shared), this.everyone) });
+          if (effect.to === "community") await this.postElsewhere(effect.card, ctx);
+          break;
+        case "form": {
+          const card = await this.formCard(effect.form, ctx);
+          delivery.items.push({ kind: "form", card, form: card.blocks.find((b): b is FormBlock => b.type === "form")! });
+          const errors = effect.form.errors ?? {};
+          if (Object.keys(errors).length || effect.form.error) delivery.formErrors = { form: card.blocks.find((b): b is FormBlock => b.type === "form")!, errors, fieldsOnly: !effect.form.error };
+          break;
+        }
+        case "schedule":
+          await this.deps.jobs.schedule(effect.job);
+          break;
+        case "cancel":
+          await this.deps.jobs.cancel(effect.key);
+          break;
+        case "fanout":
+          await this.fanout(effect, ctx.reader.locale, ctx.request.actor.personKey);
+          break;
+      }
+    }
+  }
+
+  private readonly everyone = (verb: string) => forEveryone(this.registry.command(verb));
+
+  /** A card for the asker's eyes: the buttons they may press, each carrying the space it is about. */
+  private privately(card: Card, ctx: Context): Promise<Card> {
+    return sealActions(this.withActions(card, ctx.can), ctx.request.space, ctx.request.actor.personKey, this.deps.sealer, this.deps.clock.now());
+  }
+
+  /** Keeps only the buttons the audience may press: a card shown to everyone carries no steward button. */
+  withActions(card: Card, may: (verb: string) => boolean): Card {
+    return {
+      ...card,
+      blocks: card.blocks
+        .map((b) => (b.type === "actions" ? { ...b, actions: b.actions.filter((a) => may(a.verb)) } : b))
+        .filter((b) => b.type !== "actions" || b.actions.length > 0),
+    };
+  }
+
+  /** The same card in every other space of the community, on either platform, through a fan-out. */
+  private async postElsewhere(card: CardRef, ctx: Context): Promise<void> {
+    // The handler may just have bound this space (setting up, linking): the community is read from it now.
+    const communityId = ctx.community?.id ?? (await this.deps.repos.spaces.find(ctx.request.space.spaceKey))?.communityId;
+    if (!communityId) return;
+    const others = (await this.deps.repos.spaces.listForCommunity(communityId)).filter((s) => s.spaceKey !== ctx.request.space.spaceKey);
+    if (others.length === 0) return;
+    const id = this.deps.ids.newId();
+    await this.fanout(
+      { kind: "fanout", card, fanoutId: `post:${communityId}:${id}`, audience: { kind: "spaces", communityId, except: [ctx.request.space.spaceKey] } },
+      ctx.reader.locale,
+      undefined,
+    );
+  }
+
+  private async fanout(effect: Extract<Effect, { kind: "fanout" }>, locale: string, startedBy: string | undefined): Promise<void> {
+    const payload: FanoutPayload = {
+      fanoutId: effect.fanoutId,
+      card: effect.card,
+      locale,
+      audience: effect.audience as FanoutPayload["audience"],
+      ...(effect.showProgress && startedBy ? { startedBy } : {}),
+    };
+    await this.deps.jobs.schedule({ kind: FANOUT_JOB, key: effect.fanoutId, dueAt: this.deps.clock.now(), payload });
+  }
+
+  /** A form as a card: its fields for this reader, sealed with where it was opened, by whom and at what version. */
+  async formCard(ref: FormRef, ctx: Context): Promise<Card> {
+    const spec = this.registry.form(ref.form);
+    if (!spec) throw new Error(`no form ${ref.form}`);
+    const { words } = ctx;
+    const token = await this.deps.sealer.seal({
+      form: spec.name,
+      space: ctx.request.space,
+      by: ctx.request.actor.personKey,
+      version: ref.version,
+      args: ref.args ?? {},
+      exp: this.deps.clock.now().getTime() + FORM_HOURS * 3_600_000,
+    });
+    const errors = ref.errors ?? {};
+    const block: FormBlock = {
+      type: "form",
+      verb: spec.verb,
+      title: words.plain(spec.title),
+      submitLabel: words.plain(spec.submit),
+      cancelLabel: words.plain("form.cancel"),
+      token,
+      fields: fieldsFor(spec, ref.values, errors, words),
+      error: ref.error ?? (Object.keys(errors).length ? words.t("form.error.fix") : ""),
+      reopen: spec.opener ? { label: words.plain("form.open"), verb: spec.opener, data: {}, style: "primary", opensForm: true } : undefined,
+    };
+    const intro = spec.intro ? [{ type: "text" as const, text: words.t(spec.intro), style: "default" as const }] : [];
+    return { title: block.title, summary: words.t("form.summary", { title: block.title }), blocks: [...intro, block], locale: words.locale };
+  }
+
+  private notice(words: Words, text: string, tone: "info" | "warning" | "error"): DeliveryItem {
+    return { kind: "reply", secret: false, card: { title: "", summary: text, tone, blocks: [{ type: "text", text, style: "default", tone }], locale: words.locale } };
+  }
+}
+
+
+/** Each occurrence of a recurring job has its own key: the series' key and the occurrence's instant. */
+export const occurrenceKey = (key: string, at: Date) => `${key.replace(/@[^@]*$/, "")}@${at.toISOString()}`;
+
+const verbOf = (request: Request) => (request.ask.kind === "text" ? "text" : request.ask.verb);

@@ -1,0 +1,46 @@
+import type { FanoutAudienceSpec } from "./audience.js";
+
+/**
+ * A card to show, not yet rendered: a presenter's name and its data. The kernel renders it for the asker;
+ * a fan-out renders it per recipient at delivery time, in each one's language and zone.
+ */
+export interface CardRef {
+  presenter: string;
+  data: unknown;
+}
+
+/** A form to show the asker: its values (typed before, or stored), errors, and the version it edits. */
+export interface FormRef {
+  form: string;
+  values: Record<string, string | string[]>;
+  errors?: Record<string, string>;
+  /** A form-level error shown above the fields (neutral markdown). */
+  error?: string;
+  /** The ETag of what the form edits, checked again on submission. */
+  version?: string;
+  /** Arguments the submission carries back, sealed with the form (ids of what is edited). */
+  args?: Record<string, string>;
+}
+
+export type Effect =
+  /** Only the asker sees it: Slack ephemeral; Teams the clicker's refreshed card or their 1:1 chat. */
+  | { kind: "reply"; card: CardRef; secret?: boolean }
+  /** Everyone in the space the request came from, or in every space of the community (both platforms). */
+  | { kind: "post"; card: CardRef; to: "space" | "community" }
+  /** Replaces the message whose button was pressed: for the asker only, or for everyone. */
+  | { kind: "replace"; card: CardRef; for: "actor" | "everyone" }
+  | { kind: "form"; form: FormRef }
+  | { kind: "schedule"; job: { kind: string; key: string; dueAt: Date; payload: unknown } }
+  | { kind: "cancel"; key: string }
+  /** One card to many people or spaces, rendered per recipient when it is delivered. */
+  | { kind: "fanout"; audience: FanoutAudienceSpec; card: CardRef; fanoutId: string; showProgress?: boolean };
+
+export interface Outcome {
+  effects: Effect[];
+}
+
+export const outcome = (...effects: Effect[]): Outcome => ({ effects });
+export const reply = (presenter: string, data: unknown, secret = false): Effect => ({ kind: "reply", card: { presenter, data }, ...(secret ? { secret } : {}) });
+export const post = (to: "space" | "community", presenter: string, data: unknown): Effect => ({ kind: "post", to, card: { presenter, data } });
+export const replace = (forWhom: "actor" | "everyone", presenter: string, data: unknown): Effect => ({ kind: "replace", for: forWhom, card: { presenter, data } });
+export const openForm = (form: FormRef): Effect => ({ kind: "form", form });

@@ -1,0 +1,125 @@
+/**
+ * Neutral markdown: what cards carry. The catalog writes `**bold**`, `_italic_`, `` `code` `` and
+ * `[label](url)`; anything a person typed goes through `esc()` first, so it shows as typed on every platform.
+ */
+
+// Bidirectional overrides/isolates and NUL: invisible, and able to make text read other than it is.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be removed.
+const INVISIBLE = /[\u0000\u202A-\u202E\u2066-\u2069]/g;
+const MARKUP = /[\\`*_[\]~<>|]/g;
+// Line-start markers (headings, quotes, list items) act only at the start of a line, and only before a space.
+const LINE_MARKER = /^(\s*)(#{1,6}|[+-]|\d+[.)])(?=\s|$)/gm;
+
+/** Removes what no one should be able to put into a message (NUL, bidi overrides). */
+export const clean = (text: string): string => text.replace(INVISIBLE, "");
+
+/** Text a person typed, made literal: a backslash before every markup character, then invisible controls removed. */
+export function esc(text: string): string {
+  return clean(text)
+    .replace(MARKUP, "\\$&")
+    .replace(LINE_MARKER, (_m, space: string, marker: string) => `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`);
+}
+
+/** A token of neutral markdown: an escaped character, a run of markup or a run of plain text. */
+export type Token =
+  | { kind: "text"; text: string }
+  | { kind: "literal"; char: string }
+  | { kind: "bold" | "italic" | "code"; text: string }
+  | { kind: "link"; label: string; url: string }
+  | { kind: "newline" };
+
+/**
+ * Reads neutral markdown into tokens, so each platform writes its own syntax (and escapes what it must)
+ * without guessing what was markup and what was typed. Emphasis does not nest (the catalog never nests it).
+ */
+export function tokens(source: string): Token[] {
+  const out: Token[] = [];
+  let plain = "";
+  const flush = () => {
+    if (plain) out.push({ kind: "text", text: plain });
+    plain = "";
+  };
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i]!;
+    if (ch === "\\" && i + 1 < source.length) {
+      flush();
+      out.push({ kind: "literal", char: source[i + 1]! });
+      i += 2;
+      continue;
+    }
+    if (ch === "\n") {
+      flush();
+      out.push({ kind: "newline" });
+      i += 1;
+      continue;
+    }
+    const span = markupAt(source, i);
+    if (span) {
+      flush();
+      out.push(span.token);
+      i = span.end;
+      continue;
+    }
+    plain += ch;
+    i += 1;
+  }
+  flush();
+  return out;
+}
+
+/** The unescaped content of a span (`\*` → `*`). */
+const unescape = (text: string) => text.replace(/\\(.)/g, "$1");
+
+function markupAt(source: string, i: number): { token: Token; end: number } | undefined {
+  const rest = source.slice(i);
+  let m = /^\*\*((?:\\.|[^*\\\n])+?)\*\*/.exec(rest);
+  if (m) return { token: { kind: "bold", text: unescape(m[1]!) }, end: i + m[0].length };
+  m = /^_((?:\\.|[^_\\\n])+?)_/.exec(rest);
+  if (m) return { token: { kind: "italic", text: unescape(m[1]!) }, end: i + m[0].length };
+  m = /^`([^`\n]+)`/.exec(rest);
+  if (m) return { token: { kind: "code", text: m[1]! }, end: i + m[0].length };
+  m = /^\[((?:\\.|[^\]\\\n])+)\]\(([^)\s]+)\)/.exec(rest);
+  if (m) return { token: { kind: "link", label: unescape(m[1]!), url: m[2]! }, end: i + m[0].length };
+  return undefined;
+}
+
+/** Neutral markdown as plain words: markup dropped, escapes resolved (plain-text surfaces, fallbacks). */
+export function plainText(source: string): string {
+  return tokens(source)
+    .map((t) => {
+      switch (t.kind) {
+        case "text":
+          return t.text;
+        case "literal":
+          return t.char;
+        case "newline":
+          return "\n";
+        case "link":
+          return t.label;
+        default:
+          return t.text;
+      }
+    })
+    .join("");
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * The longest start of `text` that fits `max` UTF-16 units with `suffix` appended, cut only between
+ * graphemes and never inside an atom (an entity, an escape, a markup span) that `atoms` matches.
+ */
+export function cutSafely(text: string, max: number, suffix = "…", atoms?: RegExp): string {
+  if (text.length <= max) return text;
+  const budget = Math.max(0, max - suffix.length);
+  // Positions where a cut may fall: grapheme boundaries outside any atom.
+  const blocked: Array<[number, number]> = [];
+  if (atoms) for (const m of text.matchAll(new RegExp(atoms.source, atoms.flags.includes("g") ? atoms.flags : `${atoms.flags}g`))) blocked.push([m.index, m.index + m[0].length]);
+  let end = 0;
+  for (const { index, segment } of segmenter.segment(text)) {
+    const next = index + segment.length;
+    if (next > budget) break;
+    if (!blocked.some(([from, to]) => next > from && next < to)) end = next;
+  }
+  return `${text.slice(0, end).trimEnd()}${suffix}`;
+}

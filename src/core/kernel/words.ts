@@ -1,0 +1,64 @@
+import { formatCount } from "../i18n/format.js";
+import type { RenderWords } from "./card.js";
+import { t, type MessageKey } from "../i18n/index.js";
+import type { Reader } from "./reader.js";
+import { typed } from "./reader.js";
+import { esc, plainText } from "./text.js";
+
+/** A parameter that is already neutral markdown (a typed command, a list of escaped names): inserted as is. */
+export class Md {
+  constructor(readonly text: string) {}
+}
+export const md = (text: string): Md => new Md(text);
+
+export type Param = string | number | Md;
+export type Params = Record<string, Param>;
+
+/** The catalog for one reader: every string parameter is text people typed, so it is escaped. */
+export interface Words {
+  readonly reader: Reader;
+  readonly locale: string;
+  /** A message as neutral markdown. */
+  t(key: MessageKey, params?: Params): string;
+  /** A message as plain words (headings, buttons, labels). */
+  plain(key: MessageKey, params?: Params): string;
+  /** "A, B and C" in the reader's language; the items are neutral markdown already. */
+  and(items: string[]): string;
+  or(items: string[]): string;
+  count(n: number): string;
+  /** A command as the reader types it there (neutral markdown code). */
+  typed(usage: string): Md;
+}
+
+function listFormat(locale: string, type: "conjunction" | "disjunction", items: string[]): string {
+  try {
+    return new Intl.ListFormat(locale, { type }).format(items);
+  } catch {
+    return new Intl.ListFormat("en", { type }).format(items);
+  }
+}
+
+export function wordsFor(reader: Reader): Words {
+  const { locale } = reader;
+  const resolve = (params: Params = {}) =>
+    Object.fromEntries(Object.entries(params).map(([name, value]) => [name, value instanceof Md ? value.text : typeof value === "string" ? esc(value) : value]));
+  return {
+    reader,
+    locale,
+    t: (key, params) => t(locale, key, resolve(params)),
+    plain: (key, params) => plainText(t(locale, key, resolve(params))),
+    and: (items) => listFormat(locale, "conjunction", items),
+    or: (items) => listFormat(locale, "disjunction", items),
+    count: (n) => formatCount(locale, n),
+    typed: (usage) => md(typed(reader, usage)),
+  };
+}
+
+/** The words renderers add themselves ("…and 3 more"), in the reader's language. */
+export function renderWordsFor(locale: string): RenderWords {
+  return {
+    more: (count) => t(locale, "list.more", { count }),
+    partsOmitted: (count) => t(locale, "card.partsOmitted", { count }),
+    textCut: () => t(locale, "card.textCut"),
+  };
+}

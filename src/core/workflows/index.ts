@@ -1,0 +1,15 @@
+import { noticePresenter } from "../kernel/notice.js";
+import { progressPresenter } from "../kernel/progress.js";
+import { Registry } from "../kernel/registry.js";
+import type { Workflow } from "../kernel/workflow.js";
+import { communityWorkflow } from "./community/index.js";
+import { helpWorkflow } from "./help/index.js";
+import { linkingWorkflow } from "./linking/index.js";
+
+/** Presenters every workflow uses: a one-line notice, and a fan-out's progress. */
+const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
+
+/** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow];
+
+export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);

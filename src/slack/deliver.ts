@@ -1,0 +1,100 @@
+import type { RespondFn, webApi } from "@slack/bolt";
+import type { Block as CardBlock } from "../core/kernel/card.js";
+import type { Delivery, DeliveryItem } from "../core/kernel/kernel.js";
+import type { Logger } from "../log.js";
+import { slackErrorCode } from "./errors.js";
+import { renderMessage } from "./render/card/message.js";
+import { renderModal } from "./render/card/modal.js";
+
+/** Where the answers to one Slack request go. */
+export interface SlackTarget {
+  client: webApi.WebClient;
+  userId: string;
+  /** The channel the request belongs to (a form's sealed space, not where it was submitted); undefined for the App Home. */
+  channelId?: string;
+  personal: boolean;
+  /** Lets a modal open; Slack's trigger_id works once, within 3 seconds. */
+  triggerId?: string;
+  /** The request's response_url: answers in a channel the app is not in, and replaces the pressed message. */
+  respond?: RespondFn;
+  /** The pressed message (block actions), which a replace for everyone updates. */
+  pressed?: { channel: string; ts: string };
+  log: Logger;
+}
+
+/** Answers for which a private reply should go another way instead (the app is not in that channel). */
+const CHANNEL_ERRORS = new Set(["not_in_channel", "channel_not_found", "user_not_in_channel", "is_archived"]);
+
+/** Carries out a delivery: private answers ephemeral, posts in the channel, replaces in place, forms as modals. */
+export async function deliverSlack(target: SlackTarget, delivery: Delivery, skipForms = false): Promise<void> {
+  let triggerId = target.triggerId;
+  for (const item of delivery.items) {
+    try {
+      if (item.kind === "form" && skipForms) continue;
+      triggerId = await place(target, item, triggerId);
+    } catch (error) {
+      target.log.error({ err: error, item: item.kind, slackError: slackErrorCode(error) }, "slack reply failed");
+    }
+  }
+}
+
+async function place(target: SlackTarget, item: DeliveryItem, triggerId: string | undefined): Promise<string | undefined> {
+  switch (item.kind) {
+    case "reply":
+      await toActor(target, item.card);
+      return triggerId;
+    case "post":
+      await toChannel(target, item.card);
+      return triggerId;
+    case "replace":
+      if (item.for === "everyone" && target.pressed) {
+        const message = renderMessage(item.card);
+        await target.client.chat.update({ channel: target.pressed.channel, ts: target.pressed.ts, text: message.text, blocks: message.blocks });
+      } else if (target.respond) {
+        await target.respond({ replace_original: true, ...renderMessage(item.card) });
+      } else await toActor(target, item.card);
+      return triggerId;
+    case "form":
+      if (triggerId) {
+        try {
+          const intro = item.card.blocks.filter((b): b is CardBlock => b.type !== "form");
+          await target.client.views.open({ trigger_id: triggerId, view: renderModal(item.form, intro) });
+          return undefined;
+        } catch (error) {
+          target.log.warn({ slackError: slackErrorCode(error) }, "views.open failed; sending a button that opens the form instead");
+        }
+      }
+      // No trigger (a mention, a DM, an expired trigger): a button that opens it, since a click brings one.
+      await toActor(target, item.card);
+      return undefined;
+  }
+}
+
+async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promise<void> {
+  if (target.channelId && !target.personal) {
+    const message = renderMessage(card);
+    try {
+      await target.client.chat.postMessage({ channel: target.channelId, text: message.text, blocks: message.blocks });
+      return;
+    } catch (error) {
+      if (!CHANNEL_ERRORS.has(slackErrorCode(error) ?? "")) throw error;
+      // The app cannot post there (not invited): the person who asked still sees the answer.
+    }
+  }
+  await toActor(target, card);
+}
+
+/** A private answer: ephemeral in a channel, a DM message in the person's own space. */
+async function toActor(target: SlackTarget, card: DeliveryItem["card"]): Promise<void> {
+  const { client, channelId, userId } = target;
+  const content = renderMessage(card);
+  try {
+    if (target.personal || !channelId) await client.chat.postMessage({ channel: channelId ?? userId, ...content });
+    else await client.chat.postEphemeral({ channel: channelId, user: userId, ...content });
+  } catch (error) {
+    // Not a place the app can write to (a private channel it is not in, someone else's DM): answer another way.
+    if (!CHANNEL_ERRORS.has(slackErrorCode(error) ?? "")) throw error;
+    if (target.respond) await target.respond({ response_type: "ephemeral", replace_original: false, ...content });
+    else await client.chat.postMessage({ channel: userId, ...content });
+  }
+}

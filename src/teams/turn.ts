@@ -1,0 +1,129 @@
+import type { Activity, ChannelAccount, TurnContext } from "botbuilder";
+import type { Card } from "../core/kernel/card.js";
+import type { Delivery, DeliveryItem } from "../core/kernel/kernel.js";
+import { esc, plainText } from "../core/kernel/text.js";
+import { t } from "../core/i18n/index.js";
+import type { DeliveryResult } from "../core/ports.js";
+import type { Logger } from "../log.js";
+import { cardActivity, renderCard, type AdaptiveCard } from "./render/index.js";
+import { withRetry, type RetryPolicy } from "./retry.js";
+
+export interface TurnOptions {
+  /** The person who asked (the activity's `from`). */
+  actor: ChannelAccount;
+  /** A 1:1 chat with the app: everything in it is already private. */
+  personal: boolean;
+  /** An Action.Execute invoke: a card for the asker becomes the invoke response, shown to them in place. */
+  invoke: boolean;
+  /** The message whose button was pressed (Action.Submit `replyToId`), which a replace updates. */
+  pressedId?: string;
+  /** The press came from a form's submit button. */
+  fromForm: boolean;
+  /** The request was typed (not a button): a private answer is pointed to from where it was asked. */
+  typed: boolean;
+  policy: RetryPolicy;
+  log: Logger;
+  /** Delivers a card to the asker's 1:1 chat with the app (the Messenger opens one if needed). */
+  sendPrivately(card: Card): Promise<DeliveryResult>;
+}
+
+export interface TurnReplies {
+  /** For an invoke: the card that replaces the clicked one, for the clicker. */
+  invokeCard?: AdaptiveCard;
+  /** For an invoke without a card for the asker: a short message Teams shows instead. */
+  invokeMessage?: string;
+}
+
+/**
+ * What each effect means in Teams, which has no ephemeral messages:
+ * - private (a reply, or a replace for the asker): in a 1:1 chat, a reply there; after Action.Execute, the
+ *   clicker's refreshed card; otherwise the person's 1:1 chat with the app. Never a thread reply: everyone
+ *   in a channel reads those. A typed command gets a content-free pointer in the thread.
+ * - post: a new message in the conversation (in a channel, the thread the request came from).
+ * - replace for everyone: the pressed message is updated (Action.Submit carries its id).
+ * - form: shown where it was asked (sealed to the person who opened it); a resubmitted form with errors
+ *   replaces itself, and a saved one is replaced by a line saying it was submitted.
+ */
+export async function carryOut(context: TurnContext, delivery: Delivery, options: TurnOptions): Promise<TurnReplies> {
+  const replies: TurnReplies = {};
+  const locale = delivery.reader.locale;
+  const outgoing: Array<Partial<Activity>> = [];
+  const updates: Array<Partial<Activity>> = [];
+  let pointed = false;
+  const hasForm = delivery.items.some((i) => i.kind === "form");
+
+  const privately = async (card: Card) => {
+    if (options.personal) return void outgoing.push(cardActivity(card));
+    if (options.invoke && !replies.invokeCard) return void (replies.invokeCard = renderCard(card).card);
+    const result = await options.sendPrivately(card).catch((error: unknown): DeliveryResult => ({ status: "failed", reason: String(error), retryable: false }));
+    const sent = result.status === "sent";
+    // The card itself is never logged: it may be a secret.
+    if (!sent) options.log.warn({ delivery: result }, "a private answer could not reach the person's 1:1 chat; the conversation gets a note instead");
+    if (!sent || (options.typed && !pointed)) {
+      pointed = true;
+      outgoing.push(mentioning(t(locale, sent ? "teams.answeredPrivately" : "teams.privateFailed", { person: "{person}", app: t(locale, "app.name") }), options.actor));
+    }
+  };
+
+  for (const item of delivery.items) await place(item);
+
+  async function place(item: DeliveryItem): Promise<void> {
+    switch (item.kind) {
+      case "reply":
+        return privately(item.card);
+      case "post":
+        outgoing.push(cardActivity(item.card));
+        return;
+      case "replace":
+        if (item.for === "actor") return privately(item.card);
+        if (options.invoke) replies.invokeCard = renderCard(item.card).card;
+        if (options.pressedId) updates.push({ ...cardActivity(item.card), id: options.pressedId });
+        else if (!options.invoke) outgoing.push(cardActivity(item.card));
+        return;
+      case "form":
+        if (options.invoke && !replies.invokeCard) replies.invokeCard = renderCard(item.card).card;
+        else if (options.fromForm && options.pressedId) updates.push({ ...cardActivity(item.card), id: options.pressedId });
+        else outgoing.push(cardActivity(item.card));
+        return;
+    }
+  }
+
+  // A form that went through (something was posted, or the asker told it worked) is replaced where it was,
+  // so no one fills in a spent one. A refused one (someone else's, expired, not allowed) stays as it was.
+  const accepted = delivery.items.some((i) => i.kind === "post" || i.card.tone === "success");
+  if (options.fromForm && options.pressedId && !hasForm && !options.invoke && accepted) {
+    // Named after what was saved: the first card with a title (a notice has none).
+    const title = delivery.items.map((i) => i.card.title.trim()).find(Boolean) ?? t(locale, "app.name");
+    updates.push({ ...cardActivity(savedCard(locale, options.actor.name ?? "", title)), id: options.pressedId });
+  }
+  if (options.invoke && !replies.invokeCard) {
+    replies.invokeMessage = delivery.items[0] ? plainText(delivery.items[0].card.summary) : t(locale, "app.name");
+  }
+  for (const activity of updates) {
+    const updated = await withRetry(options.policy, () => context.updateActivity(activity));
+    if (!updated.ok) options.log.warn({ failure: updated.failure }, "Teams message not updated in place; sending it anew");
+    if (!updated.ok) outgoing.push({ ...activity, id: undefined });
+  }
+  for (const activity of outgoing) {
+    const sent = await withRetry(options.policy, () => context.sendActivity(activity));
+    if (!sent.ok) options.log.error({ failure: sent.failure, attempts: sent.attempts }, "Teams reply not delivered");
+  }
+  return replies;
+}
+
+function savedCard(locale: string, person: string, title: string): Card {
+  // Both are plain words (a display name, a card title): escaped, so they show as typed.
+  const text = t(locale, "teams.formSaved", { person: esc(person || t(locale, "app.name")), title: esc(title) });
+  return { title, summary: text, tone: "success", blocks: [{ type: "text", text, style: "subtle", tone: "success" }] };
+}
+
+/** A short text message that @mentions the person it is for (no card, no content beyond the line). */
+function mentioning(line: string, actor: ChannelAccount): Partial<Activity> {
+  const name = actor.name?.trim().replace(/[<>]/g, "") || "";
+  const at = name ? `<at>${name}</at>` : "";
+  return {
+    type: "message",
+    text: line.replace("{person}", at),
+    ...(name ? { entities: [{ type: "mention", text: at, mentioned: { id: actor.id, name } }] } : {}),
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Storage failing while someone fills in a modal: what they typed must survive. The app's table endpoint
+ * goes through a loopback proxy the test controls: connections reset (an outage), or every table but the
+ * replay guard's refused (storage failing after the request was let in).
+ */
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FAKE_IDS } from "../support/fakeSlack.js";
+import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { newTriggerId, slashCommand, viewSubmission } from "../support/slackRequests.js";
+import { testConnectionString } from "../support/storage.js";
+
+type ProxyMode = "up" | "down" | "refuseData";
+
+/** An HTTP proxy in front of the table endpoint; `mode` says what storage does now. */
+async function storageProxy(target: URL): Promise<{ url: string; mode: ProxyMode; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const proxy = { url: "", mode: "up" as ProxyMode, close: async () => {} };
+  const server: Server = createServer((req, res) => {
+    if (proxy.mode === "down") return void req.socket.destroy();
+    if (proxy.mode === "refuseData" && !(req.url ?? "").includes("SlackSignedRequests")) {
+      // What Azure Storage answers a request it will not serve (a rotated key, a revoked SAS): not retried.
+      res.writeHead(403, { "content-type": "application/json;odata=minimalmetadata" });
+      return void res.end(JSON.stringify({ "odata.error": { code: "AuthorizationFailure", message: { lang: "en-US", value: "This request is not authorized to perform this operation." } } }));
+    }
+    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${target.pathname}`;
+  proxy.close = () => new Promise<void>((resolve) => {
+    for (const socket of sockets) socket.destroy();
+    server.close(() => resolve());
+  });
+  return proxy;
+}
+
+let s: SlackTestApp;
+let proxy: Awaited<ReturnType<typeof storageProxy>>;
+beforeAll(async () => {
+  const real = testConnectionString();
+  const tables = new URL(/TableEndpoint=([^;]+)/.exec(real)![1]!);
+  proxy = await storageProxy(tables);
+  s = await startSlackApp({ env: { AZURE_STORAGE_CONNECTION_STRING: real.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${proxy.url}`) } });
+});
+afterAll(async () => {
+  await s?.stop();
+  await proxy?.close();
+});
+afterEach(() => {
+  proxy.mode = "up";
+  s.fake.reset();
+});
+
+const TYPED = { name: "Outage CoP", domain: "resilience", audience: "on-call stewards", goals: "Keep what was typed\nSay what happened" };
+
+function formState() {
+  const text = (value: string) => ({ value: { type: "plain_text_input", value } });
+  return {
+    values: {
+      name: text(TYPED.name), domain: text(TYPED.domain), audience: text(TYPED.audience), goals: text(TYPED.goals),
+      purposes: { value: { type: "checkboxes", selected_options: [{ value: "learning", text: { type: "plain_text", text: "learning" } }] } },
+    },
+  };
+}
+
+type Modal = { callback_id: string; private_metadata: string; title: unknown; submit: unknown; close: unknown; blocks: Array<{ block_id?: string; element?: { initial_value?: string; initial_options?: Array<{ value: string }> } }> };
+
+async function openSetup(channel: string): Promise<{ modal: Modal; submission: () => ReturnType<typeof viewSubmission> }> {
+  await s.send(slashCommand({ text: "setup", channel_id: channel, trigger_id: newTriggerId() }));
+  await expect.poll(() => s.fake.callsTo("views.open").length).toBe(1);
+  const modal = s.fake.callsTo("views.open")[0]!.args.view as Modal;
+  // Slack sends the view as it was opened, with what was typed in state.values.
+  const { callback_id, private_metadata, title, submit, close, blocks } = modal;
+  return { modal, submission: () => viewSubmission({ view: { callback_id, private_metadata, title, submit, close, blocks, state: formState() } }) };
+}
+
+const postsTo = (channel: string) => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
+
+describe("a setup modal submitted while storage is down", () => {
+  it("is refused before anything runs, so Slack keeps the modal open with what was typed; the same submission works once storage is back", async () => {
+    const { submission } = await openSetup(FAKE_IDS.general);
+
+    proxy.mode = "down";
+    const started = Date.now();
+    const res = await s.send(submission());
+    const tookMs = Date.now() - started;
+    // Not a 200: Slack neither closes the modal nor replaces it, and shows its own error inside it, with the
+    // person's entries still in their fields.
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: "unavailable", message: "The request could not be checked just now; nothing was changed. Try again." });
+    expect(tookMs).toBeLessThan(3_000);
+    expect(s.fake.callsTo("chat.postMessage")).toEqual([]);
+    expect(s.fake.callsTo("chat.postEphemeral")).toEqual([]);
+
+    // Storage back: the person presses Create again on the same modal, which still holds what they typed.
+    proxy.mode = "up";
+    const again = await s.send(submission());
+    expect(again.status).toBe(200);
+    await expect.poll(() => postsTo(FAKE_IDS.general).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    const space = await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`);
+    const community = await s.app.deps.repos.communities.get(space!.communityId);
+    expect(community?.value.charter).toMatchObject({ name: TYPED.name, domain: TYPED.domain, audience: TYPED.audience, goals: ["Keep what was typed", "Say what happened"] });
+  }, 30_000);
+});
+
+describe("a setup modal whose save fails in storage after the request was let in", () => {
+  it("keeps the modal open, saying saving failed, with every typed value as the field's initial value", async () => {
+    const channel = FAKE_IDS.private;
+    const { modal, submission } = await openSetup(channel);
+    const logsBefore = s.app.logs.length;
+    proxy.mode = "refuseData";
+    const started = Date.now();
+    const res = await s.send(submission());
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(res.status).toBe(200);
+    const kept = (await res.json()) as { response_action: string; view: Modal };
+    expect(kept.response_action).toBe("update");
+    expect(blocksText(kept.view.blocks)).toContain("Saving failed on our side. Your entries are kept below: please submit again in a moment.");
+    const initial = (field: string) => kept.view.blocks.find((b) => b.block_id === field)?.element;
+    expect(initial("name")?.initial_value).toBe(TYPED.name);
+    expect(initial("domain")?.initial_value).toBe(TYPED.domain);
+    expect(initial("audience")?.initial_value).toBe(TYPED.audience);
+    expect(initial("goals")?.initial_value).toBe(TYPED.goals);
+    expect(initial("purposes")?.initial_options?.map((o) => o.value)).toEqual(["learning"]);
+    // Still the same form: its sealed context and its command, so submitting it again saves it.
+    expect(kept.view).toMatchObject({ callback_id: modal.callback_id, private_metadata: modal.private_metadata, title: { text: "Set up a community" }, submit: { text: "Create community" } });
+    expect(postsTo(channel)).toEqual([]);
+    // The failure is logged once, for operators; the person was not sent an apology besides the modal.
+    expect(s.app.logs.slice(logsBefore).filter((l) => l.msg === "slack request failed")).toHaveLength(1);
+    expect(s.fake.callsTo("chat.postEphemeral")).toEqual([]);
+
+    proxy.mode = "up";
+    expect((await s.send(viewSubmission({ view: { ...kept.view, state: formState() } }))).status).toBe(200);
+    await expect.poll(() => postsTo(channel).length, { timeout: 10_000 }).toBe(1);
+    expect(blocksText(postsTo(channel)[0]!.args.blocks)).toContain(TYPED.name);
+  }, 30_000);
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import type { Card } from "../../src/core/kernel/card.js";
+import type { Reader } from "../../src/core/kernel/reader.js";
+import { wordsFor } from "../../src/core/kernel/words.js";
+import { createRegistry } from "../../src/core/workflows/index.js";
+import { SAMPLE_CHARTER } from "../support/core.js";
+
+/** Sample data for every presenter: a presenter without one fails the first test below. */
+export const SAMPLES: Record<string, unknown> = {
+  notice: { key: "notice.roleAssigned", params: { person: "Zoë Ñandú", role: { word: "role.sponsor" }, name: "Data Stewards" }, tone: "success" },
+  progress: { title: "Data Stewards", total: 1200, sent: 1100, failed: 2, unreachable: 3, queued: 95, done: true },
+  help: { communityName: "Data Stewards", welcome: true, commands: [{ usage: "help.usage.charter", describe: "help.cmd.charter" }], actions: [{ label: "action.charter", verb: "community.charter.show" }] },
+  home: { communities: [{ name: "Data Stewards", role: "facilitator", status: "launched" }], omitted: 2 },
+  "community.charter": { communityId: "c1", charter: SAMPLE_CHARTER, status: "launched", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "" }], stewards: ["Zoë Ñandú"], memberCount: 12 },
+  "community.roles": { name: "Data Stewards", people: [{ displayName: "Zoë Ñandú", role: "facilitator" }], omitted: 3, canAssign: true },
+  "community.status.confirm": { name: "Data Stewards", move: "close", status: "closed" },
+  "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
+};
+
+/** Text people typed in the samples: allowed to stay untranslated. */
+const TYPED = ["Zoë Ñandú", "Data Stewards CoP", "Data Stewards / General", "#data-stewards", "Data Stewards", ...Object.values(SAMPLE_CHARTER).flatMap((v) => (typeof v === "string" ? [v] : Array.isArray(v) ? v : Object.values(v))).filter((v): v is string => typeof v === "string" && v.length > 0)];
+
+function visible(card: Card): string[] {
+  const out = [card.title, card.summary];
+  for (const b of card.blocks) {
+    if (b.type === "text") out.push(b.text);
+    else if (b.type === "facts") out.push(...b.facts.flatMap((f) => [f.label, f.value]));
+    else if (b.type === "list") out.push(b.heading, b.empty, ...b.items);
+    else if (b.type === "table") out.push(...b.columns, ...b.rows.flat());
+    else if (b.type === "context") out.push(...b.texts);
+    else if (b.type === "actions") out.push(...b.actions.map((a) => a.label));
+    else if (b.type === "chart") out.push(b.title, b.alt, ...b.categories, ...b.series.map((s) => s.name));
+    else if (b.type === "image") out.push(b.alt);
+    else if (b.type === "form") out.push(b.title, b.submitLabel, b.error, ...b.fields.flatMap((f) => [f.label, f.hint, f.error, ...f.choices.map((c) => c.label)]));
+  }
+  return out.filter(Boolean);
+}
+
+/** What is left of a text once every catalog message (⟦…⟧, nested) and every typed sample is taken out. */
+function untranslated(text: string): string {
+  let rest = text.replace(/\\(.)/g, "$1");
+  for (let before = ""; before !== rest; ) {
+    before = rest;
+    rest = rest.replace(/⟦[^⟦⟧]*⟧/g, " ");
+  }
+  for (const typed of [...TYPED].sort((a, b) => b.length - a.length)) rest = rest.split(typed).join(" ");
+  // The runtime's own locale data ("A and B") is not catalog text.
+  for (const type of ["conjunction", "disjunction"] as const) {
+    for (const word of new Intl.ListFormat("qps-ploc", { type }).format(["\u0001", "\u0002", "\u0003"]).match(/\p{L}+/gu) ?? []) rest = rest.replace(new RegExp(`(?<!\\p{L})${word}(?!\\p{L})`, "gu"), " ");
+  }
+  // Commands are typed as they are whatever the language; emoji and glyphs carry no words.
+  return rest.replace(/`[^`]*`|\/cop [a-z -]+|@CoP Companion|https?:\/\/\S+/g, " ").replace(/[^\p{L}]+/gu, " ").trim();
+}
+
+describe("presenters", () => {
+  const registry = createRegistry();
+
+  it("each has sample data here, so each is rendered in the checks below", () => {
+    expect(registry.presenterNames().filter((name) => !(name in SAMPLES))).toEqual([]);
+  });
+
+  for (const platform of ["teams", "slack"] as const) {
+    it(`show no text outside the catalog in the pseudo-locale (${platform})`, () => {
+      for (const name of registry.presenterNames()) {
+        const def = registry.presenter(name)!;
+        for (const personal of [false, true]) {
+          const reader: Reader = { locale: "qps-ploc", platform, personal };
+          const card = def.render(def.schema.parse(SAMPLES[name]), wordsFor(reader));
+          for (const text of visible(card)) expect({ presenter: name, left: untranslated(text) }).toEqual({ presenter: name, left: "" });
+        }
+      }
+    });
+  }
+});
