@@ -93,6 +93,8 @@ export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: T
       policy,
       log: turnLog,
       sendPrivately: (card) => messenger.deliver({ kind: "person", personKey: actor.personKey }, card),
+      here: space.spaceKey,
+      sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
     });
   }
 
@@ -157,6 +159,8 @@ export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: T
       policy,
       log: logOf(context),
       sendPrivately: (card) => messenger.deliver({ kind: "person", personKey: actor.personKey }, card),
+      here: delivery.space.spaceKey,
+      sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
     });
   }
 

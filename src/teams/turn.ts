@@ -25,6 +25,10 @@ export interface TurnOptions {
   log: Logger;
   /** Delivers a card to the asker's 1:1 chat with the app (the Messenger opens one if needed). */
   sendPrivately(card: Card): Promise<DeliveryResult>;
+  /** The space this turn happened in: posts for another (a private card's button, a sealed form) go there instead. */
+  here: string;
+  /** Delivers a card to a space other than this turn's conversation (proactively, through the Messenger). */
+  sendToSpace(spaceKey: string, card: Card): Promise<DeliveryResult>;
 }
 
 export interface TurnReplies {
@@ -72,7 +76,12 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
       case "reply":
         return privately(item.card);
       case "post":
-        outgoing.push(cardActivity(item.card));
+        if (delivery.space.spaceKey === options.here) outgoing.push(cardActivity(item.card));
+        else {
+          // Pressed somewhere else (the 1:1 chat) about this space: the post belongs in the space itself.
+          const result = await options.sendToSpace(delivery.space.spaceKey, item.card);
+          if (result.status !== "sent") options.log.warn({ delivery: result }, "a post for another space could not be delivered there");
+        }
         return;
       case "replace":
         if (item.for === "actor") return privately(item.card);

@@ -143,6 +143,18 @@ describe("Teams: running a community through real Bot Framework activities", () 
     const adeleChat = chatOpenedWith(ADELE);
     expect(shown(adeleChat).map(textOf)).toEqual(["⚠️ This form was opened by someone else. Open your own to make changes."]);
   });
+  it("runs a button pressed on a card in the 1:1 chat for the channel it is about, announcing in the channel", async () => {
+    await setUpInChannel(app.url, connector, "1");
+    await post(app.url, message(connector.serviceUrl, "status launched", { place: "channel", threadId: "5" }));
+    await post(app.url, message(connector.serviceUrl, "status closed", { place: "channel", threadId: "6" }));
+    const confirm = shown(chatOpenedWith(MEGAN)).at(-1);
+    expect(titles(cardOf(confirm))).toEqual(["Close the community", "Cancel"]);
+    // Pressed where the card was delivered, the person's own chat with the app.
+    await post(app.url, press(connector.serviceUrl, confirm!, "Close the community", { place: "personal", user: MEGAN }));
+    expect((await community()).status).toBe("closed");
+    await expect.poll(() => connector.activitiesTo(GENERAL.id).map(textOf).join("\n")).toContain("**Data Stewards CoP** is now at the Closed stage.");
+    expect(shown(chatOpenedWith(MEGAN)).map(textOf).join("\n")).not.toContain("is now at the Closed stage");
+  });
 });
 
 describe("Teams mobile: every button is an Action.Submit, and both ways of pressing one work", () => {
