@@ -272,7 +272,15 @@ export class DeliveryWorkers {
       r.outcome = { status: "unreachable", reason: `no ${platform} Messenger: the ${platform} adapter is off` };
       return;
     }
-    const call = (async () => messenger.deliver(r.target, this.deps.present(r.carrier.fanout.card, readerFor(r.carrier.fanout, r.target))))()
+    let card: ReturnType<Present>;
+    try {
+      card = this.deps.present(r.carrier.fanout.card, readerFor(r.carrier.fanout, r.target));
+    } catch (error) {
+      // A card that cannot be drawn (its presenter gone, its data no longer valid) will not draw on a retry either.
+      r.outcome = { status: "failed", reason: `the card could not be rendered: ${errorText(error)}`, retryable: false };
+      return;
+    }
+    const call = (async () => messenger.deliver(r.target, card))()
       .catch((error: unknown): DeliveryResult => ({ status: "failed", reason: errorText(error), retryable: true }));
     const answer = await answerWithin(call, options.sendTimeoutMs, this.stopping.signal, options.stopGraceMs);
     if (!answer) {

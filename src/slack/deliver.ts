@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import { slackErrorCode } from "./errors.js";
 import { renderMessage } from "./render/card/message.js";
 import { renderModal } from "./render/card/modal.js";
+import { renderWordsFor } from "../core/kernel/words.js";
 
 /** Where the answers to one Slack request go. */
 export interface SlackTarget {
@@ -58,7 +59,7 @@ async function place(target: SlackTarget, item: DeliveryItem, triggerId: string 
       if (triggerId) {
         try {
           const intro = item.card.blocks.filter((b): b is CardBlock => b.type !== "form");
-          await target.client.views.open({ trigger_id: triggerId, view: renderModal(item.form, intro) });
+          await target.client.views.open({ trigger_id: triggerId, view: renderModal(item.form, intro, renderWordsFor(item.card.locale ?? "en")) });
           return undefined;
         } catch (error) {
           target.log.warn({ slackError: slackErrorCode(error) }, "views.open failed; sending a button that opens the form instead");

@@ -8,6 +8,7 @@ import { deliverSlack } from "./deliver.js";
 import { actorOf, workspaceOf, type Inbound } from "./identity.js";
 import { modalErrors, renderModal } from "./render/card/modal.js";
 import { t } from "../core/i18n/index.js";
+import { renderWordsFor } from "../core/kernel/words.js";
 import { handleInbound, requestLog, safeDelivery, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
 
 /** The slash command this app registers (manifests/slack/manifest.yaml). */
@@ -73,7 +74,17 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
       if (!settled) {
         // It may still go through: then the person is told as usual.
         const late = await pending;
-        if (late.delivery.verb !== "error") await deliverSlack(targetOf(inbound, late.delivery, log), late.delivery, true);
+        if (late.delivery.verb !== "error") {
+          // The modal still says saving took too long: it now says it went through, so nobody submits twice.
+          const saved = !late.delivery.items.some((i) => i.kind === "form");
+          if (saved && view.id) {
+            const text = `:white_check_mark: ${t(late.request.actor.locale, "slack.form.savedLate")}`;
+            await client.views
+              .update({ view_id: view.id, view: { type: "modal", title: view.title, close: { type: "plain_text", text: t(late.request.actor.locale, "form.close") }, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] } })
+              .catch((error: unknown) => log.warn({ err: error }, "could not tell the modal that the late save went through"));
+          }
+          await deliverSlack(targetOf(inbound, late.delivery, log), late.delivery, true);
+        }
       }
       return;
     }
@@ -85,7 +96,7 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
       await ack({ response_action: "errors", errors: modalErrors(refused.errors, refused.form) });
     } else if (form?.kind === "form") {
       // Refused as a whole (changed by someone else, expired): the same modal again, saying why, with what was typed.
-      await ack({ response_action: "update", view: renderModal(form.form, form.card.blocks.filter((b) => b.type !== "form")) as never });
+      await ack({ response_action: "update", view: renderModal(form.form, form.card.blocks.filter((b) => b.type !== "form"), renderWordsFor(form.card.locale ?? "en")) as never });
     } else await ack();
     await deliverSlack(targetOf({ ...inbound }, delivery, log), delivery, true);
     await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, undefined);

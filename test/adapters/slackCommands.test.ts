@@ -208,11 +208,12 @@ describe("/cop over real signed requests", () => {
     await s.send(slashCommand({ text: "setup", channel_id: "C01SLOW", user_id: "U01LATE", user_name: "lee" }));
     await expect.poll(() => s.fake.callsTo("views.open").length).toBe(1);
     const modal = s.fake.callsTo("views.open")[0]!.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    const viewId = (s.fake.callsTo("views.open")[0]!.response as { view?: { id?: string } }).view?.id;
     s.fake.slow("users.info", 3_500);
     const started = Date.now();
     const res = await s.send(viewSubmission({
       // Slack sends the view as it was opened, with what was typed in state.values.
-      view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, blocks: modal.blocks, state: formState({ ...FORM, name: "Slow CoP" }) },
+      view: { id: viewId, callback_id: modal.callback_id, private_metadata: modal.private_metadata, blocks: modal.blocks, state: formState({ ...FORM, name: "Slow CoP" }) },
       user: { id: "U01LATE", username: "lee", name: "lee", team_id: FAKE_IDS.teamId },
     }));
     expect(res.status).toBe(200);
@@ -228,6 +229,10 @@ describe("/cop over real signed requests", () => {
     expect(blocksText(s.fake.callsTo("chat.postMessage").at(-1)!.args.blocks)).toContain("Slow CoP");
     await expect.poll(() => ephemeralsTo("U01LATE").length).toBe(1);
     expect(String(ephemeralsTo("U01LATE")[0]!.args.text)).toContain("Slow CoP is set up");
+    // The modal, still open, no longer asks Lee to submit again.
+    const update = s.fake.callsTo("views.update").find((c) => c.args.view_id === viewId);
+    expect(update?.ok).toBe(true);
+    expect(blocksText((update!.args.view as { blocks: unknown }).blocks)).toContain("Saved after all: there is no need to submit again");
   });
 
   it("lists its Slack endpoint in the start-up log", () => {

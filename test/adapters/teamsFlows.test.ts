@@ -105,7 +105,8 @@ describe("Teams: running a community through real Bot Framework activities", () 
     expect(textOf(updatedCharter)).toMatch(/^Data Stewards Network\n/);
     expect(textOf(shown(meganChat).at(-1))).toBe("✅ The charter of **Data Stewards Network** was updated.");
 
-    // The stale form is refused in place: nothing saved, Megan's entry kept, what changed marked.
+    // The stale form is refused in place: nothing saved, Megan's entry kept, what someone else changed marked
+    // and taken over (Megan had not touched the name).
     await post(app.url, press(connector.serviceUrl, early!, "Save", { place: "channel", threadId: "3", values: { domain: "Research software" } }));
     const [refused, ...alsoPosted] = shown(thread("3"));
     expect(alsoPosted).toEqual([]);
@@ -113,20 +114,20 @@ describe("Teams: running a community through real Bot Framework activities", () 
     const refusedText = textOf(refused);
     expect(refusedText).toContain("⚠ **Data Stewards Network** was changed by someone else after you opened this form, so nothing was saved.");
     expect(refusedText).toContain("⚠ Changed meanwhile by someone else to: Data Stewards Network");
-    expect(inputsOf(cardOf(refused))).toMatchObject({ name: "Data Stewards CoP", domain: "Research software" });
+    expect(inputsOf(cardOf(refused))).toMatchObject({ name: "Data Stewards Network", domain: "Research software" });
     expect((await community()).charter).toMatchObject({ name: "Data Stewards Network", domain: "Research data management" });
 
-    // Submitted again, now at the current version, Megan's values are saved.
+    // Submitted again, now at the current version, both changes are kept.
     await post(app.url, press(connector.serviceUrl, refused!, "Save", { place: "channel", threadId: "3" }));
-    expect(textOf(shown(thread("3"))[0])).toBe('✅ Data Stewards CoP\nMegan Bowen submitted "Data Stewards CoP".');
-    expect((await community()).charter).toMatchObject({ name: "Data Stewards CoP", domain: "Research software" });
+    expect(textOf(shown(thread("3"))[0])).toBe('✅ Data Stewards Network\nMegan Bowen submitted "Data Stewards Network".');
+    expect((await community()).charter).toMatchObject({ name: "Data Stewards Network", domain: "Research software" });
 
     // status: the new stage is announced to everyone in the thread.
     await post(app.url, message(connector.serviceUrl, "status launched", { place: "channel", threadId: "5" }));
     const [announced, ...others] = shown(thread("5"));
     expect(others).toEqual([]);
     expect(announced!.text).toBeUndefined();
-    expect(textOf(announced)).toBe("✅ **Data Stewards CoP** is now at the Launched stage.");
+    expect(textOf(announced)).toBe("✅ **Data Stewards Network** is now at the Launched stage.");
     expect((await community()).status).toBe("launched");
     expect(app.logs.filter((l) => l.msg === "Teams turn failed")).toEqual([]);
   });

@@ -71,12 +71,30 @@ describe("setting up and running a community", () => {
     const form = formOf(stale);
     expect(form.error).toMatch(/changed by someone else after you opened this form, so nothing was saved/);
     expect(form.fields.find((f) => f.name === "domain")!.value).toBe("research software");
-    expect(form.fields.find((f) => f.name === "name")!.error).toBe("Changed meanwhile by someone else to: Data Stewards Network");
+    // The field someone else changed holds their value now (this person had not touched it), and says so.
+    expect(form.fields.find((f) => f.name === "name")).toMatchObject({ value: "Data Stewards Network", error: "Changed meanwhile by someone else to: Data Stewards Network" });
+    expect(form.fields.find((f) => f.name === "domain")!.error).toBe("");
     const charter = texts(await h.say(ANA, CHANNEL, "charter"))[0]!;
     expect(charter).toMatch(/Data Stewards Network/);
     expect(charter).toMatch(/research data management/);
-    // Submitted again (now at the current version), it is saved.
-    expect(texts(await h.submit(ANA, stale, {}))[0]).toMatch(/was updated/);
+    // Submitted again (now at the current version), both changes are kept.
+    expect(texts(await h.submit(ANA, stale, {}))[0]).toMatch(/charter of Data Stewards Network was updated/);
+    expect(texts(await h.say(ANA, CHANNEL, "charter"))[0]).toMatch(/research software/);
+  });
+
+  it("saves a charter form opened before a change that touched nothing in it (a status change, a role)", async () => {
+    await setUp(h);
+    const opened = await h.say(ANA, CHANNEL, "edit");
+    await h.say(ANA, CHANNEL, "status launched");
+    await h.say(ANA, CHANNEL, "assign co-facilitator @1", [{ id: "29:ben", name: "Ben" }]);
+    expect(texts(await h.submit(ANA, opened, { domain: "research software" }))[0]).toMatch(/was updated/);
+  });
+
+  it("takes only a checked form submission for a command that has a form, never a hand-made button", async () => {
+    await setUp(h);
+    const forged = await h.press(ANA, CHANNEL, "community.charter.update", { name: "X", domain: "x", audience: "x", purposes: ["tasks"], goals: [], outcomes: [] });
+    expect(texts(forged)[0]).toMatch(/could not be checked/);
+    expect(texts(await h.say(ANA, CHANNEL, "charter"))[0]).toMatch(/Data Stewards/);
   });
 
   it("refuses a form submitted by someone other than who opened it, or with a tampered context", async () => {
@@ -118,6 +136,7 @@ describe("roles and mentions", () => {
     await h.say(BEN, CHANNEL, "charter");
     const id = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
     expect(await h.deps.repos.members.count(id)).toBe(1);
+    expect(texts(await h.say(BEN, CHANNEL, "roles"))[0]).toMatch(/You are not taking part in Data Stewards \(you left it\). Type @CoP Companion join/);
     expect(texts(await h.say(BEN, CHANNEL, "join"))[0]).toMatch(/You are a member of Data Stewards/);
     expect(await h.deps.repos.members.count(id)).toBe(2);
     expect(texts(await h.say(ANA, CHANNEL, "leave"))[0]).toMatch(/only facilitator/);
@@ -132,7 +151,7 @@ describe("the lifecycle", () => {
   });
 
   it("says the stages and the current one when no or an unknown stage is given", async () => {
-    expect(texts(await h.say(ANA, CHANNEL, "status"))[0]).toMatch(/Data Stewards is at the Pilot stage. Say which stage comes next: pilot, launched, wrapping-up and closed/);
+    expect(texts(await h.say(ANA, CHANNEL, "status"))[0]).toMatch(/Data Stewards is at the Pilot stage. Say which stage comes next: launched and closed, e.g. @CoP Companion status launched/);
     expect(texts(await h.say(ANA, CHANNEL, "status paused"))[0]).toMatch(/"paused" is not a stage. Data Stewards is at the Pilot stage/);
   });
 
@@ -240,5 +259,23 @@ describe("buttons on a private card", () => {
     // The same button data pressed by someone else runs where they press it: nothing of Ana's space is theirs.
     const other = await h.press(BEN, { ...PERSONAL, spaceKey: "teams:tenant-1:a:1on1-ben" }, close.verb, close.data);
     expect(texts(other)[0]).toMatch(/Communities live in a channel or group chat/);
+  });
+});
+
+describe("joining", () => {
+  it("welcomes a first `join` as a join, and says so only once", async () => {
+    const h = await kernelOnRealStore();
+    await setUp(h);
+    expect(texts(await h.say(BEN, CHANNEL, "join"))[0]).toMatch(/You are a member of Data Stewards: you get its messages/);
+    expect(texts(await h.say(BEN, CHANNEL, "join"))[0]).toMatch(/already a member/);
+  });
+
+  it("refuses a link code drawn before the community closed", async () => {
+    const h = await kernelOnRealStore();
+    await setUp(h);
+    const code = /link ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(texts(await h.say(ANA, CHANNEL, "link"))[0]!)![1]!;
+    await h.press(ANA, CHANNEL, "community.status.set", { status: "closed", confirm: true });
+    expect(texts(await h.say(SLACK_CAROL, SLACK_CHANNEL, `link ${code}`))[0]).toMatch(/Data Stewards is closed/);
+    expect(await h.deps.repos.spaces.find(SLACK_CHANNEL.spaceKey)).toBeUndefined();
   });
 });

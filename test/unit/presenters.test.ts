@@ -72,3 +72,12 @@ describe("presenters", () => {
     });
   }
 });
+
+describe("the catalogs", () => {
+  it("never give two workflows the same key (a later one would silently replace the other's message)", async () => {
+    const { CATALOG_PARTS } = await import("../../src/core/i18n/en.js");
+    const catalogs = CATALOG_PARTS;
+    const keys = catalogs.flatMap((c) => Object.keys(c));
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+});

@@ -151,7 +151,8 @@ export class Kernel {
     const space = request.space.personal ? undefined : await repos.spaces.find(request.space.spaceKey);
     const stored = space ? await repos.communities.get(space.communityId) : undefined;
     let member = stored ? await repos.members.get(stored.value.id, request.actor.personKey) : undefined;
-    if (enrol && stored && !member && !(await repos.members.optedOut(stored.value.id, request.actor.personKey))) member = await this.enrol(request, stored.value.id);
+    const enrolling = enrol && stored && !member && !(await repos.members.optedOut(stored.value.id, request.actor.personKey));
+    if (enrolling) member = await this.enrol(request, stored.value.id);
     const place = { personal: request.space.personal, bound: !!stored };
     const ctx: Context = {
       deps: this.deps,
@@ -163,6 +164,7 @@ export class Kernel {
       community: stored?.value,
       etag: stored?.etag,
       member,
+      enrolledNow: Boolean(enrolling),
       registry: this.registry,
       can: (verb) => {
         const def = this.registry.command(verb);
@@ -191,6 +193,8 @@ export class Kernel {
     }
     const def = this.registry.command(ask.verb);
     if (!def) return { refusal: words.t("notice.unknownAction", { help: words.typed("help") }) };
+    // A command that takes a form is only ever its sealed, checked submission: never a hand-made button.
+    if (def.form && ask.kind !== "form") return { refusal: words.t("form.error.invalid") };
     return { def, raw: ask.kind === "action" ? ask.input : {} };
   }
 
@@ -207,6 +211,7 @@ export class Kernel {
       throw new DomainError("conflict", "notice.closed", { name: ctx.community.charter.name, reopen: { typed: "status launched" } });
     }
     if (holds(def.permission, ctx.member)) return;
+    if (def.permission === "member" && ctx.community) throw new DomainError("forbidden", "notice.notMemberHere", { name: ctx.community.charter.name, join: { typed: "join" } });
     const key = def.permission === "facilitator" ? "notice.forbiddenFacilitator" : "notice.forbidden";
     const stewards = ctx.community ? await this.stewardNames(ctx.community.id) : [];
     throw new DomainError("forbidden", key, { name: ctx.community?.charter.name ?? "", stewards: stewards.length ? ctx.words.or(stewards) : "—" });

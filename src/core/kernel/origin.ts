@@ -30,13 +30,14 @@ export async function originOf(request: Request, sealer: Sealer, registry: Regis
   }
   if (ask.kind !== "form") return { ok: true, request };
   const opened = await sealer.open(ask.token, now);
+  const sealed = opened.ok || opened.why === "expired" ? opened.seal : undefined;
+  if (sealed && sealed.form !== ask.verb && registry.form(sealed.form)?.verb !== ask.verb) return { ok: false, refusal: "form.error.invalid" };
   if (!opened.ok) {
     // An expired form is still ours: its context holds, and the person's values are shown again with a new one.
     if (opened.why === "expired" && opened.seal.by === request.actor.personKey) return { ok: true, request: { ...request, space: opened.seal.space }, seal: { ...opened.seal, expired: true } };
     return { ok: false, refusal: "form.error.invalid" };
   }
   if (opened.seal.by !== request.actor.personKey) return { ok: false, refusal: "form.error.notYours" };
-  if (opened.seal.form !== ask.verb && registry.form(opened.seal.form)?.verb !== ask.verb) return { ok: false, refusal: "form.error.invalid" };
   return { ok: true, request: { ...request, space: opened.seal.space }, seal: opened.seal };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Card } from "./card.js";
+import { cutSafely } from "./text.js";
 import { presenter } from "./workflow.js";
 
 const count = z.number().int().nonnegative();
@@ -24,7 +25,7 @@ export const progressPresenter = presenter({
   schema: ProgressData,
   render(view, words): Card {
     const n = (value: number) => words.count(value);
-    const what = view.title.length > TITLE_CHARS ? `${view.title.slice(0, TITLE_CHARS - 1)}…` : view.title;
+    const what = cutSafely(view.title, TITLE_CHARS);
     const state = !view.done ? "sending" : view.sent >= view.total ? "doneAll" : "doneSome";
     const status = words.t(`progress.status.${state}`, { count: view.total, sent: n(view.sent), total: n(view.total) });
     const notes: string[] = [];

@@ -43,6 +43,8 @@ export interface Context {
   etag?: string;
   /** The asker's membership (undefined: not a member). */
   member?: Member;
+  /** Taking part in this request made them a member just now. */
+  enrolledNow?: boolean;
   /** A form submission's sealed context: the version it was opened at, and what it edits. */
   submitted?: { version?: string; args: Record<string, string>; values: RawValues };
   /** The commands this reader may run here, for help and for buttons. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMUNITY_STATUSES, CommunityStatus, ROLES, Role, STEWARD_ROLES, type Charter, type Community, type Member } from "../../domain.js";
+import { Charter, COMMUNITY_STATUSES, CommunityStatus, ROLES, Role, STEWARD_ROLES, type Community, type Member } from "../../domain.js";
 import { memberFor } from "../../kernel/members.js";
 import { DomainError } from "../../errors.js";
 import { announce, tell, typedParam, wordParam } from "../../kernel/notice.js";
@@ -8,6 +8,7 @@ import type { CommunityContext, Context } from "../../kernel/workflow.js";
 import { command } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import { charterForm, charterValues, setupForm } from "./charterForm.js";
+import { fingerprints, mergeStale, shownValue } from "../../kernel/formVersions.js";
 import { moveOf, NEXT } from "./lifecycle.js";
 import type { CharterData } from "./presenters.js";
 import { bindSpace, importRoster } from "./roster.js";
@@ -63,7 +64,7 @@ export const setUp = command({
   verb: "community.setup",
   permission: "anyone",
   where: "unbound",
-  input: z.custom<Charter>(),
+  input: Charter,
   form: setupForm,
   async handle(ctx: Context, charter): Promise<Outcome> {
     const { deps, request } = ctx;
@@ -100,29 +101,33 @@ export const editCharter = command({
   text: { words: ["edit", "edit charter", "update charter"] },
   help: { usage: "help.usage.edit", describe: "help.cmd.edit" },
   button: { label: "action.edit", opensForm: true },
-  handle: async (ctx) => outcome(openForm({ form: charterForm.name, values: charterValues(ctx.community.charter), version: ctx.etag })),
+  // The community's ETag, and each field's fingerprint: a later write that changed none of them (a role, a
+  // stage) does not make the form stale.
+  handle: async (ctx) => {
+    const values = charterValues(ctx.community.charter);
+    return outcome(openForm({ form: charterForm.name, values, version: ctx.etag, args: fingerprints(charterForm, values, ctx.words) }));
+  },
 });
 
 export const updateCharter = command({
   verb: "community.charter.update",
   permission: "steward",
   where: "community",
-  input: z.custom<Charter>(),
+  input: Charter,
   form: charterForm,
   async handle(ctx, charter): Promise<Outcome> {
     const { deps, community, words } = ctx;
     const submitted = ctx.submitted;
     if (submitted?.version && submitted.version !== ctx.etag) {
-      // Opened before someone else's save: refuse, keep what this person typed, and show what changed.
+      // Saved by someone else since this form opened: refused, with the fields they changed marked and holding
+      // their values (unless this person changed the same field: then theirs stays); nothing they changed: save.
       const current = charterValues(community.charter);
-      const errors: Record<string, string> = {};
-      for (const [field, value] of Object.entries(current)) {
-        const now = Array.isArray(value) ? value.join(", ") : value;
-        const typed = submitted.values[field];
-        const mine = Array.isArray(typed) ? typed.join(", ") : (typed ?? "");
-        if (now.trim() !== mine.trim()) errors[field] = words.plain("field.changedTo", { value: now || "—" });
+      const merged = mergeStale(charterForm, submitted.args, current, submitted.values, words);
+      if (merged.changed.length > 0) {
+        const errors = Object.fromEntries(merged.changed.map((name) => [name, words.plain("field.changedTo", { value: shownValue(current[name], charterForm.fields.find((f) => f.name === name)?.choices, words) || "—" })]));
+        const args = fingerprints(charterForm, current, words);
+        return outcome(openForm({ form: charterForm.name, values: merged.values, errors, version: ctx.etag, args, error: words.t("form.stale", { name: community.charter.name }) }));
       }
-      return outcome(openForm({ form: charterForm.name, values: submitted.values, errors, version: ctx.etag, error: words.t("form.stale", { name: community.charter.name }) }));
     }
     const updated: Community = { ...community, charter, updatedAt: deps.clock.now().toISOString() };
     await deps.repos.communities.update(updated, ctx.etag);
@@ -236,7 +241,7 @@ export const setStatus = command({
     const nextStages = NEXT[community.status];
     if (input.cancel) return outcome(tell("status.cancelled", { name: name(ctx), current }));
     if (!input.status) {
-      return outcome(tell("notice.statusUsage", { name: name(ctx), current, stages: { word: stageWords(ctx, COMMUNITY_STATUSES) }, example: typedParam(`status ${nextStages[0]}`) }));
+      return outcome(tell("notice.statusUsage", { name: name(ctx), current, stages: { word: stageWords(ctx, nextStages) }, example: typedParam(`status ${nextStages[0]}`) }));
     }
     const next = CommunityStatus.safeParse(input.status);
     if (!next.success) {
@@ -266,7 +271,9 @@ export const join = command({
   help: { usage: "help.usage.join", describe: "help.cmd.join" },
   async handle(ctx) {
     const { deps, community, request } = ctx;
-    if (ctx.member) return outcome(tell("notice.alreadyMember", { name: name(ctx) }));
+    // Taking part enrols: a first `join` (this very request) is a join, not "already".
+    if (ctx.member && !ctx.enrolledNow) return outcome(tell("notice.alreadyMember", { name: name(ctx) }));
+    if (ctx.member) return outcome(tell("notice.joined", { name: name(ctx), leave: typedParam("leave") }, "success"));
     const now = deps.clock.now().toISOString();
     await deps.repos.members.add(memberFor(request.actor, { communityId: community.id, spaceKey: request.space.spaceKey, role: "member", now }));
     return outcome(tell("notice.joined", { name: name(ctx), leave: typedParam("leave") }, "success"));

@@ -75,6 +75,8 @@ export const redeemLink = command({
     const stored = await deps.repos.communities.get(taken.communityId);
     if (!stored) return invalid();
     const community = stored.value;
+    // A closed community's links cannot change, even with a code drawn before it closed.
+    if (community.status === "closed") return outcome(tell("notice.closed", { name: community.charter.name, reopen: typedParam("status launched") }, "warning"));
     await bindSpace(ctx, community.id);
     // Whoever a facilitator trusted with the code manages the community from this side.
     const existing: Member | undefined = await deps.repos.members.get(community.id, request.actor.personKey);

@@ -2,9 +2,9 @@
 import type { types as Slack } from "@slack/bolt";
 import type { Card, RenderWords } from "../../../core/kernel/card.js";
 import { SLACK_LIMITS as L } from "../../limits.js";
-import { englishRenderWords } from "./kit.js";
+import { renderWords } from "./kit.js";
 import { renderCardBlocks } from "./message.js";
 
-export function renderHome(card: Card, words: RenderWords = englishRenderWords): Slack.HomeView {
+export function renderHome(card: Card, words: RenderWords = renderWords(card.locale)): Slack.HomeView {
   return { type: "home", blocks: renderCardBlocks(card, words, L.view.blocks) };
 }

@@ -1,6 +1,6 @@
 /** Block Kit pieces the card renderers share, each kept inside Slack's limits table. */
 import type { types as Slack } from "@slack/bolt";
-import { t } from "../../../core/i18n/index.js";
+import { renderWordsFor } from "../../../core/kernel/words.js";
 import type { CardAction, RenderWords, Tone } from "../../../core/kernel/card.js";
 import { clean, esc, tokens } from "../../../core/kernel/text.js";
 import { SLACK_LIMITS as L } from "../../limits.js";
@@ -14,13 +14,7 @@ export interface SlackRenderWords extends RenderWords {
 }
 
 /** The renderer's own words in the card reader's language. */
-export function renderWords(locale = "en"): SlackRenderWords {
-  return {
-    more: (count) => t(locale, "list.more", { count }),
-    partsOmitted: (count) => t(locale, "card.partsOmitted", { count }),
-    textCut: () => t(locale, "card.textCut"),
-  };
-}
+export const renderWords = (locale = "en"): SlackRenderWords => renderWordsFor(locale);
 
 export const englishRenderWords: SlackRenderWords = renderWords("en");
 

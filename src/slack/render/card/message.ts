@@ -9,7 +9,7 @@ import {
   button,
   context,
   cutNote,
-  englishRenderWords,
+  renderWords,
   fitBlocks,
   mrkdwnEl,
   plainEl,
@@ -181,6 +181,6 @@ export function summaryText(card: Card): string {
   return cutMrkdwn(entities(words), L.message.textRecommended);
 }
 
-export function renderMessage(card: Card, words: RenderWords = englishRenderWords): SlackMessage {
+export function renderMessage(card: Card, words: RenderWords = renderWords(card.locale)): SlackMessage {
   return { text: summaryText(card), blocks: renderCardBlocks(card, words, L.message.blocks) };
 }

@@ -74,7 +74,6 @@ export const communityEn = {
   "charter.spaceUnnamed": "a {platform} channel",
 
   "roles.title": "Roles in {name}",
-  "roles.omitted": "…and {count, plural, one {# more person} other {# more people}}.",
   "roles.empty": "Nobody has a role yet.",
   "roles.person": "Person",
   "roles.role": "Role",
@@ -82,7 +81,6 @@ export const communityEn = {
 
   "notice.communityCreated": "**{name}** is set up in this space, and you are its facilitator. Type {charter} to see it, or {help} for what comes next.",
   "notice.charterUpdated": "The charter of **{name}** was updated.",
-  "notice.charterUpdatedBy": "{person} updated the charter of **{name}**.",
   "notice.roleAssigned": "{person} is now {role} of **{name}**.",
   "notice.roleUnchanged": "{person} is already {role} of **{name}**: nothing changed.",
   "notice.facilitatorRole": "Only a facilitator of **{name}** can make someone a facilitator or change a facilitator's role.",

@@ -12,6 +12,5 @@ export const helpEn = {
   "home.communities": "Your communities",
   "home.none": "You are not part of a community yet. Type {setup} in a channel to create one, or ask a facilitator for a link code.",
   "home.community": "{role} · {status}",
-  "home.more": "…and {count, plural, one {# more community} other {# more communities}}.",
   "home.summary": "Your communities in CoP Companion.",
 } as const;
