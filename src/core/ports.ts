@@ -1,6 +1,7 @@
 import type { Community, ConversationRef, LinkCode, Member, PersonKey, Space, SpaceKey } from "./domain.js";
 import type { Card } from "./kernel/card.js";
 import type { Sealer } from "./kernel/seal.js";
+import type { EventBook } from "./workflows/events/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -81,6 +82,8 @@ export interface Repositories {
   members: Members;
   conversationRefs: ConversationRefs;
   linkCodes: LinkCodes;
+  /** The events workflow's port. */
+  events: EventBook;
 }
 
 export interface Clock {

@@ -2,6 +2,7 @@ import type { Repositories } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { TableCommunities } from "./communities.js";
 import { TableConversationRefs } from "./conversationRefs.js";
+import { TableEventBook } from "./events/index.js";
 import { TableLinkCodes } from "./linkCodes.js";
 import { TableMembers } from "./members.js";
 import { TableSpaces } from "./spaces.js";
@@ -28,6 +29,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       members: new TableMembers(tables.communities, tables.personIndex, storeLog),
       conversationRefs: new TableConversationRefs(tables.conversationRefs, storeLog),
       linkCodes: new TableLinkCodes(tables.linkCodes, storeLog),
+      events: new TableEventBook(tables.communities, storeLog),
     },
   };
 }

@@ -26,6 +26,8 @@ export type Token =
   | { kind: "literal"; char: string }
   | { kind: "bold" | "italic" | "code"; text: string }
   | { kind: "link"; label: string; url: string }
+  /** An instant each renderer shows in its reader's own zone; `fallback` is for plain-text surfaces. */
+  | { kind: "time"; iso: string; fallback: string }
   | { kind: "newline" };
 
 /**
@@ -70,8 +72,23 @@ export function tokens(source: string): Token[] {
 /** The unescaped content of a span (`\*` → `*`). */
 const unescape = (text: string) => text.replace(/\\(.)/g, "$1");
 
+/** An instant: `<time:2027-01-14T14:00:00Z|fallback>` (typed `<` is always escaped, so only a presenter writes one). */
+const TIME = /^<time:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)\|([^<>|\\\n]*)>/;
+
+/**
+ * An instant in neutral markdown: each renderer writes it so the platform shows it in each reader's own
+ * zone (Slack `<!date^…>`, Teams `{{DATE()}} {{TIME()}}`); `fallback` (plain words, e.g. in the writer's
+ * zone) is what plain-text surfaces show.
+ */
+export function instant(at: Date | string, fallback: string): string {
+  const iso = new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `<time:${iso}|${clean(fallback).replace(/[<>|\\\n]/g, " ")}>`;
+}
+
 function markupAt(source: string, i: number): { token: Token; end: number } | undefined {
   const rest = source.slice(i);
+  const time = TIME.exec(rest);
+  if (time) return { token: { kind: "time", iso: time[1]!, fallback: time[2]! }, end: i + time[0].length };
   let m = /^\*\*((?:\\.|[^*\\\n])+?)\*\*/.exec(rest);
   if (m) return { token: { kind: "bold", text: unescape(m[1]!) }, end: i + m[0].length };
   m = /^_((?:\\.|[^_\\\n])+?)_/.exec(rest);
@@ -96,6 +113,8 @@ export function plainText(source: string): string {
           return "\n";
         case "link":
           return t.label;
+        case "time":
+          return t.fallback;
         default:
           return t.text;
       }

@@ -3,7 +3,7 @@ import type { RenderWords } from "./card.js";
 import { t, type MessageKey } from "../i18n/index.js";
 import type { Reader } from "./reader.js";
 import { typed } from "./reader.js";
-import { esc, plainText } from "./text.js";
+import { esc, instant, plainText } from "./text.js";
 
 /** A parameter that is already neutral markdown (a typed command, a list of escaped names): inserted as is. */
 export class Md {
@@ -28,6 +28,19 @@ export interface Words {
   count(n: number): string;
   /** A command as the reader types it there (neutral markdown code). */
   typed(usage: string): Md;
+  /** An instant, shown by each platform in its reader's own zone; plain text gets it in this reader's zone. */
+  when(at: Date | string): Md;
+}
+
+/** An instant as plain words in a zone ("Thursday, 14 January 2027 at 15:00 CET"), for plain-text surfaces. */
+export function dateTimeWords(locale: string, at: Date | string, zone = "UTC"): string {
+  const options: Intl.DateTimeFormatOptions = { dateStyle: "full", timeStyle: "short", timeZone: zone };
+  const zoneName = (l: string) => new Intl.DateTimeFormat(l, { timeZone: zone, timeZoneName: "short" }).formatToParts(new Date(at)).find((p) => p.type === "timeZoneName")?.value ?? zone;
+  try {
+    return `${new Intl.DateTimeFormat(locale, options).format(new Date(at))} ${zoneName(locale)}`;
+  } catch {
+    return `${new Intl.DateTimeFormat("en", { ...options, timeZone: "UTC" }).format(new Date(at))} UTC`;
+  }
 }
 
 function listFormat(locale: string, type: "conjunction" | "disjunction", items: string[]): string {
@@ -51,6 +64,7 @@ export function wordsFor(reader: Reader): Words {
     or: (items) => listFormat(locale, "disjunction", items),
     count: (n) => formatCount(locale, n),
     typed: (usage) => md(typed(reader, usage)),
+    when: (at) => md(instant(at, dateTimeWords(locale, at, reader.timezone))),
   };
 }
 

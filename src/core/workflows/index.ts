@@ -3,6 +3,7 @@ import { progressPresenter } from "../kernel/progress.js";
 import { Registry } from "../kernel/registry.js";
 import type { Workflow } from "../kernel/workflow.js";
 import { communityWorkflow } from "./community/index.js";
+import { eventsWorkflow } from "./events/index.js";
 import { helpWorkflow } from "./help/index.js";
 import { linkingWorkflow } from "./linking/index.js";
 
@@ -10,6 +11,6 @@ import { linkingWorkflow } from "./linking/index.js";
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
-export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow];
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);

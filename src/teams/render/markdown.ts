@@ -11,8 +11,11 @@ const INLINE_CHAR = new RegExp(INLINE.source);
 // What esc() escapes where a line starts (headings, list items, numbered items): escaped there for Teams too.
 const LINE_MARKERS = /^[#+\-.)]$/;
 
-/** Text shown literally inside Teams markdown (inline markup characters escaped). */
-const inline = (text: string): string => text.replace(INLINE, "\\$&");
+/**
+ * Text shown literally inside Teams markdown (inline markup characters escaped); a typed `{{` is split by a
+ * zero-width space so Teams never reads it as one of its text functions (`{{DATE(…)}}`).
+ */
+const inline = (text: string): string => text.replace(INLINE, "\\$&").replace(/\{(?=\{)/g, "{\u200b");
 
 // `>` quotes only at a line's start and `|` makes no table in a TextBlock: elsewhere they need no escape.
 const literal = (char: string, atLineStart: boolean): string =>
@@ -38,6 +41,9 @@ function render(token: Token, atLineStart: boolean): string {
       return `“${inline(token.text)}”`;
     case "link":
       return SAFE_URL.test(token.url) ? `[${inline(token.label)}](${token.url})` : inline(token.label);
+    case "time":
+      // Teams' text functions show the instant in each reader's own zone and language.
+      return `{{DATE(${token.iso}, LONG)}} {{TIME(${token.iso})}}`;
   }
 }
 
@@ -56,7 +62,7 @@ export function teamsMarkdown(neutral: string): string {
 export const teamsLiteral = (plain: string): string => teamsMarkdown(esc(plain));
 
 // The atoms of neutral markdown a cut must not split: an escape, then bold, italic, code and link spans.
-const NEUTRAL_ATOMS = /\\[\s\S]|\*\*(?:\\.|[^*\\\n])+?\*\*|_(?:\\.|[^_\\\n])+?_|`[^`\n]+`|\[(?:\\.|[^\]\\\n])+\]\([^)\s]+\)/g;
+const NEUTRAL_ATOMS = /<time:[^<>\n]*>|\\[\s\S]|\*\*(?:\\.|[^*\\\n])+?\*\*|_(?:\\.|[^_\\\n])+?_|`[^`\n]+`|\[(?:\\.|[^\]\\\n])+\]\([^)\s]+\)/g;
 
 /** Neutral markdown cut to `max` UTF-16 units between graphemes, never inside an atom; `cut` says whether it was. */
 export function cutNeutral(text: string, max: number): { text: string; cut: boolean } {

@@ -62,6 +62,9 @@ function piece(token: Token): Piece {
       return { text: `\`${entities(token.text)}\``, marked: true };
     case "link":
       return { text: link(token.label, token.url), marked: false };
+    case "time":
+      // Slack shows a date token in each reader's own zone; the fallback is for clients that cannot.
+      return { text: `<!date^${Math.floor(Date.parse(token.iso) / 1000)}^{date_long_pretty} {time}|${entities(token.fallback)}>`, marked: false };
   }
 }
 

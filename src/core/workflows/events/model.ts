@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { Instant, PersonKey } from "../../domain.js";
+
+export const EVENT_KINDS = ["meeting", "webinar", "workshop", "orientation", "wrap-up"] as const;
+export const EventKind = z.enum(EVENT_KINDS);
+export type EventKind = z.infer<typeof EventKind>;
+
+/** How an event repeats: never, every week, every other week, or monthly on the same weekday (e.g. 2nd Thursday). */
+export const RECURRENCES = ["none", "weekly", "biweekly", "monthly"] as const;
+export const Recurrence = z.enum(RECURRENCES);
+export type Recurrence = z.infer<typeof Recurrence>;
+
+export const ANSWERS = ["going", "maybe", "no"] as const;
+export const Answer = z.enum(ANSWERS);
+export type Answer = z.infer<typeof Answer>;
+
+export const EVENT_LIMITS = { title: 120, agenda: 1500, url: 500, minutes: { min: 5, max: 24 * 60 } } as const;
+
+/** Wall-clock date and time as typed (YYYY-MM-DDTHH:MM), read in `zone`. */
+const LocalDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** What a steward asked for, before it is stored: the form's and the one-line grammar's common shape. */
+export const EventDraft = z.object({
+  title: z.string().trim().min(1).max(EVENT_LIMITS.title),
+  kind: EventKind,
+  agenda: z.string().trim().max(EVENT_LIMITS.agenda).default(""),
+  start: LocalDateTime,
+  zone: z.string().min(1).max(64),
+  minutes: z.number().int().min(EVENT_LIMITS.minutes.min).max(EVENT_LIMITS.minutes.max),
+  joinUrl: z.string().url().max(EVENT_LIMITS.url).startsWith("https://").optional(),
+  recurrence: Recurrence,
+  /** Last day a repeating event may fall on (in its zone); at most a year after the start. */
+  until: LocalDate.optional(),
+});
+export type EventDraft = z.infer<typeof EventDraft>;
+
+/** A stored event: the draft, its RFC 5545 rule (when it repeats) and the first instant in UTC. */
+export const CopEvent = EventDraft.extend({
+  id: z.string().min(1),
+  communityId: z.string().min(1),
+  rrule: z.string().max(200).optional(),
+  firstAt: Instant,
+  lastAt: Instant,
+  createdBy: PersonKey,
+  createdAt: Instant,
+});
+export type CopEvent = z.infer<typeof CopEvent>;
+
+/** One person's answer for one occurrence (insert-or-replace: the last answer counts). */
+export const Rsvp = z.object({
+  eventId: z.string().min(1),
+  occurrence: Instant,
+  personKey: PersonKey,
+  answer: Answer,
+  at: Instant,
+});
+export type Rsvp = z.infer<typeof Rsvp>;
+
+export type Tally = Record<Answer, number>;

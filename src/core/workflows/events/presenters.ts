@@ -1,0 +1,111 @@
+import { z } from "zod";
+import type { Block, Card, CardAction } from "../../kernel/card.js";
+import { esc } from "../../kernel/text.js";
+import { md, type Words } from "../../kernel/words.js";
+import { presenter } from "../../kernel/workflow.js";
+import { ANSWERS, EventKind, Recurrence, type Answer } from "./model.js";
+
+const Tally = z.object({ going: z.number().int().nonnegative(), maybe: z.number().int().nonnegative(), no: z.number().int().nonnegative() });
+
+/** One occurrence of an event as every card about it shows it. */
+export const OccurrenceData = z.object({
+  eventId: z.string(),
+  title: z.string(),
+  kind: EventKind,
+  agenda: z.string().default(""),
+  /** The occurrence (UTC). */
+  at: z.string(),
+  minutes: z.number().int().positive(),
+  joinUrl: z.string().optional(),
+  recurrence: Recurrence,
+  until: z.string().optional(),
+  tally: Tally,
+});
+export type OccurrenceData = z.infer<typeof OccurrenceData>;
+
+export const RSVP_VERB = "events.rsvp";
+
+const when = (d: OccurrenceData, words: Words) => md(words.t("events.when", { when: words.when(d.at), minutes: d.minutes }));
+const kindWord = (d: Pick<OccurrenceData, "kind">, words: Words) => md(words.t(`events.kind.${d.kind}`));
+
+function rsvpButtons(d: OccurrenceData, words: Words): Block {
+  const actions: CardAction[] = ANSWERS.map((answer: Answer) => ({
+    label: words.plain(`events.answer.${answer}`),
+    verb: RSVP_VERB,
+    data: { event: d.eventId, at: d.at, answer },
+    style: answer === "going" ? ("primary" as const) : undefined,
+    opensForm: false,
+  }));
+  return { type: "actions", actions };
+}
+
+function occurrenceBlocks(d: OccurrenceData, words: Words): Block[] {
+  const blocks: Block[] = [
+    {
+      type: "facts",
+      facts: [
+        { label: words.plain("events.fact.kind"), value: words.t(`events.kind.${d.kind}`) },
+        { label: words.plain("events.fact.when"), value: words.t("events.when", { when: words.when(d.at), minutes: d.minutes }) },
+      ],
+    },
+  ];
+  if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(words.t(`events.recurrence.${d.recurrence}`)), until: d.until }), style: "subtle" });
+  if (d.agenda) blocks.push({ type: "text", text: `${words.t("events.agenda")}\n${esc(d.agenda)}`, style: "default" });
+  if (d.joinUrl) blocks.push({ type: "text", text: words.t("events.join", { url: md(d.joinUrl.replace(/[()\s]/g, encodeURIComponent)) }), style: "default" });
+  blocks.push({ type: "context", texts: [words.t("events.tally", { going: words.count(d.tally.going), maybe: words.count(d.tally.maybe), no: words.count(d.tally.no) })] });
+  blocks.push(rsvpButtons(d, words));
+  return blocks;
+}
+
+/** The announcement of an event in every space of its community, with answers counted in place. */
+export const announcementPresenter = presenter({
+  name: "events.announcement",
+  schema: OccurrenceData,
+  render(d, words): Card {
+    return { title: d.title, summary: words.t("events.summary", { kind: kindWord(d, words), title: d.title, when: when(d, words) }), blocks: occurrenceBlocks(d, words) };
+  },
+});
+
+/** A reminder before an occurrence: when it starts (in each reader's zone), the link, and the answers so far. */
+export const reminderPresenter = presenter({
+  name: "events.reminder",
+  schema: OccurrenceData,
+  render(d, words): Card {
+    const text = words.t("events.reminder.text", { title: d.title, when: words.when(d.at) });
+    return { title: words.plain("events.reminder.title", { title: d.title }), summary: text, blocks: [{ type: "text", text, style: "default" }, ...occurrenceBlocks(d, words)] };
+  },
+});
+
+export const ListData = z.object({
+  name: z.string(),
+  events: z.array(z.object({ title: z.string(), kind: EventKind, next: z.string(), recurrence: Recurrence })),
+  omitted: z.number().int().nonnegative().default(0),
+  canSchedule: z.boolean().default(false),
+});
+
+/** The community's upcoming events, soonest first. */
+export const listPresenter = presenter({
+  name: "events.list",
+  schema: ListData,
+  render({ name, events, omitted, canSchedule }, words): Card {
+    const title = words.plain("events.list.title", { name });
+    const items = events.map((e) =>
+      e.recurrence === "none"
+        ? words.t("events.list.item", { title: e.title, kind: kindWord(e, words), when: words.when(e.next) })
+        : words.t("events.list.itemRepeats", { title: e.title, kind: kindWord(e, words), when: words.when(e.next), recurrence: md(words.t(`events.recurrence.${e.recurrence}`)) }),
+    );
+    const blocks: Block[] = [{ type: "list", heading: "", items, omitted, empty: words.t("events.list.empty") }];
+    if (canSchedule) blocks.push({ type: "context", texts: [words.t("events.list.hint", { event: words.typed("event") })] });
+    return { title, summary: title, blocks };
+  },
+});
+
+/** The private answer to whoever pressed an RSVP button. */
+export const answeredPresenter = presenter({
+  name: "events.answered",
+  schema: z.object({ answer: z.enum(ANSWERS), title: z.string(), at: z.string() }),
+  render({ answer, title, at }, words): Card {
+    const text = words.t(`events.answered.${answer}`, { title, when: words.when(at) });
+    return { title: "", summary: text, tone: "success", blocks: [{ type: "text", text, style: "default", tone: "success" }] };
+  },
+});

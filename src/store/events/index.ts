@@ -1,0 +1,60 @@
+import type { TableClient } from "@azure/data-tables";
+import type { Versioned } from "../../core/ports.js";
+import type { EventBook } from "../../core/workflows/events/ports.js";
+import { ANSWERS, CopEvent, Rsvp, type Answer, type Tally } from "../../core/workflows/events/model.js";
+import type { Logger } from "../../log.js";
+import { communityPartition } from "../communities.js";
+import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow } from "../entity.js";
+
+const eventRow = (id: string) => `e:${keyPart(id)}`;
+/** One row per person per occurrence, so an answer replaces only that person's earlier one. */
+const rsvpPrefix = (eventId: string, occurrence: string) => `r:${keyPart(eventId)}:${keyPart(occurrence)}:`;
+const rsvpRow = (r: Pick<Rsvp, "eventId" | "occurrence" | "personKey">) => `${rsvpPrefix(r.eventId, r.occurrence)}${keyPart(r.personKey)}`;
+
+/** Events and their answers live in their community's partition (`c:<id>`), beside its members. */
+export class TableEventBook implements EventBook {
+  constructor(
+    private readonly table: TableClient,
+    private readonly log: Logger,
+  ) {}
+
+  create(event: CopEvent): Promise<"created" | "duplicate"> {
+    return insertRow(this.table, toRow(CopEvent, communityPartition(event.communityId), eventRow(event.id), "event", event));
+  }
+
+  async get(communityId: string, id: string): Promise<Versioned<CopEvent> | undefined> {
+    const row = await getRow(this.table, communityPartition(communityId), eventRow(id));
+    const value = row && fromRow(CopEvent, row, this.log);
+    return value && row ? { value, etag: row.etag } : undefined;
+  }
+
+  async upcoming(communityId: string, from: Date): Promise<CopEvent[]> {
+    const found: CopEvent[] = [];
+    let token: string | undefined;
+    do {
+      const page = await listPage(this.table, prefixFilter(communityPartition(communityId), "e:"), CopEvent, this.log, { pageSize: 500, continuationToken: token });
+      found.push(...page.items.filter((e) => Date.parse(e.lastAt) >= from.getTime()));
+      token = page.continuationToken;
+    } while (token);
+    return found;
+  }
+
+  async answer(communityId: string, rsvp: Rsvp): Promise<void> {
+    await this.table.upsertEntity(toRow(Rsvp, communityPartition(communityId), rsvpRow(rsvp), "rsvp", rsvp), "Replace");
+  }
+
+  async tally(communityId: string, eventId: string, occurrence: string): Promise<Tally> {
+    const tally: Tally = Object.fromEntries(ANSWERS.map((a) => [a, 0])) as Tally;
+    const rows = this.table.listEntities<{ json?: string }>({ queryOptions: { filter: prefixFilter(communityPartition(communityId), rsvpPrefix(eventId, occurrence)) } });
+    for await (const row of rows) {
+      const rsvp = fromRow(Rsvp, row, this.log);
+      if (rsvp) tally[rsvp.answer] += 1;
+    }
+    return tally;
+  }
+
+  async answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined> {
+    const row = await getRow(this.table, communityPartition(communityId), rsvpRow({ eventId, occurrence, personKey: person }));
+    return (row && fromRow(Rsvp, row, this.log))?.answer;
+  }
+}

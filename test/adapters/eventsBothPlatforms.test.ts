@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { FAKE_IDS } from "../support/fakeSlack.js";
+import { FAST } from "../support/scheduling.js";
+import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
+import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
+
+/**
+ * The events workflow through both adapters, which know nothing of it: a community linked across Teams and
+ * Slack, an event scheduled in Teams, and an RSVP pressed on each platform's copy of the announcement.
+ */
+let s: SlackTestApp;
+let connector: FakeBotConnector;
+beforeAll(async () => {
+  connector = await startFakeBotConnector();
+  s = await startSlackApp({ options: { scheduling: FAST } });
+});
+afterAll(async () => {
+  await s?.stop();
+  await connector?.stop();
+});
+
+const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
+const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
+
+async function linkedCommunity(): Promise<string> {
+  await setUpInChannel(s.app.url, connector, "1");
+  const before = connector.calls.length;
+  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
+  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body)))).toBe(true);
+  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
+  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
+  return (await s.app.deps.repos.spaces.find(teamsSpace))!.communityId;
+}
+
+describe("an event in a community linked across Teams and Slack", () => {
+  it("counts an RSVP pressed in Teams and one pressed in Slack on the same occurrence", async () => {
+    const communityId = await linkedCommunity();
+    const where = { place: "channel" as const, threadId: "2", user: MEGAN };
+    expect((await post(s.app.url, message(connector.serviceUrl, "event Monthly call on 2030-01-10 at 15:00 Europe/Rome for 60m every month", where))).status).toBe(200);
+    const announced = () => shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Monthly call") && cardText(cardOf(a).body).includes("Going: "));
+    await expect.poll(announced).toBeTruthy();
+    // Teams shows the instant with its own date and time functions, in each reader's zone.
+    expect(JSON.stringify(cardOf(announced()))).toContain("{{DATE(2030-01-10T14:00:00Z, LONG)}} {{TIME(2030-01-10T14:00:00Z)}}");
+
+    // Adele presses "Going" in Teams (Action.Submit, as every Teams client sends it).
+    expect((await post(s.app.url, press(connector.serviceUrl, announced()!, "Going", { ...where, user: ADELE }))).status).toBe(200);
+    await expect.poll(() => cardText(cardOf(announced()).body)).toContain("Going: 1");
+
+    // The announcement reached the linked Slack channel through the scheduler, with Slack's date token.
+    const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Monthly call"));
+    await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
+    expect(blocksText(slackPost()!.args.blocks)).toContain(`<!date^${Date.parse("2030-01-10T14:00:00Z") / 1000}^{date_long_pretty} {time}|`);
+    const button = (slackPost()!.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>)
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.text?.text === "Going")!;
+    expect((await s.send(blockActions({ actions: [buttonAction(button.action_id!, button.value!)] }))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => blocksText(c.args.blocks).includes("You said you are going to *Monthly call*") || String(c.args.text).includes("You said you are going"))).toBe(true);
+
+    const [event] = await s.app.deps.repos.events.upcoming(communityId, new Date());
+    await expect.poll(() => s.app.deps.repos.events.tally(communityId, event!.id, "2030-01-10T14:00:00Z")).toEqual({ going: 2, maybe: 0, no: 0 });
+  }, 30_000);
+});
