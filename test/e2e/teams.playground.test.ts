@@ -81,4 +81,17 @@ describe("Teams end to end in Agents Playground", () => {
     const community = await app.deps.repos.communities.get(space!.communityId);
     expect(community?.value.charter).toMatchObject({ name: "Data Stewards CoP", purposes: ["learning", "knowledge"], goals: ["Share practice", "Write a common checklist"] });
   }, 45_000);
+
+  it("schedules an event in one line, announces it with its time, and counts an RSVP pressed on the card", async () => {
+    await step("event", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("event Monthly call on 2030-01-14 at 15:00 Europe/Rome for 60m", { mention: true });
+      const announced = await pg.cardWith("Monthly call");
+      expect(announced).toContain("Going: 0");
+      await pg.click("Going");
+      await pg.waitForText("Going: 1");
+      await pg.screenshot("teams-e2e-event");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
 });

@@ -83,5 +83,8 @@ describe("the catalogs", () => {
     const catalogs = CATALOG_PARTS;
     const keys = catalogs.flatMap((c) => Object.keys(c));
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    // Every namespace merged into the catalog is listed here too, so none escapes this check.
+    const { en } = await import("../../src/core/i18n/en.js");
+    expect(keys.length).toBe(Object.keys(en).length);
   });
 });

@@ -11,6 +11,6 @@ import { linkingEn } from "../workflows/linking/i18n/en.js";
 export const en = { ...kernelEn, ...communityEn, ...linkingEn, ...helpEn, ...eventsEn } as const;
 
 /** Each namespace on its own, in the order merged (a test checks no two share a key). */
-export const CATALOG_PARTS: ReadonlyArray<Record<string, string>> = [kernelEn, communityEn, linkingEn, helpEn];
+export const CATALOG_PARTS: ReadonlyArray<Record<string, string>> = [kernelEn, communityEn, linkingEn, helpEn, eventsEn];
 
 export type Catalog = { [K in keyof typeof en]: string };
