@@ -164,7 +164,7 @@ export class DeliveryWorkers {
     }
     if (!parsed.success) return this.discard(item, `does not parse: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     const message = parsed.data;
-    const fanout = await fanouts.view(message.f);
+    const fanout = await fanouts.created(message.f);
     if (!fanout) return this.discard(item, `fan-out ${message.f} does not exist`);
     const failures = item.dequeueCount - message.th;
     const carrier: Carrier = { item, message, fanout, failures, dead: failures > options.maxDequeue, recipients: [] };

@@ -9,7 +9,7 @@ const row = (record: FanoutRecord) => toRow(FanoutRecord, `f:${keyPart(record.fa
 
 /** Fan-out records (what to send and how far the enqueueing got) and the progress derived from deliveries. */
 export class FanoutStore {
-  /** Fan-outs by id as this instance last read them; the view never changes after creation. */
+  /** Fan-outs by id as this instance last read them; the card never changes after creation. */
   private readonly cache = new Map<string, FanoutRecord>();
 
   constructor(
@@ -24,8 +24,8 @@ export class FanoutStore {
     return found && record ? { record, etag: found.etag } : undefined;
   }
 
-  /** The fan-out as created (for workers: its view and job), read once per instance. */
-  async view(fanoutId: string): Promise<FanoutRecord | undefined> {
+  /** The fan-out as created (for workers: its card and job), read once per instance. */
+  async created(fanoutId: string): Promise<FanoutRecord | undefined> {
     const cached = this.cache.get(fanoutId);
     if (cached) return cached;
     const found = await this.get(fanoutId);

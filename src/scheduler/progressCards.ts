@@ -80,7 +80,7 @@ export class ProgressCards {
 
   private async showNow(progress: FanoutProgress, finished: boolean): Promise<void> {
     const { fanouts, store, clock, log, instanceId, options } = this.deps;
-    const fanout = await fanouts.view(progress.fanoutId);
+    const fanout = await fanouts.created(progress.fanoutId);
     if (!fanout?.startedBy) return;
     const personKey = fanout.startedBy;
     const platform = decodeKey(personKey).platform;

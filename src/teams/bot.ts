@@ -56,7 +56,7 @@ export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: T
   const app = new Application<TurnState>({
     adapter,
     botAppId: appId,
-    // messageText() strips the bot's mention itself, from the entities, wherever it sits in the text.
+    // askFromText() takes the bot's mention out itself, from the entities, wherever it sits in the text.
     removeRecipientMention: false,
     startTypingTimer: false,
     longRunningMessages: false,
