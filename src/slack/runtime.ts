@@ -79,7 +79,7 @@ export interface InboundExtras {
   correlationId?: unknown;
 }
 
-/** The whole path of one inbound ask: who and where, the core, the answers, and the refs for later. */
+/** The whole path of one inbound ask: who and where, the refs for later, the core, the answers. */
 export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras = {}): Promise<void> {
   const log = requestLog(rt, inbound, extras.correlationId);
   const actor = await actorOf(rt.directory, inbound);
@@ -97,10 +97,11 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
     return;
   }
   const request: Request = { actor, space, ask };
+  // First: what this request sets off (a fan-out to this channel, just linked) may need to reach it at once.
+  await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId);
   const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
   log.debug({ verb: delivery.verb, space: delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
   await deliverSlack(targetOf(inbound, delivery, log, extras), delivery);
-  await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId);
 }
 
 export { workspaceOf };
