@@ -1,5 +1,5 @@
 import { STEWARD_ROLES, type Member, type SpaceRef } from "../domain.js";
-import { memberFor } from "./members.js";
+import { memberFor, membersWhere } from "./members.js";
 import { ConcurrencyError, DomainError } from "../errors.js";
 import type { CoreDeps } from "../ports.js";
 import type { Card, FormBlock } from "./card.js";
@@ -218,14 +218,8 @@ export class Kernel {
   }
 
   private async stewardNames(communityId: string): Promise<string[]> {
-    const names: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.deps.repos.members.list(communityId, { pageSize: 500, continuationToken: token });
-      for (const m of page.items) if (STEWARD_ROLES.includes(m.role)) names.push(m.displayName || m.personKey);
-      token = page.continuationToken;
-    } while (token && names.length < 10);
-    return names.slice(0, 10);
+    const stewards = await membersWhere(this.deps, communityId, (m) => STEWARD_ROLES.includes(m.role), 10);
+    return stewards.map((m) => m.displayName || m.personKey);
   }
 
   private async run(def: CommandDef, raw: unknown, ctx: Context, original: Request, seal?: OpenedSeal): Promise<Outcome> {

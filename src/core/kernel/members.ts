@@ -1,4 +1,5 @@
 import { Profile, type Member, type PersonKey, type Role, type SpaceKey } from "../domain.js";
+import type { CoreDeps } from "../ports.js";
 
 /** Someone about to be on a roster: who the platform says they are. */
 export interface Newcomer {
@@ -24,4 +25,19 @@ export function memberFor(person: Newcomer, at: { communityId: string; spaceKey:
     joinedAt: existing?.joinedAt ?? at.now,
     lastActiveAt: at.now,
   };
+}
+
+/**
+ * A community's members that match, read page by page (memory bounded by the matches); with `enough`, it stops
+ * reading once that many have been found.
+ */
+export async function membersWhere(deps: Pick<CoreDeps, "repos">, communityId: string, keep: (m: Member) => boolean, enough = Infinity): Promise<Member[]> {
+  const found: Member[] = [];
+  let token: string | undefined;
+  do {
+    const page = await deps.repos.members.list(communityId, { pageSize: 500, continuationToken: token });
+    found.push(...page.items.filter(keep));
+    token = page.continuationToken;
+  } while (token && found.length < enough);
+  return found.slice(0, enough);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Charter, COMMUNITY_STATUSES, CommunityStatus, ROLES, Role, STEWARD_ROLES, type Community, type Member } from "../../domain.js";
-import { memberFor } from "../../kernel/members.js";
+import { memberFor, membersWhere } from "../../kernel/members.js";
 import { DomainError } from "../../errors.js";
 import { announce, tell, typedParam, wordParam } from "../../kernel/notice.js";
 import { openForm, outcome, post, reply, type Outcome } from "../../kernel/outcome.js";
@@ -17,18 +17,6 @@ const ROLE_ORDER: Record<Role, number> = { facilitator: 0, "co-facilitator": 1, 
 /** How many people one roles message lists. */
 const ROLES_SHOWN = 40;
 const NoInput = z.object({}).passthrough();
-
-/** Every member of a community, page by page, keeping those that match. */
-export async function membersWhere(deps: CoreDeps, communityId: string, keep: (m: Member) => boolean): Promise<Member[]> {
-  const found: Member[] = [];
-  let token: string | undefined;
-  do {
-    const page = await deps.repos.members.list(communityId, { pageSize: 500, continuationToken: token });
-    found.push(...page.items.filter(keep));
-    token = page.continuationToken;
-  } while (token);
-  return found;
-}
 
 export async function charterData(deps: CoreDeps, community: Community): Promise<CharterData> {
   const [spaces, stewards, memberCount] = await Promise.all([
