@@ -3,7 +3,7 @@ import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBot
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
+import { blockActions, buttonAction, eventCallback, events, slashCommand } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
 
 /**
@@ -62,5 +62,21 @@ describe("an event in a community linked across Teams and Slack", () => {
 
     const [event] = await s.app.deps.repos.events.upcoming(communityId, new Date());
     await expect.poll(() => s.app.deps.repos.events.tally(communityId, event!.id, "2030-01-10T14:00:00Z")).toEqual({ going: 2, maybe: 0, no: 0 });
+
+    // Each sees the event among their next events with their own answer: the Slack App Home…
+    const publishes = s.fake.callsTo("views.publish").length;
+    await s.send(eventCallback(events.appHomeOpened({ user: FAKE_IDS.facilitator })));
+    await expect.poll(() => s.fake.callsTo("views.publish").length).toBe(publishes + 1);
+    const home = blocksText((s.fake.callsTo("views.publish").at(-1)!.args.view as { blocks: unknown }).blocks);
+    expect(home).toContain("Your next events");
+    expect(home).toMatch(/Monthly call\* \(Meeting, .*\): .*You are going\./);
+    // …and `my events` in Teams personal chat, where Megan, who scheduled it but did not answer, is told so.
+    for (const [user, answer] of [[ADELE, "You are going."], [MEGAN, "You have not answered."]] as const) {
+      const chat = `a:1personal-${user.aadObjectId}`;
+      expect((await post(s.app.url, message(connector.serviceUrl, "my events", { place: "personal", user }))).status).toBe(200);
+      const mine = () => connector.activitiesTo(chat).filter((a) => a.attachments?.length).map((a) => cardText(cardOf(a).body)).find((t) => t.includes("Your next events"));
+      await expect.poll(mine).toContain("Monthly call");
+      expect(mine()).toContain(answer);
+    }
   }, 30_000);
 });

@@ -18,6 +18,7 @@ export const SAMPLES: Record<string, unknown> = {
   "events.reminder": { eventId: "e1", title: "Data Stewards", kind: "webinar", agenda: "", at: "2027-01-14T14:00:00Z", minutes: 60, recurrence: "none", tally: { going: 1200, maybe: 0, no: 2 } },
   "events.list": { name: "Data Stewards", events: [{ title: "Zoë Ñandú", kind: "meeting", next: "2027-01-14T14:00:00Z", recurrence: "none" }, { title: "Data Stewards", kind: "orientation", next: "2027-02-11T14:00:00Z", recurrence: "biweekly" }], omitted: 2, canSchedule: true },
   "events.answered": { answer: "maybe", title: "Data Stewards", at: "2027-01-14T14:00:00Z" },
+  "events.mine": { events: [{ title: "Zoë Ñandú", kind: "webinar", community: "Data *Stewards*", at: "2027-01-14T14:00:00Z", answer: "going" }, { title: "Data Stewards", kind: "meeting", community: "Health", at: "2027-02-11T14:00:00Z" }], omitted: 3, standalone: true },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

@@ -105,16 +105,18 @@ export class Kernel {
     return delivery;
   }
 
-  /** A person's home (Slack App Home): the first workflow that has one draws it. */
+  /**
+   * A person's home (Slack App Home): each workflow that has a part of it adds its blocks, in the order the
+   * workflows are registered; the first part gives the title and summary.
+   */
   async home(who: Pick<Request, "actor" | "space">, people: People): Promise<Card | undefined> {
     const request: Request = { ...who, ask: { kind: "action", verb: "event.home", input: {} } };
     const reader = readerOf(request);
     const ctx = await this.context(request, reader, wordsFor(reader), people, false);
-    for (const handlers of this.registry.events) {
-      const card = await handlers.home?.(ctx);
-      if (card) return card;
-    }
-    return undefined;
+    const parts = await Promise.all(this.registry.events.map((handlers) => handlers.home?.(ctx)));
+    const shown = parts.filter((card): card is Card => card !== undefined);
+    if (shown.length === 0) return undefined;
+    return { ...shown[0]!, blocks: shown.flatMap((card) => card.blocks) };
   }
 
   /** Renders a presenter's card for a reader (requests, deliveries, previews). */

@@ -131,7 +131,7 @@ export interface SpaceEvents {
   /** People joined a bound space (or were found there when it was bound). */
   joined?(ctx: CommunityContext, people: Array<{ personKey: PersonKey; displayName: string }>): Promise<Outcome>;
   left?(ctx: CommunityContext, people: PersonKey[]): Promise<Outcome>;
-  /** A person opened their home (Slack App Home): the card to show there. */
+  /** A person opened their home (Slack App Home): this workflow's part of it (its blocks follow the earlier workflows'). */
   home?(ctx: Context): Promise<Card | undefined>;
 }
 

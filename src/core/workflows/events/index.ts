@@ -1,5 +1,6 @@
 import type { Workflow } from "../../kernel/workflow.js";
 import { listEvents, openSchedule, rsvp, submitSchedule } from "./commands.js";
+import { mineHome, minePresenter, myEvents } from "./mine.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
@@ -7,8 +8,9 @@ import { reminderJob } from "./reminders.js";
 /** Events: scheduled by stewards, announced in every linked space, answered, reminded, listed. */
 export const eventsWorkflow: Workflow = {
   name: "events",
-  commands: [openSchedule, submitSchedule, rsvp, listEvents],
-  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter],
+  commands: [openSchedule, submitSchedule, rsvp, listEvents, myEvents],
+  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter, minePresenter],
   forms: [eventForm],
   jobs: [reminderJob],
+  events: { home: mineHome },
 };

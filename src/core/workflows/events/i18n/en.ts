@@ -65,4 +65,15 @@ export const eventsEn = {
   "events.list.itemRepeats": "**{title}** ({kind}): next {when}; {recurrence}",
   "events.list.empty": "Nothing is scheduled yet.",
   "events.list.hint": "Stewards schedule one with {event}.",
+
+  "help.cmd.myEvents": "Your next events in all your communities, with what you answered.",
+  "help.usage.myEvents": "my events",
+  "events.mine.title": "Your next events",
+  "events.mine.item": "**{title}** ({kind}, {community}): {when}. {answer}",
+  "events.mine.answer.going": "You are going.",
+  "events.mine.answer.maybe": "You may go.",
+  "events.mine.answer.no": "You are not going.",
+  "events.mine.answer.none": "_You have not answered._",
+  "events.mine.empty": "Nothing coming up in your communities.",
+  "events.mine.hint": "Answer with the buttons on the event's announcement in the community's channel.",
 } as const;
