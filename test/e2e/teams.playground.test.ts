@@ -82,7 +82,7 @@ describe("Teams end to end in Agents Playground", () => {
     expect(community?.value.charter).toMatchObject({ name: "Data Stewards CoP", purposes: ["learning", "knowledge"], goals: ["Share practice", "Write a common checklist"] });
   }, 45_000);
 
-  it("schedules an event in one line, announces it with its time, and counts an RSVP pressed on the card", async () => {
+  it("schedules an event in one line, announces it with its time, counts an RSVP pressed on the card, and lists it under the presser's own events", async () => {
     await step("event", async (pg) => {
       await pg.openChannel("General");
       await pg.send("event Monthly call on 2030-01-14 at 15:00 Europe/Rome for 60m", { mention: true });
@@ -91,6 +91,11 @@ describe("Teams end to end in Agents Playground", () => {
       await pg.click("Going");
       await pg.waitForText("Going: 1");
       await pg.screenshot("teams-e2e-event");
+      // The answer is the presser's own: their next events, in their chat with the app, say so.
+      await pg.openPersonalChat();
+      await pg.send("my events");
+      await pg.waitForText("You are going.");
+      expect(await pg.lastCard()).toContain("Monthly call");
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 45_000);
