@@ -170,7 +170,9 @@ describe("Slack events", () => {
   it("stops messaging the workspace when the app is uninstalled", async () => {
     const spaceRef = `slack:${HOME}:${FAKE_IDS.general}`;
     await s.send(slashCommand({ text: "help" }));
+    // Both refs the command left are stored before the uninstall arrives, so none is written after it.
     await expect.poll(() => s.app.deps.repos.conversationRefs.get(spaceRef)).toMatchObject({ unreachable: false });
+    await expect.poll(() => s.app.deps.repos.conversationRefs.get(`slack:${HOME}:${FAKE_IDS.facilitator}`)).toMatchObject({ unreachable: false });
     await s.send(eventCallback(events.appUninstalled()));
     await expect.poll(() => s.app.deps.repos.conversationRefs.get(spaceRef)).toMatchObject({ unreachable: true });
     expect(await s.app.deps.repos.conversationRefs.get(`slack:${HOME}:${FAKE_IDS.facilitator}`)).toMatchObject({ unreachable: true });
