@@ -3,12 +3,14 @@ import { listEvents, openSchedule, rsvp, submitSchedule } from "./commands.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
+import { muteReminders, setReminders, unmuteReminders } from "./beforeCommands.js";
+import { guidePresenter, personalReminderPresenter } from "./beforePresenters.js";
 
 /** Events: scheduled by stewards, announced in every linked space, answered, reminded, listed. */
 export const eventsWorkflow: Workflow = {
   name: "events",
-  commands: [openSchedule, submitSchedule, rsvp, listEvents],
-  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter],
+  commands: [openSchedule, submitSchedule, rsvp, listEvents, setReminders, muteReminders, unmuteReminders],
+  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter, guidePresenter, personalReminderPresenter],
   forms: [eventForm],
   jobs: [reminderJob],
 };
