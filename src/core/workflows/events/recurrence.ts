@@ -53,13 +53,13 @@ export function plan(draft: EventDraft, now: Date): { ok: true; plan: Plan } | {
   const until = draft.until ? Temporal.PlainDate.from(draft.until) : lastAllowedDay(start);
   if (Temporal.PlainDate.compare(until, start.toPlainDate()) < 0) return { ok: false, errors: { until: { key: "events.error.noDate" } } };
   if (Temporal.PlainDate.compare(until, lastAllowedDay(start)) > 0) return { ok: false, errors: { until: { key: "events.error.overAYear", params: { last: lastAllowedDay(start).toString() } } } };
-  // The end of the last allowed day in the event's zone, as RFC 5545 wants it: in UTC.
   if (draft.recurrence === "custom") {
     const custom = checkCustomRule(draft.rule ?? "", start, until, lastAllowedDay(start));
     if (!custom.ok) return { ok: false, errors: { rule: custom.error } };
     const occurrences = custom.occurrences.map(utc);
     return { ok: true, plan: { rrule: custom.rrule, firstAt: occurrences[0]!, lastAt: occurrences.at(-1)!, occurrences } };
   }
+  // The end of the last allowed day in the event's zone, as RFC 5545 wants it: in UTC.
   const end = until.add({ days: 1 }).toZonedDateTime({ timeZone: draft.zone }).subtract({ seconds: 1 });
   const rrule = `${RULES[draft.recurrence](start, draft)};UNTIL=${untilStamp(end)}`;
   const occurrences = occurrencesOf({ start: draft.start, zone: draft.zone, rrule });
