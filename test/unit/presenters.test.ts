@@ -19,6 +19,8 @@ export const SAMPLES: Record<string, unknown> = {
   "events.list": { name: "Data Stewards", events: [{ title: "Zoë Ñandú", kind: "meeting", next: "2027-01-14T14:00:00Z", recurrence: "none" }, { title: "Data Stewards", kind: "orientation", next: "2027-02-11T14:00:00Z", recurrence: "biweekly" }], omitted: 2, canSchedule: true },
   "events.answered": { answer: "maybe", title: "Data Stewards", at: "2027-01-14T14:00:00Z" },
   "events.mine": { events: [{ title: "Zoë Ñandú", kind: "webinar", community: "Data *Stewards*", at: "2027-01-14T14:00:00Z", answer: "going" }, { title: "Data Stewards", kind: "meeting", community: "Health", at: "2027-02-11T14:00:00Z" }], omitted: 3, standalone: true },
+  "events.guide": { eventId: "e1", title: "Data Stewards", kind: "webinar", at: "2027-01-14T14:00:00Z", minutes: 60, recurrence: "weeks", interval: 3, until: "2027-12-31", location: "inPerson", place: "Sala Zoë", guideUrl: "https://example.org/guide", readings: ["https://example.org/a_b", "https://example.org/c"], tally: { going: 3, maybe: 1, no: 0 } },
+  "events.reminder.personal": { eventId: "e1", title: "Data Stewards", kind: "meeting", at: "2027-01-14T14:00:00Z", minutes: 60, recurrence: "custom", until: "2027-12-31", joinUrl: "https://meet.example.org/x", tally: { going: 1, maybe: 0, no: 0 } },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

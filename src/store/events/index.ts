@@ -1,7 +1,8 @@
 import type { TableClient } from "@azure/data-tables";
 import type { Versioned } from "../../core/ports.js";
 import type { EventBook } from "../../core/workflows/events/ports.js";
-import { ANSWERS, CopEvent, Rsvp, type Answer, type Tally } from "../../core/workflows/events/model.js";
+import { ANSWERS, CopEvent, Rsvp, type Answer, type BeforeSettings, type Tally } from "../../core/workflows/events/model.js";
+import { answersUnder, beforeSettings, mutedPeople, saveBeforeSettings, setMuted } from "./before.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow } from "../entity.js";
@@ -56,5 +57,25 @@ export class TableEventBook implements EventBook {
   async answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined> {
     const row = await getRow(this.table, communityPartition(communityId), rsvpRow({ eventId, occurrence, personKey: person }));
     return (row && fromRow(Rsvp, row, this.log))?.answer;
+  }
+
+  answers(communityId: string, eventId: string, occurrence: string): Promise<Rsvp[]> {
+    return answersUnder(this.table, this.log, communityId, rsvpPrefix(eventId, occurrence));
+  }
+
+  beforeSettings(communityId: string): Promise<BeforeSettings | undefined> {
+    return beforeSettings(this.table, this.log, communityId);
+  }
+
+  saveBeforeSettings(communityId: string, settings: BeforeSettings): Promise<void> {
+    return saveBeforeSettings(this.table, communityId, settings);
+  }
+
+  setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void> {
+    return setMuted(this.table, communityId, personKey, muted, at);
+  }
+
+  muted(communityId: string): Promise<Set<string>> {
+    return mutedPeople(this.table, this.log, communityId);
   }
 }

@@ -8,6 +8,8 @@ import { Answer, type CopEvent, type EventDraft } from "./model.js";
 import { RSVP_VERB } from "./presenters.js";
 import { dayIn, nextOccurrences, occurrencesOf, plan } from "./recurrence.js";
 import { occurrenceData, scheduleReminders } from "./reminders.js";
+import { beforeDefaults, offsetsWords } from "./beforeCommands.js";
+import { DEFAULT_BEFORE } from "./model.js";
 
 /** How many events the list shows. */
 const LISTED = 15;
@@ -39,7 +41,7 @@ async function scheduleEvent(ctx: CommunityContext, draft: EventDraft, values: R
   };
   await deps.repos.events.create(event);
   return outcome(
-    tell("events.scheduled", { title: event.title, name: community.charter.name }, "success", true),
+    tell("events.scheduled", { title: event.title, name: community.charter.name, reminders: offsetsWords(event.reminders ?? DEFAULT_BEFORE.reminders, words) }, "success", true),
     post("community", "events.announcement", await occurrenceData(deps, event, p.firstAt)),
     ...scheduleReminders(event, now),
   );
@@ -54,8 +56,9 @@ export const openSchedule = command({
   help: { usage: "help.usage.event", describe: "help.cmd.event" },
   button: { label: "action.event", opensForm: true },
   async handle(ctx, { line }) {
-    if (!line) return outcome(openForm({ form: eventForm.name, values: NEW_EVENT }));
-    const raw = parseLine(line);
+    if (!line) return outcome(openForm({ form: eventForm.name, values: { ...NEW_EVENT, ...(await beforeDefaults(ctx)) } }));
+    const parsed = parseLine(line);
+    const raw = parsed && { ...(await beforeDefaults(ctx)), ...parsed };
     if (!raw) return outcome(tell("events.usage", { usage: { code: ctx.words.plain("help.usage.event") }, example: { code: EXAMPLE }, event: typedParam("event") }, "warning"));
     // The one line is checked exactly as the form is; what does not pass comes back as the form with its errors.
     const checked = checkFields(eventForm, raw, ctx.words);
@@ -115,7 +118,7 @@ export const listEvents = command({
     return outcome(
       reply("events.list", {
         name: community.charter.name,
-        events: upcoming.slice(0, LISTED).map(({ e, next }) => ({ title: e.title, kind: e.kind, next, recurrence: e.recurrence })),
+        events: upcoming.slice(0, LISTED).map(({ e, next }) => ({ title: e.title, kind: e.kind, next, recurrence: e.recurrence, interval: e.interval })),
         omitted: Math.max(0, upcoming.length - LISTED),
         canSchedule: ctx.can("events.schedule.open"),
       }),

@@ -5,8 +5,11 @@ export const EVENT_KINDS = ["meeting", "webinar", "workshop", "orientation", "wr
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;
 
-/** How an event repeats: never, every week, every other week, or monthly on the same weekday (e.g. 2nd Thursday). */
-export const RECURRENCES = ["none", "weekly", "biweekly", "monthly"] as const;
+/**
+ * How an event repeats: never, every week, every other week, every N weeks, monthly on the same weekday
+ * (e.g. 2nd Thursday), or by a custom RFC 5545 rule.
+ */
+export const RECURRENCES = ["none", "weekly", "biweekly", "weeks", "monthly", "custom"] as const;
 export const Recurrence = z.enum(RECURRENCES);
 export type Recurrence = z.infer<typeof Recurrence>;
 
@@ -14,7 +17,15 @@ export const ANSWERS = ["going", "maybe", "no"] as const;
 export const Answer = z.enum(ANSWERS);
 export type Answer = z.infer<typeof Answer>;
 
-export const EVENT_LIMITS = { title: 120, agenda: 1500, url: 500, minutes: { min: 5, max: 24 * 60 } } as const;
+export const EVENT_LIMITS = { title: 120, agenda: 1500, url: 500, minutes: { min: 5, max: 24 * 60 }, place: 200, readings: 5, weeks: { min: 1, max: 8 }, rule: 200, reminders: 5 } as const;
+
+export const LOCATIONS = ["online", "inPerson"] as const;
+export const Location = z.enum(LOCATIONS);
+export type Location = z.infer<typeof Location>;
+
+const HttpsUrl = z.string().url().max(EVENT_LIMITS.url).startsWith("https://");
+/** How long before an occurrence something is sent, as an ISO 8601 duration (P7D, P1D, PT1H, PT30M). */
+export const Offset = z.string().regex(/^P(\d{1,2}D)?(T(\d{1,3}H)?(\d{1,4}M)?)?$/).refine((o) => o !== "P" && !o.endsWith("T"));
 
 /** Wall-clock date and time as typed (YYYY-MM-DDTHH:MM), read in `zone`. */
 const LocalDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
@@ -32,6 +43,20 @@ export const EventDraft = z.object({
   recurrence: Recurrence,
   /** Last day a repeating event may fall on (in its zone); at most a year after the start. */
   until: LocalDate.optional(),
+  location: Location.default("online"),
+  /** Where an in-person event is held. */
+  place: z.string().trim().max(EVENT_LIMITS.place).optional(),
+  /** The guide sent with the readings before each occurrence. */
+  guideUrl: HttpsUrl.optional(),
+  readings: z.array(HttpsUrl).max(EVENT_LIMITS.readings).default([]),
+  /** Every how many weeks (recurrence `weeks`). */
+  interval: z.number().int().min(EVENT_LIMITS.weeks.min).max(EVENT_LIMITS.weeks.max).optional(),
+  /** The steward's own RFC 5545 rule (recurrence `custom`), as typed. */
+  rule: z.string().trim().max(EVENT_LIMITS.rule).optional(),
+  /** Reminders before each occurrence; undefined: the community's (events stored before this existed: a day and an hour). */
+  reminders: z.array(Offset).max(EVENT_LIMITS.reminders).optional(),
+  /** When the guide and readings go out before each occurrence. */
+  guideBefore: Offset.optional(),
 });
 export type EventDraft = z.infer<typeof EventDraft>;
 
@@ -39,7 +64,7 @@ export type EventDraft = z.infer<typeof EventDraft>;
 export const CopEvent = EventDraft.extend({
   id: z.string().min(1),
   communityId: z.string().min(1),
-  rrule: z.string().max(200).optional(),
+  rrule: z.string().max(300).optional(),
   firstAt: Instant,
   lastAt: Instant,
   createdBy: PersonKey,
@@ -58,3 +83,11 @@ export const Rsvp = z.object({
 export type Rsvp = z.infer<typeof Rsvp>;
 
 export type Tally = Record<Answer, number>;
+
+/** A community's defaults for what goes out before its events (a row in its partition). */
+export const BeforeSettings = z.object({
+  reminders: z.array(Offset).max(EVENT_LIMITS.reminders),
+  guideBefore: Offset,
+});
+export type BeforeSettings = z.infer<typeof BeforeSettings>;
+export const DEFAULT_BEFORE: BeforeSettings = { reminders: ["P1D", "PT1H"], guideBefore: "P7D" };

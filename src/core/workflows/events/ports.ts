@@ -1,5 +1,5 @@
 import type { Versioned } from "../../ports.js";
-import type { Answer, CopEvent, Rsvp, Tally } from "./model.js";
+import type { Answer, BeforeSettings, CopEvent, Rsvp, Tally } from "./model.js";
 
 /** A community's events and the answers to them (src/store/events implements it). */
 export interface EventBook {
@@ -14,4 +14,13 @@ export interface EventBook {
   tally(communityId: string, eventId: string, occurrence: string): Promise<Tally>;
   /** What one person answered for one occurrence. */
   answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined>;
+  /** Every answer given for one occurrence. */
+  answers(communityId: string, eventId: string, occurrence: string): Promise<Rsvp[]>;
+  /** The community's reminder settings (undefined: the defaults). */
+  beforeSettings(communityId: string): Promise<BeforeSettings | undefined>;
+  saveBeforeSettings(communityId: string, settings: BeforeSettings): Promise<void>;
+  /** Whether a member gets reminder messages from this community. */
+  setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void>;
+  /** Everyone in the community who muted reminder messages. */
+  muted(communityId: string): Promise<Set<string>>;
 }

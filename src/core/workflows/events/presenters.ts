@@ -3,7 +3,7 @@ import type { Block, Card, CardAction } from "../../kernel/card.js";
 import { esc } from "../../kernel/text.js";
 import { md, type Words } from "../../kernel/words.js";
 import { presenter } from "../../kernel/workflow.js";
-import { ANSWERS, EventKind, Recurrence, type Answer } from "./model.js";
+import { ANSWERS, EventKind, Location, Recurrence, type Answer } from "./model.js";
 
 const Tally = z.object({ going: z.number().int().nonnegative(), maybe: z.number().int().nonnegative(), no: z.number().int().nonnegative() });
 
@@ -19,6 +19,10 @@ export const OccurrenceData = z.object({
   joinUrl: z.string().optional(),
   recurrence: Recurrence,
   until: z.string().optional(),
+  /** Every how many weeks (recurrence `weeks`). */
+  interval: z.number().int().positive().optional(),
+  location: Location.default("online"),
+  place: z.string().optional(),
   tally: Tally,
 });
 export type OccurrenceData = z.infer<typeof OccurrenceData>;
@@ -39,19 +43,35 @@ function rsvpButtons(d: OccurrenceData, words: Words): Block {
   return { type: "actions", actions };
 }
 
-function occurrenceBlocks(d: OccurrenceData, words: Words): Block[] {
+/** How a series repeats, in words ("Every 3 weeks"). */
+export const repeatsWords = (d: { recurrence: Recurrence; interval?: number }, words: Words): string =>
+  d.recurrence === "weeks" ? words.t("events.repeats.weeks", { n: d.interval ?? 1 }) : d.recurrence === "custom" ? words.t("events.repeats.custom") : words.t(`events.recurrence.${d.recurrence}`);
+
+/** Where an occurrence is held, when it is in person. */
+export const whereFacts = (d: Pick<OccurrenceData, "location" | "place">, words: Words) =>
+  d.location === "inPerson" ? [{ label: words.plain("events.fact.where"), value: words.t("events.where.inPerson", { place: d.place ?? "" }) }] : [];
+
+/** The facts, repetition, agenda and join link of an occurrence. */
+export function aboutBlocks(d: OccurrenceData, words: Words): Block[] {
   const blocks: Block[] = [
     {
       type: "facts",
       facts: [
         { label: words.plain("events.fact.kind"), value: words.t(`events.kind.${d.kind}`) },
         { label: words.plain("events.fact.when"), value: words.t("events.when", { when: words.when(d.at), minutes: d.minutes }) },
+        ...whereFacts(d, words),
       ],
     },
   ];
-  if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(words.t(`events.recurrence.${d.recurrence}`)), until: d.until }), style: "subtle" });
+  if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(repeatsWords(d, words)), until: d.until }), style: "subtle" });
   if (d.agenda) blocks.push({ type: "text", text: `${words.t("events.agenda")}\n${esc(d.agenda)}`, style: "default" });
   if (d.joinUrl) blocks.push({ type: "text", text: words.t("events.join", { url: md(d.joinUrl.replace(/[()\s]/g, encodeURIComponent)) }), style: "default" });
+  return blocks;
+}
+
+/** An occurrence with its answers counted and its RSVP buttons. */
+export function occurrenceBlocks(d: OccurrenceData, words: Words): Block[] {
+  const blocks = aboutBlocks(d, words);
   blocks.push({ type: "context", texts: [words.t("events.tally", { going: words.count(d.tally.going), maybe: words.count(d.tally.maybe), no: words.count(d.tally.no) })] });
   blocks.push(rsvpButtons(d, words));
   return blocks;
@@ -78,7 +98,7 @@ export const reminderPresenter = presenter({
 
 export const ListData = z.object({
   name: z.string(),
-  events: z.array(z.object({ title: z.string(), kind: EventKind, next: z.string(), recurrence: Recurrence })),
+  events: z.array(z.object({ title: z.string(), kind: EventKind, next: z.string(), recurrence: Recurrence, interval: z.number().int().positive().optional() })),
   omitted: z.number().int().nonnegative().default(0),
   canSchedule: z.boolean().default(false),
 });
@@ -92,7 +112,7 @@ export const listPresenter = presenter({
     const items = events.map((e) =>
       e.recurrence === "none"
         ? words.t("events.list.item", { title: e.title, kind: kindWord(e, words), when: words.when(e.next) })
-        : words.t("events.list.itemRepeats", { title: e.title, kind: kindWord(e, words), when: words.when(e.next), recurrence: md(words.t(`events.recurrence.${e.recurrence}`)) }),
+        : words.t("events.list.itemRepeats", { title: e.title, kind: kindWord(e, words), when: words.when(e.next), recurrence: md(repeatsWords(e, words)) }),
     );
     const blocks: Block[] = [{ type: "list", heading: "", items, omitted, empty: words.t("events.list.empty") }];
     if (canSchedule) blocks.push({ type: "context", texts: [words.t("events.list.hint", { event: words.typed("event") })] });

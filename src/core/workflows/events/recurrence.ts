@@ -1,10 +1,11 @@
 import { RRuleTemporal } from "rrule-temporal";
 import { Temporal } from "temporal-polyfill";
 import type { MessageKey } from "../../i18n/index.js";
+import { checkCustomRule, untilStamp } from "./customRule.js";
 import type { CopEvent, EventDraft, Recurrence } from "./model.js";
 
 /** A field's error as a catalog key, turned into words by whoever shows the form. */
-export type PlanErrors = Partial<Record<"start" | "until" | "recurrence", { key: MessageKey; params?: Record<string, string | number> }>>;
+export type PlanErrors = Partial<Record<"start" | "until" | "recurrence" | "rule", { key: MessageKey; params?: Record<string, string | number> }>>;
 
 export interface Plan {
   rrule?: string;
@@ -14,9 +15,10 @@ export interface Plan {
   occurrences: string[];
 }
 
-const RULES: Record<Exclude<Recurrence, "none">, (start: Temporal.ZonedDateTime) => string> = {
+const RULES: Record<Exclude<Recurrence, "none" | "custom">, (start: Temporal.ZonedDateTime, draft: EventDraft) => string> = {
   weekly: () => "FREQ=WEEKLY",
   biweekly: () => "FREQ=WEEKLY;INTERVAL=2",
+  weeks: (_start, draft) => `FREQ=WEEKLY;INTERVAL=${draft.interval ?? 1}`,
   // The same weekday of the month as the start (2nd Thursday); a 5th one becomes the last, which every month has.
   monthly: (start) => {
     const nth = Math.ceil(start.day / 7);
@@ -51,9 +53,15 @@ export function plan(draft: EventDraft, now: Date): { ok: true; plan: Plan } | {
   const until = draft.until ? Temporal.PlainDate.from(draft.until) : lastAllowedDay(start);
   if (Temporal.PlainDate.compare(until, start.toPlainDate()) < 0) return { ok: false, errors: { until: { key: "events.error.noDate" } } };
   if (Temporal.PlainDate.compare(until, lastAllowedDay(start)) > 0) return { ok: false, errors: { until: { key: "events.error.overAYear", params: { last: lastAllowedDay(start).toString() } } } };
+  if (draft.recurrence === "custom") {
+    const custom = checkCustomRule(draft.rule ?? "", start, until, lastAllowedDay(start));
+    if (!custom.ok) return { ok: false, errors: { rule: custom.error } };
+    const occurrences = custom.occurrences.map(utc);
+    return { ok: true, plan: { rrule: custom.rrule, firstAt: occurrences[0]!, lastAt: occurrences.at(-1)!, occurrences } };
+  }
   // The end of the last allowed day in the event's zone, as RFC 5545 wants it: in UTC.
   const end = until.add({ days: 1 }).toZonedDateTime({ timeZone: draft.zone }).subtract({ seconds: 1 });
-  const rrule = `${RULES[draft.recurrence](start)};UNTIL=${end.toInstant().toString().replace(/[-:]/g, "").replace(/\.\d+/, "")}`;
+  const rrule = `${RULES[draft.recurrence](start, draft)};UNTIL=${untilStamp(end)}`;
   const occurrences = occurrencesOf({ start: draft.start, zone: draft.zone, rrule });
   if (occurrences.length === 0) return { ok: false, errors: { until: { key: "events.error.noDate" } } };
   return { ok: true, plan: { rrule, firstAt: occurrences[0]!, lastAt: occurrences.at(-1)!, occurrences } };
