@@ -65,7 +65,7 @@ describe("Teams adapter: activities at the real /api/messages", () => {
     expect(cardText(card.body)).toContain("CoP Companion: what I can do");
     expect(cardText(card.body)).toContain("This is your private chat with me. Communities live in channels and group chats: add me to one and type “@CoP Companion setup” there");
     expect(buttons(card)).toEqual([]); // setting up happens in a channel
-    expect(card.fallbackText).toBe("What CoP Companion can do here: help.");
+    expect(card.fallbackText).toBe("What CoP Companion can do here: help and my events.");
     expect(reply!.summary).toBe(card.fallbackText);
     expect(reply!.text).toBeUndefined(); // no @mention in a 1:1 chat
 
