@@ -1,10 +1,12 @@
 import type { TableClient } from "@azure/data-tables";
 import type { Versioned } from "../../core/ports.js";
 import type { EventBook } from "../../core/workflows/events/ports.js";
+import type { Attendance, FollowUp } from "../../core/workflows/events/afterModel.js";
 import { ANSWERS, CopEvent, Rsvp, type Answer, type Tally } from "../../core/workflows/events/model.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow } from "../entity.js";
+import { readAttendance, readFollowUp, writeAttendance, writeFollowUp } from "./after.js";
 
 const eventRow = (id: string) => `e:${keyPart(id)}`;
 /** One row per person per occurrence, so an answer replaces only that person's earlier one. */
@@ -26,6 +28,10 @@ export class TableEventBook implements EventBook {
     const row = await getRow(this.table, communityPartition(communityId), eventRow(id));
     const value = row && fromRow(CopEvent, row, this.log);
     return value && row ? { value, etag: row.etag } : undefined;
+  }
+
+  async all(communityId: string): Promise<CopEvent[]> {
+    return this.upcoming(communityId, new Date(0));
   }
 
   async upcoming(communityId: string, from: Date): Promise<CopEvent[]> {
@@ -57,4 +63,19 @@ export class TableEventBook implements EventBook {
     const row = await getRow(this.table, communityPartition(communityId), rsvpRow({ eventId, occurrence, personKey: person }));
     return (row && fromRow(Rsvp, row, this.log))?.answer;
   }
+
+  async answers(communityId: string, eventId: string, occurrence: string): Promise<Rsvp[]> {
+    const found: Rsvp[] = [];
+    const rows = this.table.listEntities<{ json?: string }>({ queryOptions: { filter: prefixFilter(communityPartition(communityId), rsvpPrefix(eventId, occurrence)) } });
+    for await (const row of rows) {
+      const rsvp = fromRow(Rsvp, row, this.log);
+      if (rsvp) found.push(rsvp);
+    }
+    return found;
+  }
+
+  attendance = (communityId: string, eventId: string, occurrence: string) => readAttendance(this.table, this.log, communityId, eventId, occurrence);
+  confirmAttendance = (communityId: string, attendance: Attendance) => writeAttendance(this.table, communityId, attendance);
+  followUp = (communityId: string, eventId: string, occurrence: string) => readFollowUp(this.table, this.log, communityId, eventId, occurrence);
+  archiveFollowUp = (communityId: string, followUp: FollowUp) => writeFollowUp(this.table, communityId, followUp);
 }

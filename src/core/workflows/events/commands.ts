@@ -8,6 +8,8 @@ import { Answer, type CopEvent, type EventDraft } from "./model.js";
 import { RSVP_VERB } from "./presenters.js";
 import { dayIn, nextOccurrences, occurrencesOf, plan } from "./recurrence.js";
 import { occurrenceData, scheduleReminders } from "./reminders.js";
+import { scheduleAfter } from "./after.js";
+import { shortId } from "./show.js";
 
 /** How many events the list shows. */
 const LISTED = 15;
@@ -42,6 +44,7 @@ async function scheduleEvent(ctx: CommunityContext, draft: EventDraft, values: R
     tell("events.scheduled", { title: event.title, name: community.charter.name }, "success", true),
     post("community", "events.announcement", await occurrenceData(deps, event, p.firstAt)),
     ...scheduleReminders(event, now),
+    ...scheduleAfter(event, now),
   );
 }
 
@@ -115,7 +118,7 @@ export const listEvents = command({
     return outcome(
       reply("events.list", {
         name: community.charter.name,
-        events: upcoming.slice(0, LISTED).map(({ e, next }) => ({ title: e.title, kind: e.kind, next, recurrence: e.recurrence })),
+        events: upcoming.slice(0, LISTED).map(({ e, next }) => ({ id: shortId(e.id), title: e.title, kind: e.kind, next, recurrence: e.recurrence })),
         omitted: Math.max(0, upcoming.length - LISTED),
         canSchedule: ctx.can("events.schedule.open"),
       }),

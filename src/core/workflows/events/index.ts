@@ -3,12 +3,18 @@ import { listEvents, openSchedule, rsvp, submitSchedule } from "./commands.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
+import { afterJob, confirmAttendance, openAttendance, openFollowUp, postFollowUp } from "./after.js";
+import { attendanceCountForm, attendanceForm, followUpForm } from "./afterForms.js";
+import { askPresenter, attendanceSavedPresenter, followUpPostedPresenter, followUpPresenter } from "./afterPresenters.js";
+import { listPast, showEvent } from "./show.js";
+import { eventPresenter, pastPresenter } from "./showPresenters.js";
 
 /** Events: scheduled by stewards, announced in every linked space, answered, reminded, listed. */
 export const eventsWorkflow: Workflow = {
   name: "events",
-  commands: [openSchedule, submitSchedule, rsvp, listEvents],
-  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter],
-  forms: [eventForm],
-  jobs: [reminderJob],
+  // `event ID` is listed before `event …` (scheduling): the same first word, tried in this order.
+  commands: [showEvent, listPast, openAttendance, confirmAttendance, openFollowUp, postFollowUp, openSchedule, submitSchedule, rsvp, listEvents],
+  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter, askPresenter, followUpPresenter, attendanceSavedPresenter, followUpPostedPresenter, eventPresenter, pastPresenter],
+  forms: [eventForm, attendanceForm, attendanceCountForm, followUpForm],
+  jobs: [reminderJob, afterJob],
 };

@@ -1,4 +1,5 @@
 import type { Versioned } from "../../ports.js";
+import type { Attendance, FollowUp } from "./afterModel.js";
 import type { Answer, CopEvent, Rsvp, Tally } from "./model.js";
 
 /** A community's events and the answers to them (src/store/events implements it). */
@@ -14,4 +15,14 @@ export interface EventBook {
   tally(communityId: string, eventId: string, occurrence: string): Promise<Tally>;
   /** What one person answered for one occurrence. */
   answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined>;
+  /** Every event of a community, past ones included. */
+  all(communityId: string): Promise<CopEvent[]>;
+  /** Everyone's answers for one occurrence. */
+  answers(communityId: string, eventId: string, occurrence: string): Promise<Rsvp[]>;
+  /** Who came to one occurrence, as confirmed; confirming again replaces it. */
+  attendance(communityId: string, eventId: string, occurrence: string): Promise<Attendance | undefined>;
+  confirmAttendance(communityId: string, attendance: Attendance): Promise<void>;
+  /** The follow-up archived on one occurrence; archiving again replaces it. */
+  followUp(communityId: string, eventId: string, occurrence: string): Promise<FollowUp | undefined>;
+  archiveFollowUp(communityId: string, followUp: FollowUp): Promise<void>;
 }
