@@ -96,7 +96,7 @@ describe("after an event", () => {
     expect(present.choices.map((c) => c.label)).toEqual(["Ben Okafor (Going)", "Dan Li (Going)", "Carol (Maybe)", "Eve Moreau (Not going)"]);
     expect(present.value).toEqual([choiceOf(BEN.personKey), choiceOf(DAN.personKey)]);
     const saved = await h.submit(ANA, form, { present: [choiceOf(BEN.personKey)], others: "2" });
-    expect(texts(saved)[0]).toMatch(/Attendance for Monthly call on .* is saved: 3 people\.\nMarked as there: Ben Okafor, and 2 others\./);
+    expect(texts(saved)[0]).toMatch(/Attendance for Monthly call on .* is saved: 3 people\.\nMarked as there: Ben Okafor\. Others who came: 2\./);
     const again = await pressIn1on1(ask, "Confirm attendance");
     expect(fieldValue(again, "present")).toEqual([choiceOf(BEN.personKey)]);
     expect(fieldValue(again, "others")).toBe("2");

@@ -23,7 +23,7 @@ export const eventsAfterEn = {
   "events.attendance.field.count": "People who came",
   "events.attendance.saved": "Attendance for **{title}** on {when} is saved: {count, plural, one {# person} other {# people}}.",
   "events.attendance.replaced": "Attendance for **{title}** on {when} is updated: {count, plural, one {# person} other {# people}}.",
-  "events.attendance.who": "Marked as there: {names}{others, plural, =0 {} one {, and # other} other {, and # others}}.",
+  "events.attendance.who": "Marked as there: {names}.{others, plural, =0 {} other { Others who came: #.}}",
 
   "events.followUp.form.title": "Follow-up",
   "events.followUp.form.submit": "Post the follow-up",
