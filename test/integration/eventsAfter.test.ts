@@ -164,4 +164,20 @@ describe("after an event", () => {
     expect(texts(await h.say(BEN, CHANNEL, "event nope-123"))[0]).toMatch(/No event has the id nope-123/);
     expect(texts(await h.say(BEN, CHANNEL, "events"))[0]).toMatch(/Nothing is scheduled yet/);
   });
+
+  it("keeps a long attendance list within what a Slack modal can carry, and those not listed count as others", async () => {
+    const card = posted(await h.say(ANA, CHANNEL, "event Big call on 2026-12-10 at 15:00 Europe/Rome for 60m"));
+    for (let i = 0; i < 40; i++) {
+      const person = { personKey: `slack:T1:UMANY${i}`, displayName: `Zoë Ñandú-Ørsted ${i} 東京大学の研究者`, locale: "en" };
+      await h.press(person, SLACK_CHANNEL, "events.rsvp", rsvpData(card, "going"));
+    }
+    h.setNow("2026-12-10T16:00:00Z");
+    const form = await h.press(SLACK_CAROL, SLACK_CHANNEL, "events.attendance.open", { event: String(rsvpData(card, "going").event), at: "2026-12-10T14:00:00Z" });
+    const present = formOf(form).fields.find((f) => f.name === "present")!;
+    expect(present.choices.length).toBeGreaterThan(5);
+    expect(present.choices.length).toBeLessThan(40);
+    // Slack's private_metadata holds 3,000 characters: the sealed form fits.
+    expect(formOf(form).token.length).toBeLessThanOrEqual(3000);
+    expect(formOf(form).fields.find((f) => f.name === "others")!.hint).toMatch(/the list was too long to show everyone/);
+  });
 });

@@ -15,8 +15,11 @@ import { occurrencesOf } from "./recurrence.js";
 export const AFTER_JOB = "events.after";
 /** The ask is kept scheduled for this many occurrences ahead; each one that runs moves the window on. */
 const AFTER_AHEAD = 3;
-/** At most this many people are listed on the attendance form (its sealed list must fit a Slack modal). */
-export const ATTENDANCE_LISTED = 30;
+/**
+ * The attendance form's people travel sealed with it, and a Slack modal holds 3,000 characters of that: the
+ * list stops at this many bytes (about 20 people); anyone beyond it is counted under "others".
+ */
+const LISTED_BYTES = 1200;
 /** How long the buttons of the ask stay tied to the community (as private cards' buttons are). */
 const ASK_DAYS = 30;
 const ORDER: Record<Rsvp["answer"], number> = { going: 0, maybe: 1, no: 2 };
@@ -103,11 +106,16 @@ export const openAttendance = command({
     if ("effects" in found) return found;
     const { occurrence } = found;
     const [people, confirmed] = await Promise.all([answeredPeople(ctx, eventId, occurrence), ctx.deps.repos.events.attendance(ctx.community.id, eventId, occurrence)]);
-    const listed = people.slice(0, ATTENDANCE_LISTED);
+    const choices: Array<[string, string]> = [];
+    for (const p of people) {
+      const choice: [string, string] = [choiceOf(p.personKey), `${[...p.name].slice(0, 30).join("")} (${ctx.words.plain(`events.answer.${p.answer}`)})`];
+      if (Buffer.byteLength(JSON.stringify([...choices, choice])) > LISTED_BYTES) break;
+      choices.push(choice);
+    }
+    const listed = people.slice(0, choices.length);
     const args = { event: eventId, at: occurrence };
     if (listed.length === 0) return outcome(openForm({ form: attendanceCountForm.name, values: { others: String(confirmed?.others ?? 0) }, args }));
     const present = confirmed ? listed.filter((p) => confirmed.people.includes(p.personKey)) : listed.filter((p) => p.answer === "going");
-    const choices = listed.map((p) => [choiceOf(p.personKey), `${p.name.slice(0, 30)} (${ctx.words.plain(`events.answer.${p.answer}`)})`]);
     return outcome(openForm({ form: attendanceForm.name, values: { present: present.map((p) => choiceOf(p.personKey)), others: String(confirmed?.others ?? 0) }, args: { ...args, people: JSON.stringify(choices) } }));
   },
 });
@@ -122,7 +130,8 @@ export const confirmAttendance = command({
     const found = await occurrenceOf(ctx, ctx.submitted?.args.event ?? "", ctx.submitted?.args.at ?? "");
     if ("effects" in found) return found;
     const { event, occurrence } = found;
-    const people = (await answeredPeople(ctx, event.id, occurrence)).slice(0, ATTENDANCE_LISTED).filter((p) => present.includes(choiceOf(p.personKey)));
+    // Only people the form listed (sealed with it) can be chosen: the kernel refused any other choice.
+    const people = (await answeredPeople(ctx, event.id, occurrence)).filter((p) => present.includes(choiceOf(p.personKey)));
     const before = await ctx.deps.repos.events.attendance(ctx.community.id, event.id, occurrence);
     const now = ctx.deps.clock.now().toISOString();
     await ctx.deps.repos.events.confirmAttendance(ctx.community.id, { eventId: event.id, occurrence, people: people.map((p) => p.personKey), others, by: ctx.request.actor.personKey, at: now });

@@ -19,7 +19,7 @@ export const eventsAfterEn = {
   "events.attendance.field.present": "Came",
   "events.attendance.field.present.hint": "The people who answered, with their answer.",
   "events.attendance.field.others": "Others who came",
-  "events.attendance.field.others.hint": "People who came without answering, or from outside the community.",
+  "events.attendance.field.others.hint": "People who came and are not listed above: they did not answer, came from outside the community, or the list was too long to show everyone.",
   "events.attendance.field.count": "People who came",
   "events.attendance.saved": "Attendance for **{title}** on {when} is saved: {count, plural, one {# person} other {# people}}.",
   "events.attendance.replaced": "Attendance for **{title}** on {when} is updated: {count, plural, one {# person} other {# people}}.",
