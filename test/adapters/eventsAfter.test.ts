@@ -113,5 +113,17 @@ describe("after an event in a community linked across Teams and Slack", () => {
     await expect.poll(() => slackDmsTo(FAKE_IDS.member).join("\n"), { timeout: 15_000 }).toMatch(/We missed you at \*Sync call\*/);
     expect(chatWith(ADELE) ? connector.activitiesTo(chatWith(ADELE)!).map(textOf).join("\n") : "").not.toMatch(/We missed you/);
     expect(slackDmsTo(FAKE_IDS.facilitator).join("\n")).not.toMatch(/We missed you/);
+
+    // `event ID` in Slack: names for a steward, counts for a member.
+    const ephemeralTo = (user: string, words: string) => () => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user).map((c) => blocksText(c.args.blocks)).find((t) => t.includes(words));
+    const id = event!.id.slice(0, 8);
+    // Slack's requests are signed at the time of the app's clock, as they would be on that day.
+    const signedNow = { now: clock.now().getTime() };
+    expect((await s.send(slashCommand({ text: `event ${id}` }, signedNow))).status).toBe(200);
+    await expect.poll(ephemeralTo(FAKE_IDS.facilitator, "Attendance:"), SOON).toMatch(/Going \(4\): Adele Vance, Ana Facilitator, Lee Gu and Luc Member/);
+    expect(ephemeralTo(FAKE_IDS.facilitator, "Attendance:")()).toMatch(/Attendance:\* 3 people: Adele Vance and Ana Facilitator/);
+    expect((await s.send(slashCommand({ text: `event ${id}`, user_id: FAKE_IDS.member, user_name: "luc" }, signedNow))).status).toBe(200);
+    await expect.poll(ephemeralTo(FAKE_IDS.member, "Attendance:"), SOON).toMatch(/Going: 4 · Maybe: 0 · Not going: 0/);
+    expect(ephemeralTo(FAKE_IDS.member, "Attendance:")()).not.toMatch(/Lee Gu|Ana Facilitator/);
   }, 60_000);
 });
