@@ -3,7 +3,7 @@ import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBot
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
+import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type SentMessage, type TeamsUser } from "../support/teamsActivities.js";
 
 /**
@@ -39,13 +39,15 @@ const slackDmsTo = (user: string) => {
   return s.fake.callsTo("chat.postMessage").filter((c) => dms.has(c.args.channel as string)).map((c) => blocksText(c.args.blocks));
 };
 
+/** Megan sets the community up in Teams and Ana links the Slack channel (once for this file's app). */
 async function linkedCommunity(): Promise<void> {
+  if (await s.app.deps.repos.spaces.find(`teams:${TENANT}:${GENERAL.id}`)) return;
   await setUpInChannel(s.app.url, connector, "1");
   const before = connector.calls.length;
   await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
   await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body))), { timeout: 10_000 }).toBe(true);
   const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
-  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
+  expect((await s.send(slashCommand({ text: `link ${code}` }, { now: clock.now().getTime() }))).status).toBe(200);
   await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in")), { timeout: 10_000 }).toBe(true);
 }
 
@@ -125,5 +127,44 @@ describe("after an event in a community linked across Teams and Slack", () => {
     expect((await s.send(slashCommand({ text: `event ${id}`, user_id: FAKE_IDS.member, user_name: "luc" }, signedNow))).status).toBe(200);
     await expect.poll(ephemeralTo(FAKE_IDS.member, "Attendance:"), SOON).toMatch(/Going: 4 · Maybe: 0 · Not going: 0/);
     expect(ephemeralTo(FAKE_IDS.member, "Attendance:")()).not.toMatch(/Lee Gu|Ana Facilitator/);
+  }, 60_000);
+
+  it("asks a steward who scheduled in Slack in their Slack DM; the follow-up modal opened from there refuses bad input and posts to both spaces", async () => {
+    await linkedCommunity();
+    const signed = () => ({ now: clock.now().getTime() });
+    const date = new Date(clock.now().getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+    expect((await s.send(slashCommand({ text: `event Slack sync on ${date} at 09:00 UTC for 30m` }, signed()))).status).toBe(200);
+    const announcement = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Slack sync") && blocksText(c.args.blocks).includes("Going: "));
+    await expect.poll(announcement, SOON).toBeTruthy();
+    const elements = (blocks: unknown) => (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>).flatMap((b) => b.elements ?? []);
+    const going = elements(announcement()!.args.blocks).find((e) => e.text?.text === "Going")!;
+    expect((await s.send(blockActions({ user: slackUser(FAKE_IDS.member), actions: [buttonAction(going.action_id!, going.value!)] }, signed()))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Slack sync")), SOON).toBe(true);
+
+    offsetMs = Date.parse(`${date}T09:31:00Z`) - Date.now();
+    const ask = () => s.fake.callsTo("chat.postMessage").find((c) => String(c.args.channel).startsWith("D") && blocksText(c.args.blocks).includes("How did Slack sync go?"));
+    await expect.poll(ask, { timeout: 15_000 }).toBeTruthy();
+    expect(slackDmsTo(FAKE_IDS.facilitator).join("\n")).toContain("How did Slack sync go?");
+    const dm = String(ask()!.args.channel);
+    const write = elements(ask()!.args.blocks).find((e) => e.text?.text === "Write the follow-up")!;
+    const opened = s.fake.callsTo("views.open").length;
+    const inDm = { channel: { id: dm, name: "directmessage" }, container: { type: "message", message_ts: "1700000001.000100", channel_id: dm, is_ephemeral: false } };
+    expect((await s.send(blockActions({ ...inDm, user: slackUser(FAKE_IDS.facilitator), actions: [buttonAction(write.action_id!, write.value!)] }, signed()))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("views.open").length, SOON).toBe(opened + 1);
+    const modal = s.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; private_metadata: string };
+    expect(modal.callback_id).toBe("events.followUp");
+
+    const text = (value: string | null) => ({ value: { type: "plain_text_input", value } });
+    const url = (value: string | null) => ({ value: { type: "url_text_input", value } });
+    const state = (recording: string) => ({ values: { discussed: text("Slack-side review of the checklist."), decisions: text(null), actions: text("Luc: try it"), resources: text(null), recording: url(recording), slides: url(null), nextSteps: text(null) } });
+    const refused = await s.send(viewSubmission({ user: slackUser(FAKE_IDS.facilitator), view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, state: state("http://example.org/rec") } }, signed()));
+    expect(await refused.json()).toEqual({ response_action: "errors", errors: { recording: "Enter a web address starting with https://." } });
+    const teamsBefore = connector.calls.length;
+    const posted = await s.send(viewSubmission({ user: slackUser(FAKE_IDS.facilitator), view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, state: state("https://example.org/rec") } }, signed()));
+    expect(posted.status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Follow-up: Slack sync")), SOON).toBe(true);
+    await expect.poll(() => connector.calls.slice(teamsBefore).some((c) => c.conversationId?.startsWith(GENERAL.id) && JSON.stringify(c.body).includes("Follow-up: Slack sync")), { timeout: 15_000 }).toBe(true);
+    // Attendance was not confirmed: everyone who said going or maybe gets it privately.
+    await expect.poll(() => slackDmsTo(FAKE_IDS.member).join("\n"), { timeout: 15_000 }).toMatch(/We missed you at \*Slack sync\*/);
   }, 60_000);
 });
