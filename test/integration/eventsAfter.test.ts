@@ -95,6 +95,10 @@ describe("after an event", () => {
     const present = formOf(form).fields.find((f) => f.name === "present")!;
     expect(present.choices.map((c) => c.label)).toEqual(["Ben Okafor (Going)", "Dan Li (Going)", "Carol (Maybe)", "Eve Moreau (Not going)"]);
     expect(present.value).toEqual([choiceOf(BEN.personKey), choiceOf(DAN.personKey)]);
+    // Only the people the form listed can be chosen: anyone else is the field's error, nothing saved.
+    const forged = await h.submit(ANA, form, { present: [choiceOf(ANA.personKey)], others: "2" });
+    expect(fieldErrors(forged)).toEqual({ present: `Not one of the choices: ${choiceOf(ANA.personKey)}.` });
+    expect(formOf(forged).fields.find((f) => f.name === "present")!.choices).toHaveLength(4);
     const saved = await h.submit(ANA, form, { present: [choiceOf(BEN.personKey)], others: "2" });
     expect(texts(saved)[0]).toMatch(/Attendance for Monthly call on .* is saved: 3 people\.\nMarked as there: Ben Okafor\. Others who came: 2\./);
     const again = await pressIn1on1(ask, "Confirm attendance");

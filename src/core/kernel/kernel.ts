@@ -124,7 +124,7 @@ export class Kernel {
     return { ...def.render(def.schema.parse(ref.data), wordsFor(reader)), locale: reader.locale };
   }
 
-  /** A card for someone other than the asker (a space, a fan-out recipient): only buttons everyone may press. */
+  /** A card for someone other than the asker (a space, a fan-out recipient): only buttons everyone may press, or sealed to its reader. */
   presentToAll(ref: CardRef, reader: Reader): Card {
     const card = this.present(ref, reader);
     // A button sealed to its one reader (a job's private card) stays: pressing it is checked like any other.
