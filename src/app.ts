@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
 import { Platform } from "./core/domain.js";
-import type { CoreDeps, Messenger } from "./core/ports.js";
+import type { Clock, CoreDeps, Messenger } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import { createHttpServer, type HttpServer } from "./server.js";
 import { startEmbeddedAzurite, type EmbeddedAzurite } from "./store/embeddedAzurite.js";
@@ -44,10 +44,12 @@ export interface AppOptions {
   workflows?: readonly Workflow[];
   /** Scheduler settings (tests shorten its intervals and point its Messengers at fake platforms). */
   scheduling?: SchedulingOptions;
+  /** The app's clock (tests move it past an event); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Composition: storage (embedded Azurite when no account is configured), store, core, HTTP server. */
-export async function startApp(config: Config, { log, tablePrefix, workflows, scheduling: schedulingOptions }: AppOptions): Promise<RunningApp> {
+export async function startApp(config: Config, { log, tablePrefix, workflows, scheduling: schedulingOptions, clock = { now: () => new Date() } }: AppOptions): Promise<RunningApp> {
   let azurite: EmbeddedAzurite | undefined;
   let connectionString: string;
   if (config.storage.mode === "embedded") {
@@ -65,7 +67,6 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   // Wait briefly for the tables so the first request finds them; an unreachable account is retried in the background.
   await Promise.race([prepared.firstAttempt, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 
-  const clock = { now: () => new Date() };
   const registry = createRegistry(workflows);
   // The scheduler renders fan-out cards and runs workflow jobs through the kernel, which needs its jobs: a late binding.
   const core: { kernel?: Kernel } = {};

@@ -21,6 +21,8 @@ export interface FieldSpec {
   /** Long text read as one item per line: at most this many items. */
   lines?: number;
   choices?: ReadonlyArray<{ value: string; label: MessageKey }>;
+  /** Choices known only when the form opens (people): the sealed form argument of this name, JSON `[[value, label], …]`. */
+  choicesFrom?: string;
 }
 
 /**
@@ -70,20 +72,32 @@ const asText = (value: string | string[] | undefined) => clean(Array.isArray(val
 const asList = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value : (value ?? "").split(",")).map((v) => clean(v).trim()).filter(Boolean);
 
+/** A field's choices as values and labels: declared (catalog keys), or sealed with the form when it opened (plain words). */
+function choicesOf(field: FieldSpec, args: Record<string, string>, words: Words): Array<{ value: string; label: string }> {
+  if (!field.choicesFrom) return (field.choices ?? []).map((c) => ({ value: c.value, label: words.plain(c.label) }));
+  try {
+    const pairs = JSON.parse(args[field.choicesFrom] ?? "[]") as unknown;
+    return Array.isArray(pairs) ? pairs.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string").map(([value, label]) => ({ value, label })) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Checks every field by its kind; never shortens anything: too long is an error, shown with the limit. */
-export function checkFields(spec: FormSpec, raw: RawValues, words: Words): { values: CheckedValues; errors: FieldErrors } {
+export function checkFields(spec: FormSpec, raw: RawValues, words: Words, args: Record<string, string> = {}): { values: CheckedValues; errors: FieldErrors } {
   const values: CheckedValues = {};
   const errors: FieldErrors = {};
   for (const field of spec.fields) {
     const error = (key: MessageKey, params: Record<string, string | number> = {}) => (errors[field.name] = words.plain(key, params));
     if (field.kind === "multiChoice") {
       const chosen = [...new Set(asList(raw[field.name]))];
-      const allowed = new Set((field.choices ?? []).map((c) => c.value));
+      const choices = choicesOf(field, args, words);
+      const allowed = new Set(choices.map((c) => c.value));
       const unknown = chosen.find((c) => !allowed.has(c));
       if (unknown) error("form.error.unknownChoice", { value: unknown.slice(0, 40) });
       else if (field.required && chosen.length === 0) error("form.error.chooseOne");
       else if (field.max !== undefined && chosen.length > field.max) error("form.error.tooManyChoices", { max: field.max });
-      values[field.name] = (field.choices ?? []).map((c) => c.value).filter((v) => chosen.includes(v));
+      values[field.name] = choices.map((c) => c.value).filter((v) => chosen.includes(v));
       continue;
     }
     // A date-time arrives as one value, or as its date, time and zone parts (Teams and Slack inputs).
@@ -159,7 +173,7 @@ export function checkFields(spec: FormSpec, raw: RawValues, words: Words): { val
 }
 
 /** The form's fields for one reader: labels, hints (with the limit), values and errors. */
-export function fieldsFor(spec: FormSpec, values: RawValues, errors: FieldErrors, words: Words): FormField[] {
+export function fieldsFor(spec: FormSpec, values: RawValues, errors: FieldErrors, words: Words, args: Record<string, string> = {}): FormField[] {
   return spec.fields.map((field) => {
     const limit = field.lines
       ? words.plain("form.hint.lines", { lines: field.lines, max: field.max ?? 0 })
@@ -178,7 +192,7 @@ export function fieldsFor(spec: FormSpec, values: RawValues, errors: FieldErrors
       // A line-per-item field holds every item at full length plus its line break.
       max: field.lines && field.max ? field.lines * (field.max + 1) : field.max,
       min: field.min,
-      choices: (field.choices ?? []).map((c) => ({ value: c.value, label: words.plain(c.label) })),
+      choices: choicesOf(field, args, words),
       value: field.kind === "multiChoice" ? asList(value) : Array.isArray(value) ? value.join("\n") : (value ?? ""),
       zone: field.kind === "dateTime" ? asText(values[`${field.name}.zone`]) || words.reader.timezone || "UTC" : "",
       error: errors[field.name] ?? "",

@@ -11,7 +11,7 @@ import { Reader } from "./reader.js";
 import type { Registry } from "./registry.js";
 import type { Request } from "./request.js";
 import { FORM_HOURS } from "./seal.js";
-import { originOf, sealActions, type OpenedSeal } from "./origin.js";
+import { ORIGIN, originOf, sealActions, type OpenedSeal } from "./origin.js";
 import { wordsFor, type Words } from "./words.js";
 import type { CommandDef, Context, JobContext, JobDef, People } from "./workflow.js";
 
@@ -126,9 +126,12 @@ export class Kernel {
     return { ...def.render(def.schema.parse(ref.data), wordsFor(reader)), locale: reader.locale };
   }
 
-  /** A card for someone other than the asker (a space, a fan-out recipient): only buttons everyone may press. */
+  /** A card for someone other than the asker (a space, a fan-out recipient): only buttons everyone may press, or sealed to its reader. */
   presentToAll(ref: CardRef, reader: Reader): Card {
-    return this.withActions(this.present(ref, reader), this.everyone);
+    const card = this.present(ref, reader);
+    // A button sealed to its one reader (a job's private card) stays: pressing it is checked like any other.
+    const sealed = new Set(card.blocks.flatMap((b) => (b.type === "actions" ? b.actions.filter((a) => typeof a.data[ORIGIN] === "string").map((a) => a.verb) : [])));
+    return this.withActions(card, (verb) => sealed.has(verb) || this.everyone(verb));
   }
 
   /**
@@ -233,7 +236,7 @@ export class Kernel {
       if (seal.expired) {
         return { effects: [{ kind: "form", form: { form: spec.name, values, version: seal.version, args: seal.args, error: words.t("form.error.expired") } }] };
       }
-      const checked = checkFields(spec, values, words);
+      const checked = checkFields(spec, values, words, seal.args);
       const converted = Object.keys(checked.errors).length ? undefined : spec.toInput(checked.values, words);
       const errors = converted && !converted.ok ? converted.errors : checked.errors;
       if (!converted || !converted.ok) {
@@ -354,7 +357,7 @@ export class Kernel {
       submitLabel: words.plain(spec.submit),
       cancelLabel: words.plain("form.cancel"),
       token,
-      fields: fieldsFor(spec, ref.values, errors, words),
+      fields: fieldsFor(spec, ref.values, errors, words, ref.args),
       error: ref.error ?? (Object.keys(errors).length ? words.t("form.error.fix") : ""),
       reopen: spec.opener ? { label: words.plain("form.open"), verb: spec.opener, data: {}, style: "primary", opensForm: true } : undefined,
     };

@@ -1,11 +1,13 @@
 import type { TableClient } from "@azure/data-tables";
 import type { Versioned } from "../../core/ports.js";
 import type { EventBook } from "../../core/workflows/events/ports.js";
+import type { Attendance, FollowUp } from "../../core/workflows/events/afterModel.js";
 import { ANSWERS, CopEvent, Rsvp, type Answer, type BeforeSettings, type Tally } from "../../core/workflows/events/model.js";
 import { answersUnder, beforeSettings, mutedPeople, saveBeforeSettings, setMuted } from "./before.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow } from "../entity.js";
+import { readAttendance, readFollowUp, writeAttendance, writeFollowUp } from "./after.js";
 
 const eventRow = (id: string) => `e:${keyPart(id)}`;
 /** One row per person per occurrence, so an answer replaces only that person's earlier one. */
@@ -27,6 +29,10 @@ export class TableEventBook implements EventBook {
     const row = await getRow(this.table, communityPartition(communityId), eventRow(id));
     const value = row && fromRow(CopEvent, row, this.log);
     return value && row ? { value, etag: row.etag } : undefined;
+  }
+
+  async all(communityId: string): Promise<CopEvent[]> {
+    return this.upcoming(communityId, new Date(0));
   }
 
   async upcoming(communityId: string, from: Date): Promise<CopEvent[]> {
@@ -78,4 +84,9 @@ export class TableEventBook implements EventBook {
   muted(communityId: string): Promise<Set<string>> {
     return mutedPeople(this.table, this.log, communityId);
   }
+
+  attendance = (communityId: string, eventId: string, occurrence: string) => readAttendance(this.table, this.log, communityId, eventId, occurrence);
+  confirmAttendance = (communityId: string, attendance: Attendance) => writeAttendance(this.table, communityId, attendance);
+  followUp = (communityId: string, eventId: string, occurrence: string) => readFollowUp(this.table, this.log, communityId, eventId, occurrence);
+  archiveFollowUp = (communityId: string, followUp: FollowUp) => writeFollowUp(this.table, communityId, followUp);
 }

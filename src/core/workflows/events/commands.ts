@@ -10,6 +10,8 @@ import { dayIn, nextOccurrences, occurrencesOf, plan } from "./recurrence.js";
 import { occurrenceData, scheduleReminders } from "./reminders.js";
 import { beforeDefaults, offsetsWords } from "./beforeCommands.js";
 import { DEFAULT_BEFORE } from "./model.js";
+import { scheduleAfter } from "./after.js";
+import { shortId } from "./show.js";
 
 /** How many events the list shows. */
 const LISTED = 15;
@@ -44,6 +46,7 @@ async function scheduleEvent(ctx: CommunityContext, draft: EventDraft, values: R
     tell("events.scheduled", { title: event.title, name: community.charter.name, reminders: offsetsWords(event.reminders ?? DEFAULT_BEFORE.reminders, words) }, "success", true),
     post("community", "events.announcement", await occurrenceData(deps, event, p.firstAt)),
     ...scheduleReminders(event, now),
+    ...scheduleAfter(event, now),
   );
 }
 
@@ -118,7 +121,7 @@ export const listEvents = command({
     return outcome(
       reply("events.list", {
         name: community.charter.name,
-        events: upcoming.slice(0, LISTED).map(({ e, next }) => ({ title: e.title, kind: e.kind, next, recurrence: e.recurrence, interval: e.interval })),
+        events: upcoming.slice(0, LISTED).map(({ e, next }) => ({ id: shortId(e.id), title: e.title, kind: e.kind, next, recurrence: e.recurrence, interval: e.interval })),
         omitted: Math.max(0, upcoming.length - LISTED),
         canSchedule: ctx.can("events.schedule.open"),
       }),

@@ -6,13 +6,22 @@ import { announcementPresenter, answeredPresenter, listPresenter, reminderPresen
 import { reminderJob } from "./reminders.js";
 import { muteReminders, setReminders, unmuteReminders } from "./beforeCommands.js";
 import { guidePresenter, personalReminderPresenter } from "./beforePresenters.js";
+import { afterJob, confirmAttendance, openAttendance, openFollowUp, postFollowUp } from "./after.js";
+import { attendanceCountForm, attendanceForm, followUpForm } from "./afterForms.js";
+import { askPresenter, attendanceSavedPresenter, followUpPostedPresenter, followUpPresenter } from "./afterPresenters.js";
+import { listPast, showEvent } from "./show.js";
+import { eventPresenter, pastPresenter } from "./showPresenters.js";
 
 /** Events: scheduled by stewards, announced in every linked space, answered, reminded, listed. */
 export const eventsWorkflow: Workflow = {
   name: "events",
-  commands: [openSchedule, submitSchedule, rsvp, listEvents, setReminders, muteReminders, unmuteReminders, myEvents],
-  presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter, guidePresenter, personalReminderPresenter, minePresenter],
-  forms: [eventForm],
-  jobs: [reminderJob],
+  // `event ID` is listed before `event …` (scheduling): the same first word, tried in this order.
+  commands: [showEvent, listPast, openAttendance, confirmAttendance, openFollowUp, postFollowUp, openSchedule, submitSchedule, rsvp, listEvents, setReminders, muteReminders, unmuteReminders, myEvents],
+  presenters: [
+    announcementPresenter, reminderPresenter, listPresenter, answeredPresenter, guidePresenter, personalReminderPresenter, minePresenter,
+    askPresenter, followUpPresenter, attendanceSavedPresenter, followUpPostedPresenter, eventPresenter, pastPresenter,
+  ],
+  forms: [eventForm, attendanceForm, attendanceCountForm, followUpForm],
+  jobs: [reminderJob, afterJob],
   events: { home: mineHome },
 };

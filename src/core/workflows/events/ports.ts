@@ -1,4 +1,5 @@
 import type { Versioned } from "../../ports.js";
+import type { Attendance, FollowUp } from "./afterModel.js";
 import type { Answer, BeforeSettings, CopEvent, Rsvp, Tally } from "./model.js";
 
 /** A community's events and the answers to them (src/store/events implements it). */
@@ -23,4 +24,12 @@ export interface EventBook {
   setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void>;
   /** Everyone in the community who muted reminder messages. */
   muted(communityId: string): Promise<Set<string>>;
+  /** Every event of a community, past ones included. */
+  all(communityId: string): Promise<CopEvent[]>;
+  /** Who came to one occurrence, as confirmed; confirming again replaces it. */
+  attendance(communityId: string, eventId: string, occurrence: string): Promise<Attendance | undefined>;
+  confirmAttendance(communityId: string, attendance: Attendance): Promise<void>;
+  /** The follow-up archived on one occurrence; archiving again replaces it. */
+  followUp(communityId: string, eventId: string, occurrence: string): Promise<FollowUp | undefined>;
+  archiveFollowUp(communityId: string, followUp: FollowUp): Promise<void>;
 }

@@ -98,7 +98,7 @@ export const reminderPresenter = presenter({
 
 export const ListData = z.object({
   name: z.string(),
-  events: z.array(z.object({ title: z.string(), kind: EventKind, next: z.string(), recurrence: Recurrence, interval: z.number().int().positive().optional() })),
+  events: z.array(z.object({ id: z.string().optional(), title: z.string(), kind: EventKind, next: z.string(), recurrence: Recurrence, interval: z.number().int().positive().optional() })),
   omitted: z.number().int().nonnegative().default(0),
   canSchedule: z.boolean().default(false),
 });
@@ -110,9 +110,10 @@ export const listPresenter = presenter({
   render({ name, events, omitted, canSchedule }, words): Card {
     const title = words.plain("events.list.title", { name });
     const items = events.map((e) =>
-      e.recurrence === "none"
+      (e.recurrence === "none"
         ? words.t("events.list.item", { title: e.title, kind: kindWord(e, words), when: words.when(e.next) })
-        : words.t("events.list.itemRepeats", { title: e.title, kind: kindWord(e, words), when: words.when(e.next), recurrence: md(repeatsWords(e, words)) }),
+        : words.t("events.list.itemRepeats", { title: e.title, kind: kindWord(e, words), when: words.when(e.next), recurrence: md(repeatsWords(e, words)) })
+      ).concat(e.id ? ` · ${words.t("events.list.id", { id: md(`\`${e.id}\``) })}` : ""),
     );
     const blocks: Block[] = [{ type: "list", heading: "", items, omitted, empty: words.t("events.list.empty") }];
     if (canSchedule) blocks.push({ type: "context", texts: [words.t("events.list.hint", { event: words.typed("event") })] });
