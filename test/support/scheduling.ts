@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import type { Repositories } from "../../src/core/ports.js";
 import { createLogger } from "../../src/log.js";
@@ -76,3 +77,19 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+
+/**
+ * How late this process's timers ran while a test measured something by the clock: on a busy machine a
+ * request the app sent in time can reach a local fake that much later, so timing checks allow for it (and
+ * only for it). `stop()` returns the worst delay seen, in milliseconds.
+ */
+export function watchLoopDelay(): { stop(): number } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      return histogram.max / 1e6;
+    },
+  };
+}
