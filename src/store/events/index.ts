@@ -4,7 +4,7 @@ import type { EventBook } from "../../core/workflows/events/ports.js";
 import { ANSWERS, CopEvent, Rsvp, type Answer, type Tally } from "../../core/workflows/events/model.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
-import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow } from "../entity.js";
+import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, toRow } from "../entity.js";
 
 const eventRow = (id: string) => `e:${keyPart(id)}`;
 /** One row per person per occurrence, so an answer replaces only that person's earlier one. */
@@ -26,6 +26,20 @@ export class TableEventBook implements EventBook {
     const row = await getRow(this.table, communityPartition(communityId), eventRow(id));
     const value = row && fromRow(CopEvent, row, this.log);
     return value && row ? { value, etag: row.etag } : undefined;
+  }
+
+  update(event: CopEvent, etag: string): Promise<string> {
+    return replaceRow(this.table, toRow(CopEvent, communityPartition(event.communityId), eventRow(event.id), "event", event), etag, "event");
+  }
+
+  async answers(communityId: string, eventId: string, occurrence?: string): Promise<Rsvp[]> {
+    const prefix = occurrence ? rsvpPrefix(eventId, occurrence) : `r:${keyPart(eventId)}:`;
+    const found: Rsvp[] = [];
+    for await (const row of this.table.listEntities<{ json?: string }>({ queryOptions: { filter: prefixFilter(communityPartition(communityId), prefix) } })) {
+      const rsvp = fromRow(Rsvp, row, this.log);
+      if (rsvp) found.push(rsvp);
+    }
+    return found;
   }
 
   async upcoming(communityId: string, from: Date): Promise<CopEvent[]> {

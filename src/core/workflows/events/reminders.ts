@@ -5,6 +5,7 @@ import type { CoreDeps } from "../../ports.js";
 import type { CopEvent } from "./model.js";
 import type { OccurrenceData } from "./presenters.js";
 import { before, nextOccurrences } from "./recurrence.js";
+import { occurrenceView, reminderStillDue } from "./occurrences.js";
 
 export const REMINDER_JOB = "events.reminder";
 /** Reminders are kept scheduled for this many occurrences ahead; each reminder that runs moves the window on. */
@@ -62,8 +63,10 @@ export const reminderJob = job({
     if (!stored) return outcome();
     const event = stored.value;
     const ahead = scheduleReminders(event, now);
-    if (Date.parse(occurrence) <= now.getTime()) return outcome(...ahead);
-    const card = { presenter: "events.reminder", data: await occurrenceData(deps, event, occurrence) };
+    // Cancelled, moved (it has its own reminders at the new time) or gone from the series: nothing to remind of.
+    const live = reminderStillDue(event, occurrence);
+    if (!live || Date.parse(occurrence) <= now.getTime()) return outcome(...ahead);
+    const card = { presenter: "events.reminder", data: await occurrenceView(deps, event, live) };
     return outcome({ kind: "fanout", fanoutId: `reminder:${key}`, audience: { kind: "spaces", communityId, except: [] }, card }, ...ahead);
   },
 });

@@ -1,5 +1,8 @@
+import { manageEn } from "./manageEn.js";
+
 /** The events workflow's messages: scheduling, announcements, answers, reminders, the list. */
 export const eventsEn = {
+  ...manageEn,
   "help.cmd.event": "Schedule an event: opens a form, or type it in one line, e.g. event Monthly call on 2027-01-14 at 15:00 Europe/Rome for 60m every month. The zone (default: yours), length (default 60m), repetition (every week, every 2 weeks, every month: same weekday), until YYYY-MM-DD and an https:// join link are optional.",
   "help.usage.event": "event TITLE on YYYY-MM-DD at HH:MM ZONE for 60m every month until YYYY-MM-DD https://LINK",
   "help.cmd.events": "List the community's upcoming events.",
