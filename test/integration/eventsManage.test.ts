@@ -75,6 +75,9 @@ describe("changing and cancelling an event", () => {
     expect(raw(changed)).toContain(`on <time:${FEB}|`);
     expect(raw(changed)).toContain("<time:2027-02-12T15:30:00Z|");
     expect(texts(done)[1]).toMatch(/Going: 1 · Maybe: 0 · Not going: 0/);
+    // Ben, who said he is going, is told directly too.
+    const dms = (await listJobs(h, "fanout")).filter((j) => j.key.startsWith("events-change:"));
+    expect(dms.map((j) => [j.payload.audience, (j.payload.card as { presenter: string }).presenter])).toEqual([[{ kind: "people", people: [BEN.personKey] }, "events.changed"]]);
     // Its buttons still answer the date by its original instant.
     const going = await h.press(SLACK_CAROL, CHANNEL, "events.rsvp", { event: id, at: FEB, answer: "maybe" });
     expect(texts(going)[0]).toMatch(/You said you may go to DMP clinic on Friday, February 12, 2027/);

@@ -36,6 +36,25 @@ const parseTarget = (rest: string) => {
   return { event, ...(day ? { day } : {}) };
 };
 
+const ATTENDING = new Set(["going", "maybe"]);
+/** At most this many people per direct-message fan-out (the audience's limit). */
+const PER_FANOUT = 1000;
+
+/**
+ * Everyone who said going or maybe to any of these dates, messaged directly on their own platform with
+ * `card` (rendered for each of them when delivered); returns the effects and how many people.
+ */
+async function tellAttending(ctx: CommunityContext, event: CopEvent, dates: Occurrence[], fanoutId: string, card: { presenter: string; data: unknown }): Promise<{ effects: Effect[]; people: number }> {
+  const ids = new Set(dates.map((o) => Date.parse(o.id)));
+  const answers = await ctx.deps.repos.events.answers(ctx.community.id, event.id, dates.length === 1 ? dates[0]!.id : undefined);
+  const people = [...new Set(answers.filter((a) => ids.has(Date.parse(a.occurrence)) && ATTENDING.has(a.answer)).map((a) => a.personKey))];
+  const effects: Effect[] = [];
+  for (let i = 0; i < people.length; i += PER_FANOUT) {
+    effects.push({ kind: "fanout", fanoutId: `${fanoutId}:${i / PER_FANOUT}`, audience: { kind: "people", people: people.slice(i, i + PER_FANOUT) }, card });
+  }
+  return { effects, people: people.length };
+}
+
 type Found = { ok: true; stored: Versioned<CopEvent> } | { ok: false; refusal: Outcome };
 const refuse = (...args: Parameters<typeof tell>): { ok: false; refusal: Outcome } => ({ ok: false, refusal: outcome(tell(...args)) });
 
@@ -128,9 +147,12 @@ async function editOccurrence(ctx: CommunityContext, stored: Versioned<CopEvent>
   const now_ = occurrenceById(updated, o.id)!;
   // The moved date's own reminders (new keys, at the new time); those at the old time find it gone and send nothing.
   const reminders = scheduleReminders({ ...updated, start: localIn(at, event.zone), rrule: undefined, recurrence: "none", changes: [] }, now);
+  const changed = { ...(await occurrenceView(deps, updated, now_)), scope: "occurrence", was: o.at };
+  const told = await tellAttending(ctx, event, [o], `events-change:${community.id}:${event.id}:${o.id}:${updated.updatedAt}`, { presenter: "events.changed", data: { ...changed, personal: true } });
   return outcome(
     tell("events.edited.occurrence", { title: now_.title, name: community.charter.name }, "success", true),
-    post("community", "events.changed", { ...(await occurrenceView(deps, updated, now_)), scope: "occurrence", was: o.at }),
+    post("community", "events.changed", changed),
+    ...told.effects,
     ...reminders,
   );
 }
@@ -164,9 +186,13 @@ async function editSeries(ctx: CommunityContext, stored: Versioned<CopEvent>, sh
   };
   await deps.repos.events.update(updated, stored.etag);
   const next = nextLive(updated, now);
+  const changed = next && { ...(await occurrenceView(deps, updated, next)), scope: "series" };
+  const ahead = liveOccurrences(event).filter((o) => Date.parse(o.at) > now.getTime());
+  const told = changed ? await tellAttending(ctx, event, ahead, `events-change:${community.id}:${event.id}:series:${updated.updatedAt}`, { presenter: "events.changed", data: { ...changed, personal: true } }) : { effects: [] };
   return outcome(
     tell("events.edited.series", { title: updated.title, name: community.charter.name }, "success", true),
-    ...(next ? [post("community", "events.changed", { ...(await occurrenceView(deps, updated, next)), scope: "series" })] : []),
+    ...(changed ? [post("community", "events.changed", changed)] : []),
+    ...told.effects,
     ...scheduleReminders(updated, now),
   );
 }
@@ -229,10 +255,6 @@ export const openCancel = command({
   },
 });
 
-const ATTENDING = new Set(["going", "maybe"]);
-/** At most this many people per direct-message fan-out (the audience's limit). */
-const PER_FANOUT = 1000;
-
 export const submitCancel = command({
   verb: CANCEL_VERB,
   permission: "steward",
@@ -257,23 +279,12 @@ export const submitCancel = command({
       : { ...event, cancelled: true };
     await deps.repos.events.update({ ...updated, updatedBy: ctx.request.actor.personKey, updatedAt: now.toISOString() }, stored.etag);
 
-    const ids = new Set(ahead.map((o) => Date.parse(o.id)));
-    const answers = await deps.repos.events.answers(community.id, event.id, one?.id);
-    const people = [...new Set(answers.filter((a) => ids.has(Date.parse(a.occurrence)) && ATTENDING.has(a.answer)).map((a) => a.personKey))];
     const notice = { title: one?.title ?? event.title, at: ahead[0]!.at, series: !one && event.recurrence !== "none", message };
-    const tellThem: Effect[] = [];
-    for (let i = 0; i < people.length; i += PER_FANOUT) {
-      tellThem.push({
-        kind: "fanout",
-        fanoutId: `events-cancel:${community.id}:${event.id}:${one?.id ?? "series"}:${i / PER_FANOUT}`,
-        audience: { kind: "people", people: people.slice(i, i + PER_FANOUT) },
-        card: { presenter: "events.cancelled", data: { ...notice, personal: true } },
-      });
-    }
+    const told = await tellAttending(ctx, event, ahead, `events-cancel:${community.id}:${event.id}:${one?.id ?? "series"}`, { presenter: "events.cancelled", data: { ...notice, personal: true } });
     return outcome(
-      tell("events.cancelled.done", { title: notice.title, name: community.charter.name, people: people.length }, "success", true),
+      tell("events.cancelled.done", { title: notice.title, name: community.charter.name, people: told.people }, "success", true),
       post("community", "events.cancelled", notice),
-      ...tellThem,
+      ...told.effects,
     );
   },
 });

@@ -37,11 +37,13 @@ export const scheduledPresenter = presenter({
 /** A changed event in every space: what changed (one date, moved from `was`, or the series) and how it now stands. */
 export const changedPresenter = presenter({
   name: "events.changed",
-  schema: OccurrenceData.extend({ scope: z.enum(["occurrence", "series"]), was: z.string().optional() }),
+  schema: OccurrenceData.extend({ scope: z.enum(["occurrence", "series"]), was: z.string().optional(), personal: z.boolean().default(false) }),
   render(d, words): Card {
     const text =
       d.scope === "occurrence" ? words.t("events.changed.occurrence", { title: d.title, was: words.when(d.was ?? d.at) }) : words.t("events.changed.series", { title: d.title });
-    return { title: words.plain("events.changed.title", { title: d.title }), summary: text, blocks: [{ type: "text", text, style: "default" }, ...occurrenceBlocks(d, words)] };
+    // In a direct message its answer buttons could not work (answers belong to the community's spaces).
+    const why: Block[] = d.personal ? [{ type: "context", texts: [words.t("events.cancelled.why")] }] : [];
+    return { title: words.plain("events.changed.title", { title: d.title }), summary: text, blocks: [{ type: "text", text, style: "default" }, ...occurrenceBlocks(d, words).filter((b) => !d.personal || b.type !== "actions"), ...why] };
   },
 });
 
