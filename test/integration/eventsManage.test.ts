@@ -94,8 +94,10 @@ describe("changing and cancelling an event", () => {
     expect(fanout?.payload).toMatchObject({ card: { presenter: "events.reminder", data: { title: "DMP clinic", at: "2027-02-12T15:30:00Z", occurrence: FEB, tally: { going: 1, maybe: 1, no: 0 } } } });
   });
 
-  it("changes the whole series: the rule is recomputed and reminders of dates that no longer exist send nothing", async () => {
+  it("changes the whole series: the rule is recomputed, answers and cancellations move with their dates, and reminders of dates that no longer exist send nothing", async () => {
     const [firstReminder] = await listJobs(h, "events.reminder");
+    await rsvp(BEN, FEB, "going");
+    await h.submit(ANA, await h.say(ANA, CHANNEL, `cancel event ${id} 2027-03-11`), { scope: "occurrence" });
     const shown = await h.press(ANA, CHANNEL, "events.edit.open", { event: id });
     expect(formOf(shown).fields.map((f) => f.name)).not.toContain("scope");
     const done = await h.submit(ANA, shown, { "start.date": "2027-01-14", "start.time": "17:00", "start.zone": "Europe/Rome", recurrence: "biweekly" });
@@ -107,6 +109,11 @@ describe("changing and cancelling an event", () => {
     expect(await runReminder(firstReminder!)).toEqual([]);
     const next = (await listJobs(h, "events.reminder")).find((j) => j.payload.occurrence === "2027-01-14T16:00:00Z" && j.payload.offset === "P1D")!;
     expect(next.dueAt).toBe("2027-01-13T16:00:00.000Z");
+    // 11 February is now at 17:00 (16:00 UTC) with Ben's answer; 11 March stays cancelled; 25 February is new.
+    const communityId = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    expect(await h.deps.repos.events.tally(communityId, id, "2027-02-11T16:00:00Z")).toEqual({ going: 1, maybe: 0, no: 0 });
+    expect(texts(await rsvp(BEN, "2027-03-11T16:00:00Z", "going"))[0]).toMatch(/is cancelled, so there is nothing to answer/);
+    expect(texts(await rsvp(BEN, "2027-02-25T16:00:00Z", "maybe"))[0]).toMatch(/You said you may go to Data management plans on Thursday, February 25, 2027/);
   });
 
   it("refuses an edit another steward saved meanwhile with 'changed by someone else', the current values and the person's own entries", async () => {

@@ -173,6 +173,12 @@ async function editSeries(ctx: CommunityContext, stored: Versioned<CopEvent>, sh
   }
   const { plan: p } = checked;
   const kept = new Set(p.occurrences.map((at) => Date.parse(at)));
+  // Each date moves as the series does; a date's own changes and answers go with it where it is still one.
+  const renamed = (id: string) => zonedStart(shiftedStart(localIn(id, event.zone), shown, draft.start), moved.zone)?.toInstant().toString();
+  const carried = (id: string) => {
+    const to = renamed(id);
+    return to && kept.has(Date.parse(to)) ? to : undefined;
+  };
   const updated: CopEvent = {
     ...event,
     ...moved,
@@ -180,11 +186,18 @@ async function editSeries(ctx: CommunityContext, stored: Versioned<CopEvent>, sh
     rrule: p.rrule,
     firstAt: p.firstAt,
     lastAt: p.lastAt,
-    changes: (event.changes ?? []).filter((c) => kept.has(Date.parse(c.at))),
+    changes: (event.changes ?? []).flatMap((c) => {
+      const at = carried(c.at);
+      return at ? [{ ...c, at }] : [];
+    }),
     updatedBy: ctx.request.actor.personKey,
     updatedAt: now.toISOString(),
   };
   await deps.repos.events.update(updated, stored.etag);
+  for (const answer of await deps.repos.events.answers(community.id, event.id)) {
+    const to = Date.parse(answer.occurrence) > now.getTime() ? carried(answer.occurrence) : undefined;
+    if (to && Date.parse(to) !== Date.parse(answer.occurrence)) await deps.repos.events.answer(community.id, { ...answer, occurrence: to });
+  }
   const next = nextLive(updated, now);
   const changed = next && { ...(await occurrenceView(deps, updated, next)), scope: "series" };
   const ahead = liveOccurrences(event).filter((o) => Date.parse(o.at) > now.getTime());
