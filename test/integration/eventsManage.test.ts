@@ -67,6 +67,8 @@ describe("changing and cancelling an event", () => {
     const shown = await h.say(ANA, CHANNEL, `edit event ${id} 2027-02-11`);
     expect(valueOf(shown, "scope")).toBe("occurrence");
     expect(valueOf(shown, "start")).toBe("2027-02-11T15:00");
+    // Where a form cannot open by itself (Slack, after an @mention), its button opens this one again.
+    expect(formOf(shown).reopen).toMatchObject({ verb: "events.edit.open", data: { event: id, at: FEB } });
     const done = await h.submit(ANA, shown, { "start.date": "2027-02-12", "start.time": "16:30", "start.zone": "Europe/Rome", title: "DMP clinic" });
     expect(kinds(done)).toEqual(["reply", "post"]);
     expect(texts(done)[0]).toMatch(/DMP clinic is changed for that date only, and every space of Data Stewards is told/);

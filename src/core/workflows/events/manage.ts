@@ -21,7 +21,7 @@ import {
 } from "./manageForms.js";
 import { CANCEL_OPEN, EDIT_OPEN } from "./managePresenters.js";
 import type { CopEvent, EventDraft, OccurrenceChange } from "./model.js";
-import { changeOf, liveOccurrences, localIn, nextLive, occurrenceById, occurrenceView, type Occurrence } from "./occurrences.js";
+import { changeOf, liveOccurrences, localIn, nextLive, occurrenceAt, occurrenceById, occurrenceView, type Occurrence } from "./occurrences.js";
 import { dayIn, plan, zonedStart } from "./recurrence.js";
 import { scheduleReminders } from "./reminders.js";
 
@@ -75,7 +75,7 @@ function pickDate(event: CopEvent, target: Target, now: Date): { ok: true; occur
   if (event.cancelled) return refuse("events.cancelled.already", {}, "warning", true);
   let occurrence: Occurrence | undefined;
   if (target.at) {
-    occurrence = occurrenceById(event, target.at);
+    occurrence = occurrenceAt(event, target.at);
     if (!occurrence) return refuse("events.notAnOccurrence", {}, "warning", true);
   } else if (target.day) {
     occurrence = liveOccurrences(event).find((o) => dayIn(o.at, event.zone) === target.day || dayIn(o.id, event.zone) === target.day);
@@ -94,8 +94,9 @@ function editFormFor(ctx: CommunityContext, stored: Versioned<CopEvent>, occurre
   const spec = occurrence ? editOccurrenceForm : editSeriesForm;
   const base = occurrence ? localIn(occurrence.at, event.zone) : (seriesBase(event, ctx.deps.clock.now()) ?? event.start);
   const current = valuesOf(event, occurrence, base);
-  const args = { event: event.id, base, ...(occurrence ? { at: occurrence.id } : {}), ...fingerprints(spec, current, ctx.words) };
-  return outcome(openForm({ form: spec.name, values: extra.values ?? current, errors: extra.errors, error: extra.error, version: stored.etag, args }));
+  const which = { event: event.id, ...(occurrence ? { at: occurrence.id } : {}) };
+  const args = { ...which, base, ...fingerprints(spec, current, ctx.words) };
+  return outcome(openForm({ form: spec.name, values: extra.values ?? current, errors: extra.errors, error: extra.error, version: stored.etag, args, reopenWith: which }));
 }
 
 export const openEdit = command({
@@ -261,9 +262,10 @@ export const openCancel = command({
     if (!picked.ok) return picked.refusal;
     const o = picked.occurrence;
     const spec = o ? cancelOccurrenceForm : cancelSeriesForm;
+    const which = { event: event.id, ...(o ? { at: o.id } : {}) };
     return outcome(
       reply("events.cancel.about", { title: o?.title ?? event.title, at: (o ?? nextLive(event, now))!.at, series: !o && event.recurrence !== "none" }, true),
-      openForm({ form: spec.name, values: o ? { scope: "occurrence" } : {}, version: etag, args: { event: event.id, ...(o ? { at: o.id } : {}) } }),
+      openForm({ form: spec.name, values: o ? { scope: "occurrence" } : {}, version: etag, args: which, reopenWith: which }),
     );
   },
 });

@@ -32,6 +32,7 @@ function editForm(name: string, fields: readonly FieldSpec[]): FormSpec<EditInpu
   return {
     name,
     verb: EDIT_VERB,
+    opener: `${EDIT_VERB}.open`,
     title: "events.edit.title",
     submit: "events.edit.submit",
     intro: "events.edit.intro",
@@ -55,6 +56,7 @@ function cancelForm(name: string, fields: readonly FieldSpec[]): FormSpec<Cancel
   return {
     name,
     verb: CANCEL_VERB,
+    opener: `${CANCEL_VERB}.open`,
     title: "events.cancel.title",
     submit: "events.cancel.submit",
     intro: "events.cancel.intro",

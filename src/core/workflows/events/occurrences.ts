@@ -53,12 +53,15 @@ export const nextLive = (event: CopEvent, now: Date): Occurrence | undefined => 
 /** An occurrence by its identity (the original instant), cancelled or not. */
 export const occurrenceById = (event: CopEvent, id: string): Occurrence | undefined => occurrencesNow(event).find((o) => same(o.id, id));
 
+/** An occurrence by its identity, or else by when it now takes place (a card that shows the moved time). */
+export const occurrenceAt = (event: CopEvent, at: string): Occurrence | undefined => occurrenceById(event, at) ?? occurrencesNow(event).find((o) => same(o.at, at));
+
 /**
  * What an answer (RSVP) for `id` meets: the occurrence, or why not (cancelled, not one of the event's).
  * The caller says "no longer exists" for an event that is gone.
  */
 export function answerable(event: CopEvent, id: string): { ok: true; occurrence: Occurrence } | { ok: false; key: MessageKey; occurrence?: Occurrence } {
-  const occurrence = occurrenceById(event, id);
+  const occurrence = occurrenceAt(event, id);
   if (!occurrence) return { ok: false, key: "events.notAnOccurrence" };
   if (occurrence.cancelled) return { ok: false, key: "events.cancelled.answer", occurrence };
   return { ok: true, occurrence };
