@@ -118,6 +118,19 @@ describe("changing and cancelling an event", () => {
     expect(texts(await rsvp(BEN, "2027-02-25T16:00:00Z", "maybe"))[0]).toMatch(/You said you may go to Data management plans on Thursday, February 25, 2027/);
   });
 
+  it("says so, keeping what was typed, when no more of a series' dates fit changes of their own", async () => {
+    await h.say(ANA, CHANNEL, `edit event ${id}`).then((shown) => h.submit(ANA, shown, { recurrence: "weekly", "start.zone": "Europe/Rome" }));
+    const agenda = "A long agenda. ".repeat(100);
+    let refused: Delivery | undefined;
+    for (let week = 0; week < 30 && !refused; week++) {
+      const day = new Date(Date.parse("2027-01-14T12:00:00Z") + week * 7 * 86_400_000).toISOString().slice(0, 10);
+      const done = await h.submit(ANA, await h.say(ANA, CHANNEL, `edit event ${id} ${day}`), { agenda, "start.zone": "Europe/Rome" });
+      if (kinds(done)[0] === "form") refused = done;
+    }
+    expect(formOf(refused!).error).toMatch(/So many dates of this event have their own changes that no more fit/);
+    expect(valueOf(refused!, "agenda")).toBe(agenda);
+  });
+
   it("refuses an edit another steward saved meanwhile with 'changed by someone else', the current values and the person's own entries", async () => {
     await h.say(BEN, CHANNEL, "events");
     await h.say(ANA, CHANNEL, "assign co-facilitator @1", [{ id: "29:ben", name: "Ben" }]);

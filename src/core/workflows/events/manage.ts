@@ -114,6 +114,7 @@ export const openEdit = command({
   },
 });
 
+const ROW_ROOM = 30_000;
 const sameText = (a: string | undefined, b: string | undefined) => (a ?? "") === (b ?? "");
 
 /** One date changed on its own: kept under its original instant, so its answers stay; reminders at its new time. */
@@ -144,6 +145,8 @@ async function editOccurrence(ctx: CommunityContext, stored: Versioned<CopEvent>
     updatedBy: ctx.request.actor.personKey,
     updatedAt: now.toISOString(),
   };
+  // The event is one table row: its dates' own changes must fit in it (a property holds 32K characters).
+  if (JSON.stringify(updated).length > ROW_ROOM) return editFormFor(ctx, stored, o, { values, error: words.t("events.error.tooManyChanges") });
   await deps.repos.events.update(updated, stored.etag);
   const now_ = occurrenceById(updated, o.id)!;
   // The moved date's own reminders (new keys, at the new time); those at the old time find it gone and send nothing.

@@ -30,6 +30,7 @@ export const manageEn = {
   "events.manage.ambiguous": "More than one event has an id starting {id}: type more of it.",
   "events.manage.noDate": "**{title}** has no date on {day}.",
   "events.manage.over": "**{title}** has already taken place, so it can no longer change.",
+  "events.error.tooManyChanges": "So many dates of this event have their own changes that no more fit. Change the whole series instead, or schedule a separate event for this date.",
   "events.error.clash": "Another date of this event is at that time already.",
   "events.stale": "**{title}** was changed by someone else after you opened this form, so nothing was saved. The fields marked below now hold the current values; your own entries are kept. Submit again to save yours.",
   "events.edited.occurrence": "**{title}** is changed for that date only, and every space of **{name}** is told.",
