@@ -65,7 +65,7 @@ export const reminderJob = job({
     const ahead = scheduleReminders(event, now);
     // Cancelled, moved (it has its own reminders at the new time) or gone from the series: nothing to remind of.
     const live = reminderStillDue(event, occurrence);
-    if (!live || Date.parse(occurrence) <= now.getTime()) return outcome(...ahead);
+    if (!live || Date.parse(occurrence) <= now.getTime()) return outcome(...(event.cancelled ? [] : ahead));
     const card = { presenter: "events.reminder", data: await occurrenceView(deps, event, live) };
     return outcome({ kind: "fanout", fanoutId: `reminder:${key}`, audience: { kind: "spaces", communityId, except: [] }, card }, ...ahead);
   },
