@@ -98,6 +98,9 @@ describe("changing and cancelling an event in a community linked across Teams an
     await expect.poll(form).toBeTruthy();
     expect((await post(s.app.url, press(connector.serviceUrl, form() as SentMessage, "Save", { ...where, values: { title: "Monthly DMP call" } }))).status).toBe(200);
     await expect.poll(async () => (await s.app.deps.repos.events.get(communityId, id))?.value.title).toBe("Monthly DMP call");
+    // The form held what was stored: only the title changed, the moved date kept its own time.
+    const saved = (await s.app.deps.repos.events.get(communityId, id))!.value;
+    expect([saved.start, saved.zone, saved.minutes, saved.recurrence, saved.changes?.map((c) => [c.at, c.start])]).toEqual(["2030-01-10T15:00", "Europe/Rome", 60, "monthly", [["2030-02-14T14:00:00Z", "2030-02-14T15:30:00Z"]]]);
 
     const refused = await submitModal(stale, { agenda: "Templates we use" });
     expect(refused.status).toBe(200);
