@@ -118,6 +118,15 @@ describe("changing and cancelling an event", () => {
     expect(texts(await rsvp(BEN, "2027-02-25T16:00:00Z", "maybe"))[0]).toMatch(/You said you may go to Data management plans on Thursday, February 25, 2027/);
   });
 
+  it("changes the whole series from one of its dates: every date moves in step with the one shown", async () => {
+    const shown = await h.say(ANA, CHANNEL, `edit event ${id} 2027-02-11`);
+    await h.submit(ANA, shown, { scope: "series", "start.date": "2027-02-11", "start.time": "16:00", "start.zone": "Europe/Rome", minutes: "60" });
+    const communityId = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    const stored = (await h.deps.repos.events.get(communityId, id))!.value;
+    expect([stored.start, stored.minutes, stored.changes ?? []]).toEqual(["2027-01-14T16:00", 60, []]);
+    expect(texts(await h.say(BEN, CHANNEL, "events"))[0]).toMatch(/next Thursday, January 14, 2027 at 3:00 PM UTC/);
+  });
+
   it("says so, keeping what was typed, when no more of a series' dates fit changes of their own", async () => {
     await h.say(ANA, CHANNEL, `edit event ${id}`).then((shown) => h.submit(ANA, shown, { recurrence: "weekly", "start.zone": "Europe/Rome" }));
     const agenda = "A long agenda. ".repeat(100);
