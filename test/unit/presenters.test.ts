@@ -38,6 +38,10 @@ export const SAMPLES: Record<string, unknown> = {
     can: { edit: true, cancel: true, after: true },
   },
   "events.past": { name: "Data Stewards", items: [{ shortId: "e1-0000", title: "Zoë Ñandú", at: "2027-01-14T14:00:00Z", followUp: true }, { shortId: "e2-0000", title: "Data Stewards", at: "2026-12-10T14:00:00Z", followUp: false }], omitted: 1 },
+  "events.scheduledPrivately": { title: "Data Stewards", name: "Data Stewards CoP", eventId: "3f2a9c1b-0000-4000-8000-000000000001", short: "3f2a9c1b" },
+  "events.changed": { eventId: "e1", title: "Data Stewards", kind: "meeting", agenda: "Zoë Ñandú", at: "2027-02-11T15:00:00Z", occurrence: "2027-02-11T14:00:00Z", minutes: 60, recurrence: "monthly", until: "2027-12-31", tally: { going: 2, maybe: 0, no: 1 }, scope: "occurrence", was: "2027-02-11T14:00:00Z" },
+  "events.cancelled": { title: "Data Stewards", at: "2027-02-11T14:00:00Z", series: false, message: "Zoë Ñandú", personal: true },
+  "events.cancel.about": { title: "Data Stewards", at: "2027-02-11T14:00:00Z", series: true },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

@@ -359,7 +359,7 @@ export class Kernel {
       token,
       fields: fieldsFor(spec, ref.values, errors, words, ref.args),
       error: ref.error ?? (Object.keys(errors).length ? words.t("form.error.fix") : ""),
-      reopen: spec.opener ? { label: words.plain("form.open"), verb: spec.opener, data: {}, style: "primary", opensForm: true } : undefined,
+      reopen: spec.opener ? { label: words.plain("form.open"), verb: spec.opener, data: ref.reopenWith ?? {}, style: "primary", opensForm: true } : undefined,
     };
     const intro = spec.intro ? [{ type: "text" as const, text: words.t(spec.intro), style: "default" as const }] : [];
     return { title: block.title, summary: words.t("form.summary", { title: block.title }), blocks: [...intro, block], locale: words.locale };

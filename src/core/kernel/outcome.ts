@@ -20,6 +20,8 @@ export interface FormRef {
   version?: string;
   /** Arguments the submission carries back, sealed with the form (ids of what is edited). */
   args?: Record<string, string>;
+  /** What the form's opener button sends where the form cannot open by itself (which thing it edits). */
+  reopenWith?: Record<string, string>;
 }
 
 export type Effect =

@@ -6,7 +6,7 @@ import { ANSWERS, CopEvent, Rsvp, type Answer, type BeforeSettings, type Tally }
 import { answersUnder, beforeSettings, mutedPeople, saveBeforeSettings, setMuted } from "./before.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
-import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow } from "../entity.js";
+import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, toRow } from "../entity.js";
 import { readAttendance, readFollowUp, writeAttendance, writeFollowUp } from "./after.js";
 
 const eventRow = (id: string) => `e:${keyPart(id)}`;
@@ -33,6 +33,10 @@ export class TableEventBook implements EventBook {
 
   async all(communityId: string): Promise<CopEvent[]> {
     return this.upcoming(communityId, new Date(0));
+  }
+
+  update(event: CopEvent, etag: string): Promise<string> {
+    return replaceRow(this.table, toRow(CopEvent, communityPartition(event.communityId), eventRow(event.id), "event", event), etag, "event");
   }
 
   async upcoming(communityId: string, from: Date): Promise<CopEvent[]> {
@@ -65,8 +69,9 @@ export class TableEventBook implements EventBook {
     return (row && fromRow(Rsvp, row, this.log))?.answer;
   }
 
-  answers(communityId: string, eventId: string, occurrence: string): Promise<Rsvp[]> {
-    return answersUnder(this.table, this.log, communityId, rsvpPrefix(eventId, occurrence));
+  /** One occurrence's answers, or (without one) every answer to the event. */
+  answers(communityId: string, eventId: string, occurrence?: string): Promise<Rsvp[]> {
+    return answersUnder(this.table, this.log, communityId, occurrence ? rsvpPrefix(eventId, occurrence) : `r:${keyPart(eventId)}:`);
   }
 
   beforeSettings(communityId: string): Promise<BeforeSettings | undefined> {

@@ -10,7 +10,7 @@ import { attendanceCountForm, attendanceForm, choiceOf, followUpForm, followUpVa
 import type { FollowUpDraft } from "./afterModel.js";
 import { ASK_PRESENTER, ATTENDANCE_OPEN, FOLLOW_UP_OPEN, FOLLOW_UP_PRESENTER } from "./afterPresenters.js";
 import type { CopEvent, Rsvp } from "./model.js";
-import { occurrencesOf } from "./recurrence.js";
+import { liveOccurrences, occurrenceAt, occurrenceById, type Occurrence } from "./occurrences.js";
 
 export const AFTER_JOB = "events.after";
 /** The ask is kept scheduled for this many occurrences ahead; each one that runs moves the window on. */
@@ -24,17 +24,18 @@ const LISTED_BYTES = 1200;
 const ASK_DAYS = 30;
 const ORDER: Record<Rsvp["answer"], number> = { going: 0, maybe: 1, no: 2 };
 
-const endOf = (event: Pick<CopEvent, "minutes">, occurrence: string) => new Date(Date.parse(occurrence) + event.minutes * 60_000);
-const afterKey = (e: Pick<CopEvent, "communityId" | "id">, occurrence: string) => `events-after:${e.communityId}:${e.id}:${occurrence}`;
+const endOf = (o: Pick<Occurrence, "at" | "minutes">) => new Date(Date.parse(o.at) + o.minutes * 60_000);
+/** Keyed by the date's identity and its current time: a moved date gets its own ask when it now ends. */
+const afterKey = (e: Pick<CopEvent, "communityId" | "id">, o: Pick<Occurrence, "id" | "at">) => `events-after:${e.communityId}:${e.id}:${o.id}${o.at === o.id ? "" : `:${o.at}`}`;
 
-/** The after-event ask for the next occurrences that have not ended, each due when its occurrence ends. */
+/** The after-event ask for the next dates that still take place and have not ended, each due when it ends. */
 export function scheduleAfter(event: CopEvent, now: Date): Effect[] {
-  return occurrencesOf(event)
-    .filter((at) => endOf(event, at) > now)
+  return liveOccurrences(event)
+    .filter((o) => endOf(o) > now)
     .slice(0, AFTER_AHEAD)
-    .map((occurrence): Effect => ({
+    .map((o): Effect => ({
       kind: "schedule",
-      job: { kind: AFTER_JOB, key: afterKey(event, occurrence), dueAt: endOf(event, occurrence), payload: { communityId: event.communityId, eventId: event.id, occurrence } },
+      job: { kind: AFTER_JOB, key: afterKey(event, o), dueAt: endOf(o), payload: { communityId: event.communityId, eventId: event.id, occurrence: o.id } },
     }));
 }
 
@@ -56,8 +57,11 @@ export const afterJob = job({
     const stored = await deps.repos.events.get(communityId, eventId);
     if (!stored) return outcome();
     const event = stored.value;
-    const ahead = scheduleAfter(event, deps.clock.now());
-    if (!occurrencesOf(event).includes(occurrence)) return outcome(...ahead);
+    const now = deps.clock.now();
+    const ahead = scheduleAfter(event, now);
+    // Cancelled, gone from the series, or moved to end later (its own ask is due then): nothing to ask yet.
+    const o = occurrenceById(event, occurrence);
+    if (!o || o.cancelled || endOf(o) > now) return outcome(...ahead);
     const [people, spaces, tally] = await Promise.all([askWhom(deps, event), deps.repos.spaces.listForCommunity(communityId), deps.repos.events.tally(communityId, eventId, occurrence)]);
     const asks: Effect[] = [];
     for (const person of people) {
@@ -67,7 +71,7 @@ export const afterJob = job({
       if (!space) continue;
       const ref: SpaceRef = { spaceKey: space.spaceKey, platform: space.platform, displayName: space.displayName, personal: false };
       const origin = await deps.sealer.seal({ form: ORIGIN, space: ref, by: person.personKey, args: {}, exp: deps.clock.now().getTime() + ASK_DAYS * 86_400_000 });
-      const data = { eventId, title: event.title, at: occurrence, tally, origin };
+      const data = { eventId, title: o.title, at: o.at, tally, origin };
       asks.push({ kind: "fanout", fanoutId: `after:${key}:${choiceOf(person.personKey)}`.slice(0, 200), audience: { kind: "people", people: [person.personKey] }, card: { presenter: ASK_PRESENTER, data } });
     }
     return outcome(...asks, ...ahead);
@@ -80,10 +84,11 @@ const Target = z.object({ event: z.string().min(1).max(100), at: z.string().date
 async function occurrenceOf(ctx: CommunityContext, eventId: string, at: string): Promise<{ event: CopEvent; occurrence: string } | Outcome> {
   const stored = await ctx.deps.repos.events.get(ctx.community.id, eventId);
   if (!stored) return outcome(tell("events.notFound", {}, "warning", true));
-  const occurrence = occurrencesOf(stored.value).find((o) => Date.parse(o) === Date.parse(at));
-  if (!occurrence) return outcome(tell("events.notAnOccurrence", {}, "warning", true));
-  if (Date.parse(occurrence) > ctx.deps.clock.now().getTime()) return outcome(tell("events.after.notYet", { title: stored.value.title }, "info", true));
-  return { event: stored.value, occurrence };
+  // Found by its identity or its current time (a moved date's cards show the latter); stored under its identity.
+  const found = occurrenceAt(stored.value, at);
+  if (!found || found.cancelled) return outcome(tell("events.notAnOccurrence", {}, "warning", true));
+  if (Date.parse(found.at) > ctx.deps.clock.now().getTime()) return outcome(tell("events.after.notYet", { title: stored.value.title }, "info", true));
+  return { event: stored.value, occurrence: found.id };
 }
 
 /** The people who answered, going first, with their names from the roster. */

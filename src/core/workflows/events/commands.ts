@@ -6,12 +6,12 @@ import { command, type CommunityContext } from "../../kernel/workflow.js";
 import { errorsOf, eventForm, NEW_EVENT, parseLine, shownValues } from "./eventForm.js";
 import { Answer, type CopEvent, type EventDraft } from "./model.js";
 import { RSVP_VERB } from "./presenters.js";
-import { dayIn, nextOccurrences, occurrencesOf, plan } from "./recurrence.js";
+import { dayIn, plan } from "./recurrence.js";
 import { occurrenceData, scheduleReminders } from "./reminders.js";
-import { beforeDefaults, offsetsWords } from "./beforeCommands.js";
+import { beforeDefaults } from "./beforeCommands.js";
 import { DEFAULT_BEFORE } from "./model.js";
 import { scheduleAfter } from "./after.js";
-import { shortId } from "./show.js";
+import { answerable, nextLive, occurrenceView, refusedAnswer, shortId } from "./occurrences.js";
 
 /** How many events the list shows. */
 const LISTED = 15;
@@ -43,7 +43,7 @@ async function scheduleEvent(ctx: CommunityContext, draft: EventDraft, values: R
   };
   await deps.repos.events.create(event);
   return outcome(
-    tell("events.scheduled", { title: event.title, name: community.charter.name, reminders: offsetsWords(event.reminders ?? DEFAULT_BEFORE.reminders, words) }, "success", true),
+    reply("events.scheduledPrivately", { title: event.title, name: community.charter.name, eventId: event.id, short: shortId(event.id), reminders: event.reminders ?? DEFAULT_BEFORE.reminders }, true),
     post("community", "events.announcement", await occurrenceData(deps, event, p.firstAt)),
     ...scheduleReminders(event, now),
     ...scheduleAfter(event, now),
@@ -91,14 +91,15 @@ export const rsvp = command({
     const stored = await deps.repos.events.get(community.id, eventId);
     if (!stored) return outcome(tell("events.notFound", {}, "warning", true));
     const event = stored.value;
-    const occurrence = occurrencesOf(event).find((o) => Date.parse(o) === Date.parse(at));
-    if (!occurrence) return outcome(tell("events.notAnOccurrence", {}, "warning", true));
+    const found = answerable(event, at);
+    if (!found.ok) return found.occurrence ? refusedAnswer(event, found.occurrence) : outcome(tell(found.key, {}, "warning", true));
+    const { id: occurrence, at: startsAt, title } = found.occurrence;
     const now = deps.clock.now();
-    if (Date.parse(occurrence) <= now.getTime()) return outcome(tell("events.over", {}, "info", true));
+    if (Date.parse(startsAt) <= now.getTime()) return outcome(tell("events.over", {}, "info", true));
     await deps.repos.events.answer(community.id, { eventId, occurrence, personKey: request.actor.personKey, answer, at: now.toISOString() });
-    const data = await occurrenceData(deps, event, occurrence);
+    const data = await occurrenceView(deps, event, found.occurrence);
     return outcome(
-      reply("events.answered", { answer, title: event.title, at: occurrence }, true),
+      reply("events.answered", { answer, title, at: startsAt }, true),
       replace("everyone", "events.announcement", data),
     );
   },
@@ -115,7 +116,7 @@ export const listEvents = command({
     const { deps, community } = ctx;
     const now = deps.clock.now();
     const upcoming = (await deps.repos.events.upcoming(community.id, now))
-      .map((e) => ({ e, next: nextOccurrences(e, now, 1)[0] }))
+      .map((e) => ({ e, next: nextLive(e, now)?.at }))
       .filter((x): x is { e: CopEvent; next: string } => x.next !== undefined)
       .sort((a, b) => a.next.localeCompare(b.next));
     return outcome(

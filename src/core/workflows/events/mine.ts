@@ -4,7 +4,7 @@ import { outcome, reply } from "../../kernel/outcome.js";
 import { md, type Words } from "../../kernel/words.js";
 import { command, presenter, type Context } from "../../kernel/workflow.js";
 import { Answer, EventKind } from "./model.js";
-import { nextOccurrences } from "./recurrence.js";
+import { nextLive } from "./occurrences.js";
 
 /** How many of a person's next events their home and `my events` show. */
 export const MINE_SHOWN = 8;
@@ -55,17 +55,20 @@ async function mine(ctx: Context): Promise<Omit<MineData, "standalone">> {
     ids.map(async (id) => {
       const [community, events] = await Promise.all([deps.repos.communities.get(id), deps.repos.events.upcoming(id, now)]);
       if (!community || community.value.status === "closed") return [];
-      return events.flatMap((e) => nextOccurrences(e, now, 1).map((at) => ({ e, at, community: community.value.charter.name })));
+      return events.flatMap((e) => {
+        const next = nextLive(e, now);
+        return next ? [{ e, at: next.at, id: next.id, title: next.title, community: community.value.charter.name }] : [];
+      });
     }),
   );
   const soonest = perCommunity.flat().sort((a, b) => a.at.localeCompare(b.at));
   const shown = await Promise.all(
-    soonest.slice(0, MINE_SHOWN).map(async ({ e, at, community }) => ({
-      title: e.title,
+    soonest.slice(0, MINE_SHOWN).map(async ({ e, at, id, title, community }) => ({
+      title,
       kind: e.kind,
       community,
       at,
-      answer: await deps.repos.events.answerOf(e.communityId, e.id, at, person),
+      answer: await deps.repos.events.answerOf(e.communityId, e.id, id, person),
     })),
   );
   return { events: shown, omitted: Math.max(0, soonest.length - MINE_SHOWN) };

@@ -60,6 +60,22 @@ export const EventDraft = z.object({
 });
 export type EventDraft = z.infer<typeof EventDraft>;
 
+/**
+ * One occurrence changed on its own, found by its ORIGINAL instant (like iCalendar RECURRENCE-ID), so answers
+ * and reminders keyed by it stay attached: moved (`start`, UTC), other length or words, or cancelled.
+ */
+export const OccurrenceChange = z.object({
+  at: Instant,
+  cancelled: z.boolean().optional(),
+  start: Instant.optional(),
+  minutes: z.number().int().min(EVENT_LIMITS.minutes.min).max(EVENT_LIMITS.minutes.max).optional(),
+  title: z.string().max(EVENT_LIMITS.title).optional(),
+  kind: EventKind.optional(),
+  agenda: z.string().max(EVENT_LIMITS.agenda).optional(),
+  joinUrl: z.string().max(EVENT_LIMITS.url).optional(),
+});
+export type OccurrenceChange = z.infer<typeof OccurrenceChange>;
+
 /** A stored event: the draft, its RFC 5545 rule (when it repeats) and the first instant in UTC. */
 export const CopEvent = EventDraft.extend({
   id: z.string().min(1),
@@ -69,6 +85,12 @@ export const CopEvent = EventDraft.extend({
   lastAt: Instant,
   createdBy: PersonKey,
   createdAt: Instant,
+  /** The whole series was cancelled. */
+  cancelled: z.boolean().optional(),
+  /** Occurrences changed or cancelled on their own (src/core/workflows/events/occurrences.ts). */
+  changes: z.array(OccurrenceChange).max(400).optional(),
+  updatedBy: PersonKey.optional(),
+  updatedAt: Instant.optional(),
 });
 export type CopEvent = z.infer<typeof CopEvent>;
 

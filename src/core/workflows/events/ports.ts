@@ -7,6 +7,10 @@ export interface EventBook {
   /** Inserts a new event; `duplicate` when its id is taken. */
   create(event: CopEvent): Promise<"created" | "duplicate">;
   get(communityId: string, id: string): Promise<Versioned<CopEvent> | undefined>;
+  /** Replaces the event if it is still at `etag`; throws ConcurrencyError otherwise. Returns the new ETag. */
+  update(event: CopEvent, etag: string): Promise<string>;
+  /** Every answer to an event (or to one occurrence of it): who to tell when it changes. */
+  answers(communityId: string, eventId: string, occurrence?: string): Promise<Rsvp[]>;
   /** Every event of a community whose last occurrence is at or after `from`. */
   upcoming(communityId: string, from: Date): Promise<CopEvent[]>;
   /** Stores a person's answer for one occurrence, replacing the one they gave before. */
@@ -15,8 +19,6 @@ export interface EventBook {
   tally(communityId: string, eventId: string, occurrence: string): Promise<Tally>;
   /** What one person answered for one occurrence. */
   answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined>;
-  /** Every answer given for one occurrence. */
-  answers(communityId: string, eventId: string, occurrence: string): Promise<Rsvp[]>;
   /** The community's reminder settings (undefined: the defaults). */
   beforeSettings(communityId: string): Promise<BeforeSettings | undefined>;
   saveBeforeSettings(communityId: string, settings: BeforeSettings): Promise<void>;

@@ -15,6 +15,8 @@ export const OccurrenceData = z.object({
   agenda: z.string().default(""),
   /** The occurrence (UTC). */
   at: z.string(),
+  /** Its identity when it was moved: the original instant its answers are kept under. */
+  occurrence: z.string().optional(),
   minutes: z.number().int().positive(),
   joinUrl: z.string().optional(),
   recurrence: Recurrence,
@@ -36,7 +38,7 @@ function rsvpButtons(d: OccurrenceData, words: Words): Block {
   const actions: CardAction[] = ANSWERS.map((answer: Answer) => ({
     label: words.plain(`events.answer.${answer}`),
     verb: RSVP_VERB,
-    data: { event: d.eventId, at: d.at, answer },
+    data: { event: d.eventId, at: d.occurrence ?? d.at, answer },
     style: answer === "going" ? ("primary" as const) : undefined,
     opensForm: false,
   }));

@@ -5,7 +5,7 @@ import type { CoreDeps } from "../../ports.js";
 import { DEFAULT_BEFORE, Offset, type CopEvent } from "./model.js";
 import { beforeBy } from "./offsets.js";
 import type { OccurrenceData } from "./presenters.js";
-import { nextOccurrences, occurrencesOf } from "./recurrence.js";
+import { liveOccurrences, occurrenceAt, occurrenceView, reminderStillDue, type Occurrence } from "./occurrences.js";
 
 export const REMINDER_JOB = "events.reminder";
 /** Reminders are kept scheduled for this many occurrences ahead; each reminder that runs moves the window on. */
@@ -46,7 +46,9 @@ export function scheduleReminders(event: CopEvent, now: Date): Effect[] {
   const sends = sendsBefore(event);
   const jobs: Effect[] = [];
   let occurrencesWithJobs = 0;
-  for (const occurrence of nextOccurrences(event, now, OCCURRENCES_LOOKED_AT)) {
+  // Each date as it now takes place (moved or not; cancelled ones left out): the reminders follow a moved date.
+  const ahead = liveOccurrences(event).filter((o) => Date.parse(o.at) > now.getTime()).slice(0, OCCURRENCES_LOOKED_AT);
+  for (const { at: occurrence } of ahead) {
     if (occurrencesWithJobs >= OCCURRENCES_AHEAD) break;
     const due = sends
       .map(({ what, offset }) => ({ what, offset, dueAt: beforeBy(occurrence, event.zone, offset) }))
@@ -61,37 +63,26 @@ export function scheduleReminders(event: CopEvent, now: Date): Effect[] {
   return jobs;
 }
 
-/** One occurrence of an event with its answers so far, as its cards show it. */
+/** One occurrence of an event with its answers so far, as its cards show it (`at`: its identity or its current time). */
 export async function occurrenceData(deps: CoreDeps, event: CopEvent, at: string): Promise<OccurrenceData> {
-  return {
-    eventId: event.id,
-    title: event.title,
-    kind: event.kind,
-    agenda: event.agenda,
-    at,
-    minutes: event.minutes,
-    joinUrl: event.joinUrl,
-    recurrence: event.recurrence,
-    until: event.recurrence === "none" ? undefined : event.until,
-    interval: event.interval,
-    location: event.location,
-    place: event.place,
-    tally: await deps.repos.events.tally(event.communityId, event.id, at),
-  };
+  const found = occurrenceAt(event, at);
+  if (!found) throw new Error(`${at} is not an occurrence of event ${event.id}`);
+  return occurrenceView(deps, event, found);
 }
 
 /**
- * Whether a send due now still makes sense: the occurrence is still one of the event's, and has not started
- * (the app may have been down when it fell due: late is fine up to the start, never after it).
+ * The occurrence a send due now is for, when it still makes sense: the date still takes place at that time
+ * (not cancelled, moved or gone from the series) and has not started (the app may have been down when it fell
+ * due: late is fine up to the start, never after it).
  */
-function worthSending(event: CopEvent, { occurrence }: ReminderPayload, now: Date): boolean {
-  if (Date.parse(occurrence) <= now.getTime()) return false;
-  return occurrencesOf(event).some((o) => Date.parse(o) === Date.parse(occurrence));
+function stillWorthSending(event: CopEvent, { occurrence }: ReminderPayload, now: Date): Occurrence | undefined {
+  if (Date.parse(occurrence) <= now.getTime()) return undefined;
+  return reminderStillDue(event, occurrence);
 }
 
 /** Those who said going or maybe, except who muted reminder messages from the community. */
-async function peopleToRemind(deps: CoreDeps, event: CopEvent, occurrence: string): Promise<string[]> {
-  const [answers, muted] = await Promise.all([deps.repos.events.answers(event.communityId, event.id, occurrence), deps.repos.events.muted(event.communityId)]);
+async function peopleToRemind(deps: CoreDeps, event: CopEvent, occurrence: Occurrence): Promise<string[]> {
+  const [answers, muted] = await Promise.all([deps.repos.events.answers(event.communityId, event.id, occurrence.id), deps.repos.events.muted(event.communityId)]);
   return answers
     .filter((a) => a.answer !== "no" && !muted.has(a.personKey))
     .map((a) => a.personKey)
@@ -99,8 +90,8 @@ async function peopleToRemind(deps: CoreDeps, event: CopEvent, occurrence: strin
 }
 
 /** The cards of one send: to every space (with the RSVP buttons) and to each person (without). */
-async function cardsFor(deps: CoreDeps, event: CopEvent, { what, occurrence }: ReminderPayload): Promise<{ spaces: CardRef; people: CardRef }> {
-  const data = await occurrenceData(deps, event, occurrence);
+async function cardsFor(deps: CoreDeps, event: CopEvent, what: What, occurrence: Occurrence): Promise<{ spaces: CardRef; people: CardRef }> {
+  const data = await occurrenceView(deps, event, occurrence);
   if (what === "guide") {
     const guide = { ...data, guideUrl: event.guideUrl, readings: event.readings };
     return { spaces: { presenter: "events.guide", data: guide }, people: { presenter: "events.guide", data: { ...guide, personal: true } } };
@@ -121,9 +112,10 @@ export const reminderJob = job({
     if (!stored) return outcome();
     const event = stored.value;
     const ahead = scheduleReminders(event, now);
-    if (!worthSending(event, payload, now)) return outcome(...ahead);
-    const cards = await cardsFor(deps, event, payload);
-    const people = await peopleToRemind(deps, event, payload.occurrence);
+    const occurrence = stillWorthSending(event, payload, now);
+    if (!occurrence) return outcome(...ahead);
+    const cards = await cardsFor(deps, event, payload.what, occurrence);
+    const people = await peopleToRemind(deps, event, occurrence);
     const sends: Effect[] = [{ kind: "fanout", fanoutId: `reminder:${key}`, audience: { kind: "spaces", communityId: payload.communityId, except: [] }, card: cards.spaces }];
     if (people.length > 0) sends.push({ kind: "fanout", fanoutId: `reminder-dm:${key}`, audience: { kind: "people", people }, card: cards.people });
     return outcome(...sends, ...ahead);

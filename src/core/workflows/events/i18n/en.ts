@@ -1,8 +1,10 @@
 import { eventsAfterEn } from "./after.en.js";
+import { manageEn } from "./manageEn.js";
 
 /** The events workflow's messages: scheduling, announcements, answers, reminders, the list. */
 export const eventsEn = {
   ...eventsAfterEn,
+  ...manageEn,
   "help.cmd.event": "Schedule an event: opens a form, or type it in one line, e.g. event Monthly call on 2027-01-14 at 15:00 Europe/Rome for 60m every month. A kind before the title (meeting, webinar, workshop, orientation, wrap-up and a colon, e.g. event webinar: Data plans on …; default meeting), the zone (default: yours), length (default 60m), repetition (every week, every N weeks up to 8, every month: same weekday), until YYYY-MM-DD and an https:// join link are optional. The form also takes the place, a guide, readings, a custom RRULE and the reminders.",
   "help.usage.event": "event TITLE on YYYY-MM-DD at HH:MM ZONE for 60m every month until YYYY-MM-DD https://LINK",
   "help.cmd.events": "List the community's upcoming events.",
