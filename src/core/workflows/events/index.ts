@@ -1,5 +1,6 @@
 import type { Workflow } from "../../kernel/workflow.js";
 import { listEvents, openSchedule, rsvp, submitSchedule } from "./commands.js";
+import { calendarRoute } from "./calendar.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
@@ -11,4 +12,5 @@ export const eventsWorkflow: Workflow = {
   presenters: [announcementPresenter, reminderPresenter, listPresenter, answeredPresenter],
   forms: [eventForm],
   jobs: [reminderJob],
+  routes: [calendarRoute],
 };

@@ -17,6 +17,8 @@ export const OccurrenceData = z.object({
   at: z.string(),
   minutes: z.number().int().positive(),
   joinUrl: z.string().optional(),
+  /** The event's calendar file (.ics), when the app knows its own address. */
+  calendarUrl: z.string().url().optional(),
   recurrence: Recurrence,
   until: z.string().optional(),
   tally: Tally,
@@ -52,6 +54,7 @@ function occurrenceBlocks(d: OccurrenceData, words: Words): Block[] {
   if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(words.t(`events.recurrence.${d.recurrence}`)), until: d.until }), style: "subtle" });
   if (d.agenda) blocks.push({ type: "text", text: `${words.t("events.agenda")}\n${esc(d.agenda)}`, style: "default" });
   if (d.joinUrl) blocks.push({ type: "text", text: words.t("events.join", { url: md(d.joinUrl.replace(/[()\s]/g, encodeURIComponent)) }), style: "default" });
+  if (d.calendarUrl) blocks.push({ type: "text", text: words.t("events.calendar", { url: md(d.calendarUrl) }), style: "default" });
   blocks.push({ type: "context", texts: [words.t("events.tally", { going: words.count(d.tally.going), maybe: words.count(d.tally.maybe), no: words.count(d.tally.no) })] });
   blocks.push(rsvpButtons(d, words));
   return blocks;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { outcome, type Effect } from "../../kernel/outcome.js";
 import { job } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
+import { calendarUrl } from "./calendar.js";
 import type { CopEvent } from "./model.js";
 import type { OccurrenceData } from "./presenters.js";
 import { before, nextOccurrences } from "./recurrence.js";
@@ -43,6 +44,7 @@ export async function occurrenceData(deps: CoreDeps, event: CopEvent, at: string
     at,
     minutes: event.minutes,
     joinUrl: event.joinUrl,
+    calendarUrl: await calendarUrl(deps, event),
     recurrence: event.recurrence,
     until: event.recurrence === "none" ? undefined : event.until,
     tally: await deps.repos.events.tally(event.communityId, event.id, at),
