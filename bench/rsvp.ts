@@ -167,6 +167,10 @@ try {
     const tally = await app.deps.repos.events.tally(event.communityId, event.eventId, event.at);
     return tally.going + tally.maybe + tally.no >= members ? tally : undefined;
   }, 120_000).catch(async () => app.deps.repos.events.tally(event.communityId, event.eventId, event.at));
+  // Each press counts its occurrence's answers from rows: how long one count takes once they are all in.
+  const t0 = performance.now();
+  await app.deps.repos.events.tally(event.communityId, event.eventId, event.at);
+  const tallyMs = performance.now() - t0;
   // One more press (member 1 again, same answer: changes nothing) and the card it gets back.
   const again = await post(app.url, { ...executeAction(connector.serviceUrl, "events.rsvp", { event: event.eventId, at: event.at, answer: answerOf(1) }, { ...WHERE, user: { id: "29:bench-1", name: "Member 1", aadObjectId: "aad-bench-000001" } }), replyToId: event.teamsId });
   const shown = COUNTS.exec(cardText((again.body as { value?: unknown }).value ?? ""))?.[0];
@@ -181,6 +185,7 @@ try {
   console.log(row("Slack ack (block_actions)", real.slack, baseline.slack));
   console.log(row("Teams invoke (Action.Execute)", real.teams, baseline.teams));
   console.log(`\nstored (rows): ${JSON.stringify(stored)}; expected ${JSON.stringify(expected)}: ${JSON.stringify(stored) === JSON.stringify(expected) ? "every RSVP stored once" : "MISMATCH"}`);
+  console.log(`one count of the answers from rows after the burst: ${ms(tallyMs)}`);
   console.log(`card right after the burst: the presser's refreshed Teams card ${shown ?? "(no counts)"}; the Teams announcement ${teamsNow ?? "(no counts)"}; the Slack announcement's last update ${slackNow ?? "(none)"}`);
 } finally {
   await bare.stop();
