@@ -3,6 +3,7 @@
  * 50 and 500 requests/s (BENCH_RATES), through the scheduler, the queue and the workers, each next to a
  * baseline measured in the same run: the same deliveries sent straight from memory with the same pacing.
  * Prints figures; never fails on them. Azurite runs in its own process, as Azure Storage is remote.
+ * Then the RSVP burst (bench/rsvp.ts). BENCH_ONLY=fanout or rsvp runs one of them.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -29,25 +30,40 @@ function phase(mode: "baseline" | "scheduled", rate: number, connectionString = 
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const storage = await startStorageProcess();
-const rows: string[] = [];
-try {
-  for (const rate of rates) {
-    console.log(`fan-out of ${recipients} recipients, platform allowing ${rate}/s: baseline…`);
-    const baseline = await phase("baseline", rate);
-    console.log(`  baseline: ${JSON.stringify(baseline)}`);
-    console.log("  scheduler…");
-    const scheduled = await phase("scheduled", rate, storage.connectionString);
-    console.log(`  scheduler: ${JSON.stringify(scheduled)}`);
-    rows.push(
-      `| ${rate}/s | ${pct(scheduled.ratio)} (baseline ${pct(baseline.ratio)}) | ${scheduled.duplicates} (baseline ${baseline.duplicates}) | ` +
-        `${scheduled.missing} | ${scheduled.throttled} (baseline ${baseline.throttled}) | ${scheduled.peakRssMb} MB (baseline ${baseline.peakRssMb} MB) | ${scheduled.seconds} s (baseline ${baseline.seconds} s) |`,
-    );
-  }
-} finally {
-  await storage.stop();
+// BENCH_ONLY=fanout or BENCH_ONLY=rsvp runs one of the two.
+const only = process.env.BENCH_ONLY;
+if (only !== "rsvp") await fanoutBench();
+if (only !== "fanout") await rsvpBench();
+
+/** The RSVP burst (bench/rsvp.ts), in a process of its own. */
+function rsvpBench(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "rsvp.ts")], { stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the RSVP bench exited with ${code}`))));
+  });
 }
-console.log(`\n${recipients} recipients; goal: rate ≥ 90% of allowed, 0 duplicates\n`);
-console.log("| allowed | achieved rate / allowed | duplicates | missing | 429s | peak RSS | wall time |");
-console.log("|---|---|---|---|---|---|---|");
-for (const row of rows) console.log(row);
+
+async function fanoutBench(): Promise<void> {
+  const storage = await startStorageProcess();
+  const rows: string[] = [];
+  try {
+    for (const rate of rates) {
+      console.log(`fan-out of ${recipients} recipients, platform allowing ${rate}/s: baseline…`);
+      const baseline = await phase("baseline", rate);
+      console.log(`  baseline: ${JSON.stringify(baseline)}`);
+      console.log("  scheduler…");
+      const scheduled = await phase("scheduled", rate, storage.connectionString);
+      console.log(`  scheduler: ${JSON.stringify(scheduled)}`);
+      rows.push(
+        `| ${rate}/s | ${pct(scheduled.ratio)} (baseline ${pct(baseline.ratio)}) | ${scheduled.duplicates} (baseline ${baseline.duplicates}) | ` +
+          `${scheduled.missing} | ${scheduled.throttled} (baseline ${baseline.throttled}) | ${scheduled.peakRssMb} MB (baseline ${baseline.peakRssMb} MB) | ${scheduled.seconds} s (baseline ${baseline.seconds} s) |`,
+      );
+    }
+  } finally {
+    await storage.stop();
+  }
+  console.log(`\n${recipients} recipients; goal: rate ≥ 90% of allowed, 0 duplicates\n`);
+  console.log("| allowed | achieved rate / allowed | duplicates | missing | 429s | peak RSS | wall time |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
+}

@@ -12,11 +12,12 @@ import { BackgroundWork } from "./work.js";
 import { ADAPTER_FACTORIES, type Adapter } from "./adapters.js";
 import { createScheduling, type JobRegistry, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
 import type { Registry } from "./core/kernel/registry.js";
-import type { Workflow } from "./core/kernel/workflow.js";
+import { ROUTE_PREFIX, type Workflow } from "./core/kernel/workflow.js";
 import { Kernel } from "./core/kernel/kernel.js";
 import { Sealer } from "./core/kernel/seal.js";
 import { createRegistry } from "./core/workflows/index.js";
 import { appSecret } from "./store/secrets.js";
+import { mountWorkflowRoutes } from "./routes.js";
 
 export interface RunningApp {
   url: string;
@@ -67,6 +68,8 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   // Wait briefly for the tables so the first request finds them; an unreachable account is retried in the background.
   await Promise.race([prepared.firstAttempt, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 
+  // Links the app hands out (calendar files): PUBLIC_URL, else its own address once it listens.
+  const site: { url?: string } = { url: config.publicUrl?.replace(/\/+$/, "") };
   const registry = createRegistry(workflows);
   // The scheduler renders fan-out cards and runs workflow jobs through the kernel, which needs its jobs: a late binding.
   const core: { kernel?: Kernel } = {};
@@ -89,6 +92,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     jobs: scheduling.jobs,
     sealer: new Sealer(() => appSecret(store.tables.settings, log)),
     directories: {},
+    links: { base: () => site.url },
   };
   const kernel = new Kernel(registry, deps);
   core.kernel = kernel;
@@ -102,11 +106,15 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   const http = createHttpServer({
     log,
     storageAnswers: () => storageAnswers(storage),
-    mount: (app) => adapters.forEach((adapter) => adapter.mount(app)),
+    mount: (app) => {
+      adapters.forEach((adapter) => adapter.mount(app));
+      mountWorkflowRoutes(app, registry, deps);
+    },
   });
   const address = await http.listen(config.port, config.host);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  site.url ??= url;
 
   return {
     url,
@@ -119,7 +127,11 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     work,
     adapters,
     scheduling,
-    describe: () => [`GET ${url}/healthz: health and storage status`, ...adapters.flatMap((a) => a.describe(url))],
+    describe: () => [
+      `GET ${url}/healthz: health and storage status`,
+      ...adapters.flatMap((a) => a.describe(url)),
+      ...registry.routes().map(({ workflow, def }) => `GET ${site.url}${ROUTE_PREFIX}/${workflow}/${def.path}: links the ${workflow} workflow hands out (set PUBLIC_URL to the address people reach)`),
+    ],
     async stop() {
       prepared.cancel();
       // At once and each bounded, so main.ts's 10-second deadline never cuts off deliveries being recorded.

@@ -54,7 +54,8 @@ export function createHttpServer(options: ServerOptions): HttpServer {
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - begun) / 1e6;
       const level = res.locals.probe || res.statusCode < 400 ? "debug" : res.statusCode >= 500 ? "error" : "warn";
-      req.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
+      // A route whose address carries a token logs its pattern instead (res.locals.logPath).
+      req.log[level]({ method: req.method, path: res.locals.logPath ?? req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
     });
     next();
   });

@@ -169,4 +169,11 @@ export interface CoreDeps {
   jobs: Jobs;
   /** The platforms' member lists (set once the adapters are up). */
   directories: Partial<Record<"teams" | "slack", Directory>>;
+  /** The app's own address, for links that open in a browser or calendar (unset: no such links). */
+  links?: Links;
+}
+
+export interface Links {
+  /** PUBLIC_URL, else the address the server listens on; undefined until it listens. */
+  base(): string | undefined;
 }

@@ -14,7 +14,7 @@ export const SAMPLES: Record<string, unknown> = {
   "community.charter": { communityId: "c1", charter: SAMPLE_CHARTER, status: "launched", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "" }], stewards: ["Zoë Ñandú"], memberCount: 12 },
   "community.roles": { name: "Data Stewards", people: [{ displayName: "Zoë Ñandú", role: "facilitator" }], omitted: 3, canAssign: true },
   "community.status.confirm": { name: "Data Stewards", move: "close", status: "closed" },
-  "events.announcement": { eventId: "e1", title: "Data Stewards", kind: "wrap-up", agenda: "Zoë Ñandú", at: "2027-01-14T14:00:00Z", minutes: 90, joinUrl: "https://meet.example.org/x", recurrence: "monthly", until: "2027-12-31", tally: { going: 3, maybe: 1, no: 0 } },
+  "events.announcement": { eventId: "e1", title: "Data Stewards", kind: "wrap-up", agenda: "Zoë Ñandú", at: "2027-01-14T14:00:00Z", minutes: 90, joinUrl: "https://meet.example.org/x", calendarUrl: "https://cop.example.org/w/events/calendar/abc.def.ics", recurrence: "monthly", until: "2027-12-31", tally: { going: 3, maybe: 1, no: 0 } },
   "events.reminder": { eventId: "e1", title: "Data Stewards", kind: "webinar", agenda: "", at: "2027-01-14T14:00:00Z", minutes: 60, recurrence: "none", tally: { going: 1200, maybe: 0, no: 2 } },
   "events.list": { name: "Data Stewards", events: [{ id: "e1-0000", title: "Zoë Ñandú", kind: "meeting", next: "2027-01-14T14:00:00Z", recurrence: "none" }, { title: "Data Stewards", kind: "orientation", next: "2027-02-11T14:00:00Z", recurrence: "biweekly" }], omitted: 2, canSchedule: true },
   "events.answered": { answer: "maybe", title: "Data Stewards", at: "2027-01-14T14:00:00Z" },

@@ -1,5 +1,5 @@
 import type { FormSpec } from "./forms.js";
-import type { CommandDef, JobDef, Mention, PresenterDef, RegistryView, SpaceEvents, Workflow } from "./workflow.js";
+import type { CommandDef, JobDef, Mention, PresenterDef, RegistryView, RouteDef, SpaceEvents, Workflow } from "./workflow.js";
 
 const normalise = (text: string) => text.trim().replace(/\s+/g, " ");
 
@@ -13,6 +13,7 @@ export class Registry implements RegistryView {
   private readonly presenters = new Map<string, PresenterDef>();
   private readonly forms = new Map<string, FormSpec>();
   private readonly jobs = new Map<string, JobDef>();
+  private readonly routesByPath = new Map<string, { workflow: string; def: RouteDef }>();
   readonly events: SpaceEvents[] = [];
 
   constructor(readonly workflows: readonly Workflow[]) {
@@ -24,6 +25,7 @@ export class Registry implements RegistryView {
       for (const p of workflow.presenters) unique(this.presenters, p.name, p as PresenterDef, "presenter");
       for (const f of workflow.forms ?? []) unique(this.forms, f.name, f as FormSpec, "form");
       for (const j of workflow.jobs ?? []) unique(this.jobs, j.kind, j as JobDef, "job kind");
+      for (const r of workflow.routes ?? []) unique(this.routesByPath, `${workflow.name}/${r.path}`, { workflow: workflow.name, def: r as RouteDef }, "route");
       if (workflow.events) this.events.push(workflow.events);
     }
     // Longest phrase first, so "edit charter" wins over "edit".
@@ -56,6 +58,11 @@ export class Registry implements RegistryView {
 
   jobKinds(): JobDef[] {
     return [...this.jobs.values()];
+  }
+
+  /** Every workflow's read-only HTTP routes, with the workflow that declared each (its path prefix). */
+  routes(): Array<{ workflow: string; def: RouteDef }> {
+    return [...this.routesByPath.values()];
   }
 
   /** What was typed as a command and its raw input, or undefined when no command starts that way. */

@@ -57,7 +57,35 @@ export class Sealer {
     }
   }
 
+  /**
+   * A link token naming what it opens (`parts`, e.g. a community and an event): unguessable and unforgeable
+   * without the app's key, and valid for `purpose` only (a form's seal never opens a link, nor one link another).
+   */
+  async sealLink(purpose: string, parts: string[]): Promise<string> {
+    const body = Buffer.from(JSON.stringify(parts)).toString("base64url");
+    return `${body}.${this.mac(await this.keyOf(), `${purpose}\n${body}`)}`;
+  }
+
+  /** What a link token names, or undefined when it was not sealed by this app for `purpose`. */
+  async openLink(purpose: string, token: string): Promise<string[] | undefined> {
+    const [body, mac, extra] = token.split(".");
+    if (!body || !mac || extra !== undefined) return undefined;
+    const expected = Buffer.from(this.mac(await this.keyOf(), `${purpose}\n${body}`));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    const parts = z.array(z.string()).safeParse(safeJson(Buffer.from(body, "base64url").toString()));
+    return parts.success ? parts.data : undefined;
+  }
+
   private mac(key: Buffer, body: string): string {
     return createHmac("sha256", key).update(body).digest("base64url");
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -124,6 +124,31 @@ export function job<P>(def: JobDef<P>): JobDef<P> {
   return def;
 }
 
+/** What a workflow's read-only HTTP route answers: a file to download, or why there is none (404). */
+export type RouteAnswer = { kind: "file"; contentType: string; filename: string; body: string } | { kind: "missing"; reason: string };
+
+/**
+ * A read-only HTTP resource a workflow serves (calendar files, exports), at `${ROUTE_PREFIX}/<workflow>/<path>`.
+ * No sign-in: whatever the link opens must be named by an unguessable token in it (`Sealer.sealLink`).
+ */
+export interface RouteDef<P = unknown> {
+  /** Below the workflow's prefix; `:name` marks a parameter (e.g. `calendar/:file`). */
+  path: string;
+  /** The path's parameters; what fails to parse is answered 404, never passed on. */
+  params: z.ZodType<P, z.ZodTypeDef, unknown>;
+  get(params: P, ctx: { deps: CoreDeps }): Promise<RouteAnswer>;
+}
+export function route<P>(def: RouteDef<P>): RouteDef<P> {
+  return def;
+}
+/** Where every workflow's routes are mounted. */
+export const ROUTE_PREFIX = "/w";
+/** The absolute address of a workflow's route, when the app knows its own (`deps.links`). */
+export function routeUrl(deps: CoreDeps, workflow: string, path: string): string | undefined {
+  const base = deps.links?.base();
+  return base ? `${base.replace(/\/+$/, "")}${ROUTE_PREFIX}/${workflow}/${path}` : undefined;
+}
+
 /** Things that happen in a space rather than commands someone gives. */
 export interface SpaceEvents {
   /** The app was added to a space. */
@@ -147,6 +172,8 @@ export interface Workflow {
   forms?: ReadonlyArray<FormSpec<any>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   jobs?: ReadonlyArray<JobDef<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  routes?: ReadonlyArray<RouteDef<any>>;
   events?: SpaceEvents;
 }
 

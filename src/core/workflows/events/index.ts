@@ -1,6 +1,7 @@
 import type { Workflow } from "../../kernel/workflow.js";
 import { listEvents, openSchedule, rsvp, submitSchedule } from "./commands.js";
 import { mineHome, minePresenter, myEvents } from "./mine.js";
+import { calendarRoute } from "./calendar.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
@@ -31,4 +32,5 @@ export const eventsWorkflow: Workflow = {
   forms: [eventForm, attendanceForm, attendanceCountForm, followUpForm, editSeriesForm, editOccurrenceForm, cancelSeriesForm, cancelOccurrenceForm],
   jobs: [reminderJob, afterJob],
   events: { home: mineHome },
+  routes: [calendarRoute],
 };

@@ -4,6 +4,7 @@ import { outcome, replace, reply, type Outcome } from "../../kernel/outcome.js";
 import type { CoreDeps, Versioned } from "../../ports.js";
 import type { CopEvent, EventKind, OccurrenceChange } from "./model.js";
 import type { OccurrenceData } from "./presenters.js";
+import { calendarUrl } from "./calendar.js";
 import { occurrencesOf } from "./recurrence.js";
 
 /**
@@ -85,6 +86,7 @@ export async function occurrenceView(deps: CoreDeps, event: CopEvent, o: Occurre
     occurrence: o.id,
     minutes: o.minutes,
     joinUrl: o.joinUrl,
+    calendarUrl: await calendarUrl(deps, event),
     recurrence: event.recurrence,
     until: event.recurrence === "none" ? undefined : event.until,
     interval: event.interval,

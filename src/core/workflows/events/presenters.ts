@@ -19,6 +19,8 @@ export const OccurrenceData = z.object({
   occurrence: z.string().optional(),
   minutes: z.number().int().positive(),
   joinUrl: z.string().optional(),
+  /** The event's calendar file (.ics), when the app knows its own address. */
+  calendarUrl: z.string().url().optional(),
   recurrence: Recurrence,
   until: z.string().optional(),
   /** Every how many weeks (recurrence `weeks`). */
@@ -68,6 +70,7 @@ export function aboutBlocks(d: OccurrenceData, words: Words): Block[] {
   if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(repeatsWords(d, words)), until: d.until }), style: "subtle" });
   if (d.agenda) blocks.push({ type: "text", text: `${words.t("events.agenda")}\n${esc(d.agenda)}`, style: "default" });
   if (d.joinUrl) blocks.push({ type: "text", text: words.t("events.join", { url: md(d.joinUrl.replace(/[()\s]/g, encodeURIComponent)) }), style: "default" });
+  if (d.calendarUrl) blocks.push({ type: "text", text: words.t("events.calendar", { url: md(d.calendarUrl) }), style: "default" });
   return blocks;
 }
 

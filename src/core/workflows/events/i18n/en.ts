@@ -50,6 +50,7 @@ export const eventsEn = {
   "events.when": "{when}, {minutes, plural, one {# minute} other {# minutes}}",
   "events.repeats": "{recurrence} until {until}.",
   "events.join": "[Join the event]({url})",
+  "events.calendar": "[Add to calendar]({url})",
   "events.fact.kind": "Kind",
   "events.fact.when": "When",
   "events.agenda": "**Agenda**",

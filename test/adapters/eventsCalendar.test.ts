@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { occurrencesOf } from "../../src/core/workflows/events/recurrence.js";
+import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { FAKE_IDS } from "../support/fakeSlack.js";
+import { readCalendar } from "../support/icalendar.js";
+import { FAST } from "../support/scheduling.js";
+import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { slashCommand } from "../support/slackRequests.js";
+import { GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
+
+/**
+ * An event's calendar file, from the link on its announcement in Teams and in Slack, fetched over real HTTP
+ * from the running app and read by a calendar parser, as a calendar app would.
+ */
+let s: SlackTestApp;
+let connector: FakeBotConnector;
+beforeAll(async () => {
+  connector = await startFakeBotConnector();
+  s = await startSlackApp({ options: { scheduling: FAST } });
+});
+afterAll(async () => {
+  await s?.stop();
+  await connector?.stop();
+});
+
+const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
+const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
+const CALENDAR_LINK = /http:\/\/127\.0\.0\.1:\d+\/w\/events\/calendar\/[\w-]+\.[\w-]+\.ics/;
+
+async function linkedCommunity(): Promise<string> {
+  await setUpInChannel(s.app.url, connector, "1");
+  const before = connector.calls.length;
+  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
+  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body)))).toBe(true);
+  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
+  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
+  await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in"))).toBe(true);
+  return (await s.app.deps.repos.spaces.find(teamsSpace))!.communityId;
+}
+
+describe("an event's calendar file", () => {
+  it("is linked from the announcement on both platforms and parses to the event's own instants across the end of summer time", async () => {
+    const communityId = await linkedCommunity();
+    const where = { place: "channel" as const, threadId: "2", user: MEGAN };
+    const line = "event Weekly call on 2027-10-07 at 18:00 Europe/Rome for 45m every week until 2027-11-11";
+    expect((await post(s.app.url, message(connector.serviceUrl, line, where))).status).toBe(200);
+    const announced = () => shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Weekly call"));
+    await expect.poll(announced).toBeTruthy();
+    const teamsCard = JSON.stringify(cardOf(announced()));
+    expect(teamsCard).toMatch(/\[Add to calendar\]\(http:\/\/127\.0\.0\.1:\d+\/w\/events\/calendar\//);
+    const link = CALENDAR_LINK.exec(teamsCard)![0];
+
+    // Slack's copy of the announcement carries the same link, as Slack writes one.
+    const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Weekly call"));
+    await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
+    expect(blocksText(slackPost()!.args.blocks)).toContain(`<${link}|Add to calendar>`);
+
+    const answer = await fetch(link);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+    expect(answer.headers.get("content-disposition")).toMatch(/^attachment; filename="?Weekly-call\.ics"?$/);
+    const read = readCalendar(await answer.text());
+    const [event] = await s.app.deps.repos.events.upcoming(communityId, new Date());
+    expect(read.instants).toEqual(occurrencesOf(event!));
+    expect(read.instants.slice(2, 6)).toEqual(["2027-10-21T16:00:00Z", "2027-10-28T16:00:00Z", "2027-11-04T17:00:00Z", "2027-11-11T17:00:00Z"]);
+    expect(read).toMatchObject({ tzid: "Europe/Rome", zones: ["Europe/Rome"], summary: "Weekly call", durationMinutes: 45 });
+    // The log names the route, not the token that opens it.
+    expect(JSON.stringify(s.app.logs)).not.toContain(link.split("/").at(-1)!.split(".")[0]);
+  }, 30_000);
+
+  it("answers a wrong or forged link with 404 and a reason, and nothing else", async () => {
+    const forged = Buffer.from(JSON.stringify(["c1", "e1"])).toString("base64url");
+    for (const file of [`${forged}.${"A".repeat(43)}.ics`, "nothing.ics", "x.y"]) {
+      const answer = await fetch(`${s.app.url}/w/events/calendar/${file}`);
+      expect(answer.status).toBe(404);
+      expect(await answer.json()).toMatchObject({ error: "not_found", message: expect.stringMatching(/link|calendar/) });
+    }
+  });
+});
