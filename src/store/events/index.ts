@@ -2,17 +2,16 @@ import type { TableClient } from "@azure/data-tables";
 import type { Versioned } from "../../core/ports.js";
 import type { EventBook } from "../../core/workflows/events/ports.js";
 import type { Attendance, FollowUp } from "../../core/workflows/events/afterModel.js";
-import { ANSWERS, CopEvent, Rsvp, type Answer, type BeforeSettings, type Tally } from "../../core/workflows/events/model.js";
+import { CopEvent, Rsvp, type Answer, type BeforeSettings, type Tally } from "../../core/workflows/events/model.js";
 import { answersUnder, beforeSettings, mutedPeople, saveBeforeSettings, setMuted } from "./before.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, toRow } from "../entity.js";
 import { readAttendance, readFollowUp, writeAttendance, writeFollowUp } from "./after.js";
+import { answerCounted, countedTally, recount, rsvpPrefix, rsvpRow } from "./tally.js";
 
 const eventRow = (id: string) => `e:${keyPart(id)}`;
 /** One row per person per occurrence, so an answer replaces only that person's earlier one. */
-const rsvpPrefix = (eventId: string, occurrence: string) => `r:${keyPart(eventId)}:${keyPart(occurrence)}:`;
-const rsvpRow = (r: Pick<Rsvp, "eventId" | "occurrence" | "personKey">) => `${rsvpPrefix(r.eventId, r.occurrence)}${keyPart(r.personKey)}`;
 
 /** Events and their answers live in their community's partition (`c:<id>`), beside its members. */
 export class TableEventBook implements EventBook {
@@ -50,18 +49,16 @@ export class TableEventBook implements EventBook {
     return found;
   }
 
-  async answer(communityId: string, rsvp: Rsvp): Promise<void> {
-    await this.table.upsertEntity(toRow(Rsvp, communityPartition(communityId), rsvpRow(rsvp), "rsvp", rsvp), "Replace");
+  answer(communityId: string, rsvp: Rsvp): Promise<void> {
+    return answerCounted(this.table, this.log, communityId, rsvp);
   }
 
-  async tally(communityId: string, eventId: string, occurrence: string): Promise<Tally> {
-    const tally: Tally = Object.fromEntries(ANSWERS.map((a) => [a, 0])) as Tally;
-    const rows = this.table.listEntities<{ json?: string }>({ queryOptions: { filter: prefixFilter(communityPartition(communityId), rsvpPrefix(eventId, occurrence)) } });
-    for await (const row of rows) {
-      const rsvp = fromRow(Rsvp, row, this.log);
-      if (rsvp) tally[rsvp.answer] += 1;
-    }
-    return tally;
+  tally(communityId: string, eventId: string, occurrence: string): Promise<Tally> {
+    return countedTally(this.table, this.log, communityId, eventId, occurrence);
+  }
+
+  recount(communityId: string, eventId: string, occurrence: string): Promise<Tally> {
+    return recount(this.table, this.log, communityId, eventId, occurrence);
   }
 
   async answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined> {

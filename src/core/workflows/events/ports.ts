@@ -15,8 +15,10 @@ export interface EventBook {
   upcoming(communityId: string, from: Date): Promise<CopEvent[]>;
   /** Stores a person's answer for one occurrence, replacing the one they gave before. */
   answer(communityId: string, rsvp: Rsvp): Promise<void>;
-  /** How many people gave each answer for one occurrence, counted from rows. */
+  /** How many people gave each answer for one occurrence, as counted when each answer was stored. */
   tally(communityId: string, eventId: string, occurrence: string): Promise<Tally>;
+  /** The same counts recounted from every answer row (what `tally` must always equal). */
+  recount(communityId: string, eventId: string, occurrence: string): Promise<Tally>;
   /** What one person answered for one occurrence. */
   answerOf(communityId: string, eventId: string, occurrence: string, person: string): Promise<Answer | undefined>;
   /** The community's reminder settings (undefined: the defaults). */
