@@ -29,8 +29,12 @@ describe("answer counts", () => {
     const counted = await store.repos.events.tally("c-count", "e1", at);
     expect(counted).toEqual(await store.repos.events.recount("c-count", "e1", at));
     expect(counted.going + counted.maybe + counted.no).toBe(80);
-    // People 40–49 last said maybe, whatever order their presses were stored in, and 0–19 said going at some point.
-    for (let i = 40; i < 50; i++) expect(await store.repos.events.answerOf("c-count", "e1", at, `slack:T1:U${i}`)).toBe("maybe");
+    // Then ten people all say no: the counts move by exactly what their answers were.
+    const before = await Promise.all(Array.from({ length: 10 }, (_, i) => store.repos.events.answerOf("c-count", "e1", at, `slack:T1:U${i}`)));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => press(i, "no")));
+    const after = await store.repos.events.tally("c-count", "e1", at);
+    expect(after).toEqual(await store.repos.events.recount("c-count", "e1", at));
+    expect(after.no - counted.no).toBe(before.filter((a) => a !== "no").length);
   });
 
   it("start at nothing for a date nobody answered", async () => {
