@@ -31,7 +31,6 @@ export const kernelEn = {
   "file.sentPrivately": "I sent you **{title}** in our direct messages, where only you can see it.",
   "file.failed": "I could not send you **{title}** just now, so nothing was shared. Please try again in a moment.",
   "file.noScope": "I could not send you **{title}**: this workspace's installation of {app} may not upload files yet. Ask an admin to reinstall the app (it needs the files:write permission), then try again.",
-  "teams.file.offered": "**{title}**: accept the file below to save it to your OneDrive and open it.",
   "teams.file.declined": "You declined **{name}**, so it was not saved. Ask again whenever you need it.",
   "teams.file.gone": "That file is no longer available (it expired or was already handled). Ask again to get a new one.",
   "teams.file.notYours": "That file was offered to someone else, so it was not saved for you. Ask for your own copy.",
