@@ -57,6 +57,18 @@ describe("a file in Slack", () => {
     expect(s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.general)).toEqual([]);
   });
 
+  it("tells the asker privately when the installation may not upload files yet (no files:write)", async () => {
+    const grant = s.fake.state.tokens.get(s.fake.botToken)!;
+    const granted = grant.scopes;
+    grant.scopes = granted.filter((scope) => scope !== "files:write");
+    try {
+      expect((await s.send(slashCommand({ text: "csvfile" }))).status).toBe(200);
+      await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => blocksText(c.args.blocks).includes("it needs the files:write permission"))).toBe(true);
+    } finally {
+      grant.scopes = granted;
+    }
+  });
+
   it("refuses a file over the limit privately, uploading nothing", async () => {
     const before = s.fake.files.size;
     expect((await s.send(slashCommand({ text: "hugecsv" }))).status).toBe(200);
