@@ -22,7 +22,7 @@ const safeName = (name: string) => [...name.replace(UNSAFE_NAME, "_")].map((c) =
 const FileSpec = z.object({
   name: z
     .string()
-    .transform((n) => safeName(n).trim().slice(-120))
+    .transform((n) => safeName(n).trim().replace(/^\.+/, "").slice(-120))
     .pipe(z.string().regex(/^[^.].*\.[A-Za-z0-9]{1,8}$/, "a file name with an extension")),
   mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+(;\s*charset=[\w-]+)?$/i),
   title: z.string().trim().min(1).max(200),
