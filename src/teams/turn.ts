@@ -103,7 +103,8 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
         if (options.invoke && !replies.invokeCard) replies.invokeCard = renderCard(item.card).card;
         else if (options.fromForm && options.pressedId) updates.push({ ...cardActivity(item.card), id: options.pressedId });
         else outgoing.push(cardActivity(item.card));
-        return;      case "file": {
+        return;
+      case "file": {
         // Never in a shared conversation, and never as an invoke's card: a consent card in the 1:1 chat.
         const offer = await options.offerFile(item.file).catch((error: unknown) => void options.log.error({ err: error }, "a file could not be kept for its offer"));
         if (!offer) return privately(fileFailedCard(locale, item.file.title));
