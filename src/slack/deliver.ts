@@ -6,6 +6,7 @@ import { slackErrorCode } from "./errors.js";
 import { renderMessage } from "./render/card/message.js";
 import { renderModal } from "./render/card/modal.js";
 import { renderWordsFor } from "../core/kernel/words.js";
+import { sendFileToDm } from "./fileUpload.js";
 
 /** Where the answers to one Slack request go. */
 export interface SlackTarget {
@@ -32,14 +33,14 @@ export async function deliverSlack(target: SlackTarget, delivery: Delivery, skip
   for (const item of delivery.items) {
     try {
       if (item.kind === "form" && skipForms) continue;
-      triggerId = await place(target, item, triggerId);
+      triggerId = await place(target, delivery, item, triggerId);
     } catch (error) {
       target.log.error({ err: error, item: item.kind, slackError: slackErrorCode(error) }, "slack reply failed");
     }
   }
 }
 
-async function place(target: SlackTarget, item: DeliveryItem, triggerId: string | undefined): Promise<string | undefined> {
+async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem, triggerId: string | undefined): Promise<string | undefined> {
   switch (item.kind) {
     case "reply":
       await toActor(target, item.card);
@@ -68,6 +69,11 @@ async function place(target: SlackTarget, item: DeliveryItem, triggerId: string 
       // No trigger (a mention, a DM, an expired trigger): a button that opens it, since a click brings one.
       await toActor(target, item.card);
       return undefined;
+    case "file": {
+      const note = await sendFileToDm(target, item.file, delivery.reader.locale);
+      if (note) await toActor(target, note);
+      return triggerId;
+    }
   }
 }
 

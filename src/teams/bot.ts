@@ -2,10 +2,14 @@ import { Application, type TurnState } from "@microsoft/teams-ai";
 import { INVOKE_RESPONSE_KEY, type Activity, type TurnContext } from "botbuilder";
 import type { Request as HttpRequest, Response as HttpResponse } from "express";
 import type { TeamsConfig } from "../config.js";
+import type { Card } from "../core/kernel/card.js";
+import type { DeliveredFile } from "../core/kernel/files.js";
 import type { Delivery, Kernel } from "../core/kernel/kernel.js";
 import { Request, type Ask } from "../core/kernel/request.js";
 import type { CoreDeps } from "../core/ports.js";
 import type { Logger } from "../log.js";
+import type { StorageAccount } from "../store/index.js";
+import { tableClient } from "../store/tables.js";
 import { botAuthOptions, type AuthEndpoints } from "./auth.js";
 import { cardActivity, renderCard } from "./render/index.js";
 import { actorOf, askFromCard, askFromText, describeIssues, spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
@@ -18,12 +22,16 @@ import { ReferenceRecorder } from "./references.js";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { HttpTeamsAdapter } from "./httpAdapter.js";
 import { noticeLocale, refusalOf } from "./admission.js";
+import { offerFile, registerFileConsent } from "./fileConsent.js";
+import { PENDING_FILES_TABLE, PendingFiles } from "./pendingFiles.js";
 
 export interface TeamsBotOptions {
   teams: TeamsConfig;
   deps: CoreDeps;
   kernel: Kernel;
   log: Logger;
+  /** Where files offered in 1:1 chats wait for the person's answer. */
+  storage: StorageAccount;
   endpoints?: AuthEndpoints;
   retry?: Partial<RetryPolicy>;
 }
@@ -39,7 +47,7 @@ const LOG = Symbol("log");
 const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
 
 /** The Teams AI library Application on botbuilder's CloudAdapter, routing every activity to the core. */
-export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: TeamsBotOptions): TeamsBot {
+export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, retry }: TeamsBotOptions): TeamsBot {
   const adapter = new HttpTeamsAdapter(botAuthOptions(teams, endpoints));
   const appId = teams.mode === "authenticated" ? teams.appId : "";
   const policy = defaultRetryPolicy(retry);
@@ -62,6 +70,13 @@ export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: T
     longRunningMessages: false,
   });
   const logOf = (context: TurnContext): Logger => (context.turnState.get(LOG) as Logger | undefined) ?? log;
+  const pendingFiles = new PendingFiles(tableClient(storage, PENDING_FILES_TABLE), deps.clock, log.child({ component: "teams-files" }));
+  /** How private answers reach one person: cards and file offers in their 1:1 chat with the app. */
+  const toPerson = (personKey: string) => ({
+    sendPrivately: (card: Card) => messenger.deliver({ kind: "person", personKey }, card),
+    offerFile: (file: DeliveredFile) => offerFile(pendingFiles, file, personKey),
+    sendActivityPrivately: (activity: Partial<Activity>) => messenger.deliverActivity({ kind: "person", personKey }, activity, "file offer"),
+  });
 
   /** Records the turn, has the core answer the ask (or refuses what cannot be one) and carries out the answer. */
   async function run(context: TurnContext, ask: Ask | { kind: "malformed"; detail: string }, invoke: boolean): Promise<TurnReplies> {
@@ -92,11 +107,13 @@ export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: T
       typed: ask.kind === "text",
       policy,
       log: turnLog,
-      sendPrivately: (card) => messenger.deliver({ kind: "person", personKey: actor.personKey }, card),
+      ...toPerson(actor.personKey),
       here: space.spaceKey,
       sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
     });
   }
+
+  registerFileConsent(app, pendingFiles, logOf);
 
   // Action.Execute (Universal Actions, desktop and web): the answer for the clicker replaces the clicked card.
   app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context, _state, data) => {
@@ -158,7 +175,7 @@ export function createTeamsBot({ teams, deps, kernel, log, endpoints, retry }: T
       typed: false,
       policy,
       log: logOf(context),
-      sendPrivately: (card) => messenger.deliver({ kind: "person", personKey: actor.personKey }, card),
+      ...toPerson(actor.personKey),
       here: delivery.space.spaceKey,
       sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
     });

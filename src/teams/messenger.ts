@@ -41,16 +41,20 @@ export class TeamsMessenger implements Messenger {
   }
 
   async deliver(target: DeliveryTarget, card: Card): Promise<DeliveryResult> {
+    return this.deliverActivity(target, cardActivity(card), card.title);
+  }
+
+  /** Any activity (a card, a file consent card), delivered as a card is; `label` names it in logs. */
+  async deliverActivity(target: DeliveryTarget, activity: Partial<Activity>, label: string): Promise<DeliveryResult> {
     const found = await this.stored(target);
     if ("status" in found) return found;
     const { key, reference } = found;
-    const activity = cardActivity(card);
     const result = await withRetry(this.policy, async () => {
       await this.pace(key, reference);
       return target.kind === "person" && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
     });
     if (result.ok) return { status: "sent", messageId: result.value };
-    return this.failed(key, card, result);
+    return this.failed(key, label, result);
   }
 
   /** Replaces a message this app posted (updateActivity), paced and retried as a delivery is. */
@@ -66,7 +70,7 @@ export class TeamsMessenger implements Messenger {
       await inTurn((logic) => this.options.adapter.continueConversationAsync(this.options.appId, reference, logic), (context) => context.updateActivity(activity));
     });
     if (result.ok) return { status: "updated" };
-    return this.failed(key, card, result);
+    return this.failed(key, card.title, result);
   }
 
   private async stored(target: DeliveryTarget): Promise<{ key: string; reference: Partial<ConversationReference> } | { status: "unreachable"; reason: string }> {
@@ -83,10 +87,10 @@ export class TeamsMessenger implements Messenger {
     await this.perConversation.acquire(reference.conversation?.id || key);
   }
 
-  private async failed(key: string, card: Card, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
+  private async failed(key: string, label: string, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
     const { refs, log } = this.options;
     const { failure } = result;
-    log.warn({ key, card: card.title.slice(0, 60), attempts: result.attempts, failure }, "Teams delivery failed");
+    log.warn({ key, card: label.slice(0, 60), attempts: result.attempts, failure }, "Teams delivery failed");
     switch (failure.code) {
       case "unreachable":
         await refs.markUnreachable(key);

@@ -1,6 +1,7 @@
 import type { Activity, ChannelAccount, TurnContext } from "botbuilder";
 import type { Card } from "../core/kernel/card.js";
 import type { Delivery, DeliveryItem } from "../core/kernel/kernel.js";
+import type { DeliveredFile } from "../core/kernel/files.js";
 import { esc, plainText } from "../core/kernel/text.js";
 import { t } from "../core/i18n/index.js";
 import type { DeliveryResult } from "../core/ports.js";
@@ -25,6 +26,10 @@ export interface TurnOptions {
   log: Logger;
   /** Delivers a card to the asker's 1:1 chat with the app (the Messenger opens one if needed). */
   sendPrivately(card: Card): Promise<DeliveryResult>;
+  /** Keeps a file for the asker and answers the file consent card that offers it. */
+  offerFile(file: DeliveredFile): Promise<Partial<Activity>>;
+  /** Delivers an activity (a file consent card) to the asker's 1:1 chat. */
+  sendActivityPrivately(activity: Partial<Activity>): Promise<DeliveryResult>;
   /** The space this turn happened in: posts for another (a private card's button, a sealed form) go there instead. */
   here: string;
   /** Delivers a card to a space other than this turn's conversation (proactively, through the Messenger). */
@@ -59,7 +64,12 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
   const privately = async (card: Card) => {
     if (options.personal) return void outgoing.push(cardActivity(card));
     if (options.invoke && !replies.invokeCard) return void (replies.invokeCard = renderCard(card).card);
-    const result = await options.sendPrivately(card).catch((error: unknown): DeliveryResult => ({ status: "failed", reason: String(error), retryable: false }));
+    return viaPersonalChat(() => options.sendPrivately(card));
+  };
+
+  /** Sends to the 1:1 chat; where it was asked, a pointer (typed) or a note that it could not go (always). */
+  const viaPersonalChat = async (send: () => Promise<DeliveryResult>) => {
+    const result = await send().catch((error: unknown): DeliveryResult => ({ status: "failed", reason: String(error), retryable: false }));
     const sent = result.status === "sent";
     // The card itself is never logged: it may be a secret.
     if (!sent) options.log.warn({ delivery: result }, "a private answer could not reach the person's 1:1 chat; the conversation gets a note instead");
@@ -94,6 +104,13 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
         else if (options.fromForm && options.pressedId) updates.push({ ...cardActivity(item.card), id: options.pressedId });
         else outgoing.push(cardActivity(item.card));
         return;
+      case "file": {
+        // Never in a shared conversation, and never as an invoke's card: a consent card in the 1:1 chat.
+        const offer = await options.offerFile(item.file).catch((error: unknown) => void options.log.error({ err: error }, "a file could not be kept for its offer"));
+        if (!offer) return privately(fileFailedCard(locale, item.file.title));
+        if (options.personal) return void outgoing.push(offer);
+        return viaPersonalChat(() => options.sendActivityPrivately(offer));
+      }
     }
   }
 
@@ -118,6 +135,11 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
     if (!sent.ok) options.log.error({ failure: sent.failure, attempts: sent.attempts }, "Teams reply not delivered");
   }
   return replies;
+}
+
+function fileFailedCard(locale: string, title: string): Card {
+  const text = t(locale, "file.failed", { title: esc(title) });
+  return { title: "", summary: text, tone: "warning", blocks: [{ type: "text", text, style: "default", tone: "warning" }] };
 }
 
 function savedCard(locale: string, person: string, title: string): Card {

@@ -12,6 +12,7 @@ import { createTeamsBot } from "../../src/teams/bot.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { TENANT, installationUpdate, message, post } from "../support/teamsActivities.js";
+import { testConnectionString } from "../support/storage.js";
 
 const APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 const ISSUER = "https://api.botframework.com";
@@ -100,6 +101,7 @@ async function startAuthenticatedBot(openIdMetadataUrl: string, logs: Array<Reco
     deps: botDeps,
     kernel: new Kernel(createRegistry(), botDeps),
     log: createLogger("debug", sink),
+    storage: { connectionString: testConnectionString() },
     endpoints: { openIdMetadataUrl },
   });
   const server = express();

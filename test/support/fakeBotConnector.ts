@@ -23,10 +23,12 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { text } from "node:stream/consumers";
+import { buffer } from "node:stream/consumers";
+import { newUploadSession, serveUploadPut, type UploadSession } from "./fakeOneDriveUpload.js";
 import { pagedMembers, teamChannels, teamDetails, type ConnectorRosterMember, type ConnectorTeam } from "./fakeTeamsRoster.js";
 
 export type { ConnectorRosterMember, ConnectorTeam } from "./fakeTeamsRoster.js";
+export type { UploadSession } from "./fakeOneDriveUpload.js";
 
 export const TEAMS_CONNECTOR_LIMITS = {
   /** Message size as Teams counts it: the JSON as UTF-16 (2 bytes a code unit), base64 images excluded. */
@@ -127,6 +129,8 @@ export interface FakeBotConnector {
   calls: ConnectorCall[];
   /** Accepted activities (sent, replied, updated) to a conversation, in order, each with its `id`. */
   activitiesTo(conversationId: string): ConnectorActivity[];
+  /** A OneDrive upload session for a file the person allowed (its fields are a fileConsent invoke's `uploadInfo`). */
+  uploadSession(name: string): UploadSession;
   /** Answer the next `times` message operations with this status instead of handling them. */
   fail(next: ConnectorFault): void;
   stop(): Promise<void>;
@@ -224,6 +228,8 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   const calls: ConnectorCall[] = [];
   const faults: ConnectorFault[] = [];
   let lastMessageId = 0;
+  const uploads: UploadSession[] = [];
+  let serviceUrl = "";
 
   // Teams message ids are epoch-millisecond strings; keep them unique and increasing.
   const nextMessageId = (): string => {
@@ -235,7 +241,9 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "http://fake");
     const path = url.pathname;
-    const raw = await text(req);
+    const bytes = await buffer(req);
+    if (path.startsWith("/upload/")) return serveUploadPut(req, res, bytes, uploads);
+    const raw = bytes.toString("utf8");
     const r = route(method, path);
     let body: unknown = raw;
     try {
@@ -345,10 +353,16 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  serviceUrl = `http://127.0.0.1:${port}/`;
 
   return {
-    serviceUrl: `http://127.0.0.1:${port}/`,
+    serviceUrl,
     calls,
+    uploadSession: (name) => {
+      const session = newUploadSession(serviceUrl, name);
+      uploads.push(session);
+      return session;
+    },
     activitiesTo: (conversationId) =>
       calls
         .filter((c) => c.conversationId === conversationId && c.status < 300 && c.activity !== undefined)

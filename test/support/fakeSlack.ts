@@ -6,10 +6,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SLACK_METHOD_RATE_LIMITS, type SlackMethodRateLimit } from "../../src/slack/limits.js";
-import { METHODS, missingScope, oauthV2Access, type Args, type Body } from "./fakeSlackMethods.js";
+import { METHODS, missingScope, oauthV2Access, type Args, type Body, type MethodContext } from "./fakeSlackMethods.js";
+import { FILE_METHODS, serveUpload, type FakeFile } from "./fakeSlackFiles.js";
 import { FAKE_IDS, FakeSlackState, type FakeChannel, type FakeSlackSeed, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
 import { text } from "node:stream/consumers";
 
+export type { FakeFile } from "./fakeSlackFiles.js";
 export { FAKE_IDS, type FakeChannel, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
 
 export interface FakeSlackCall {
@@ -64,6 +66,8 @@ export interface FakeSlack {
   state: FakeSlackState;
   calls: FakeSlackCall[];
   callsTo(method: string): FakeSlackCall[];
+  /** Files by id: what files.getUploadURLExternal handed out, the bytes each upload URL got, and where each was shared. */
+  files: Map<string, FakeFile>;
   fail(method: string, spec: FaultSpec): void;
   /** Answers the next `times` calls of a method normally, but only after `ms` (a slow Slack). */
   slow(method: string, ms: number, times?: number): void;
@@ -136,6 +140,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const holds = new Map<string, { arrive: () => void; released: Promise<void>; release: () => void }>();
   const buckets = new Map<string, Bucket>();
   const limits = opts.rateLimits === false ? undefined : (opts.rateLimits ?? {});
+  const files = new Map<string, FakeFile>();
+  let base = "";
 
   /** Milliseconds to wait when this call is over its method's (or channel's) allowance, else 0. */
   function rateLimitWait(method: string, grant: TokenGrant, args: Args): number {
@@ -175,7 +181,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return { status, body: { ok: false, error: fault.error ?? "fatal_error" } };
     }
     if (method === "oauth.v2.access") return { status: 200, body: oauthV2Access({ state, args, nowMs: now(), basicAuth: auth.basic }) };
-    const handler = METHODS[method];
+    const fileMethod = FILE_METHODS[method];
+    const handler = fileMethod ? (ctx: MethodContext) => fileMethod({ ...ctx, files, uploadBase: base }) : METHODS[method];
     if (!handler) return { status: 200, body: { ok: false, error: "unknown_method", req_method: method } };
     // Web API errors: not_authed "No authentication token provided", invalid_auth for an unknown one
     if (!auth.token) return { status: 200, body: { ok: false, error: "not_authed" } };
@@ -194,6 +201,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith("/upload/")) {
+      await serveUpload(req, res, files, base);
+      calls.push({ method: "upload", token: undefined, args: { url: `${base}${url.pathname.slice(1)}` }, at: now(), status: res.statusCode, ok: res.statusCode === 200, error: undefined, response: {} });
+      return;
+    }
     const method = url.pathname.replace(/^\/api\//, "");
     let args: Args;
     try {
@@ -231,6 +243,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}/`;
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
@@ -238,6 +251,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     state,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    files,
     fail(method, spec) {
       faults.set(method, [...(faults.get(method) ?? []), { ...spec }]);
     },

@@ -34,6 +34,8 @@ const METHOD_SCOPES: Record<string, readonly string[]> = {
   "conversations.open": ["im:write", "mpim:write"],
   "users.info": ["users:read"],
   "team.info": ["team:read"],
+  "files.getUploadURLExternal": ["files:write"],
+  "files.completeUploadExternal": ["files:write"],
 };
 
 function scopeFor(method: string, channel: FakeChannel | undefined): readonly string[] {

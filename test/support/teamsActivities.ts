@@ -109,6 +109,17 @@ export function submitAction(serviceUrl: string, data: Record<string, unknown>, 
   };
 }
 
+/** The person's answer to a file consent card (Allow or Decline): an invoke carrying the card's context back. */
+export function fileConsentAnswer(serviceUrl: string, action: "accept" | "decline", context: unknown, uploadInfo?: Record<string, unknown>, options: ActivityOptions = {}) {
+  return {
+    ...envelope(serviceUrl, options),
+    type: "invoke",
+    name: "fileConsent/invoke",
+    replyToId: nextId(),
+    value: { type: "fileUpload", action, context, ...(uploadInfo ? { uploadInfo } : {}) },
+  };
+}
+
 export function membersAdded(serviceUrl: string, members: Array<{ id: string; aadObjectId?: string }>, options: ActivityOptions = {}) {
   const base = envelope(serviceUrl, { place: "channel", ...options });
   return {

@@ -57,7 +57,7 @@ describe("buildSlackManifest", () => {
     ]);
     expect(manifestBotScopes()).toEqual([
       "commands", "chat:write", "chat:write.public", "im:write", "channels:read", "groups:read", "users:read",
-      "team:read", "app_mentions:read", "im:history",
+      "team:read", "app_mentions:read", "im:history", "files:write",
     ]);
   });
 

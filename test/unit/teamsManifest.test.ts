@@ -33,7 +33,7 @@ interface ManifestShape {
   name: { short: string; full?: string };
   description: { short: string; full: string };
   validDomains: string[];
-  bots: Array<{ botId?: string; scopes: string[]; commandLists: Array<{ commands: Array<{ title: string }> }> }>;
+  bots: Array<{ botId?: string; scopes: string[]; supportsFiles?: boolean; commandLists: Array<{ commands: Array<{ title: string }> }> }>;
 }
 const clone = (m: TeamsManifest): ManifestShape => structuredClone(m) as unknown as ManifestShape;
 
@@ -55,6 +55,8 @@ describe("Teams app manifest", () => {
     expect(manifest.id).toBe(BOT_ID);
     expect(manifest.bots[0]!.botId).toBe(BOT_ID);
     expect(manifest.bots[0]!.scopes).toEqual(["team", "groupChat", "personal"]);
+    // Files (exports, reports) are offered in the 1:1 chat with a file consent card, which needs this.
+    expect(manifest.bots[0]!.supportsFiles).toBe(true);
     expect(manifest.validDomains).toEqual(["cop.example.org"]);
     expect(manifest.version).toBe(pkg.version);
     expect(manifest.name.short).toBe("CoP Companion");

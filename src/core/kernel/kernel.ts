@@ -4,6 +4,7 @@ import { ConcurrencyError, DomainError } from "../errors.js";
 import type { CoreDeps } from "../ports.js";
 import type { Card, FormBlock } from "./card.js";
 import { FANOUT_JOB, type FanoutPayload } from "./fanout.js";
+import { prepareFile, type DeliveredFile } from "./files.js";
 import { checkFields, fieldsFor, type FieldErrors, type RawValues } from "./forms.js";
 import type { CardRef, Effect, FormRef, Outcome } from "./outcome.js";
 import { fitsPlace, forEveryone, holds } from "./permissions.js";
@@ -20,7 +21,9 @@ export type DeliveryItem =
   | { kind: "reply"; card: Card; secret: boolean }
   | { kind: "post"; card: Card }
   | { kind: "replace"; card: Card; for: "actor" | "everyone" }
-  | { kind: "form"; card: Card; form: FormBlock };
+  | { kind: "form"; card: Card; form: FormBlock }
+  /** A file for the asker alone; `card` is the line that goes with it (and the fallback where files cannot go). */
+  | { kind: "file"; card: Card; file: DeliveredFile };
 
 export interface Delivery {
   /** Where the request belongs (a form's sealed space, not the place it was submitted from). */
@@ -289,6 +292,11 @@ export class Kernel {
         case "fanout":
           await this.fanout(effect, ctx.reader.locale, ctx.request.actor.personKey);
           break;
+        case "file": {
+          const prepared = prepareFile(effect.file, ctx.words);
+          delivery.items.push(prepared.ok ? { kind: "file", card: prepared.card, file: prepared.file } : this.notice(ctx.words, prepared.text, "warning"));
+          break;
+        }
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { MessageKey } from "../i18n/index.js";
 import type { FanoutAudienceSpec } from "./audience.js";
 
 /**
@@ -24,6 +25,18 @@ export interface FormRef {
   reopenWith?: Record<string, string>;
 }
 
+/** A file for the asker alone (an export, a report download); the kernel checks its name, type and size. */
+export interface FileRef {
+  name: string;
+  mime: string;
+  bytes: Buffer | string;
+  /** Plain words naming it (shown with the file). */
+  title: string;
+  /** The line sent with it; "Here is {title}" by default. Its params are escaped like any catalog text. */
+  summaryKey?: MessageKey;
+  summaryParams?: Record<string, string | number>;
+}
+
 export type Effect =
   /** Only the asker sees it: Slack ephemeral; Teams the clicker's refreshed card or their 1:1 chat. */
   | { kind: "reply"; card: CardRef; secret?: boolean }
@@ -35,7 +48,9 @@ export type Effect =
   | { kind: "schedule"; job: { kind: string; key: string; dueAt: Date; payload: unknown } }
   | { kind: "cancel"; key: string }
   /** One card to many people or spaces, rendered per recipient when it is delivered. */
-  | { kind: "fanout"; audience: FanoutAudienceSpec; card: CardRef; fanoutId: string; showProgress?: boolean };
+  | { kind: "fanout"; audience: FanoutAudienceSpec; card: CardRef; fanoutId: string; showProgress?: boolean }
+  /** Always private: Slack uploads it into the asker's DM; Teams offers it in their 1:1 chat (file consent). */
+  | { kind: "file"; file: FileRef };
 
 export interface Outcome {
   effects: Effect[];
@@ -46,3 +61,4 @@ export const reply = (presenter: string, data: unknown, secret = false): Effect 
 export const post = (to: "space" | "community", presenter: string, data: unknown): Effect => ({ kind: "post", to, card: { presenter, data } });
 export const replace = (forWhom: "actor" | "everyone", presenter: string, data: unknown): Effect => ({ kind: "replace", for: forWhom, card: { presenter, data } });
 export const openForm = (form: FormRef): Effect => ({ kind: "form", form });
+export const file = (f: FileRef): Effect => ({ kind: "file", file: f });
