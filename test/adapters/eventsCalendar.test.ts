@@ -5,8 +5,8 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { readCalendar } from "../support/icalendar.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { slashCommand } from "../support/slackRequests.js";
-import { GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
+import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
+import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
 
 /**
  * An event's calendar file, from the link on its announcement in Teams and in Slack, fetched over real HTTP
@@ -66,6 +66,26 @@ describe("an event's calendar file", () => {
     expect(read).toMatchObject({ tzid: "Europe/Rome", zones: ["Europe/Rome"], summary: "Weekly call", durationMinutes: 45 });
     // The log names the route, not the token that opens it.
     expect(JSON.stringify(s.app.logs)).not.toContain(link.split("/").at(-1)!.split(".")[0]);
+
+    // "Calendar file" attaches the same file where each platform allows: in Slack, in the presser's DM…
+    const button = (slackPost()!.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>)
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.text?.text === "Calendar file")!;
+    expect((await s.send(blockActions({ actions: [buttonAction(button.action_id!, button.value!)] }))).status).toBe(200);
+    await expect.poll(() => [...s.fake.files.values()].find((f) => f.completed && f.filename === "Weekly-call.ics")).toBeTruthy();
+    const attached = [...s.fake.files.values()].find((f) => f.filename === "Weekly-call.ics")!;
+    expect(attached.completed).toMatchObject({ userOfDm: FAKE_IDS.facilitator });
+    expect(readCalendar(attached.bytes!.toString("utf8")).instants).toEqual(read.instants);
+    // …and in Teams, offered in the presser's 1:1 chat (Teams asks before saving it to their OneDrive).
+    expect((await post(s.app.url, press(connector.serviceUrl, announced()!, "Calendar file", { ...where, user: ADELE }))).status).toBe(200);
+    const consent = () =>
+      connector.calls.find((c) => c.status < 300 && c.activity?.attachments?.some((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent"));
+    await expect.poll(consent).toBeTruthy();
+    expect(consent()!.activity!.attachments![0]).toMatchObject({ name: "Weekly-call.ics" });
+    // In Adele's own 1:1 chat, never in the channel's thread.
+    expect(consent()!.conversationId).not.toContain(GENERAL.id);
+    const opened = connector.calls.find((c) => c.kind === "createConversation" && c.conversationId === consent()!.conversationId);
+    expect(JSON.stringify(opened?.body)).toContain(ADELE.id);
   }, 30_000);
 
   it("answers a wrong or forged link with 404 and a reason, and nothing else", async () => {

@@ -3,7 +3,10 @@ import { ICalCalendar, ICalCalendarMethod, ICalEventStatus } from "ical-generato
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
 import type { CoreDeps } from "../../ports.js";
-import { route, routeUrl } from "../../kernel/workflow.js";
+import { tell } from "../../kernel/notice.js";
+import { file, outcome } from "../../kernel/outcome.js";
+import { command, route, routeUrl } from "../../kernel/workflow.js";
+import { CALENDAR_FILE_VERB } from "./presenters.js";
 import type { CopEvent } from "./model.js";
 import { changeOf, occurrencesNow } from "./occurrences.js";
 import { zonedStart } from "./recurrence.js";
@@ -90,5 +93,32 @@ export const calendarRoute = route({
     const stored = await deps.repos.events.get(communityId, eventId);
     if (!stored) return MISSING;
     return { kind: "file", contentType: "text/calendar; charset=utf-8", filename: fileName(stored.value.title), body: eventCalendar(stored.value, { now: deps.clock.now() }) };
+  },
+});
+
+/**
+ * The calendar file itself, sent to whoever asks (the button on the event's cards): for calendar apps that
+ * cannot reach the app's link, and attached where each platform allows it (Slack: in their DM; Teams: a
+ * file offered in their 1:1 chat).
+ */
+export const calendarFile = command({
+  verb: CALENDAR_FILE_VERB,
+  permission: "member",
+  where: "community",
+  input: z.object({ event: z.string().min(1).max(100) }),
+  async handle(ctx, { event: eventId }) {
+    const stored = await ctx.deps.repos.events.get(ctx.community.id, eventId);
+    if (!stored) return outcome(tell("events.notFound", {}, "warning", true));
+    const event = stored.value;
+    return outcome(
+      file({
+        name: fileName(event.title),
+        mime: "text/calendar; charset=utf-8",
+        bytes: eventCalendar(event, { now: ctx.deps.clock.now() }),
+        title: ctx.words.plain("events.calendarFile.title", { title: event.title }),
+        summaryKey: "events.calendarFile.summary",
+        summaryParams: { title: event.title },
+      }),
+    );
   },
 });

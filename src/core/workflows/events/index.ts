@@ -1,7 +1,7 @@
 import type { Workflow } from "../../kernel/workflow.js";
 import { listEvents, openSchedule, rsvp, submitSchedule } from "./commands.js";
 import { mineHome, minePresenter, myEvents } from "./mine.js";
-import { calendarRoute } from "./calendar.js";
+import { calendarFile, calendarRoute } from "./calendar.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
@@ -22,7 +22,7 @@ export const eventsWorkflow: Workflow = {
   // `event ID` is listed before `event …` (scheduling): the same first word, tried in this order.
   commands: [
     showEvent, listPast, openAttendance, confirmAttendance, openFollowUp, postFollowUp, openSchedule, submitSchedule, rsvp, listEvents,
-    openEdit, submitEdit, openCancel, submitCancel, setReminders, muteReminders, unmuteReminders, myEvents,
+    openEdit, submitEdit, openCancel, submitCancel, setReminders, muteReminders, unmuteReminders, myEvents, calendarFile,
   ],
   presenters: [
     announcementPresenter, reminderPresenter, listPresenter, answeredPresenter, guidePresenter, personalReminderPresenter, minePresenter,

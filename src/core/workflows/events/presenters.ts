@@ -32,6 +32,8 @@ export const OccurrenceData = z.object({
 export type OccurrenceData = z.infer<typeof OccurrenceData>;
 
 export const RSVP_VERB = "events.rsvp";
+/** Sends the event's calendar file to whoever presses it (src/core/workflows/events/calendar.ts). */
+export const CALENDAR_FILE_VERB = "events.calendar.file";
 
 const when = (d: OccurrenceData, words: Words) => md(words.t("events.when", { when: words.when(d.at), minutes: d.minutes }));
 const kindWord = (d: Pick<OccurrenceData, "kind">, words: Words) => md(words.t(`events.kind.${d.kind}`));
@@ -44,6 +46,7 @@ function rsvpButtons(d: OccurrenceData, words: Words): Block {
     style: answer === "going" ? ("primary" as const) : undefined,
     opensForm: false,
   }));
+  actions.push({ label: words.plain("events.calendarFile"), verb: CALENDAR_FILE_VERB, data: { event: d.eventId }, opensForm: false });
   return { type: "actions", actions };
 }
 

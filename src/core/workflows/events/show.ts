@@ -78,6 +78,7 @@ export const showEvent = command({
       kind: event.kind,
       minutes: event.minutes,
       recurrence: event.recurrence,
+      interval: event.interval,
       until: event.recurrence === "none" ? undefined : event.until,
       next: next ? await answersView(ctx, event, next, names) : undefined,
       last: last ? await lastView(ctx, event, last, names) : undefined,

@@ -6,6 +6,7 @@ import { presenter } from "../../kernel/workflow.js";
 import { ActionItem } from "./afterModel.js";
 import { ATTENDANCE_OPEN, FOLLOW_UP_OPEN, followUpBlocks } from "./afterPresenters.js";
 import { ANSWERS, EventKind, Recurrence } from "./model.js";
+import { repeatsWords } from "./presenters.js";
 
 /** The verbs another part of the events workflow provides for one occurrence (shown only when they exist). */
 export const EDIT_OPEN = "events.edit.open";
@@ -24,6 +25,7 @@ export const EventData = z.object({
   kind: EventKind,
   minutes: z.number().int().positive(),
   recurrence: Recurrence,
+  interval: z.number().int().positive().optional(),
   until: z.string().optional(),
   next: Occurrence.optional(),
   last: Occurrence.extend({
@@ -69,7 +71,7 @@ export const eventPresenter = presenter({
       ...(d.next ? [{ label: words.plain("events.show.next"), value: words.t("events.when", { when: words.when(d.next.at), minutes: d.minutes }) }] : []),
     ];
     const blocks: Block[] = [{ type: "facts", facts }];
-    if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(words.t(`events.recurrence.${d.recurrence}`)), until: d.until }), style: "subtle" });
+    if (d.recurrence !== "none" && d.until) blocks.push({ type: "text", text: words.t("events.repeats", { recurrence: md(repeatsWords(d, words)), until: d.until }), style: "subtle" });
     const args = (at: string) => ({ event: d.id, at });
     if (d.next) {
       blocks.push({ type: "text", text: `${words.t("events.show.nextHeading", { when: words.when(d.next.at) })}\n${answers(d.next, words)}`, style: "default" });
