@@ -18,6 +18,23 @@ export const SAMPLES: Record<string, unknown> = {
   "events.reminder": { eventId: "e1", title: "Data Stewards", kind: "webinar", agenda: "", at: "2027-01-14T14:00:00Z", minutes: 60, recurrence: "none", tally: { going: 1200, maybe: 0, no: 2 } },
   "events.list": { name: "Data Stewards", events: [{ title: "Zoë Ñandú", kind: "meeting", next: "2027-01-14T14:00:00Z", recurrence: "none" }, { title: "Data Stewards", kind: "orientation", next: "2027-02-11T14:00:00Z", recurrence: "biweekly" }], omitted: 2, canSchedule: true },
   "events.answered": { answer: "maybe", title: "Data Stewards", at: "2027-01-14T14:00:00Z" },
+  "surveys.poll": { surveyId: "7K3F9Q", style: "poll", title: "Zoë Ñandú", anonymous: true, closed: false, answered: 34, members: 120, questions: [{ text: "Zoë Ñandú", kind: "single", labels: ["Zoë Ñandú", "Data Stewards"], counts: [20, 14], answered: 34 }] },
+  "surveys.voted": { title: "Zoë Ñandú", choice: "Data Stewards", anonymous: true },
+  "surveys.results": {
+    surveyId: "7K3F9Q",
+    style: "survey",
+    title: "Data Stewards",
+    anonymous: false,
+    closed: true,
+    answered: 3,
+    members: 12,
+    questions: [
+      { text: "Zoë Ñandú", kind: "rating", labels: ["1", "2", "3", "4", "5"], counts: [0, 0, 1, 1, 1], answered: 3, average: 4 },
+      { text: "Data Stewards", kind: "nps", labels: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"], counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], answered: 3, average: 6.3, nps: 33 },
+      { text: "Zoë Ñandú", kind: "text", labels: [], counts: [], answered: 1, texts: ["Zoë Ñandú"], textsOmitted: 2 },
+    ],
+  },
+  "surveys.list": { name: "Data Stewards", surveys: [{ id: "7K3F9Q", title: "Zoë Ñandú" }, { id: "AB12CD", title: "Data Stewards", closesAt: "2027-01-14T14:00:00Z" }], omitted: 1, canClose: true },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

@@ -1,0 +1,51 @@
+/** The surveys workflow's messages: quick polls, answers, closing, results. */
+export const surveysEn = {
+  "help.cmd.poll":
+    'Post a quick poll to every space of the community: the question in quotes or ending with ?, then 2 to 10 options, each one word or several in quotes, e.g. poll "Which day suits?" Tue Wed "Thu am". Anonymous unless you start with named: poll named Lunch? Pizza Salad.',
+  "help.usage.poll": 'poll [named] "QUESTION?" OPTION OPTION …',
+  "help.cmd.closeSurvey": "Close a survey or poll by its id: no more answers, and the results go to every space.",
+  "help.usage.closeSurvey": "close survey ID",
+  "help.cmd.surveys": "List the community's open surveys and polls, with their ids.",
+  "help.usage.surveys": "surveys",
+
+  "surveys.poll.error.shape": "I could not read that poll. Type it as {usage}, e.g. {example}: the question in quotes or ending with ?, then the options.",
+  "surveys.poll.error.options": "A poll needs 2 to 10 options after the question, e.g. {example}. Put an option of several words in quotes.",
+  "surveys.poll.error.tooLong": "The question can have at most 200 characters and each option at most 80.",
+  "surveys.poll.error.duplicate": "Two options are the same: give each option once.",
+  "surveys.poll.posted.anonymous": "Your anonymous poll **{id}** is posted in every space of **{name}**. Close it with {close}.",
+  "surveys.poll.posted.named": "Your named poll **{id}** is posted in every space of **{name}**. Close it with {close}.",
+  "surveys.poll.summary": "Poll: {title} ({answered} of {members} answered)",
+  "surveys.poll.closed": "This poll is closed.",
+  "surveys.poll.closeHint": "Poll {id}. Stewards close it with {close}.",
+
+  "surveys.count": "{label}: {count} ({share, number, percent})",
+  "surveys.progress": "{answered} of {members} answered",
+  "surveys.anonymous.poll": "Anonymous: no one, not even the facilitators, can see who answered what. You can change your answer until it closes.",
+  "surveys.anonymous.survey": "Anonymous: no one, not even the facilitators, can see who answered what.",
+  "surveys.named.poll": "Named: the facilitators can see who answered what. You can change your answer until it closes.",
+  "surveys.named.survey": "Named: the facilitators can see who answered what.",
+
+  "surveys.voted.anonymous": "You answered **{choice}** to **{title}**. Your answer is stored without your name; you can change it until the poll closes.",
+  "surveys.voted.named": "You answered **{choice}** to **{title}**. You can change it until the poll closes.",
+  "surveys.notFound": "That survey does not exist in this community.",
+  "surveys.closed": "**{title}** is closed, so answers are no longer taken. Thank you all the same.",
+  "surveys.unknownOption": "That is not one of this poll's options.",
+  "surveys.close.which": "Which one? Type close survey and its id; {surveys} lists the open ones.",
+  "surveys.close.done": "**{title}** is closed. The results are posted in every space.",
+
+  "surveys.results.title": "Results so far: {title}",
+  "surveys.results.titleClosed": "Results: {title}",
+  "surveys.results.summary": "Results of {title}: {answered} of {members} answered.",
+  "surveys.results.series": "Answers",
+  "surveys.results.alt": "Answers: {lines}.",
+  "surveys.results.answered": "{count, plural, one {# answer} other {# answers}}",
+  "surveys.results.average": "Average {average} out of {of}",
+  "surveys.results.nps": "Net promoter score {nps}",
+  "surveys.results.noText": "No written answers.",
+
+  "surveys.list.title": "Open surveys in {name}",
+  "surveys.list.item": "**{title}** (id {id})",
+  "surveys.list.itemUntil": "**{title}** (id {id}), closes {when}",
+  "surveys.list.empty": "No survey or poll is open.",
+  "surveys.list.hint": "Stewards start a poll with {poll} and close one with {close}.",
+} as const;
