@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, kernelOnRealStore, kinds, texts, verbsOf, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, formOf, kernelOnRealStore, kinds, texts, verbsOf, type Actor, type KernelHarness } from "../support/core.js";
 
 const setUp = async (h: KernelHarness) => h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
 const CAROL = { personKey: "teams:tenant-1:aad-carol", displayName: "Carol Ng", locale: "en" } as const;
@@ -105,5 +105,84 @@ describe("a quick poll", () => {
     expect(texts(await h.press(BEN, CHANNEL, "surveys.vote", { ...data, option: "x" }))[0]).toMatch(/option/);
     expect(await rowsOf(h, "surveyResponses")).toEqual([]);
     expect(texts(await h.say(BEN, CHANNEL, "surveys"))[0]).toMatch(/Which day suits\? \(id \w+\)/);
+  });
+});
+
+describe("a survey from a template", () => {
+  let h: KernelHarness;
+  beforeEach(async () => {
+    h = await kernelOnRealStore();
+    await setUp(h);
+  });
+
+  const FEEDBACK = { template: "postEvent", title: "Feedback on the March webinar", privacy: "anonymous", visibility: "afterClose", "deadline.date": "2026-11-30", "deadline.time": "17:00", "deadline.zone": "Europe/Rome" };
+  const fieldErrors = (d: Delivery) => Object.fromEntries(d.items.flatMap((i) => (i.kind === "form" ? i.form.fields : [])).filter((f) => f.error).map((f) => [f.name, f.error]));
+
+  /** A member opens the answer form from the announcement (in Teams, through the button in their own chat) and submits it. */
+  async function answer(who: Actor, card: Card, values: Record<string, string | string[]>) {
+    const data = card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.verb === "surveys.answer.open")!.data;
+    const prompt = await h.press(who, CHANNEL, "surveys.answer.open", data);
+    expect(texts(prompt)[0]).toMatch(/go in a form only you see/);
+    const again = prompt.items[0]!.card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : []))[0]!.data;
+    const form = await h.press(who, CHANNEL, "surveys.answer.open", again);
+    expect(kinds(form)).toEqual(["form"]);
+    return h.submit(who, form, values);
+  }
+
+  it("is announced with an Answer button; answers are checked, changeable, and tallied with averages, NPS and texts at the deadline", async () => {
+    const shown = await h.say(ANA, CHANNEL, "survey");
+    expect(formOf(shown).fields.map((f) => f.name)).toEqual(["template", "title", "privacy", "visibility", "deadline"]);
+    expect(fieldErrors(await h.submit(ANA, shown, { ...FEEDBACK, "deadline.date": "2026-11-01" }))).toEqual({ deadline: "The deadline has already passed. Choose a time in the future." });
+    const done = await h.submit(ANA, shown, FEEDBACK);
+    expect(texts(done)[0]).toMatch(/Feedback on the March webinar \(id \w+\) is announced in every space of Data Stewards/);
+    const card = posted(done);
+    expect(texts(done)[1]).toMatch(/The facilitators ask for your view: 5 questions, open until/);
+    expect(JSON.stringify(card.blocks)).toContain("<time:2026-11-30T16:00:00Z|");
+    expect(verbsOf(card)).toEqual(["surveys.answer.open"]);
+
+    // The form is generated from the template: scores as choices, options, a multiple choice with min/max, free text.
+    const wrong = await answer(BEN, card, { q1: "4", q2: "1", q3: [], q4: "10", q5: "x".repeat(1001) });
+    expect(fieldErrors(wrong)).toEqual({ q3: "Choose at least one.", q5: "Too long: 1001 characters, at most 1000." });
+    expect(await rowsOf(h, "surveyResponses")).toEqual([]);
+    const answered = await answer(BEN, card, { q1: "4", q2: "1", q3: ["0", "2"], q4: "10", q5: "More *examples*" });
+    expect(texts(answered)).toEqual(["Thank you: your answers to Feedback on the March webinar are recorded without your name. You can change them until it closes."]);
+    await answer(CAROL, card, { q1: "2", q2: "2", q3: ["2"], q4: "3", q5: "" });
+    // Ben changes his answers: the form starts from them, and the new ones replace the old.
+    await answer(BEN, card, { q1: "5" });
+    await answer(ANA, card, { q1: "3", q2: "1", q3: ["1"], q4: "8" });
+    expect(await rowsOf(h, "surveyResponses")).toHaveLength(3);
+
+    const id = String(card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : []))[0]!.data.survey);
+    expect(texts(await h.say(BEN, CHANNEL, `results ${id}`))).toEqual(["The results of Feedback on the March webinar are shown once it closes."]);
+
+    // At the deadline: late answers are refused, and the close job sends the results to every space.
+    h.setNow("2026-11-30T16:00:00Z");
+    expect(texts(await h.press(CAROL, CHANNEL, "surveys.answer.open", { survey: id }))).toEqual(["Feedback on the March webinar is closed, so answers are no longer taken. Thank you all the same."]);
+    await h.kernel.runJob(h.kernel.registry.job("surveys.close")!, { communityId: "community-1", surveyId: id }, { key: "k", dueAt: new Date(), lateMs: 0, signal: new AbortController().signal });
+    expect(await rowsOf(h, "surveyKeys")).toEqual([]);
+    const results = texts(await h.say(BEN, CHANNEL, `results ${id}`))[0]!;
+    expect(results).toMatch(/^Results: Feedback on the March webinar/);
+    expect(results).toMatch(/3 of 3 answered/);
+    expect(results).toMatch(/1: 0 \(0%\)\n2: 1 \(33%\)\n3: 1 \(33%\)\n4: 0 \(0%\)\n5: 1 \(33%\)/);
+    expect(results).toMatch(/Average 3\.3 out of 5/);
+    expect(results).toMatch(/Too short: 0 \(0%\)\nAbout right: 2 \(67%\)\nToo long: 1 \(33%\)/);
+    expect(results).toMatch(/The talks: 1 \(33%\)\nDiscussion: 1 \(33%\)\nExamples from practice: 2 \(67%\)/);
+    // NPS: one promoter (10), one passive (8), one detractor (3): 0.
+    expect(results).toMatch(/Net promoter score 0/);
+    expect(results).toContain("More *examples*");
+    expect(results).not.toMatch(/Ben|Carol|Ana/);
+  });
+
+  it("keeps results to the stewards when asked", async () => {
+    const done = await h.submit(ANA, await h.say(ANA, CHANNEL, "survey"), { ...FEEDBACK, template: "checkIn", visibility: "stewards", privacy: "named" });
+    const id = String(posted(done).blocks.flatMap((b) => (b.type === "actions" ? b.actions : []))[0]!.data.survey);
+    expect(texts(done)[1]).toMatch(/Named: the facilitators can see who answered what/);
+    expect(texts(await h.say(BEN, CHANNEL, `results ${id}`))).toEqual(["Only the facilitators see the results of Feedback on the March webinar."]);
+    expect(texts(await h.say(ANA, CHANNEL, `results ${id}`))[0]).toMatch(/^Results so far: Feedback on the March webinar/);
+    const closed = await h.say(ANA, CHANNEL, `close survey ${id}`);
+    expect(closed.items.map((i) => [i.kind, i.kind === "reply" ? i.secret : ""])).toEqual([
+      ["reply", true],
+      ["reply", true],
+    ]);
   });
 });

@@ -107,11 +107,9 @@ export const closeByHand = command({
     if ("refusal" in found) return outcome(found.refusal);
     const closed = await closeSurvey(ctx.deps, found.survey, found.etag);
     const state = await surveyState(ctx.deps, closed);
-    return outcome(
-      tell("surveys.close.done", { title: closed.title }, "success", true),
-      { kind: "cancel", key: closeJobKey(closed) },
-      post("community", "surveys.results", state),
-    );
+    // Results only the stewards may see go to the one who closed it, privately; the rest to every space.
+    const results = closed.visibility === "stewards" ? reply("surveys.results", state, true) : post("community", "surveys.results", state);
+    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, results);
   },
 });
 

@@ -32,6 +32,8 @@ export const Survey = z.object({
   id: z.string().regex(/^[A-Z0-9]{4,12}$/),
   communityId: z.string().min(1),
   style: z.enum(["poll", "survey"]),
+  /** The template a survey was made from: its answer form. */
+  template: z.string().max(40).optional(),
   title: text(SURVEY_LIMITS.title),
   questions: z.array(Question).min(1).max(SURVEY_LIMITS.questions),
   /** Anonymous: answers are stored under a keyed hash, and the key is deleted at close. */

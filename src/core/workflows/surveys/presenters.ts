@@ -6,6 +6,7 @@ import { presenter } from "../../kernel/workflow.js";
 import { SurveyState, type QuestionResult } from "./tally.js";
 
 export const VOTE_VERB = "surveys.vote";
+export const ANSWER_OPEN_VERB = "surveys.answer.open";
 
 const share = (count: number, of: number) => (of > 0 ? count / of : 0);
 
@@ -95,5 +96,29 @@ export const listPresenter = presenter({
     const blocks: Block[] = [{ type: "list", heading: "", items, omitted, empty: words.t("surveys.list.empty") }];
     if (canClose) blocks.push({ type: "context", texts: [words.t("surveys.list.hint", { poll: words.typed("poll"), close: words.typed("close survey ID") })] });
     return { title, summary: title, blocks };
+  },
+});
+
+/** A survey announced in every space: what it is, until when, whether it is anonymous, and an Answer button. */
+export const announcementPresenter = presenter({
+  name: "surveys.announcement",
+  schema: SurveyState,
+  render(s, words): Card {
+    const intro = s.closesAt ? words.t("surveys.announcement.intro", { count: s.questions.length, when: words.when(s.closesAt) }) : "";
+    const blocks: Block[] = [];
+    if (intro) blocks.push({ type: "text", text: intro, style: "default" });
+    blocks.push({ type: "context", texts: [progress(s, words), privacy(s, words)] });
+    if (!s.closed) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.answer"), verb: ANSWER_OPEN_VERB, data: { survey: s.surveyId }, style: "primary", opensForm: true }] });
+    return { title: s.title, summary: words.t("surveys.poll.summary", { title: s.title, answered: words.count(s.answered), members: words.count(s.members) }), blocks };
+  },
+});
+
+/** In Teams, a person's own chat: the button that opens the answer form where only they see it. */
+export const answerPromptPresenter = presenter({
+  name: "surveys.answerPrompt",
+  schema: z.object({ title: z.string(), surveyId: z.string() }),
+  render({ title, surveyId }, words): Card {
+    const text = words.t("surveys.answer.prompt", { title });
+    return { title: "", summary: text, blocks: [{ type: "text", text, style: "default" }, { type: "actions", actions: [{ label: words.plain("surveys.answer.open"), verb: ANSWER_OPEN_VERB, data: { survey: surveyId, here: true }, style: "primary", opensForm: true }] }] };
   },
 });
