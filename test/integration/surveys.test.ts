@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, formOf, kernelOnRealStore, kinds, texts, verbsOf, type Actor, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, SLACK_CAROL, SLACK_CHANNEL, formOf, kernelOnRealStore, kinds, texts, verbsOf, type Actor, type KernelHarness } from "../support/core.js";
 
 const setUp = async (h: KernelHarness) => h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
 const CAROL = { personKey: "teams:tenant-1:aad-carol", displayName: "Carol Ng", locale: "en" } as const;
@@ -81,6 +81,13 @@ describe("a quick poll", () => {
     expect(texts(await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Wed")))).toEqual(["Which day suits? is closed, so answers are no longer taken. Thank you all the same."]);
     expect(await rowsOf(h, "surveyResponses")).toHaveLength(3);
     expect(texts(await h.say(ANA, CHANNEL, `close survey ${id}`))[0]).toMatch(/is closed, so answers are no longer taken/);
+  });
+
+  it("refuses an answer to another community's poll", async () => {
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed'));
+    await h.submit(SLACK_CAROL, await h.say(SLACK_CAROL, SLACK_CHANNEL, "setup"), { ...CHARTER_VALUES, name: "Other CoP" });
+    expect(texts(await h.press(SLACK_CAROL, SLACK_CHANNEL, "surveys.vote", optionData(card, "Tue")))).toEqual(["That survey does not exist in this community."]);
+    expect(await rowsOf(h, "surveyResponses")).toEqual([]);
   });
 
   it("keeps who answered in a named poll", async () => {
