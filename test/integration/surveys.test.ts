@@ -185,7 +185,11 @@ describe("a survey from a template", () => {
     const id = String(posted(done).blocks.flatMap((b) => (b.type === "actions" ? b.actions : []))[0]!.data.survey);
     expect(texts(done)[1]).toMatch(/Named: the facilitators can see who answered what/);
     expect(texts(await h.say(BEN, CHANNEL, `results ${id}`))).toEqual(["Only the facilitators see the results of Feedback on the March webinar."]);
-    expect(texts(await h.say(ANA, CHANNEL, `results ${id}`))[0]).toMatch(/^Results so far: Feedback on the March webinar/);
+    await answer(BEN, posted(done), { q1: "4", q2: "2", q3: "Tried the *new* checklist" });
+    const forSteward = texts(await h.say(ANA, CHANNEL, `results ${id}`))[0]!;
+    expect(forSteward).toMatch(/^Results so far: Feedback on the March webinar/);
+    // Named: the stewards see who answered what.
+    expect(forSteward).toMatch(/Who answered what[\s\S]*Person\nQ1\nQ2\nQ3\nBen Okafor\n4\nClearly\nTried the \*new\* checklist/);
     const closed = await h.say(ANA, CHANNEL, `close survey ${id}`);
     expect(closed.items.map((i) => [i.kind, i.kind === "reply" ? i.secret : ""])).toEqual([
       ["reply", true],

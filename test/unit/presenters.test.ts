@@ -33,6 +33,8 @@ export const SAMPLES: Record<string, unknown> = {
       { text: "Data Stewards", kind: "nps", labels: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"], counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], answered: 3, average: 6.3, nps: 33 },
       { text: "Zoë Ñandú", kind: "text", labels: [], counts: [], answered: 1, texts: ["Zoë Ñandú"], textsOmitted: 2 },
     ],
+    people: [{ name: "Zoë Ñandú", answers: ["4", "10", "Data Stewards"] }],
+    peopleOmitted: 1,
   },
   "surveys.list": { name: "Data Stewards", surveys: [{ id: "7K3F9Q", title: "Zoë Ñandú" }, { id: "AB12CD", title: "Data Stewards", closesAt: "2027-01-14T14:00:00Z" }], omitted: 1, canClose: true },
   "surveys.announcement": { surveyId: "7K3F9Q", style: "survey", title: "Data Stewards", anonymous: true, closed: false, closesAt: "2027-01-14T14:00:00Z", answered: 34, members: 120, questions: [{ text: "Zoë Ñandú", kind: "rating", labels: ["1", "2", "3", "4", "5"], counts: [0, 0, 0, 0, 0], answered: 0 }] },

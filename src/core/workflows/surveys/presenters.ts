@@ -75,6 +75,15 @@ export const resultsPresenter = presenter({
   render(s, words): Card {
     const title = words.plain(s.closed ? "surveys.results.titleClosed" : "surveys.results.title", { title: s.title });
     const blocks: Block[] = [{ type: "context", texts: [progress(s, words), privacy(s, words)] }, ...s.questions.flatMap((q) => questionBlocks(q, words))];
+    if (s.people.length) {
+      blocks.push({ type: "text", text: words.t("surveys.results.byPerson"), style: "default" });
+      blocks.push({
+        type: "table",
+        columns: [words.plain("surveys.results.person"), ...s.questions.map((_, i) => words.plain("surveys.results.q", { n: i + 1 }))],
+        rows: s.people.map((p) => [esc(p.name), ...p.answers.map((a) => esc(a))]),
+        omitted: s.peopleOmitted,
+      });
+    }
     return { title, summary: words.t("surveys.results.summary", { title: s.title, answered: words.count(s.answered), members: words.count(s.members) }), blocks };
   },
 });

@@ -6,7 +6,7 @@ import type { CoreDeps } from "../../ports.js";
 import { CLOSE_JOB, closeJobKey, closeSurvey, createSurvey } from "./commands.js";
 import type { Answers, Survey } from "./model.js";
 import { ANSWER_OPEN_VERB } from "./presenters.js";
-import { surveyState } from "./tally.js";
+import { answersByPerson, surveyState } from "./tally.js";
 import { ANSWER_FORMS, ANSWER_VERB, answerFormName, questionsOf, templateById, valuesOf } from "./templates.js";
 import { deadlineOf, NEW_SURVEY, shownValues, surveyForm, type SurveyDraft } from "./surveyForm.js";
 
@@ -113,7 +113,9 @@ export const showResults = command({
     const steward = ctx.can("surveys.close");
     if (survey.visibility === "stewards" && !steward) return outcome(tell("surveys.results.stewardsOnly", { title: survey.title }, "info", true));
     if (survey.visibility === "afterClose" && survey.status === "open" && !steward) return outcome(tell("surveys.results.notYet", { title: survey.title }, "info", true));
-    return outcome(reply("surveys.results", await surveyState(ctx.deps, survey), true));
+    // A named survey shows the stewards who answered what; everyone else sees only the counts.
+    const byPerson = steward ? await answersByPerson(ctx.deps, survey) : {};
+    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson }, true));
   },
 });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CoreDeps } from "../../ports.js";
-import type { Question, StoredResponse, Survey } from "./model.js";
+import type { Answers, Question, StoredResponse, Survey } from "./model.js";
 
 /** One question's results: counts per option or score, and what its kind adds (average, NPS, the texts). */
 export const QuestionResult = z.object({
@@ -77,6 +77,9 @@ export const SurveyState = z.object({
   answered: z.number().int().nonnegative(),
   members: z.number().int().nonnegative(),
   questions: z.array(QuestionResult),
+  /** Who answered what: only in a named survey's results shown privately to a steward. */
+  people: z.array(z.object({ name: z.string(), answers: z.array(z.string()) })).default([]),
+  peopleOmitted: z.number().int().nonnegative().default(0),
 });
 export type SurveyState = z.infer<typeof SurveyState>;
 
@@ -93,5 +96,31 @@ export async function surveyState(deps: CoreDeps, survey: Survey): Promise<Surve
     answered: responses.length,
     members: Math.max(members, responses.length),
     questions: survey.questions.map((q) => tallyQuestion(q, responses)),
+    people: [],
+    peopleOmitted: 0,
   };
+}
+
+/** People listed with their answers in a named survey's results, at most. */
+const PEOPLE_SHOWN = 50;
+
+/** One answer as words: the option(s) chosen, the score, or the text. */
+export function answerWords(q: Question, a: Answers[string] | undefined): string {
+  if (a === undefined) return "";
+  if (q.kind === "single" || q.kind === "multi") return (Array.isArray(a) ? a : [a]).map((i) => (typeof i === "number" ? (q.options[i] ?? "") : "")).join(", ");
+  return String(a);
+}
+
+/** A named survey's answers by person, for a steward's eyes: names from the roster. */
+export async function answersByPerson(deps: CoreDeps, survey: Survey): Promise<Pick<SurveyState, "people" | "peopleOmitted">> {
+  if (survey.anonymous) return { people: [], peopleOmitted: 0 };
+  const named = (await deps.repos.surveys.responses(survey)).filter((r) => r.personKey);
+  const shown = named.slice(0, PEOPLE_SHOWN);
+  const people = await Promise.all(
+    shown.map(async (r) => ({
+      name: (await deps.repos.members.get(survey.communityId, r.personKey!))?.displayName || r.personKey!,
+      answers: survey.questions.map((q) => answerWords(q, r.answers[q.id])),
+    })),
+  );
+  return { people: people.sort((a, b) => a.name.localeCompare(b.name)), peopleOmitted: named.length - shown.length };
 }

@@ -43,6 +43,9 @@ export const surveysEn = {
   "surveys.results.average": "Average {average} out of {of}",
   "surveys.results.nps": "Net promoter score {nps}",
   "surveys.results.noText": "No written answers.",
+  "surveys.results.byPerson": "**Who answered what** (a named survey: shown to the facilitators only)",
+  "surveys.results.person": "Person",
+  "surveys.results.q": "Q{n}",
 
   "surveys.list.title": "Open surveys in {name}",
   "surveys.list.item": "**{title}** (id {id})",
