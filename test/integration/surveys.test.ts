@@ -144,6 +144,7 @@ describe("a survey from a template", () => {
     expect(texts(done)[0]).toMatch(/Feedback on the March webinar \(id \w+\) is announced in every space of Data Stewards/);
     const card = posted(done);
     expect(texts(done)[1]).toMatch(/The facilitators ask for your view: 5 questions, open until/);
+    expect(texts(done)[1]).toMatch(/The results go to every space when it closes\./);
     expect(JSON.stringify(card.blocks)).toContain("<time:2026-11-30T16:00:00Z|");
     expect(verbsOf(card)).toEqual(["surveys.answer.open"]);
 

@@ -118,6 +118,7 @@ export const announcementPresenter = presenter({
     if (intro) blocks.push({ type: "text", text: intro, style: "default" });
     blocks.push({ type: "context", texts: [progress(s, words), privacy(s, words)] });
     if (!s.closed) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.answer"), verb: ANSWER_OPEN_VERB, data: { survey: s.surveyId }, style: "primary", opensForm: true }] });
+    blocks.push({ type: "context", texts: [words.t(`surveys.announcement.results.${s.visibility}`, { results: words.typed(`results ${s.surveyId}`) })] });
     return { title: s.title, summary: words.t("surveys.poll.summary", { title: s.title, answered: words.count(s.answered), members: words.count(s.members) }), blocks };
   },
 });

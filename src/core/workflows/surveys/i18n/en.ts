@@ -139,6 +139,9 @@ export const surveysEn = {
   "surveys.score.10": "10",
 
   "surveys.announcement.intro": "The facilitators ask for your view: {count, plural, one {# question} other {# questions}}, open until {when}.",
+  "surveys.announcement.results.live": "Anyone can see the results so far with {results}.",
+  "surveys.announcement.results.afterClose": "The results go to every space when it closes.",
+  "surveys.announcement.results.stewards": "Only the facilitators see the results.",
   "surveys.answer": "Answer",
   "surveys.answer.prompt": "Your answers to **{title}** go in a form only you see.",
   "surveys.answer.open": "Open the form",
