@@ -78,7 +78,12 @@ describe("a quick poll", () => {
     expect(chart).toMatchObject({ kind: "horizontalBar", categories: ["Tue", "Wed", "Thu"], series: [{ values: [1, 0, 2] }] });
     expect(await rowsOf(h, "surveyKeys")).toEqual([]);
 
-    expect(texts(await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Wed")))).toEqual(["Which day suits? is closed, so answers are no longer taken. Thank you all the same."]);
+    const late = await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Wed"));
+    expect(texts(late)[0]).toBe("Which day suits? is closed, so answers are no longer taken. Thank you all the same.");
+    // The card pressed late shows everyone that the poll is closed, with its final counts and no buttons.
+    expect(late.items[1]).toMatchObject({ kind: "replace", for: "everyone" });
+    expect(texts(late)[1]).toMatch(/Thu: 2 \(67%\)[\s\S]*This poll is closed\./);
+    expect(verbsOf(late.items[1]!.card)).toEqual([]);
     expect(await rowsOf(h, "surveyResponses")).toHaveLength(3);
     expect(texts(await h.say(ANA, CHANNEL, `close survey ${id}`))[0]).toMatch(/is closed, so answers are no longer taken/);
   });

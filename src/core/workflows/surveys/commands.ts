@@ -67,6 +67,12 @@ async function openSurvey(ctx: CommunityContext, id: string): Promise<{ survey: 
   return { survey: stored.value, etag: stored.etag };
 }
 
+/** A closed poll's card, pressed late, shows everyone it is closed (with its final counts) instead of its buttons. */
+async function closedCard(ctx: CommunityContext, id: string): Promise<Effect[]> {
+  const stored = await ctx.deps.repos.surveys.get(ctx.community.id, id);
+  return stored?.value.status === "closed" && stored.value.style === "poll" ? [replace("everyone", "surveys.poll", await surveyState(ctx.deps, stored.value))] : [];
+}
+
 export const vote = command({
   verb: VOTE_VERB,
   permission: "member",
@@ -74,7 +80,7 @@ export const vote = command({
   input: z.object({ survey: z.string().min(1).max(20), option: z.coerce.number().int().min(0).max(9) }),
   async handle(ctx, { survey: id, option }) {
     const found = await openSurvey(ctx, id.toUpperCase());
-    if ("refusal" in found) return outcome(found.refusal);
+    if ("refusal" in found) return outcome(found.refusal, ...(await closedCard(ctx, id.toUpperCase())));
     const { survey } = found;
     const question = survey.questions[0];
     if (survey.style !== "poll" || question?.kind !== "single" || option >= question.options.length) return outcome(tell("surveys.unknownOption", {}, "warning", true));
