@@ -173,6 +173,10 @@ describe("a survey from a template", () => {
     expect(texts(await h.press(CAROL, CHANNEL, "surveys.answer.open", { survey: id }))).toEqual(["Feedback on the March webinar is closed, so answers are no longer taken. Thank you all the same."]);
     await h.kernel.runJob(h.kernel.registry.job("surveys.close")!, { communityId: "community-1", surveyId: id }, { key: "k", dueAt: new Date(), lateMs: 0, signal: new AbortController().signal });
     expect(await rowsOf(h, "surveyKeys")).toEqual([]);
+    // The results go to every space of the community through a fan-out.
+    const fanouts: Array<{ key: string; payload: { audience: unknown; card: { presenter: string } } }> = [];
+    for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) if (row.json?.includes('"kind":"fanout"')) fanouts.push(JSON.parse(row.json));
+    expect(fanouts.filter((f) => f.key.endsWith(":results")).map((f) => [f.payload.audience, f.payload.card.presenter])).toEqual([[{ kind: "spaces", communityId: "community-1", except: [] }, "surveys.results"]]);
     const results = texts(await h.say(BEN, CHANNEL, `results ${id}`))[0]!;
     expect(results).toMatch(/^Results: Feedback on the March webinar/);
     expect(results).toMatch(/3 of 3 answered/);
