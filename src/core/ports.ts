@@ -2,6 +2,7 @@ import type { Community, ConversationRef, LinkCode, Member, PersonKey, Space, Sp
 import type { Card } from "./kernel/card.js";
 import type { Sealer } from "./kernel/seal.js";
 import type { EventBook } from "./workflows/events/ports.js";
+import type { SurveyBook } from "./workflows/surveys/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -84,6 +85,8 @@ export interface Repositories {
   linkCodes: LinkCodes;
   /** The events workflow's port. */
   events: EventBook;
+  /** The surveys workflow's port. */
+  surveys: SurveyBook;
 }
 
 export interface Clock {

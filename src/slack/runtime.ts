@@ -100,7 +100,8 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
   // First: what this request sets off (a fan-out to this channel, just linked) may need to reach it at once.
   await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId);
   const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
-  log.debug({ verb: delivery.verb, space: delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
+  // A DM's key names its person: logged only as personal, so no answer is ever logged beside who gave it.
+  log.debug({ verb: delivery.verb, space: delivery.space.personal ? "personal" : delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
   await deliverSlack(targetOf(inbound, delivery, log, extras), delivery);
 }
 

@@ -6,6 +6,7 @@ import { TableEventBook } from "./events/index.js";
 import { TableLinkCodes } from "./linkCodes.js";
 import { TableMembers } from "./members.js";
 import { TableSpaces } from "./spaces.js";
+import { TableSurveyBook } from "./surveys/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -30,6 +31,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       conversationRefs: new TableConversationRefs(tables.conversationRefs, storeLog),
       linkCodes: new TableLinkCodes(tables.linkCodes, storeLog),
       events: new TableEventBook(tables.communities, storeLog),
+      surveys: new TableSurveyBook(tables.communities, tables.surveyResponses, tables.surveyKeys, storeLog),
     },
   };
 }

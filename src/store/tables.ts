@@ -8,6 +8,8 @@ export const TABLE_NAMES = {
   conversationRefs: "ConversationRefs",
   linkCodes: "LinkCodes",
   settings: "Settings",
+  surveyResponses: "SurveyResponses",
+  surveyKeys: "SurveyKeys",
 } as const;
 export type TableName = keyof typeof TABLE_NAMES;
 

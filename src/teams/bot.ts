@@ -84,7 +84,8 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     await recorder.recordTurn(activity);
     const actor = actorOf(activity);
     const space = await namedSpace(context);
-    const turnLog = logOf(context).child({ spaceKey: space.spaceKey, verb: ask.kind === "text" ? "text" : ask.kind === "malformed" ? "malformed" : ask.verb });
+    // A 1:1 chat's key names its person: the log says only that it was one, so no answer is ever logged beside who gave it.
+    const turnLog = logOf(context).child({ spaceKey: space.personal ? "personal" : space.spaceKey, verb: ask.kind === "text" ? "text" : ask.kind === "malformed" ? "malformed" : ask.verb });
     const people = teamsPeople(context, turnLog);
     let delivery: Delivery;
     const request = ask.kind === "malformed" ? undefined : Request.safeParse({ actor, space, ask });

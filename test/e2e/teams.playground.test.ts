@@ -99,4 +99,21 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 45_000);
+  it("posts a quick poll in the channel and changes its counts when an option on the card is pressed", async () => {
+    await step("poll", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send('poll "Which day suits?" Tue Wed "Thu am"', { mention: true });
+      const poll = await pg.cardWith("Which day suits?");
+      expect(poll).toContain("Tue: 0 (0%)");
+      expect(poll).toContain("Anonymous: no one, not even the facilitators, can see who answered what.");
+      await pg.click("Wed");
+      await pg.waitForText("Wed: 1 (100%)");
+      // Changing one's answer moves the count rather than adding one.
+      await pg.click("Thu am");
+      await pg.waitForText("Thu am: 1 (100%)");
+      expect(await pg.cardWith("Which day suits?")).toContain("Wed: 0 (0%)");
+      await pg.screenshot("teams-e2e-poll");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
 });

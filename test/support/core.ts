@@ -48,6 +48,8 @@ export async function kernelOnRealStore() {
     kernel: k,
     deps,
     scheduling,
+    /** The store's tables, to read what was stored as rows. */
+    tables: store.tables,
     setNow(iso: string) {
       now = new Date(iso);
     },

@@ -42,6 +42,27 @@ export const SAMPLES: Record<string, unknown> = {
   "events.changed": { eventId: "e1", title: "Data Stewards", kind: "meeting", agenda: "Zoë Ñandú", at: "2027-02-11T15:00:00Z", occurrence: "2027-02-11T14:00:00Z", minutes: 60, recurrence: "monthly", until: "2027-12-31", tally: { going: 2, maybe: 0, no: 1 }, scope: "occurrence", was: "2027-02-11T14:00:00Z" },
   "events.cancelled": { title: "Data Stewards", at: "2027-02-11T14:00:00Z", series: false, message: "Zoë Ñandú", personal: true },
   "events.cancel.about": { title: "Data Stewards", at: "2027-02-11T14:00:00Z", series: true },
+  "surveys.poll": { surveyId: "7K3F9Q", style: "poll", title: "Zoë Ñandú", anonymous: true, closed: false, answered: 34, members: 120, questions: [{ text: "Zoë Ñandú", kind: "single", labels: ["Zoë Ñandú", "Data Stewards"], counts: [20, 14], answered: 34 }] },
+  "surveys.voted": { title: "Zoë Ñandú", choice: "Data Stewards", anonymous: true },
+  "surveys.results": {
+    surveyId: "7K3F9Q",
+    style: "survey",
+    title: "Data Stewards",
+    anonymous: false,
+    closed: true,
+    answered: 3,
+    members: 12,
+    questions: [
+      { text: "Zoë Ñandú", kind: "rating", labels: ["1", "2", "3", "4", "5"], counts: [0, 0, 1, 1, 1], answered: 3, average: 4 },
+      { text: "Data Stewards", kind: "nps", labels: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"], counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], answered: 3, average: 6.3, nps: 33 },
+      { text: "Zoë Ñandú", kind: "text", labels: [], counts: [], answered: 1, texts: ["Zoë Ñandú"], textsOmitted: 2 },
+    ],
+    people: [{ name: "Zoë Ñandú", answers: ["4", "10", "Data Stewards"] }],
+    peopleOmitted: 1,
+  },
+  "surveys.list": { name: "Data Stewards", surveys: [{ id: "7K3F9Q", title: "Zoë Ñandú" }, { id: "AB12CD", title: "Data Stewards", closesAt: "2027-01-14T14:00:00Z" }], omitted: 1, canClose: true },
+  "surveys.announcement": { surveyId: "7K3F9Q", style: "survey", title: "Data Stewards", anonymous: true, closed: false, closesAt: "2027-01-14T14:00:00Z", answered: 34, members: 120, questions: [{ text: "Zoë Ñandú", kind: "rating", labels: ["1", "2", "3", "4", "5"], counts: [0, 0, 0, 0, 0], answered: 0 }] },
+  "surveys.answerPrompt": { title: "Zoë Ñandú", surveyId: "7K3F9Q" },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

@@ -1,0 +1,15 @@
+import type { Workflow } from "../../kernel/workflow.js";
+import { closeByHand, listSurveys, openPoll, vote } from "./commands.js";
+import { announcementPresenter, answerPromptPresenter, listPresenter, pollPresenter, resultsPresenter, votedPresenter } from "./presenters.js";
+import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, submitSurvey } from "./surveyCommands.js";
+import { surveyForm } from "./surveyForm.js";
+import { ANSWER_FORMS } from "./templates.js";
+
+/** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
+export const surveysWorkflow: Workflow = {
+  name: "surveys",
+  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults],
+  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter],
+  forms: [surveyForm, ...ANSWER_FORMS],
+  jobs: [closeJob],
+};

@@ -1,0 +1,23 @@
+import type { PersonKey } from "../../domain.js";
+import type { Versioned } from "../../ports.js";
+import type { Answers, StoredResponse, Survey } from "./model.js";
+
+/** A community's surveys and their responses (src/store/surveys implements it). */
+export interface SurveyBook {
+  /** Inserts a new survey and, for an anonymous one, draws its ballot key; `duplicate` when the id is taken. */
+  create(survey: Survey): Promise<"created" | "duplicate">;
+  get(communityId: string, id: string): Promise<Versioned<Survey> | undefined>;
+  /** Every survey of a community still open. */
+  open(communityId: string): Promise<Survey[]>;
+  /**
+   * Stores a person's response, replacing the one they gave before. An anonymous response is keyed by a
+   * keyed hash of the person, never the person; `closed` when the survey's ballot key is gone.
+   */
+  respond(survey: Survey, person: PersonKey, answers: Answers): Promise<"recorded" | "closed">;
+  /** The response a person gave (while the survey is open), to show them their own answer. */
+  responseOf(survey: Survey, person: PersonKey): Promise<Answers | undefined>;
+  /** Every response, read from rows: anonymous ones without identity. */
+  responses(survey: Survey): Promise<StoredResponse[]>;
+  /** Marks it closed if still at `etag` (ConcurrencyError otherwise) and deletes its ballot key for good. */
+  close(survey: Survey, etag: string): Promise<void>;
+}

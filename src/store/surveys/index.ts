@@ -1,0 +1,97 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { TableClient } from "@azure/data-tables";
+import { z } from "zod";
+import type { PersonKey } from "../../core/domain.js";
+import type { Versioned } from "../../core/ports.js";
+import { StoredResponse, Survey, type Answers } from "../../core/workflows/surveys/model.js";
+import type { SurveyBook } from "../../core/workflows/surveys/ports.js";
+import type { Logger } from "../../log.js";
+import { communityPartition } from "../communities.js";
+import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
+
+const surveyRow = (id: string) => `s:${keyPart(id)}`;
+/** Each survey's responses have a partition of their own, so a busy vote never contends with the rest. */
+export const responsePartition = (s: Pick<Survey, "communityId" | "id">) => `r:${keyPart(s.communityId)}:${keyPart(s.id)}`;
+const keyRow = (s: Pick<Survey, "communityId" | "id">) => `${keyPart(s.communityId)}:${keyPart(s.id)}`;
+const BallotKey = z.object({ key: z.string().min(43) });
+
+/**
+ * Surveys live in their community's partition; responses in a partition per survey (SurveyResponses table);
+ * an anonymous survey's ballot key in another table (SurveyKeys), never beside the answers, deleted at close.
+ * An anonymous response's row key is HMAC-SHA256(ballot key, person): one row per person, changeable while
+ * the key exists, and no longer linkable to anyone once it is gone.
+ */
+export class TableSurveyBook implements SurveyBook {
+  constructor(
+    private readonly surveys: TableClient,
+    private readonly responseTable: TableClient,
+    private readonly keys: TableClient,
+    private readonly log: Logger,
+  ) {}
+
+  async create(survey: Survey): Promise<"created" | "duplicate"> {
+    // The key is stored first: a survey row never exists without the key its answers need.
+    if (survey.anonymous) await this.keys.upsertEntity(toRow(BallotKey, "ballot", keyRow(survey), "ballotKey", { key: randomBytes(32).toString("base64url") }), "Replace");
+    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", survey));
+  }
+
+  async get(communityId: string, id: string): Promise<Versioned<Survey> | undefined> {
+    const row = await getRow(this.surveys, communityPartition(communityId), surveyRow(id));
+    const value = row && fromRow(Survey, row, this.log);
+    return value && row ? { value, etag: row.etag } : undefined;
+  }
+
+  async open(communityId: string): Promise<Survey[]> {
+    const found: Survey[] = [];
+    let token: string | undefined;
+    do {
+      const page = await listPage(this.surveys, prefixFilter(communityPartition(communityId), "s:"), Survey, this.log, { pageSize: 500, continuationToken: token });
+      found.push(...page.items.filter((s) => s.status === "open"));
+      token = page.continuationToken;
+    } while (token);
+    return found;
+  }
+
+  /** The row key of a person's response: a keyed hash for anonymous surveys (undefined once the key is gone). */
+  private async ballot(survey: Survey, person: PersonKey): Promise<string | undefined> {
+    if (!survey.anonymous) return `p:${keyPart(person)}`;
+    const row = await getRow(this.keys, "ballot", keyRow(survey));
+    const key = row && fromRow(BallotKey, row, this.log);
+    return key ? `b:${createHmac("sha256", Buffer.from(key.key, "base64url")).update(person).digest("base64url")}` : undefined;
+  }
+
+  async respond(survey: Survey, person: PersonKey, answers: Answers): Promise<"recorded" | "closed"> {
+    const rowKey = await this.ballot(survey, person);
+    if (!rowKey) return "closed";
+    const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
+    await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
+    return "recorded";
+  }
+
+  async responseOf(survey: Survey, person: PersonKey): Promise<Answers | undefined> {
+    const rowKey = await this.ballot(survey, person);
+    const row = rowKey ? await getRow(this.responseTable, responsePartition(survey), rowKey) : undefined;
+    return (row && fromRow(StoredResponse, row, this.log))?.answers;
+  }
+
+  async responses(survey: Survey): Promise<StoredResponse[]> {
+    const found: StoredResponse[] = [];
+    const rows = this.responseTable.listEntities<{ json?: string }>({ queryOptions: { filter: `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}'` } });
+    for await (const row of rows) {
+      const response = fromRow(StoredResponse, row, this.log);
+      if (response) found.push(response);
+    }
+    return found;
+  }
+
+  async close(survey: Survey, etag: string): Promise<void> {
+    const closed: Survey = { ...survey, status: "closed" };
+    await replaceRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", closed), etag, "survey");
+    if (!survey.anonymous) return;
+    try {
+      await this.keys.deleteEntity("ballot", keyRow(survey));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+}
