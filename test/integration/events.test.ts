@@ -63,7 +63,7 @@ describe("scheduling an event", () => {
     expect(text).toMatch(/\*Templates\* we use/);
     expect(text).toMatch(/Join the event/);
     expect(text).toMatch(/Going: 0 · Maybe: 0 · Not going: 0/);
-    expect(verbsOf(card)).toEqual(["events.rsvp", "events.rsvp", "events.rsvp"]);
+    expect(verbsOf(card)).toEqual(["events.rsvp", "events.rsvp", "events.rsvp", "events.calendar.file"]);
   });
 
   it("in one line, as the help documents it", async () => {

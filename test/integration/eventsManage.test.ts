@@ -59,7 +59,7 @@ describe("changing and cancelling an event", () => {
     // The steward's private confirmation says how to change it, with buttons only they see.
     expect(texts(scheduled)[0]).toContain(`Change it with @CoP Companion edit event ${id} or cancel it with @CoP Companion cancel event ${id}`);
     expect(verbsOf(itemOf(scheduled, "reply"))).toEqual(["events.edit.open", "events.cancel.open"]);
-    expect(verbsOf(itemOf(scheduled, "post"))).toEqual(["events.rsvp", "events.rsvp", "events.rsvp"]);
+    expect(verbsOf(itemOf(scheduled, "post"))).toEqual(["events.rsvp", "events.rsvp", "events.rsvp", "events.calendar.file"]);
   });
 
   it("moves one date: its answers stay, every space sees the new time, and its reminders move with it", async () => {

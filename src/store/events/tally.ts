@@ -35,7 +35,10 @@ export async function answerCounted(table: TableClient, log: Logger, communityId
   const counterKey = `${counterPrefix(rsvp.eventId, rsvp.occurrence)}${shardOf(rsvp.personKey)}`;
   const row = toRow(Rsvp, partitionKey, answerKey, "rsvp", rsvp);
   for (let attempt = 0; ; attempt++) {
-    const [before, counter] = await Promise.all([getRow(table, partitionKey, answerKey), getRow(table, partitionKey, counterKey)]);
+    // The counter first, then the answer: an answer stored after the counter was read changed the counter too,
+    // so its ETag no longer matches and this attempt fails rather than counting against a stale answer.
+    const counter = await getRow(table, partitionKey, counterKey);
+    const before = await getRow(table, partitionKey, answerKey);
     const previous = before && fromRow(Rsvp, before, log)?.answer;
     const counts = (counter && fromRow(Counts, counter, log)) || zero();
     if (previous) counts[previous] = Math.max(0, counts[previous] - 1);
