@@ -4,7 +4,8 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
-import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type SentMessage, type TeamsUser } from "../support/teamsActivities.js";
+import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, shownNow, thread, type SentMessage, type TeamsUser } from "../support/teamsActivities.js";
+import { linkTeamsAndSlack, TEAMS_GENERAL_SPACE } from "../support/linked.js";
 
 /**
  * After an event, through both adapters: the steward who scheduled it (in Teams) is asked in her 1:1 chat
@@ -28,7 +29,6 @@ afterAll(async () => {
 
 /** Waits for what a person would see, however busy the machine. */
 const SOON = { timeout: 10_000 };
-const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
 const slackUser = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId });
 const textOf = (a: SentMessage | undefined) => (a?.attachments?.length ? cardText(cardOf(a).body) : "");
 const meganOwnChat = `a:1personal-${MEGAN.aadObjectId}`;
@@ -41,14 +41,8 @@ const slackDmsTo = (user: string) => {
 
 /** Megan sets the community up in Teams and Ana links the Slack channel (once for this file's app). */
 async function linkedCommunity(): Promise<void> {
-  if (await s.app.deps.repos.spaces.find(`teams:${TENANT}:${GENERAL.id}`)) return;
-  await setUpInChannel(s.app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
-  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body))), { timeout: 10_000 }).toBe(true);
-  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
-  expect((await s.send(slashCommand({ text: `link ${code}` }, { now: clock.now().getTime() }))).status).toBe(200);
-  await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in")), { timeout: 10_000 }).toBe(true);
+  if (await s.app.deps.repos.spaces.find(TEAMS_GENERAL_SPACE)) return;
+  await linkTeamsAndSlack(s, connector, { slackNow: clock.now().getTime() });
 }
 
 /** The latest message in a Teams conversation whose card says `words`. */

@@ -3,8 +3,9 @@ import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBot
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { blockActions, buttonAction, eventCallback, events, slashCommand } from "../support/slackRequests.js";
-import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
+import { blockActions, buttonAction, eventCallback, events } from "../support/slackRequests.js";
+import { ADELE, MEGAN, cardOf, cardText, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
+import { linkTeamsAndSlack } from "../support/linked.js";
 
 /**
  * The events workflow through both adapters, which know nothing of it: a community linked across Teams and
@@ -21,20 +22,8 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
-const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
 
-async function linkedCommunity(): Promise<string> {
-  await setUpInChannel(s.app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
-  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body)))).toBe(true);
-  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
-  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
-  // Slack has its 200 at once; the link is made when the channel hears where the community now meets.
-  await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in"))).toBe(true);
-  return (await s.app.deps.repos.spaces.find(teamsSpace))!.communityId;
-}
+const linkedCommunity = () => linkTeamsAndSlack(s, connector);
 
 describe("an event in a community linked across Teams and Slack", () => {
   it("counts an RSVP pressed in Teams and one pressed in Slack on the same occurrence", async () => {

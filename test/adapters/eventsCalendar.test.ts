@@ -5,8 +5,9 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { readCalendar } from "../support/icalendar.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
-import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread } from "../support/teamsActivities.js";
+import { blockActions, buttonAction } from "../support/slackRequests.js";
+import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
+import { linkTeamsAndSlack } from "../support/linked.js";
 
 /**
  * An event's calendar file, from the link on its announcement in Teams and in Slack, fetched over real HTTP
@@ -23,20 +24,9 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
-const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
 const CALENDAR_LINK = /http:\/\/127\.0\.0\.1:\d+\/w\/events\/calendar\/[\w-]+\.[\w-]+\.ics/;
 
-async function linkedCommunity(): Promise<string> {
-  await setUpInChannel(s.app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
-  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body)))).toBe(true);
-  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
-  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
-  await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in"))).toBe(true);
-  return (await s.app.deps.repos.spaces.find(teamsSpace))!.communityId;
-}
+const linkedCommunity = () => linkTeamsAndSlack(s, connector);
 
 describe("an event's calendar file", () => {
   it("is linked from the announcement on both platforms and parses to the event's own instants across the end of summer time", async () => {

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shortId } from "../../src/core/workflows/events/occurrences.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { FAST, waitFor } from "../support/scheduling.js";
+import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, newTriggerId, slashCommand, viewSubmission } from "../support/slackRequests.js";
-import { ADELE, GENERAL, MEGAN, TENANT, buttonsOf, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type SentMessage } from "../support/teamsActivities.js";
+import { ADELE, MEGAN, buttonsOf, cardOf, cardText, message, post, press, shownNow, thread, type SentMessage } from "../support/teamsActivities.js";
+import { linkTeamsAndSlack } from "../support/linked.js";
 
 /**
  * Changing and cancelling events through both adapters, which know nothing of events: a community linked
@@ -25,20 +26,9 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
-const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
 const LUC = { id: FAKE_IDS.member, username: "luc", name: "luc", team_id: FAKE_IDS.teamId };
 
-async function linkedCommunity(): Promise<string> {
-  await setUpInChannel(s.app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
-  await waitFor("the link code", () => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body))), 10_000);
-  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
-  if ((await s.send(slashCommand({ text: `link ${code}` }))).status !== 200) throw new Error("the link was not accepted");
-  await waitFor("the link", () => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in")), 10_000);
-  return (await s.app.deps.repos.spaces.find(teamsSpace))!.communityId;
-}
+const linkedCommunity = () => linkTeamsAndSlack(s, connector);
 
 /** Schedules a monthly call from a Teams thread; returns its id and the thread's announcement as shown now. */
 async function scheduleInTeams(title: string, threadId: string) {
