@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, formOf, kernelOnRealStore, kinds, texts, verbsOf, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, formOf, kernelOnRealStore, kinds, texts, verbsOf, type KernelHarness, listJobs, type StoredJob } from "../support/core.js";
 
 const setUp = async (h: KernelHarness) => h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
 
@@ -18,20 +18,6 @@ const WEBINAR = {
   recurrence: "monthly",
 };
 
-interface StoredJob {
-  kind: string;
-  key: string;
-  dueAt: string;
-  payload: Record<string, unknown>;
-}
-async function listJobs(h: KernelHarness, kind: string): Promise<StoredJob[]> {
-  const rows: StoredJob[] = [];
-  for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) {
-    const parsed = row.json ? (JSON.parse(row.json) as Partial<StoredJob>) : {};
-    if (parsed.kind === kind) rows.push(parsed as StoredJob);
-  }
-  return rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-}
 
 /** The raw neutral markdown of a card (where the instants are). */
 const raw = (card: Card) => JSON.stringify(card.blocks);

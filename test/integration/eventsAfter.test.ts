@@ -2,25 +2,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
 import { choiceOf } from "../../src/core/workflows/events/afterForms.js";
-import { ANA, BEN, type Actor, CHANNEL, CHARTER_VALUES, PERSONAL, SLACK_CAROL, SLACK_CHANNEL, cardText, formOf, kernelOnRealStore, kinds, texts, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, type Actor, CHANNEL, CHARTER_VALUES, PERSONAL, SLACK_CAROL, SLACK_CHANNEL, cardText, formOf, kernelOnRealStore, kinds, texts, type KernelHarness, listJobs } from "../support/core.js";
 
 const DAN = { personKey: "slack:T1:U4", displayName: "Dan Li", locale: "en" } as const;
 const EVE = { personKey: "teams:tenant-1:aad-eve", displayName: "Eve Moreau", locale: "en" } as const;
 
-interface StoredJob {
-  kind: string;
-  key: string;
-  dueAt: string;
-  payload: Record<string, unknown>;
-}
-async function listJobs(h: KernelHarness, kind: string): Promise<StoredJob[]> {
-  const rows: StoredJob[] = [];
-  for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) {
-    const parsed = row.json ? (JSON.parse(row.json) as Partial<StoredJob>) : {};
-    if (parsed.kind === kind) rows.push(parsed as StoredJob);
-  }
-  return rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-}
 
 const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
 const fieldErrors = (d: Delivery) => Object.fromEntries(formOf(d).fields.filter((f) => f.error).map((f) => [f.name, f.error]));

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, formOf, kernelOnRealStore, texts, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, formOf, kernelOnRealStore, texts, type KernelHarness, listJobs, type StoredJob } from "../support/core.js";
 
 /** What goes out before the date: the guide and readings, reminders, their settings, and muting them. */
 const CYD = { personKey: "teams:tenant-1:aad-cyd", displayName: "Cyd Lund", locale: "en" } as const;
@@ -25,21 +25,6 @@ const SESSION = {
   readings: "https://example.org/one\nhttps://example.org/two",
 };
 
-interface StoredJob {
-  kind: string;
-  key: string;
-  dueAt: string;
-  status: string;
-  payload: Record<string, unknown>;
-}
-async function listJobs(h: KernelHarness, kind: string): Promise<StoredJob[]> {
-  const rows: StoredJob[] = [];
-  for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) {
-    const parsed = row.json ? (JSON.parse(row.json) as Partial<StoredJob>) : {};
-    if (parsed.kind === kind) rows.push(parsed as StoredJob);
-  }
-  return rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
-}
 const fieldErrors = (d: Delivery) => Object.fromEntries(formOf(d).fields.filter((f) => f.error).map((f) => [f.name, f.error]));
 const fieldValue = (d: Delivery, name: string) => formOf(d).fields.find((f) => f.name === name)?.value;
 const rsvpData = (card: Card, answer: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.data.answer === answer)!.data;

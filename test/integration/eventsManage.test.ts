@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, formOf, kernelOnRealStore, kinds, SLACK_CAROL, texts, verbsOf, type Actor, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, formOf, kernelOnRealStore, kinds, SLACK_CAROL, texts, verbsOf, type Actor, type KernelHarness, listJobs, type StoredJob } from "../support/core.js";
 
 /**
  * Changing and cancelling events, on the kernel with a real store and a settable clock: one date of a
@@ -21,20 +21,6 @@ const WEBINAR = {
 // The monthly series falls on the 2nd Thursday: 14 January, 11 February, 11 March 2027… at 15:00 in Rome (14:00 UTC).
 const FEB = "2027-02-11T14:00:00Z";
 
-interface StoredJob {
-  kind: string;
-  key: string;
-  dueAt: string;
-  payload: Record<string, unknown>;
-}
-async function listJobs(h: KernelHarness, kind: string): Promise<StoredJob[]> {
-  const rows: StoredJob[] = [];
-  for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) {
-    const parsed = row.json ? (JSON.parse(row.json) as Partial<StoredJob>) : {};
-    if (parsed.kind === kind) rows.push(parsed as StoredJob);
-  }
-  return rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-}
 
 const raw = (card: Card) => JSON.stringify(card.blocks);
 const itemOf = (d: Delivery, kind: string) => d.items.find((i) => i.kind === kind)!.card;

@@ -130,3 +130,22 @@ export const CHARTER_VALUES = {
   purposes: ["learning", "knowledge"],
   goals: "Share practice\nWrite a guide",
 };
+
+/** A durable job as the scheduler stored it. */
+export interface StoredJob {
+  kind: string;
+  key: string;
+  dueAt: string;
+  status: string;
+  payload: Record<string, unknown>;
+}
+
+/** The durable jobs of one kind as stored (what the scheduler will run), soonest first. */
+export async function listJobs(h: KernelHarness, kind: string): Promise<StoredJob[]> {
+  const rows: StoredJob[] = [];
+  for await (const row of h.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) {
+    const parsed = row.json ? (JSON.parse(row.json) as Partial<StoredJob>) : {};
+    if (parsed.kind === kind) rows.push(parsed as StoredJob);
+  }
+  return rows.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
+}
