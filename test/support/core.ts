@@ -30,6 +30,7 @@ export async function kernelOnRealStore() {
     log: createLogger("silent"),
     clock,
     present: (card, reader) => core.kernel!.presentToAll({ presenter: card.presenter, data: card.data }, reader),
+    load: (source, args) => core.kernel!.loadCopy(source, args),
     registerJobs: (jobs) => registerWorkflowJobs(jobs, registry, () => core.kernel!),
   });
   await Promise.all([store.prepare(), scheduling.prepare()]);
@@ -39,6 +40,7 @@ export async function kernelOnRealStore() {
     clock,
     ids: { newId: () => `community-${++id}` },
     jobs: scheduling.jobs,
+    copies: scheduling.copies,
     sealer: new Sealer(async () => Buffer.alloc(32, 7)),
     directories: {},
   };
