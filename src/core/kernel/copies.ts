@@ -23,8 +23,14 @@ export const RefreshPayload = z.object({
 export type RefreshPayload = z.input<typeof RefreshPayload>;
 
 /**
- * When the refresh for a change made at `now` runs: the end of its window. A change whose write finished
+ * The pressed copy is replaced at once by the press itself: the refresh waits this long after its window so
+ * that replace (with the counts as that press saw them) lands first and the refresh's counts last.
+ */
+export const REFRESH_SETTLE_MS = 500;
+
+/**
+ * When the refresh for a change made at `now` runs: after the end of its window. A change whose write finished
  * before `now` is seen by that refresh, since the job is claimed only once the window is over.
  */
-export const refreshDue = (now: Date): Date => new Date((Math.floor(now.getTime() / REFRESH_WINDOW_MS) + 1) * REFRESH_WINDOW_MS);
+export const refreshDue = (now: Date): Date => new Date((Math.floor(now.getTime() / REFRESH_WINDOW_MS) + 1) * REFRESH_WINDOW_MS + REFRESH_SETTLE_MS);
 export const refreshJobKey = (of: string, dueAt: Date) => `copies:${of}@${dueAt.toISOString()}`;
