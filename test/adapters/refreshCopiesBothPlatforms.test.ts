@@ -25,7 +25,9 @@ afterAll(async () => {
 const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
 const JO: TeamsUser = { id: "29:1jo-lee", name: "Jo Lee", aadObjectId: "aad-0003-jo" };
 
-async function linkedCommunity(): Promise<string> {
+let linked: Promise<string> | undefined;
+const linkedCommunity = () => (linked ??= linkCommunity());
+async function linkCommunity(): Promise<string> {
   await setUpInChannel(s.app.url, connector, "1");
   const before = connector.calls.length;
   await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
@@ -38,6 +40,21 @@ async function linkedCommunity(): Promise<string> {
 
 type Blocks = Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>;
 const slackUser = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId });
+/** Presses a button on the Slack message posted at `ts`, as Slack sends it. */
+function slackPress(blocks: unknown, ts: string, user: string, label: string) {
+  const button = (blocks as Blocks).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label)!;
+  return s.send(blockActions({
+    user: slackUser(user),
+    container: { type: "message", message_ts: ts, channel_id: FAKE_IDS.general, is_ephemeral: false },
+    message: { type: "message", user: FAKE_IDS.botUserId, ts, text: "", blocks: [] },
+    actions: [buttonAction(button.action_id!, button.value!)],
+  }));
+}
+/** What a Slack message shows now: its latest chat.update, as the channel sees it. */
+const slackShows = (ts: string) => blocksText(s.fake.callsTo("chat.update").filter((c) => c.args.channel === FAKE_IDS.general && c.args.ts === ts).at(-1)?.args.blocks);
+/** What a Teams message shows now: its latest update. */
+const teamsShows = (activityId: string) => cardText(connector.calls.filter((c) => c.kind === "update" && c.activityId === activityId && c.status < 300).at(-1)?.activity?.attachments?.[0]?.content);
+const tsOf = (call: { response: unknown }) => String((call.response as { ts?: string }).ts ?? "");
 
 describe("the copies of an announcement in a community linked across Teams and Slack", () => {
   it("show an answer pressed on either platform, and the final counts after a burst from both", async () => {
@@ -49,30 +66,17 @@ describe("the copies of an announcement in a community linked across Teams and S
     const teamsId = announced()!.id!;
     const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Monthly call"));
     await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
-    const slackTs = String((slackPost()!.response as { ts?: string }).ts ?? "");
+    const slackTs = tsOf(slackPost()!);
     expect(slackTs).toMatch(/^\d+\.\d+$/);
-
-    /** What the Slack copy shows now: its latest chat.update, as the channel sees it. */
-    const slackShows = () => blocksText(s.fake.callsTo("chat.update").filter((c) => c.args.channel === FAKE_IDS.general && c.args.ts === slackTs).at(-1)?.args.blocks);
-    /** What the Teams copy shows now: the latest update of the announcement activity. */
-    const teamsShows = () => cardText(connector.calls.filter((c) => c.kind === "update" && c.activityId === teamsId && c.status < 300).at(-1)?.activity?.attachments?.[0]?.content);
-    const slackPress = (user: string, label: string) => {
-      const button = (slackPost()!.args.blocks as Blocks).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label)!;
-      return s.send(blockActions({
-        user: slackUser(user),
-        container: { type: "message", message_ts: slackTs, channel_id: FAKE_IDS.general, is_ephemeral: false },
-        message: { type: "message", user: FAKE_IDS.botUserId, ts: slackTs, text: "", blocks: [] },
-        actions: [buttonAction(button.action_id!, button.value!)],
-      }));
-    };
+    const slackAnswer = (user: string, label: string) => slackPress(slackPost()!.args.blocks, slackTs, user, label);
 
     // Adele answers in Teams: the Slack copy is updated in place with her answer.
     expect((await post(s.app.url, press(connector.serviceUrl, announced()!, "Going", { ...where, user: ADELE }))).status).toBe(200);
-    await expect.poll(slackShows, { timeout: 10_000 }).toContain("Going: 1 · Maybe: 0 · Not going: 0");
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain("Going: 1 · Maybe: 0 · Not going: 0");
 
     // The facilitator answers in Slack: the Teams announcement is updated in place with it.
-    expect((await slackPress(FAKE_IDS.facilitator, "Maybe")).status).toBe(200);
-    await expect.poll(teamsShows, { timeout: 10_000 }).toContain("Going: 1 · Maybe: 1 · Not going: 0");
+    expect((await slackAnswer(FAKE_IDS.facilitator, "Maybe")).status).toBe(200);
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Going: 1 · Maybe: 1 · Not going: 0");
 
     // A burst from both platforms at once: every copy ends showing the counts after it.
     const card = announced()!;
@@ -80,14 +84,35 @@ describe("the copies of an announcement in a community linked across Teams and S
       post(s.app.url, press(connector.serviceUrl, card, "Not going", { ...where, user: MEGAN })).then((r) => r.status),
       post(s.app.url, press(connector.serviceUrl, card, "Maybe", { ...where, user: ADELE })).then((r) => r.status),
       post(s.app.url, press(connector.serviceUrl, card, "Going", { ...where, user: JO })).then((r) => r.status),
-      slackPress(FAKE_IDS.member, "Going").then((r) => r.status),
-      slackPress(FAKE_IDS.facilitator, "Going").then((r) => r.status),
+      slackAnswer(FAKE_IDS.member, "Going").then((r) => r.status),
+      slackAnswer(FAKE_IDS.facilitator, "Going").then((r) => r.status),
     ]);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const [event] = await s.app.deps.repos.events.upcoming(communityId, new Date());
     await expect.poll(() => s.app.deps.repos.events.tally(communityId, event!.id, "2030-01-10T14:00:00Z")).toEqual({ going: 3, maybe: 1, no: 1 });
     const final = "Going: 3 · Maybe: 1 · Not going: 1";
-    await expect.poll(slackShows, { timeout: 10_000 }).toContain(final);
-    await expect.poll(teamsShows, { timeout: 10_000 }).toContain(final);
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain(final);
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain(final);
   }, 40_000);
+
+  it("show a poll's counts on every copy: posted from Slack, answered in Teams and in Slack", async () => {
+    await linkedCommunity();
+    expect((await s.send(slashCommand({ text: 'poll "Lunch order?" Pizza Salad' }))).status).toBe(200);
+    // Posted in the Slack channel by the request itself, and in the Teams channel by the fan-out.
+    const slackPoll = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Lunch order?"));
+    await expect.poll(slackPoll).toBeTruthy();
+    const slackTs = tsOf(slackPoll()!);
+    const teamsPoll = () => shownNow(connector.activitiesTo(GENERAL.id)).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Lunch order?"));
+    await expect.poll(teamsPoll, { timeout: 10_000 }).toBeTruthy();
+    const teamsId = teamsPoll()!.id!;
+
+    // Adele votes on the Teams copy: the Slack copy, which the app posted directly, shows it.
+    expect((await post(s.app.url, press(connector.serviceUrl, teamsPoll()!, "Pizza", { place: "channel", user: ADELE }))).status).toBe(200);
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain("Pizza: 1 (100%)");
+
+    // Luc votes on the Slack copy: the Teams copy shows both answers.
+    expect((await slackPress(slackPoll()!.args.blocks, slackTs, FAKE_IDS.member, "Salad")).status).toBe(200);
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Salad: 1 (50%)");
+    expect(teamsShows(teamsId)).toContain("Pizza: 1 (50%)");
+  }, 30_000);
 });
