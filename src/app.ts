@@ -79,6 +79,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     log,
     clock,
     present: (card, reader) => core.kernel!.presentToAll({ presenter: card.presenter, data: card.data }, reader),
+    load: (source, args) => core.kernel!.loadCopy(source, args),
     ...schedulingOptions,
     registerJobs: (jobs) => {
       registerWorkflowJobs(jobs, registry, () => core.kernel!);
@@ -90,6 +91,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     clock,
     ids: { newId: () => randomUUID() },
     jobs: scheduling.jobs,
+    copies: scheduling.copies,
     sealer: new Sealer(() => appSecret(store.tables.settings, log)),
     directories: {},
     links: { base: () => site.url },

@@ -151,6 +151,14 @@ export interface Jobs {
   fanoutProgress(fanoutId: string): Promise<FanoutProgress | undefined>;
 }
 
+/** One copy of a card the app delivered: a message it posted in a space itself, or every space a fan-out reached. */
+export type PostedCopy = { kind: "message"; spaceKey: SpaceKey; messageId: string; locale: string } | { kind: "fanout"; fanoutId: string };
+
+/** Where delivered copies of a card are recorded under their workflow's key, so they can be refreshed in place. */
+export interface Copies {
+  posted(of: string, copy: PostedCopy): Promise<void>;
+}
+
 /** One page of the people in a chat place, as its platform lists them. */
 export interface RosterPage {
   people: Array<{ personKey: PersonKey; displayName: string; locale?: string }>;
@@ -170,6 +178,8 @@ export interface CoreDeps {
   clock: Clock;
   ids: Ids;
   jobs: Jobs;
+  /** Copies of cards delivered to several spaces, by their workflow's key (`post(…, copies)`, `refreshCopies`). */
+  copies: Copies;
   /** The platforms' member lists (set once the adapters are up). */
   directories: Partial<Record<"teams" | "slack", Directory>>;
   /** The app's own address, for links that open in a browser or calendar (unset: no such links). */

@@ -19,9 +19,12 @@ import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from "./s
 import { sleep } from "./sleep.js";
 import { openSchedulerStorage, type SchedulerStorage } from "./storage.js";
 import type { Present } from "./present.js";
+import { CopyBook } from "./copies.js";
+import { COPIES_REFRESH_JOB, DEFAULT_REFRESH_OPTIONS, refreshJob, type LoadCopy, type RefreshOptions } from "./refreshJob.js";
 
 export { FANOUT_JOB, FanoutPayload } from "./fanoutJob.js";
 export type { Present } from "./present.js";
+export type { LoadCopy } from "./refreshJob.js";
 export { JobRegistry, type JobContext, type JobDefinition } from "./registry.js";
 export type { DeadLetterShelf } from "./deadLetters.js";
 
@@ -33,6 +36,8 @@ export interface SchedulingOptions {
   scheduler?: Partial<SchedulerOptions>;
   delivery?: Partial<DeliveryOptions>;
   fanout?: Partial<FanoutOptions>;
+  /** Refreshing delivered copies of a card in place (`refreshCopies`). */
+  refresh?: Partial<RefreshOptions>;
   rateLimits?: RateLimitOverrides;
   /** How often fan-out progress is logged (and passed to `onProgress`). */
   progressIntervalMs?: number;
@@ -54,6 +59,8 @@ export interface Scheduling {
   storage: SchedulerStorage;
   deliveries: DeliveryLog;
   deadLetters: DeadLetters;
+  /** Copies of cards delivered to several spaces, by their workflow's key. */
+  copies: CopyBook;
   /** Creates the tables and the queue (idempotent). */
   prepare(): Promise<void>;
   /** Starts this instance's loops with the platforms' Messengers (after `prepare`). */
@@ -69,6 +76,8 @@ export interface SchedulingContext extends SchedulingOptions {
   account: StorageAccount;
   /** Renders fan-out cards per recipient (the kernel's presenters). */
   present: Present;
+  /** Loads the card a copy source shows now, for the refresh of its copies (the kernel's `loadCopy`). */
+  load: LoadCopy;
   repos: Repositories;
   log: Logger;
 }
@@ -85,6 +94,9 @@ export function createScheduling(context: SchedulingContext): Scheduling {
   const deliveries = new DeliveryLog(tables.deliveries, log);
   const deadLetters = new DeadLetters(tables.deadLetters, log);
   const fanouts = new FanoutStore(tables.fanouts, deliveries, log);
+  const copies = new CopyBook(tables.copies, log);
+  const limiter = new SharedRateLimiter(tables.rateLimits, clock, log);
+  const rates = rateLimitTable(context.rateLimits);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...context.scheduler };
   let messengers: Partial<Record<Platform, Messenger>> = {};
   const cards = new ProgressCards({
@@ -98,13 +110,19 @@ export function createScheduling(context: SchedulingContext): Scheduling {
   let starting: Promise<void> = Promise.resolve();
 
   registry.register(FANOUT_JOB, fanoutJob({ repos, fanouts, queue, clock, options: { ...DEFAULT_FANOUT_OPTIONS, ...context.fanout }, started: (id) => progress.started(id) }));
+  registry.register(COPIES_REFRESH_JOB, refreshJob({
+    copies, deliveries, fanouts, limiter, rates, clock, present: context.present, load: context.load,
+    messengers: () => messengers,
+    schedule: (job) => store.schedule(job),
+    options: { ...DEFAULT_REFRESH_OPTIONS, ...context.refresh },
+  }));
   context.registerJobs?.(registry);
 
   const scheduler = new Scheduler({ store, registry, deadLetters, clock, log, instanceId, options });
   const workers = new DeliveryWorkers({
     queue, deliveries, deadLetters, fanouts, clock, log, present: context.present,
-    limiter: new SharedRateLimiter(tables.rateLimits, clock, log),
-    rates: rateLimitTable(context.rateLimits),
+    limiter,
+    rates,
     messengers: () => messengers,
     options: { ...DEFAULT_DELIVERY_OPTIONS, ...context.delivery },
     touched: (fanoutId) => progress.touch(fanoutId),
@@ -115,6 +133,7 @@ export function createScheduling(context: SchedulingContext): Scheduling {
     storage,
     deliveries,
     deadLetters,
+    copies,
     jobs: {
       schedule: (job) => store.schedule(job),
       cancel: (key) => store.cancel(key),

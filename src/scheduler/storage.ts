@@ -9,6 +9,7 @@ export const SCHEDULER_TABLES = {
   deliveries: "Deliveries",
   deadLetters: "DeadLetters",
   rateLimits: "RateLimits",
+  copies: "Copies",
 } as const;
 export type SchedulerTables = Record<keyof typeof SCHEDULER_TABLES, TableClient>;
 

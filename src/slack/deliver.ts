@@ -7,6 +7,7 @@ import { renderMessage } from "./render/card/message.js";
 import { renderModal } from "./render/card/modal.js";
 import { renderWordsFor } from "../core/kernel/words.js";
 import { sendFileToDm } from "./fileUpload.js";
+import { encodeSlackMessageId, type SlackMessageAddress } from "./messageIds.js";
 
 /** Where the answers to one Slack request go. */
 export interface SlackTarget {
@@ -21,6 +22,8 @@ export interface SlackTarget {
   respond?: RespondFn;
   /** The pressed message (block actions), which a replace for everyone updates. */
   pressed?: { channel: string; ts: string };
+  /** Notes which message a post became, under the key its card's copies are kept by (`Copies.posted`). */
+  recordCopy?(of: string, copy: { spaceKey: string; messageId: string; locale: string }): Promise<void>;
   log: Logger;
 }
 
@@ -45,9 +48,14 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
     case "reply":
       await toActor(target, item.card);
       return triggerId;
-    case "post":
-      await toChannel(target, item.card);
+    case "post": {
+      const posted = await toChannel(target, item.card);
+      if (posted && item.copies && target.recordCopy) {
+        const copy = { spaceKey: delivery.space.spaceKey, messageId: encodeSlackMessageId(posted), locale: delivery.reader.locale };
+        await target.recordCopy(item.copies, copy).catch((error: unknown) => target.log.warn({ err: error }, "a posted copy could not be recorded; it will not be refreshed"));
+      }
       return triggerId;
+    }
     case "replace":
       if (item.for === "everyone" && target.pressed) {
         const message = renderMessage(item.card);
@@ -77,18 +85,20 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
   }
 }
 
-async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promise<void> {
+/** Posts in the channel; says where the message is (undefined: it went to the asker alone instead). */
+async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promise<SlackMessageAddress | undefined> {
   if (target.channelId && !target.personal) {
     const message = renderMessage(card);
     try {
-      await target.client.chat.postMessage({ channel: target.channelId, text: message.text, blocks: message.blocks });
-      return;
+      const posted = await target.client.chat.postMessage({ channel: target.channelId, text: message.text, blocks: message.blocks });
+      return posted.ts ? { channel: posted.channel ?? target.channelId, ts: posted.ts } : undefined;
     } catch (error) {
       if (!CHANNEL_ERRORS.has(slackErrorCode(error) ?? "")) throw error;
       // The app cannot post there (not invited): the person who asked still sees the answer.
     }
   }
   await toActor(target, card);
+  return undefined;
 }
 
 /** A private answer: ephemeral in a channel, a DM message in the person's own space. */

@@ -5,7 +5,7 @@ import { deliverSlack } from "./deliver.js";
 import { actorOf, isPersonal, spaceOf, workspaceOf, type Inbound } from "./identity.js";
 import { installationKey, type Workspace } from "./installationStore.js";
 import { renderHome } from "./render/card/home.js";
-import { handleInbound, requestLog, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
+import { copyRecorder, handleInbound, requestLog, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
 
 /** Stops messaging an installation: its refs become unreachable and (OAuth) its tokens are forgotten. */
 async function forgetInstallation(rt: SlackRuntime, workspace: Workspace, why: string): Promise<void> {
@@ -63,7 +63,7 @@ export function registerEvents(bolt: App, rt: SlackRuntime): void {
       const inviter: Inbound = { ...inbound, userId: event.inviter ?? event.user };
       const actor = await actorOf(rt.directory, inviter);
       const delivery = await rt.kernel.onEvent({ kind: "installed" }, { actor, space }, slackPeople(rt, inviter));
-      await deliverSlack(targetOf(inviter, delivery, log), delivery);
+      await deliverSlack(targetOf(inviter, delivery, log, { recordCopy: copyRecorder(rt) }), delivery);
       return;
     }
     if (isPersonal(event.channel)) return;

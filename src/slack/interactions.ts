@@ -9,7 +9,7 @@ import { actorOf, workspaceOf, type Inbound } from "./identity.js";
 import { modalErrors, renderModal } from "./render/card/modal.js";
 import { t } from "../core/i18n/index.js";
 import { renderWordsFor } from "../core/kernel/words.js";
-import { handleInbound, requestLog, safeDelivery, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
+import { copyRecorder, handleInbound, requestLog, safeDelivery, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
 
 /** The slash command this app registers (manifests/slack/manifest.yaml). */
 export const SLASH_COMMAND = SLACK_COMMAND;
@@ -83,7 +83,7 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
               .update({ view_id: view.id, view: { type: "modal", title: view.title, close: { type: "plain_text", text: t(late.request.actor.locale, "form.close") }, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] } })
               .catch((error: unknown) => log.warn({ err: error }, "could not tell the modal that the late save went through"));
           }
-          await deliverSlack(targetOf(inbound, late.delivery, log), late.delivery, true);
+          await deliverSlack(targetOf(inbound, late.delivery, log, { recordCopy: copyRecorder(rt) }), late.delivery, true);
         }
       }
       return;
@@ -98,7 +98,7 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
       // Refused as a whole (changed by someone else, expired): the same modal again, saying why, with what was typed.
       await ack({ response_action: "update", view: renderModal(form.form, form.card.blocks.filter((b) => b.type !== "form"), renderWordsFor(form.card.locale ?? "en")) as never });
     } else await ack();
-    await deliverSlack(targetOf({ ...inbound }, delivery, log), delivery, true);
+    await deliverSlack(targetOf({ ...inbound }, delivery, log, { recordCopy: copyRecorder(rt) }), delivery, true);
     await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, undefined);
   });
 

@@ -25,6 +25,9 @@ export interface SlackRuntime {
   log: Logger;
 }
 
+/** Records the message a post became under its copies' key, so a later refresh updates it in place. */
+export const copyRecorder = (rt: SlackRuntime): NonNullable<SlackTarget["recordCopy"]> => (of, copy) => rt.deps.copies.posted(of, { kind: "message", ...copy });
+
 /** The log of one request: correlation id (from the HTTP request), workspace and channel. */
 export function requestLog(rt: SlackRuntime, inbound: Inbound, correlationId: unknown): Logger {
   return rt.log.child({
@@ -65,7 +68,7 @@ export async function safeDelivery(rt: SlackRuntime, request: Request, people: P
 }
 
 /** Where a delivery's answers go: the channel the request belongs to (a sealed form's, not where it was sent from). */
-export function targetOf(inbound: Inbound, delivery: Delivery, log: Logger, extras: Partial<Pick<SlackTarget, "triggerId" | "respond" | "pressed">> = {}): SlackTarget {
+export function targetOf(inbound: Inbound, delivery: Delivery, log: Logger, extras: Partial<Pick<SlackTarget, "triggerId" | "respond" | "pressed" | "recordCopy">> = {}): SlackTarget {
   // A modal submission names no channel: the sealed space says whether it was a DM, not the missing channel id.
   const personal = delivery.space.platform === "slack" ? delivery.space.personal : isPersonal(inbound.channelId);
   const channelId = delivery.space.platform === "slack" && !delivery.space.personal ? decodeKey(delivery.space.spaceKey).id : inbound.channelId;
@@ -102,7 +105,7 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
   const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
   // A DM's key names its person: logged only as personal, so no answer is ever logged beside who gave it.
   log.debug({ verb: delivery.verb, space: delivery.space.personal ? "personal" : delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
-  await deliverSlack(targetOf(inbound, delivery, log, extras), delivery);
+  await deliverSlack(targetOf(inbound, delivery, log, { ...extras, recordCopy: copyRecorder(rt) }), delivery);
 }
 
 export { workspaceOf };

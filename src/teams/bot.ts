@@ -69,6 +69,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     startTypingTimer: false,
     longRunningMessages: false,
   });
+  const recordCopy = (of: string, copy: { spaceKey: string; messageId: string; locale: string }) => deps.copies.posted(of, { kind: "message", ...copy });
   const logOf = (context: TurnContext): Logger => (context.turnState.get(LOG) as Logger | undefined) ?? log;
   const pendingFiles = new PendingFiles(tableClient(storage, PENDING_FILES_TABLE), deps.clock, log.child({ component: "teams-files" }));
   /** How private answers reach one person: cards and file offers in their 1:1 chat with the app. */
@@ -111,6 +112,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       ...toPerson(actor.personKey),
       here: space.spaceKey,
       sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
+      recordCopy,
     });
   }
 
@@ -179,6 +181,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       ...toPerson(actor.personKey),
       here: delivery.space.spaceKey,
       sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
+      recordCopy,
     });
   }
 

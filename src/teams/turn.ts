@@ -34,6 +34,8 @@ export interface TurnOptions {
   here: string;
   /** Delivers a card to a space other than this turn's conversation (proactively, through the Messenger). */
   sendToSpace(spaceKey: string, card: Card): Promise<DeliveryResult>;
+  /** Notes which message a post became, under the key its card's copies are kept by (`Copies.posted`). */
+  recordCopy(of: string, copy: { spaceKey: string; messageId: string; locale: string }): Promise<void>;
 }
 
 export interface TurnReplies {
@@ -58,6 +60,10 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
   const locale = delivery.reader.locale;
   const outgoing: Array<Partial<Activity>> = [];
   const updates: Array<Partial<Activity>> = [];
+  /** Posts whose message id is recorded once sent, by the key of their copies. */
+  const copiesOf = new Map<Partial<Activity>, string>();
+  const record = (of: string | undefined, spaceKey: string, messageId: string | undefined) =>
+    of && messageId ? options.recordCopy(of, { spaceKey, messageId, locale }).catch((error: unknown) => options.log.warn({ err: error }, "a posted copy could not be recorded; it will not be refreshed")) : undefined;
   let pointed = false;
   const hasForm = delivery.items.some((i) => i.kind === "form");
 
@@ -86,11 +92,15 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
       case "reply":
         return privately(item.card);
       case "post":
-        if (delivery.space.spaceKey === options.here) outgoing.push(cardActivity(item.card));
-        else {
+        if (delivery.space.spaceKey === options.here) {
+          const activity = cardActivity(item.card);
+          outgoing.push(activity);
+          if (item.copies) copiesOf.set(activity, item.copies);
+        } else {
           // Pressed somewhere else (the 1:1 chat) about this space: the post belongs in the space itself.
           const result = await options.sendToSpace(delivery.space.spaceKey, item.card);
           if (result.status !== "sent") options.log.warn({ delivery: result }, "a post for another space could not be delivered there");
+          else await record(item.copies, delivery.space.spaceKey, result.messageId);
         }
         return;
       case "replace":
@@ -133,6 +143,7 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
   for (const activity of outgoing) {
     const sent = await withRetry(options.policy, () => context.sendActivity(activity));
     if (!sent.ok) options.log.error({ failure: sent.failure, attempts: sent.attempts }, "Teams reply not delivered");
+    else await record(copiesOf.get(activity), delivery.space.spaceKey, sent.value?.id);
   }
   return replies;
 }

@@ -9,15 +9,18 @@ import { createRegistry } from "../../src/core/workflows/index.js";
 import type { CoreDeps } from "../../src/core/ports.js";
 import { openStore } from "../../src/store/index.js";
 import { createLogger } from "../../src/log.js";
-import { createScheduling } from "../../src/scheduler/index.js";
+import { createScheduling, type SchedulingOptions } from "../../src/scheduler/index.js";
 import { registerWorkflowJobs } from "../../src/app.js";
 import { testConnectionString, uniquePrefix } from "./storage.js";
 
 export type Actor = Request["actor"];
 export type SpaceRef = Request["space"];
 
-/** The kernel on a real store (the test run's Azurite, tables of its own) and a settable clock; jobs are stored, not run. */
-export async function kernelOnRealStore() {
+/**
+ * The kernel on a real store (the test run's Azurite, tables of its own) and a settable clock; jobs are stored,
+ * not run, unless the test starts `scheduling` (with `options`, e.g. fake Messengers).
+ */
+export async function kernelOnRealStore(options: SchedulingOptions = {}) {
   const account = { connectionString: testConnectionString(), tablePrefix: uniquePrefix() };
   const store = openStore(account, createLogger("silent"));
   let now = new Date("2026-11-23T09:00:00Z");
@@ -25,11 +28,13 @@ export async function kernelOnRealStore() {
   const core: { kernel?: Kernel } = {};
   const registry = createRegistry();
   const scheduling = createScheduling({
+    ...options,
     account,
     repos: store.repos,
     log: createLogger("silent"),
     clock,
     present: (card, reader) => core.kernel!.presentToAll({ presenter: card.presenter, data: card.data }, reader),
+    load: (source, args) => core.kernel!.loadCopy(source, args),
     registerJobs: (jobs) => registerWorkflowJobs(jobs, registry, () => core.kernel!),
   });
   await Promise.all([store.prepare(), scheduling.prepare()]);
@@ -39,6 +44,7 @@ export async function kernelOnRealStore() {
     clock,
     ids: { newId: () => `community-${++id}` },
     jobs: scheduling.jobs,
+    copies: scheduling.copies,
     sealer: new Sealer(async () => Buffer.alloc(32, 7)),
     directories: {},
   };

@@ -43,14 +43,15 @@ export function fanoutJob(key: string, audience: FanoutAudienceSpec, extra: Part
  * The scheduler as app.ts wires it: fan-out cards rendered per recipient by the kernel's own presenters
  * (with only the buttons everyone may press), at delivery time.
  */
-export function schedulingWithKernel(context: Omit<SchedulingContext, "present">): Scheduling {
+export function schedulingWithKernel(context: Omit<SchedulingContext, "present" | "load">): Scheduling {
   // Called only at delivery time, once the kernel below exists.
-  const scheduling = createScheduling({ ...context, present: (card, reader) => kernel.presentToAll({ presenter: card.presenter, data: card.data }, reader) });
+  const scheduling = createScheduling({ ...context, present: (card, reader) => kernel.presentToAll({ presenter: card.presenter, data: card.data }, reader), load: (source, args) => kernel.loadCopy(source, args) });
   const kernel = new Kernel(createRegistry(), {
     repos: context.repos,
     clock: context.clock ?? { now: () => new Date() },
     ids: { newId: () => randomUUID() },
     jobs: scheduling.jobs,
+    copies: scheduling.copies,
     sealer: new Sealer(async () => Buffer.alloc(32, 7)),
     directories: {},
   });

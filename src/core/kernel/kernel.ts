@@ -4,6 +4,7 @@ import { ConcurrencyError, DomainError } from "../errors.js";
 import type { CoreDeps } from "../ports.js";
 import type { Card, FormBlock } from "./card.js";
 import { FANOUT_JOB, type FanoutPayload } from "./fanout.js";
+import { COPIES_REFRESH_JOB, refreshDue, refreshJobKey, type RefreshPayload } from "./copies.js";
 import { prepareFile, type DeliveredFile } from "./files.js";
 import { checkFields, fieldsFor, type FieldErrors, type RawValues } from "./forms.js";
 import type { CardRef, Effect, FormRef, Outcome } from "./outcome.js";
@@ -19,7 +20,8 @@ import type { CommandDef, Context, JobContext, JobDef, People } from "./workflow
 /** What an adapter carries out for one request: cards already rendered for the asker. */
 export type DeliveryItem =
   | { kind: "reply"; card: Card; secret: boolean }
-  | { kind: "post"; card: Card }
+  /** `copies`: the adapter records the message this becomes under that key (`Copies.posted`). */
+  | { kind: "post"; card: Card; copies?: string }
   | { kind: "replace"; card: Card; for: "actor" | "everyone" }
   | { kind: "form"; card: Card; form: FormBlock }
   /** A file for the asker alone; `card` is the line that goes with it (and the fallback where files cannot go). */
@@ -148,7 +150,8 @@ export class Kernel {
       if (effect.kind === "schedule") await this.deps.jobs.schedule(effect.job);
       else if (effect.kind === "cancel") await this.deps.jobs.cancel(effect.key);
       else if (effect.kind === "fanout") await this.fanout(effect, "en", undefined);
-      else throw new Error(`a job cannot ${effect.kind}: only fan-outs, schedule and cancel`);
+      else if (effect.kind === "refreshCopies") await this.refreshCopies(effect);
+      else throw new Error(`a job cannot ${effect.kind}: only fan-outs, refreshes, schedule and cancel`);
     }
     const next = def.next?.(parsed, ctx.dueAt);
     if (next) await this.deps.jobs.schedule({ kind: def.kind, key: occurrenceKey(ctx.key, next), dueAt: next, payload });
@@ -273,8 +276,8 @@ export class Kernel {
           });
           break;
         case "post":
-          delivery.items.push({ kind: "post", card: this.withActions(this.present(effect.card, shared), this.everyone) });
-          if (effect.to === "community") await this.postElsewhere(effect.card, ctx);
+          delivery.items.push({ kind: "post", card: this.withActions(this.present(effect.card, shared), this.everyone), ...(effect.copies ? { copies: effect.copies } : {}) });
+          if (effect.to === "community") await this.postElsewhere(effect.card, ctx, effect.copies);
           break;
         case "form": {
           const card = await this.formCard(effect.form, ctx);
@@ -291,6 +294,9 @@ export class Kernel {
           break;
         case "fanout":
           await this.fanout(effect, ctx.reader.locale, ctx.request.actor.personKey);
+          break;
+        case "refreshCopies":
+          await this.refreshCopies(effect);
           break;
         case "file": {
           const prepared = prepareFile(effect.file, ctx.words);
@@ -319,18 +325,35 @@ export class Kernel {
   }
 
   /** The same card in every other space of the community, on either platform, through a fan-out. */
-  private async postElsewhere(card: CardRef, ctx: Context): Promise<void> {
+  private async postElsewhere(card: CardRef, ctx: Context, copies: string | undefined): Promise<void> {
     // The handler may just have bound this space (setting up, linking): the community is read from it now.
     const communityId = ctx.community?.id ?? (await this.deps.repos.spaces.find(ctx.request.space.spaceKey))?.communityId;
     if (!communityId) return;
     const others = (await this.deps.repos.spaces.listForCommunity(communityId)).filter((s) => s.spaceKey !== ctx.request.space.spaceKey);
     if (others.length === 0) return;
-    const id = this.deps.ids.newId();
+    const fanoutId = `post:${communityId}:${this.deps.ids.newId()}`;
+    // Recorded first: a refresh that runs while the fan-out is still delivering knows to look at it.
+    if (copies) await this.deps.copies.posted(copies, { kind: "fanout", fanoutId });
     await this.fanout(
-      { kind: "fanout", card, fanoutId: `post:${communityId}:${id}`, audience: { kind: "spaces", communityId, except: [ctx.request.space.spaceKey] } },
+      { kind: "fanout", card, fanoutId, audience: { kind: "spaces", communityId, except: [ctx.request.space.spaceKey] } },
       ctx.reader.locale,
       undefined,
     );
+  }
+
+  /** One refresh per window however many changes fall in it; it loads the card when it runs. */
+  private async refreshCopies(effect: Extract<Effect, { kind: "refreshCopies" }>): Promise<void> {
+    if (!this.registry.copySource(effect.source)) throw new Error(`no copy source ${effect.source}`);
+    const dueAt = refreshDue(this.deps.clock.now());
+    const payload: RefreshPayload = { of: effect.of, source: effect.source, args: effect.args };
+    await this.deps.jobs.schedule({ kind: COPIES_REFRESH_JOB, key: refreshJobKey(effect.of, dueAt), dueAt, payload });
+  }
+
+  /** The card a copy source shows now (for the refresh job); undefined when there is none any more. */
+  async loadCopy(source: string, args: unknown): Promise<CardRef | undefined> {
+    const def = this.registry.copySource(source);
+    if (!def) throw new Error(`no copy source ${source}`);
+    return def.load(def.args.parse(args), this.deps);
   }
 
   private async fanout(effect: Extract<Effect, { kind: "fanout" }>, locale: string, startedBy: string | undefined): Promise<void> {

@@ -41,7 +41,8 @@ export type Effect =
   /** Only the asker sees it: Slack ephemeral; Teams the clicker's refreshed card or their 1:1 chat. */
   | { kind: "reply"; card: CardRef; secret?: boolean }
   /** Everyone in the space the request came from, or in every space of the community (both platforms). */
-  | { kind: "post"; card: CardRef; to: "space" | "community" }
+  /** `copies`: a key the workflow chooses; every copy this post becomes is recorded under it (see `refreshCopies`). */
+  | { kind: "post"; card: CardRef; to: "space" | "community"; copies?: string }
   /** Replaces the message whose button was pressed: for the asker only, or for everyone. */
   | { kind: "replace"; card: CardRef; for: "actor" | "everyone" }
   | { kind: "form"; form: FormRef }
@@ -50,7 +51,9 @@ export type Effect =
   /** One card to many people or spaces, rendered per recipient when it is delivered. */
   | { kind: "fanout"; audience: FanoutAudienceSpec; card: CardRef; fanoutId: string; showProgress?: boolean }
   /** Always private: Slack uploads it into the asker's DM; Teams offers it in their 1:1 chat (file consent). */
-  | { kind: "file"; file: FileRef };
+  | { kind: "file"; file: FileRef }
+  /** Re-renders every recorded copy of `of` in place, from the card the copy source `source` loads then (coalesced). */
+  | { kind: "refreshCopies"; of: string; source: string; args: unknown };
 
 export interface Outcome {
   effects: Effect[];
@@ -58,7 +61,9 @@ export interface Outcome {
 
 export const outcome = (...effects: Effect[]): Outcome => ({ effects });
 export const reply = (presenter: string, data: unknown, secret = false): Effect => ({ kind: "reply", card: { presenter, data }, ...(secret ? { secret } : {}) });
-export const post = (to: "space" | "community", presenter: string, data: unknown): Effect => ({ kind: "post", to, card: { presenter, data } });
+export const post = (to: "space" | "community", presenter: string, data: unknown, copies?: string): Effect => ({ kind: "post", to, card: { presenter, data }, ...(copies ? { copies } : {}) });
+/** Updates every copy of a posted card (in every linked space) to what `source` loads when the refresh runs. */
+export const refreshCopies = (of: string, source: string, args: unknown): Effect => ({ kind: "refreshCopies", of, source, args });
 export const replace = (forWhom: "actor" | "everyone", presenter: string, data: unknown): Effect => ({ kind: "replace", for: forWhom, card: { presenter, data } });
 export const openForm = (form: FormRef): Effect => ({ kind: "form", form });
 export const file = (f: FileRef): Effect => ({ kind: "file", file: f });

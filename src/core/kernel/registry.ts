@@ -1,5 +1,5 @@
 import type { FormSpec } from "./forms.js";
-import type { CommandDef, JobDef, Mention, PresenterDef, RegistryView, RouteDef, SpaceEvents, Workflow } from "./workflow.js";
+import type { CommandDef, CopySourceDef, JobDef, Mention, PresenterDef, RegistryView, RouteDef, SpaceEvents, Workflow } from "./workflow.js";
 
 const normalise = (text: string) => text.trim().replace(/\s+/g, " ");
 
@@ -13,6 +13,7 @@ export class Registry implements RegistryView {
   private readonly presenters = new Map<string, PresenterDef>();
   private readonly forms = new Map<string, FormSpec>();
   private readonly jobs = new Map<string, JobDef>();
+  private readonly copySources = new Map<string, CopySourceDef>();
   private readonly routesByPath = new Map<string, { workflow: string; def: RouteDef }>();
   readonly events: SpaceEvents[] = [];
 
@@ -26,6 +27,7 @@ export class Registry implements RegistryView {
       for (const f of workflow.forms ?? []) unique(this.forms, f.name, f as FormSpec, "form");
       for (const j of workflow.jobs ?? []) unique(this.jobs, j.kind, j as JobDef, "job kind");
       for (const r of workflow.routes ?? []) unique(this.routesByPath, `${workflow.name}/${r.path}`, { workflow: workflow.name, def: r as RouteDef }, "route");
+      for (const c of workflow.copySources ?? []) unique(this.copySources, c.name, c as CopySourceDef, "copy source");
       if (workflow.events) this.events.push(workflow.events);
     }
     // Longest phrase first, so "edit charter" wins over "edit".
@@ -54,6 +56,10 @@ export class Registry implements RegistryView {
 
   job(kind: string): JobDef | undefined {
     return this.jobs.get(kind);
+  }
+
+  copySource(name: string): CopySourceDef | undefined {
+    return this.copySources.get(name);
   }
 
   jobKinds(): JobDef[] {

@@ -4,7 +4,7 @@ import type { MessageKey } from "../i18n/index.js";
 import type { CoreDeps } from "../ports.js";
 import type { Card } from "./card.js";
 import type { FormSpec, RawValues } from "./forms.js";
-import type { Outcome } from "./outcome.js";
+import type { CardRef, Outcome } from "./outcome.js";
 import type { Reader } from "./reader.js";
 import type { Request } from "./request.js";
 import type { Words } from "./words.js";
@@ -124,6 +124,19 @@ export function job<P>(def: JobDef<P>): JobDef<P> {
   return def;
 }
 
+/**
+ * Loads the card whose copies `refreshCopies` updates, as it is now (counts read when the refresh runs, so
+ * the last refresh of a burst shows the burst's end). undefined: nothing to show any more (copies left as they are).
+ */
+export interface CopySourceDef<A = unknown> {
+  name: string;
+  args: z.ZodType<A, z.ZodTypeDef, unknown>;
+  load(args: A, deps: CoreDeps): Promise<CardRef | undefined>;
+}
+export function copySource<A>(def: CopySourceDef<A>): CopySourceDef<A> {
+  return def;
+}
+
 /** What a workflow's read-only HTTP route answers: a file to download, or why there is none (404). */
 export type RouteAnswer = { kind: "file"; contentType: string; filename: string; body: string } | { kind: "missing"; reason: string };
 
@@ -174,6 +187,8 @@ export interface Workflow {
   jobs?: ReadonlyArray<JobDef<any>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   routes?: ReadonlyArray<RouteDef<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  copySources?: ReadonlyArray<CopySourceDef<any>>;
   events?: SpaceEvents;
 }
 

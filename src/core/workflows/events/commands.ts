@@ -12,6 +12,7 @@ import { beforeDefaults } from "./beforeCommands.js";
 import { DEFAULT_BEFORE } from "./model.js";
 import { scheduleAfter } from "./after.js";
 import { answerable, nextLive, occurrenceView, refusedAnswer, shortId } from "./occurrences.js";
+import { announcementCopies, refreshAnnouncement } from "./announcementCopies.js";
 
 /** How many events the list shows. */
 const LISTED = 15;
@@ -42,9 +43,10 @@ async function scheduleEvent(ctx: CommunityContext, draft: EventDraft, values: R
     createdAt: now.toISOString(),
   };
   await deps.repos.events.create(event);
+  const announced = await occurrenceData(deps, event, p.firstAt);
   return outcome(
     reply("events.scheduledPrivately", { title: event.title, name: community.charter.name, eventId: event.id, short: shortId(event.id), reminders: event.reminders ?? DEFAULT_BEFORE.reminders }, true),
-    post("community", "events.announcement", await occurrenceData(deps, event, p.firstAt)),
+    post("community", "events.announcement", announced, announcementCopies(community.id, announced)),
     ...scheduleReminders(event, now),
     ...scheduleAfter(event, now),
   );
@@ -101,6 +103,7 @@ export const rsvp = command({
     return outcome(
       reply("events.answered", { answer, title, at: startsAt }, true),
       replace("everyone", "events.announcement", data),
+      refreshAnnouncement(community.id, data),
     );
   },
 });

@@ -5,6 +5,7 @@ import { calendarFile, calendarRoute } from "./calendar.js";
 import { eventForm } from "./eventForm.js";
 import { announcementPresenter, answeredPresenter, listPresenter, reminderPresenter } from "./presenters.js";
 import { reminderJob } from "./reminders.js";
+import { announcementSource } from "./announcementCopies.js";
 import { muteReminders, setReminders, unmuteReminders } from "./beforeCommands.js";
 import { guidePresenter, personalReminderPresenter } from "./beforePresenters.js";
 import { afterJob, confirmAttendance, openAttendance, openFollowUp, postFollowUp } from "./after.js";
@@ -33,4 +34,5 @@ export const eventsWorkflow: Workflow = {
   jobs: [reminderJob, afterJob],
   events: { home: mineHome },
   routes: [calendarRoute],
+  copySources: [announcementSource],
 };

@@ -7,6 +7,7 @@ import type { Survey } from "./model.js";
 import { parsePollLine } from "./pollLine.js";
 import { VOTE_VERB } from "./presenters.js";
 import { surveyState } from "./tally.js";
+import { pollCopies, refreshPoll } from "./pollCopies.js";
 
 const POLL_EXAMPLE = 'poll "Which day suits?" Tue Wed "Thu am"';
 export const CLOSE_JOB = "surveys.close";
@@ -54,7 +55,7 @@ export const openPoll = command({
     });
     return outcome(
       tell(survey.anonymous ? "surveys.poll.posted.anonymous" : "surveys.poll.posted.named", { name: community.charter.name, id: survey.id, close: typedParam(`close survey ${survey.id}`) }, "success", true),
-      post("community", "surveys.poll", await surveyState(deps, survey)),
+      post("community", "surveys.poll", await surveyState(deps, survey), pollCopies(survey)),
     );
   },
 });
@@ -89,6 +90,7 @@ export const vote = command({
     return outcome(
       reply("surveys.voted", { title: survey.title, choice: question.options[option]!, anonymous: survey.anonymous }, true),
       replace("everyone", "surveys.poll", await surveyState(ctx.deps, survey)),
+      ...refreshPoll(survey),
     );
   },
 });
@@ -115,7 +117,7 @@ export const closeByHand = command({
     const state = await surveyState(ctx.deps, closed);
     // Results only the stewards may see go to the one who closed it, privately; the rest to every space.
     const results = closed.visibility === "stewards" ? reply("surveys.results", state, true) : post("community", "surveys.results", state);
-    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, results);
+    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, results, ...refreshPoll(closed));
   },
 });
 

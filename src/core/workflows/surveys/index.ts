@@ -4,6 +4,7 @@ import { announcementPresenter, answerPromptPresenter, listPresenter, pollPresen
 import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, submitSurvey } from "./surveyCommands.js";
 import { surveyForm } from "./surveyForm.js";
 import { ANSWER_FORMS } from "./templates.js";
+import { pollSource } from "./pollCopies.js";
 
 /** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
 export const surveysWorkflow: Workflow = {
@@ -12,4 +13,5 @@ export const surveysWorkflow: Workflow = {
   presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter],
   forms: [surveyForm, ...ANSWER_FORMS],
   jobs: [closeJob],
+  copySources: [pollSource],
 };

@@ -7,6 +7,7 @@ import { CLOSE_JOB, closeJobKey, closeSurvey, createSurvey } from "./commands.js
 import type { Answers, Survey } from "./model.js";
 import { ANSWER_OPEN_VERB } from "./presenters.js";
 import { answersByPerson, surveyState } from "./tally.js";
+import { refreshPoll } from "./pollCopies.js";
 import { ANSWER_FORMS, ANSWER_VERB, answerFormName, questionsOf, templateById, valuesOf } from "./templates.js";
 import { deadlineOf, NEW_SURVEY, shownValues, surveyForm, type SurveyDraft } from "./surveyForm.js";
 
@@ -132,6 +133,6 @@ export const closeJob = job({
     if (!stored || stored.value.status === "closed") return outcome();
     const closed = await closeSurvey(deps, stored.value, stored.etag);
     const card = { presenter: "surveys.results", data: await surveyState(deps, closed) };
-    return outcome({ kind: "fanout", fanoutId: `surveys:${communityId}:${surveyId}:results`, audience: resultsAudience(closed), card });
+    return outcome({ kind: "fanout", fanoutId: `surveys:${communityId}:${surveyId}:results`, audience: resultsAudience(closed), card }, ...refreshPoll(closed));
   },
 });

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { FAKE_IDS } from "../support/fakeSlack.js";
+import { FAST } from "../support/scheduling.js";
+import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
+import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
+
+/**
+ * Counts updated in place on every copy: in a community linked across Teams and Slack, an answer pressed on
+ * one platform's copy of an announcement shows on the other's (Slack chat.update, Teams updateActivity),
+ * and a burst of answers from both ends with every copy showing the final counts.
+ */
+let s: SlackTestApp;
+let connector: FakeBotConnector;
+beforeAll(async () => {
+  connector = await startFakeBotConnector();
+  s = await startSlackApp({ options: { scheduling: FAST } });
+});
+afterAll(async () => {
+  await s?.stop();
+  await connector?.stop();
+});
+
+const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
+const JO: TeamsUser = { id: "29:1jo-lee", name: "Jo Lee", aadObjectId: "aad-0003-jo" };
+
+let linked: Promise<string> | undefined;
+const linkedCommunity = () => (linked ??= linkCommunity());
+async function linkCommunity(): Promise<string> {
+  await setUpInChannel(s.app.url, connector, "1");
+  const before = connector.calls.length;
+  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
+  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body)))).toBe(true);
+  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
+  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
+  await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in"))).toBe(true);
+  return (await s.app.deps.repos.spaces.find(`teams:${TENANT}:${GENERAL.id}`))!.communityId;
+}
+
+type Blocks = Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>;
+const slackUser = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId });
+/** Presses a button on the Slack message posted at `ts`, as Slack sends it. */
+function slackPress(blocks: unknown, ts: string, user: string, label: string) {
+  const button = (blocks as Blocks).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label)!;
+  return s.send(blockActions({
+    user: slackUser(user),
+    container: { type: "message", message_ts: ts, channel_id: FAKE_IDS.general, is_ephemeral: false },
+    message: { type: "message", user: FAKE_IDS.botUserId, ts, text: "", blocks: [] },
+    actions: [buttonAction(button.action_id!, button.value!)],
+  }));
+}
+/** What a Slack message shows now: its latest chat.update, as the channel sees it. */
+const slackShows = (ts: string) => blocksText(s.fake.callsTo("chat.update").filter((c) => c.args.channel === FAKE_IDS.general && c.args.ts === ts).at(-1)?.args.blocks);
+/** What a Teams message shows now: its latest update. */
+const teamsShows = (activityId: string) => cardText(connector.calls.filter((c) => c.kind === "update" && c.activityId === activityId && c.status < 300).at(-1)?.activity?.attachments?.[0]?.content);
+const tsOf = (call: { response: unknown }) => String((call.response as { ts?: string }).ts ?? "");
+
+describe("the copies of an announcement in a community linked across Teams and Slack", () => {
+  it("show an answer pressed on either platform, and the final counts after a burst from both", async () => {
+    const communityId = await linkedCommunity();
+    const where = { place: "channel" as const, threadId: "2", user: MEGAN };
+    expect((await post(s.app.url, message(connector.serviceUrl, "event Monthly call on 2030-01-10 at 15:00 Europe/Rome for 60m every month", where))).status).toBe(200);
+    const announced = () => shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Monthly call") && cardText(cardOf(a).body).includes("Going: "));
+    await expect.poll(announced).toBeTruthy();
+    const teamsId = announced()!.id!;
+    const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Monthly call"));
+    await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
+    const slackTs = tsOf(slackPost()!);
+    expect(slackTs).toMatch(/^\d+\.\d+$/);
+    const slackAnswer = (user: string, label: string) => slackPress(slackPost()!.args.blocks, slackTs, user, label);
+
+    // Adele answers in Teams: the Slack copy is updated in place with her answer.
+    expect((await post(s.app.url, press(connector.serviceUrl, announced()!, "Going", { ...where, user: ADELE }))).status).toBe(200);
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain("Going: 1 · Maybe: 0 · Not going: 0");
+
+    // The facilitator answers in Slack: the Teams announcement is updated in place with it.
+    expect((await slackAnswer(FAKE_IDS.facilitator, "Maybe")).status).toBe(200);
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Going: 1 · Maybe: 1 · Not going: 0");
+
+    // A burst from both platforms at once: every copy ends showing the counts after it.
+    const card = announced()!;
+    const statuses = await Promise.all([
+      post(s.app.url, press(connector.serviceUrl, card, "Not going", { ...where, user: MEGAN })).then((r) => r.status),
+      post(s.app.url, press(connector.serviceUrl, card, "Maybe", { ...where, user: ADELE })).then((r) => r.status),
+      post(s.app.url, press(connector.serviceUrl, card, "Going", { ...where, user: JO })).then((r) => r.status),
+      slackAnswer(FAKE_IDS.member, "Going").then((r) => r.status),
+      slackAnswer(FAKE_IDS.facilitator, "Going").then((r) => r.status),
+    ]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const [event] = await s.app.deps.repos.events.upcoming(communityId, new Date());
+    await expect.poll(() => s.app.deps.repos.events.tally(communityId, event!.id, "2030-01-10T14:00:00Z")).toEqual({ going: 3, maybe: 1, no: 1 });
+    const final = "Going: 3 · Maybe: 1 · Not going: 1";
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain(final);
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain(final);
+  }, 40_000);
+
+  it("show a poll's counts on every copy: posted from Slack, answered in Teams and in Slack", async () => {
+    await linkedCommunity();
+    expect((await s.send(slashCommand({ text: 'poll "Lunch order?" Pizza Salad' }))).status).toBe(200);
+    // Posted in the Slack channel by the request itself, and in the Teams channel by the fan-out.
+    const slackPoll = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Lunch order?"));
+    await expect.poll(slackPoll).toBeTruthy();
+    const slackTs = tsOf(slackPoll()!);
+    const teamsPoll = () => shownNow(connector.activitiesTo(GENERAL.id)).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Lunch order?"));
+    await expect.poll(teamsPoll, { timeout: 10_000 }).toBeTruthy();
+    const teamsId = teamsPoll()!.id!;
+
+    // Adele votes on the Teams copy: the Slack copy, which the app posted directly, shows it.
+    expect((await post(s.app.url, press(connector.serviceUrl, teamsPoll()!, "Pizza", { place: "channel", user: ADELE }))).status).toBe(200);
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain("Pizza: 1 (100%)");
+
+    // Luc votes on the Slack copy: the Teams copy shows both answers.
+    expect((await slackPress(slackPoll()!.args.blocks, slackTs, FAKE_IDS.member, "Salad")).status).toBe(200);
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Salad: 1 (50%)");
+    expect(teamsShows(teamsId)).toContain("Pizza: 1 (50%)");
+  }, 30_000);
+});
