@@ -4,7 +4,8 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
-import { ADELE, GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
+import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
+import { linkTeamsAndSlack } from "../support/linked.js";
 
 /**
  * Counts updated in place on every copy: in a community linked across Teams and Slack, an answer pressed on
@@ -22,21 +23,10 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
 const JO: TeamsUser = { id: "29:1jo-lee", name: "Jo Lee", aadObjectId: "aad-0003-jo" };
 
 let linked: Promise<string> | undefined;
-const linkedCommunity = () => (linked ??= linkCommunity());
-async function linkCommunity(): Promise<string> {
-  await setUpInChannel(s.app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(s.app.url, message(connector.serviceUrl, "link", { place: "channel", user: MEGAN }));
-  await expect.poll(() => connector.calls.slice(before).some((c) => CODE.test(JSON.stringify(c.body)))).toBe(true);
-  const code = CODE.exec(connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((body) => CODE.test(body))!)![1]!;
-  expect((await s.send(slashCommand({ text: `link ${code}` }))).status).toBe(200);
-  await expect.poll(() => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in"))).toBe(true);
-  return (await s.app.deps.repos.spaces.find(`teams:${TENANT}:${GENERAL.id}`))!.communityId;
-}
+const linkedCommunity = () => (linked ??= linkTeamsAndSlack(s, connector));
 
 type Blocks = Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>;
 const slackUser = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId });
