@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { STEWARD_ROLES, type Member, type SpaceRef } from "../domain.js";
 import { memberFor, membersWhere } from "./members.js";
 import { ConcurrencyError, DomainError } from "../errors.js";
@@ -47,6 +48,9 @@ export const readerOf = (request: Request): Reader =>
  * and turns its effects into rendered cards. Expected failures become a private answer; nothing changes.
  */
 export class Kernel {
+  /** Refresh jobs this instance scheduled lately (a window's key is only scheduled once). */
+  private readonly refreshesScheduled = new LRUCache<string, true>({ max: 5000, ttl: 60_000 });
+
   constructor(
     readonly registry: Registry,
     readonly deps: CoreDeps,
@@ -345,8 +349,13 @@ export class Kernel {
   private async refreshCopies(effect: Extract<Effect, { kind: "refreshCopies" }>): Promise<void> {
     if (!this.registry.copySource(effect.source)) throw new Error(`no copy source ${effect.source}`);
     const dueAt = refreshDue(this.deps.clock.now());
+    const key = refreshJobKey(effect.of, dueAt);
+    // A burst of presses asks for the same job again and again: once this instance has it scheduled, storage
+    // would only answer "exists" (the key is the same), so it is not asked.
+    if (this.refreshesScheduled.has(key)) return;
     const payload: RefreshPayload = { of: effect.of, source: effect.source, args: effect.args };
-    await this.deps.jobs.schedule({ kind: COPIES_REFRESH_JOB, key: refreshJobKey(effect.of, dueAt), dueAt, payload });
+    await this.deps.jobs.schedule({ kind: COPIES_REFRESH_JOB, key, dueAt, payload });
+    this.refreshesScheduled.set(key, true);
   }
 
   /** The card a copy source shows now (for the refresh job); undefined when there is none any more. */
