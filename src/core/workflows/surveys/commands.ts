@@ -116,7 +116,7 @@ export const closeByHand = command({
     const closed = await closeSurvey(ctx.deps, found.survey, found.etag);
     const state = await surveyState(ctx.deps, closed);
     // Results only the stewards may see go to the one who closed it, privately; the rest to every space.
-    const results = closed.visibility === "stewards" ? reply("surveys.results", state, true) : post("community", "surveys.results", state);
+    const results = closed.visibility === "stewards" ? reply("surveys.results", { ...state, canExport: true }, true) : post("community", "surveys.results", state);
     return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, results, ...refreshPoll(closed));
   },
 });

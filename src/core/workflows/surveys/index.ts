@@ -5,11 +5,12 @@ import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, su
 import { surveyForm } from "./surveyForm.js";
 import { ANSWER_FORMS } from "./templates.js";
 import { pollSource } from "./pollCopies.js";
+import { exportSurvey } from "./exportCsv.js";
 
 /** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
 export const surveysWorkflow: Workflow = {
   name: "surveys",
-  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults],
+  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey],
   presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter],
   forms: [surveyForm, ...ANSWER_FORMS],
   jobs: [closeJob],

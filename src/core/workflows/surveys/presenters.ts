@@ -4,6 +4,7 @@ import { esc } from "../../kernel/text.js";
 import { md, type Words } from "../../kernel/words.js";
 import { presenter } from "../../kernel/workflow.js";
 import { SurveyState, type QuestionResult } from "./tally.js";
+import { EXPORT_VERB } from "./exportCsv.js";
 
 export const VOTE_VERB = "surveys.vote";
 export const ANSWER_OPEN_VERB = "surveys.answer.open";
@@ -84,6 +85,7 @@ export const resultsPresenter = presenter({
         omitted: s.peopleOmitted,
       });
     }
+    if (s.canExport) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.export.button"), verb: EXPORT_VERB, data: { id: s.surveyId }, opensForm: false }] });
     return { title, summary: words.t("surveys.results.summary", { title: s.title, answered: words.count(s.answered), members: words.count(s.members) }), blocks };
   },
 });

@@ -116,7 +116,7 @@ export const showResults = command({
     if (survey.visibility === "afterClose" && survey.status === "open" && !steward) return outcome(tell("surveys.results.notYet", { title: survey.title }, "info", true));
     // A named survey shows the stewards who answered what; everyone else sees only the counts.
     const byPerson = steward ? await answersByPerson(ctx.deps, survey) : {};
-    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson }, true));
+    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson, canExport: steward }, true));
   },
 });
 

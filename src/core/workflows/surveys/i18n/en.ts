@@ -149,4 +149,12 @@ export const surveysEn = {
   "surveys.answered.anonymous": "Thank you: your answers to **{title}** are recorded without your name. You can change them until it closes.",
   "surveys.results.notYet": "The results of **{title}** are shown once it closes.",
   "surveys.results.stewardsOnly": "Only the facilitators see the results of **{title}**.",
+  "help.cmd.exportSurvey": "Get a survey's or poll's responses as a CSV file, privately: one row per response, one column per question; names only in a named survey.",
+  "help.usage.exportSurvey": "export survey ID",
+  "surveys.export.which": "Which one? Type export survey and its id; {surveys} lists the open ones.",
+  "surveys.export.button": "Export CSV",
+  "surveys.export.name": "Name",
+  "surveys.export.title": "Responses to {title}",
+  "surveys.export.summary.anonymous": "Here are the {count, plural, one {# response} other {# responses}} to **{title}** as a CSV file. It is anonymous: no names, and the rows are not in the order people answered.",
+  "surveys.export.summary.named": "Here are the {count, plural, one {# response} other {# responses}} to **{title}** as a CSV file, with each person's name.",
 } as const;
