@@ -20,4 +20,10 @@ export interface SurveyBook {
   responses(survey: Survey): Promise<StoredResponse[]>;
   /** Marks it closed if still at `etag` (ConcurrencyError otherwise) and deletes its ballot key for good. */
   close(survey: Survey, etag: string): Promise<void>;
+  /** Which of `people` have answered (anonymous: by each one's keyed hash, computed on the spot; nothing stored). */
+  answeredAmong(survey: Survey, people: readonly PersonKey[]): Promise<Set<PersonKey>>;
+  /** Mutes (or unmutes) survey reminders for a member of a community. */
+  setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void>;
+  /** Everyone in the community who muted survey reminders. */
+  muted(communityId: string): Promise<Set<string>>;
 }

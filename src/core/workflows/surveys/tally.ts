@@ -81,6 +81,8 @@ export const SurveyState = z.object({
   /** Who answered what: only in a named survey's results shown privately to a steward. */
   people: z.array(z.object({ name: z.string(), answers: z.array(z.string()) })).default([]),
   peopleOmitted: z.number().int().nonnegative().default(0),
+  /** A steward's private view of an open survey: with the "send reminder now" button. */
+  remind: z.boolean().default(false),
 });
 export type SurveyState = z.infer<typeof SurveyState>;
 
@@ -100,6 +102,7 @@ export async function surveyState(deps: CoreDeps, survey: Survey): Promise<Surve
     questions: survey.questions.map((q) => tallyQuestion(q, responses)),
     people: [],
     peopleOmitted: 0,
+    remind: false,
   };
 }
 
