@@ -8,6 +8,8 @@ import type { SurveyBook } from "../../core/workflows/surveys/ports.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
+import { countedTotals, respondCounted } from "./counted.js";
+import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
 import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
 
 const surveyRow = (id: string) => `s:${keyPart(id)}`;
@@ -33,7 +35,7 @@ export class TableSurveyBook implements SurveyBook {
   async create(survey: Survey): Promise<"created" | "duplicate"> {
     // The key is stored first: a survey row never exists without the key its answers need.
     if (survey.anonymous) await this.keys.upsertEntity(toRow(BallotKey, "ballot", keyRow(survey), "ballotKey", { key: randomBytes(32).toString("base64url") }), "Replace");
-    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", survey));
+    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", { ...survey, counted: true }));
   }
 
   async get(communityId: string, id: string): Promise<Versioned<Survey> | undefined> {
@@ -77,6 +79,10 @@ export class TableSurveyBook implements SurveyBook {
     return new Set(rowKeyOf ? people.filter((person) => stored.has(rowKeyOf(person))) : []);
   }
 
+  async counts(survey: Survey): Promise<SurveyCounts | undefined> {
+    return survey.counted ? countedTotals(this.responseTable, this.log, responsePartition(survey)) : undefined;
+  }
+
   setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void> {
     return setSurveyMuted(this.surveys, communityId, personKey, muted, at);
   }
@@ -89,7 +95,8 @@ export class TableSurveyBook implements SurveyBook {
     const rowKey = await this.ballot(survey, person);
     if (!rowKey) return "closed";
     const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
-    await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
+    if (survey.counted) await respondCounted(this.responseTable, this.log, survey, responsePartition(survey), rowKey, response);
+    else await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
     return "recorded";
   }
 
@@ -101,7 +108,7 @@ export class TableSurveyBook implements SurveyBook {
 
   async responses(survey: Survey): Promise<StoredResponse[]> {
     const found: StoredResponse[] = [];
-    const rows = this.responseTable.listEntities<{ json?: string }>({ queryOptions: { filter: `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}'` } });
+    const rows = this.responseTable.listEntities<{ json?: string }>({ queryOptions: { filter: `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}' and RowKey lt '~'` } });
     for await (const row of rows) {
       const response = fromRow(StoredResponse, row, this.log);
       if (response) found.push(response);

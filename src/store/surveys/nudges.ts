@@ -35,7 +35,7 @@ export async function surveyMutedPeople(table: TableClient, log: Logger, communi
 /** The row keys of a survey's responses (only the keys: no answer is read). */
 export async function responseRowKeys(table: TableClient, partitionKey: string): Promise<Set<string>> {
   const keys = new Set<string>();
-  const rows = table.listEntities<{ rowKey?: string }>({ queryOptions: { filter: `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`, select: ["RowKey"] } });
+  const rows = table.listEntities<{ rowKey?: string }>({ queryOptions: { filter: `PartitionKey eq '${partitionKey.replace(/'/g, "''")}' and RowKey lt '~'`, select: ["RowKey"] } });
   for await (const row of rows) if (row.rowKey) keys.add(row.rowKey);
   return keys;
 }
