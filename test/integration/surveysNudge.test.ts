@@ -96,6 +96,18 @@ describe("survey reminders (nudges)", () => {
     expect(actionsOf((await h.say(BEN, CHANNEL, `results ${id}`)).items[0]!.card).map((a) => a.verb)).not.toContain("surveys.remind");
   });
 
+  it("reminds about a poll by pointing to its card in the channel", async () => {
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Lunch where?" Pizza Salad'));
+    const id = String(actionsOf(card)[0]!.data.survey);
+    await h.press(BEN, CHANNEL, "surveys.vote", actionsOf(card)[0]!.data);
+    expect(texts(await h.say(ANA, CHANNEL, `remind poll ${id}`))).toEqual(["A reminder about Lunch where? is on its way to 3 members who have not answered yet."]);
+    const sent = await nudgeFanouts("nudge-now:");
+    expect(reached(sent)).toEqual([ANA.personKey, CAROL.personKey, DEV.personKey].sort());
+    const dm = h.kernel.presentToAll(sent[0]!.card, { locale: "en", platform: "teams", personal: true, timezone: "Europe/Rome" });
+    expect(cardText(dm)).toMatch(/You have not answered Lunch where\? yet\.\nAnswer it on its card in your community's channel\./);
+    expect(verbsOf(dm)).toEqual([]);
+  });
+
   it("sends nothing for a closed survey, refuses a reminder now politely, and schedules none when the deadline is within a day", async () => {
     const { id } = await start();
     const [job] = await listJobs(h, "surveys.nudge");

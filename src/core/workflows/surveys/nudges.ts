@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { decodeKey, type SpaceRef } from "../../domain.js";
+import { decodeKey, type Member, type SpaceRef } from "../../domain.js";
 import type { Block, Card } from "../../kernel/card.js";
 import { membersWhere } from "../../kernel/members.js";
 import { tell, typedParam } from "../../kernel/notice.js";
@@ -34,11 +34,14 @@ export function scheduleNudge(survey: Survey, now: Date): Effect[] {
 }
 
 /** Members who have not answered and have not muted survey reminders (for an anonymous survey, found by keyed hash). */
-export async function notYetAnswered(deps: CoreDeps, survey: Survey): Promise<string[]> {
+export async function notYetAnswered(deps: CoreDeps, survey: Survey): Promise<Member[]> {
   const [members, muted] = await Promise.all([membersWhere(deps, survey.communityId, () => true), deps.repos.surveys.muted(survey.communityId)]);
-  const candidates = members.map((m) => m.personKey).filter((p) => !muted.has(p));
-  const answered = await deps.repos.surveys.answeredAmong(survey, candidates);
-  return candidates.filter((p) => !answered.has(p)).sort().slice(0, MOST_PEOPLE);
+  const candidates = members.filter((m) => !muted.has(m.personKey));
+  const answered = await deps.repos.surveys.answeredAmong(survey, candidates.map((m) => m.personKey));
+  return candidates
+    .filter((m) => !answered.has(m.personKey))
+    .sort((a, b) => a.personKey.localeCompare(b.personKey))
+    .slice(0, MOST_PEOPLE);
 }
 
 /**
@@ -47,13 +50,12 @@ export async function notYetAnswered(deps: CoreDeps, survey: Survey): Promise<st
  * Each fan-out is keyed by `key` and the person, so a reminder goes to each at most once however often it runs.
  */
 export async function nudges(deps: CoreDeps, survey: Survey, key: string): Promise<{ sends: Effect[]; people: number }> {
-  const [people, spaces, members] = await Promise.all([notYetAnswered(deps, survey), deps.repos.spaces.listForCommunity(survey.communityId), membersWhere(deps, survey.communityId, () => true)]);
-  const homeOf = new Map(members.map((m) => [m.personKey, m.spaceKey]));
+  const [people, spaces] = await Promise.all([notYetAnswered(deps, survey), deps.repos.spaces.listForCommunity(survey.communityId)]);
   const exp = deps.clock.now().getTime() + ORIGIN_DAYS * 86_400_000;
   const sends: Effect[] = [];
-  for (const person of people) {
+  for (const { personKey: person, spaceKey: home } of people) {
     const { platform } = decodeKey(person);
-    const space = spaces.find((s) => s.spaceKey === homeOf.get(person) && s.platform === platform) ?? spaces.find((s) => s.platform === platform);
+    const space = spaces.find((s) => s.spaceKey === home && s.platform === platform) ?? spaces.find((s) => s.platform === platform);
     const ref: SpaceRef | undefined = space && { spaceKey: space.spaceKey, platform: space.platform, displayName: space.displayName, personal: false };
     const origin = ref ? await deps.sealer.seal({ form: ORIGIN, space: ref, by: person, args: {}, exp }) : undefined;
     const data = { surveyId: survey.id, title: survey.title, style: survey.style, closesAt: survey.closesAt, origin };
