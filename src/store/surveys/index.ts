@@ -8,6 +8,9 @@ import type { SurveyBook } from "../../core/workflows/surveys/ports.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
+import { countedTotals, respondCounted } from "./counted.js";
+import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
+import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
 
 const surveyRow = (id: string) => `s:${keyPart(id)}`;
 /** Each survey's responses have a partition of their own, so a busy vote never contends with the rest. */
@@ -32,7 +35,7 @@ export class TableSurveyBook implements SurveyBook {
   async create(survey: Survey): Promise<"created" | "duplicate"> {
     // The key is stored first: a survey row never exists without the key its answers need.
     if (survey.anonymous) await this.keys.upsertEntity(toRow(BallotKey, "ballot", keyRow(survey), "ballotKey", { key: randomBytes(32).toString("base64url") }), "Replace");
-    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", survey));
+    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", { ...survey, counted: true }));
   }
 
   async get(communityId: string, id: string): Promise<Versioned<Survey> | undefined> {
@@ -54,17 +57,46 @@ export class TableSurveyBook implements SurveyBook {
 
   /** The row key of a person's response: a keyed hash for anonymous surveys (undefined once the key is gone). */
   private async ballot(survey: Survey, person: PersonKey): Promise<string | undefined> {
-    if (!survey.anonymous) return `p:${keyPart(person)}`;
+    return (await this.ballots(survey))?.(person);
+  }
+
+  /** How row keys are derived from people, the ballot key read once (undefined once it is gone). */
+  private async ballots(survey: Survey): Promise<((person: PersonKey) => string) | undefined> {
+    if (!survey.anonymous) return (person) => `p:${keyPart(person)}`;
     const row = await getRow(this.keys, "ballot", keyRow(survey));
     const key = row && fromRow(BallotKey, row, this.log);
-    return key ? `b:${createHmac("sha256", Buffer.from(key.key, "base64url")).update(person).digest("base64url")}` : undefined;
+    if (!key) return undefined;
+    const secret = Buffer.from(key.key, "base64url");
+    return (person) => `b:${createHmac("sha256", secret).update(person).digest("base64url")}`;
+  }
+
+  /**
+   * Which of `people` have answered, found by each one's row key (for an anonymous survey the keyed hash of each,
+   * computed here and compared with the stored keys: no list of who answered is ever stored).
+   */
+  async answeredAmong(survey: Survey, people: readonly PersonKey[]): Promise<Set<PersonKey>> {
+    const [rowKeyOf, stored] = await Promise.all([this.ballots(survey), responseRowKeys(this.responseTable, responsePartition(survey))]);
+    return new Set(rowKeyOf ? people.filter((person) => stored.has(rowKeyOf(person))) : []);
+  }
+
+  async counts(survey: Survey): Promise<SurveyCounts | undefined> {
+    return survey.counted ? countedTotals(this.responseTable, this.log, responsePartition(survey)) : undefined;
+  }
+
+  setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void> {
+    return setSurveyMuted(this.surveys, communityId, personKey, muted, at);
+  }
+
+  muted(communityId: string): Promise<Set<string>> {
+    return surveyMutedPeople(this.surveys, this.log, communityId);
   }
 
   async respond(survey: Survey, person: PersonKey, answers: Answers): Promise<"recorded" | "closed"> {
     const rowKey = await this.ballot(survey, person);
     if (!rowKey) return "closed";
     const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
-    await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
+    if (survey.counted) await respondCounted(this.responseTable, this.log, survey, responsePartition(survey), rowKey, response);
+    else await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
     return "recorded";
   }
 
@@ -76,7 +108,7 @@ export class TableSurveyBook implements SurveyBook {
 
   async responses(survey: Survey): Promise<StoredResponse[]> {
     const found: StoredResponse[] = [];
-    const rows = this.responseTable.listEntities<{ json?: string }>({ queryOptions: { filter: `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}'` } });
+    const rows = this.responseTable.listEntities<{ json?: string }>({ queryOptions: { filter: `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}' and RowKey lt '~'` } });
     for await (const row of rows) {
       const response = fromRow(StoredResponse, row, this.log);
       if (response) found.push(response);

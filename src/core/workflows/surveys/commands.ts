@@ -8,6 +8,7 @@ import { parsePollLine } from "./pollLine.js";
 import { VOTE_VERB } from "./presenters.js";
 import { surveyState } from "./tally.js";
 import { pollCopies, refreshPoll } from "./pollCopies.js";
+import { nudgeJobKey } from "./nudges.js";
 
 const POLL_EXAMPLE = 'poll "Which day suits?" Tue Wed "Thu am"';
 export const CLOSE_JOB = "surveys.close";
@@ -117,7 +118,7 @@ export const closeByHand = command({
     const state = await surveyState(ctx.deps, closed);
     // Results only the stewards may see go to the one who closed it, privately; the rest to every space.
     const results = closed.visibility === "stewards" ? reply("surveys.results", { ...state, canExport: true }, true) : post("community", "surveys.results", state);
-    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, results, ...refreshPoll(closed));
+    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, { kind: "cancel", key: nudgeJobKey(closed) }, results, ...refreshPoll(closed));
   },
 });
 

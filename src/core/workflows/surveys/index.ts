@@ -6,13 +6,14 @@ import { surveyForm } from "./surveyForm.js";
 import { ANSWER_FORMS } from "./templates.js";
 import { pollSource } from "./pollCopies.js";
 import { exportSurvey } from "./exportCsv.js";
+import { muteSurveyReminders, nudgeJob, nudgePresenter, remindNow, unmuteSurveyReminders } from "./nudges.js";
 
 /** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
 export const surveysWorkflow: Workflow = {
   name: "surveys",
-  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey],
-  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter],
+  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders],
+  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter],
   forms: [surveyForm, ...ANSWER_FORMS],
-  jobs: [closeJob],
+  jobs: [closeJob, nudgeJob],
   copySources: [pollSource],
 };

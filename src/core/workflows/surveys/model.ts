@@ -42,6 +42,8 @@ export const Survey = z.object({
   status: z.enum(["open", "closed"]),
   closesAt: Instant.optional(),
   closedAt: Instant.optional(),
+  /** Its counts are kept as answers come (set by the store for every survey made since counting began). */
+  counted: z.boolean().optional(),
   createdBy: PersonKey,
   createdAt: Instant,
 });

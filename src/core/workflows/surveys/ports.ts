@@ -1,6 +1,7 @@
 import type { PersonKey } from "../../domain.js";
 import type { Versioned } from "../../ports.js";
 import type { Answers, StoredResponse, Survey } from "./model.js";
+import type { SurveyCounts } from "./counts.js";
 
 /** A community's surveys and their responses (src/store/surveys implements it). */
 export interface SurveyBook {
@@ -20,4 +21,12 @@ export interface SurveyBook {
   responses(survey: Survey): Promise<StoredResponse[]>;
   /** Marks it closed if still at `etag` (ConcurrencyError otherwise) and deletes its ballot key for good. */
   close(survey: Survey, etag: string): Promise<void>;
+  /** The counts kept as answers came (undefined for a survey made before counting began: recount its rows). */
+  counts(survey: Survey): Promise<SurveyCounts | undefined>;
+  /** Which of `people` have answered (anonymous: by each one's keyed hash, computed on the spot; nothing stored). */
+  answeredAmong(survey: Survey, people: readonly PersonKey[]): Promise<Set<PersonKey>>;
+  /** Mutes (or unmutes) survey reminders for a member of a community. */
+  setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void>;
+  /** Everyone in the community who muted survey reminders. */
+  muted(communityId: string): Promise<Set<string>>;
 }

@@ -86,6 +86,7 @@ export const resultsPresenter = presenter({
       });
     }
     if (s.canExport) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.export.button"), verb: EXPORT_VERB, data: { id: s.surveyId }, opensForm: false }] });
+    if (s.remind && !s.closed) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.remind.button"), verb: "surveys.remind", data: { id: s.surveyId }, opensForm: false }] });
     return { title, summary: words.t("surveys.results.summary", { title: s.title, answered: words.count(s.answered), members: words.count(s.members) }), blocks };
   },
 });

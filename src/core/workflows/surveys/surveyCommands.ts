@@ -9,6 +9,7 @@ import { ANSWER_OPEN_VERB } from "./presenters.js";
 import { answersByPerson, surveyState } from "./tally.js";
 import { refreshPoll } from "./pollCopies.js";
 import { ANSWER_FORMS, ANSWER_VERB, answerFormName, questionsOf, templateById, valuesOf } from "./templates.js";
+import { scheduleNudge } from "./nudges.js";
 import { deadlineOf, NEW_SURVEY, shownValues, surveyForm, type SurveyDraft } from "./surveyForm.js";
 
 
@@ -55,6 +56,7 @@ export const submitSurvey = command({
       tell("surveys.started", { title: survey.title, id: survey.id, name: community.charter.name, close: typedParam(`close survey ${survey.id}`) }, "success", true),
       post("community", "surveys.announcement", await surveyState(deps, survey)),
       { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(survey), dueAt: new Date(deadline.at), payload: { communityId: community.id, surveyId: survey.id } } },
+      ...scheduleNudge(survey, now),
     );
   },
 });
@@ -116,7 +118,7 @@ export const showResults = command({
     if (survey.visibility === "afterClose" && survey.status === "open" && !steward) return outcome(tell("surveys.results.notYet", { title: survey.title }, "info", true));
     // A named survey shows the stewards who answered what; everyone else sees only the counts.
     const byPerson = steward ? await answersByPerson(ctx.deps, survey) : {};
-    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson, canExport: steward }, true));
+    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson, canExport: steward, remind: steward && survey.status === "open" }, true));
   },
 });
 

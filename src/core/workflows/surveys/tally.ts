@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CoreDeps } from "../../ports.js";
 import type { Answers, Question, StoredResponse, Survey } from "./model.js";
+import { countsSuffice, resultFromCounts } from "./counts.js";
 
 /** One question's results: counts per option or score, and what its kind adds (average, NPS, the texts). */
 export const QuestionResult = z.object({
@@ -83,26 +84,34 @@ export const SurveyState = z.object({
   peopleOmitted: z.number().int().nonnegative().default(0),
   /** Shown privately to a steward: the card offers the CSV export. */
   canExport: z.boolean().default(false),
+  /** A steward's private view of an open survey: with the "send reminder now" button. */
+  remind: z.boolean().default(false),
 });
 export type SurveyState = z.infer<typeof SurveyState>;
 
-/** Reads every response of a survey and tallies it (counts are always derived from rows). */
+/**
+ * A survey's state: from its kept counts when they give the whole results (a vote costs a few rows, not a recount),
+ * otherwise from every response row (free-text answers are listed from rows).
+ */
 export async function surveyState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
+  const counted = survey.counted && countsSuffice(survey) ? await deps.repos.surveys.counts(survey) : undefined;
+  if (counted) {
+    const members = await deps.repos.members.count(survey.communityId);
+    return { ...stateHead(survey), answered: counted.responses, members: Math.max(members, counted.responses), questions: survey.questions.map((q) => resultFromCounts(q, counted)) };
+  }
+  return recountedState(deps, survey);
+}
+
+const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false });
+
+/** Reads every response of a survey and tallies it: what the kept counts must always equal. */
+export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
   const [responses, members] = await Promise.all([deps.repos.surveys.responses(survey), deps.repos.members.count(survey.communityId)]);
   return {
-    surveyId: survey.id,
-    style: survey.style,
-    title: survey.title,
-    anonymous: survey.anonymous,
-    visibility: survey.visibility,
-    closed: survey.status === "closed",
-    closesAt: survey.closesAt,
+    ...stateHead(survey),
     answered: responses.length,
     members: Math.max(members, responses.length),
     questions: survey.questions.map((q) => tallyQuestion(q, responses)),
-    people: [],
-    peopleOmitted: 0,
-    canExport: false,
   };
 }
 

@@ -1,0 +1,53 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../src/core/kernel/card.js";
+import type { Delivery } from "../../src/core/kernel/kernel.js";
+import { resultFromCounts } from "../../src/core/workflows/surveys/counts.js";
+import { recountedState, surveyState } from "../../src/core/workflows/surveys/tally.js";
+import { ANA, CHANNEL, CHARTER_VALUES, kernelOnRealStore, texts, type KernelHarness } from "../support/core.js";
+
+/** Votes are counted as they come (counter rows beside the answers), and the counts always equal a recount of the rows. */
+const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
+const optionData = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
+const person = (n: number) => ({ personKey: `teams:tenant-1:aad-voter-${n}`, displayName: `Voter ${n}`, locale: "en" }) as const;
+
+describe("counted votes", () => {
+  let h: KernelHarness;
+  beforeEach(async () => {
+    h = await kernelOnRealStore();
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
+  });
+
+  it("equal a recount of the rows after 100 concurrent votes, some of them people changing their answer at the same time", async () => {
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed Thu'));
+    const id = String(optionData(card, "Tue").survey);
+    const labels = ["Tue", "Wed", "Thu"];
+    // 70 people vote; 30 of them vote again at the same moment with another choice (100 presses in all).
+    const presses = [...Array.from({ length: 70 }, (_, n) => [n, labels[n % 3]!] as const), ...Array.from({ length: 30 }, (_, n) => [n, labels[(n + 1) % 3]!] as const)];
+    const delivered = await Promise.all(presses.map(([n, label]) => h.press(person(n), CHANNEL, "surveys.vote", optionData(card, label))));
+    expect(delivered.every((d) => /^You answered/.test(texts(d)[0]!))).toBe(true);
+
+    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
+    expect(survey.counted).toBe(true);
+    const counted = await surveyState(h.deps, survey);
+    const recounted = await recountedState(h.deps, survey);
+    expect(counted.answered).toBe(70);
+    expect(recounted.answered).toBe(70);
+    expect(counted.questions).toEqual(recounted.questions);
+    expect(counted.questions[0]!.counts.reduce((a, b) => a + b, 0)).toBe(70);
+    // The poll's card shows the counted numbers, the same as the recount.
+    expect(texts(await h.say(ANA, CHANNEL, `results ${id}`))[0]).toMatch(new RegExp(`Tue: ${recounted.questions[0]!.counts[0]} .*\\nWed: ${recounted.questions[0]!.counts[1]} .*\\nThu: ${recounted.questions[0]!.counts[2]} `));
+  }, 60_000);
+
+  it("keeps scores, averages and NPS equal to a recount for a survey's rating and choice questions", async () => {
+    const values = { template: "quarterlyPulse", title: "Pulse", privacy: "named", visibility: "live", "deadline.date": "2026-12-20", "deadline.time": "12:00", "deadline.zone": "UTC" };
+    const done = await h.submit(ANA, await h.say(ANA, CHANNEL, "survey"), values);
+    const id = String(posted(done).blocks.flatMap((b) => (b.type === "actions" ? b.actions : []))[0]!.data.survey);
+    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
+    await Promise.all(Array.from({ length: 40 }, (_, n) => h.deps.repos.surveys.respond(survey, person(n % 25).personKey, { q1: 1 + (n % 5), q2: 1 + ((n * 3) % 5), q3: n % 11 })));
+    const counts = await h.deps.repos.surveys.counts(survey);
+    const recounted = await recountedState(h.deps, survey);
+    expect(counts?.responses).toBe(25);
+    // A survey with a free-text question lists its texts from rows; its counted questions still equal the recount.
+    expect(survey.questions.filter((q) => q.kind !== "text").map((q) => resultFromCounts(q, counts!))).toEqual(recounted.questions.filter((q) => q.kind !== "text"));
+  }, 60_000);
+});
