@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Block, Card } from "../../kernel/card.js";
+import type { Block, Card, CardAction } from "../../kernel/card.js";
 import { esc } from "../../kernel/text.js";
 import { md, type Words } from "../../kernel/words.js";
 import { presenter } from "../../kernel/workflow.js";
@@ -85,8 +85,11 @@ export const resultsPresenter = presenter({
         omitted: s.peopleOmitted,
       });
     }
-    if (s.canExport) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.export.button"), verb: EXPORT_VERB, data: { id: s.surveyId }, opensForm: false }] });
-    if (s.remind && !s.closed) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.remind.button"), verb: "surveys.remind", data: { id: s.surveyId }, opensForm: false }] });
+    // A steward's private view: export the responses, and (while it is open) remind who has not answered.
+    const stewardActions: CardAction[] = [];
+    if (s.canExport) stewardActions.push({ label: words.plain("surveys.export.button"), verb: EXPORT_VERB, data: { id: s.surveyId }, opensForm: false });
+    if (s.remind && !s.closed) stewardActions.push({ label: words.plain("surveys.remind.button"), verb: "surveys.remind", data: { id: s.surveyId }, opensForm: false });
+    if (stewardActions.length) blocks.push({ type: "actions", actions: stewardActions });
     return { title, summary: words.t("surveys.results.summary", { title: s.title, answered: words.count(s.answered), members: words.count(s.members) }), blocks };
   },
 });
