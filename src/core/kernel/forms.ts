@@ -1,4 +1,5 @@
 import type { MessageKey } from "../i18n/index.js";
+import type { CoreDeps } from "../ports.js";
 import type { FieldKind, FormField } from "./card.js";
 import { clean } from "./text.js";
 import type { Words } from "./words.js";
@@ -12,6 +13,8 @@ export interface FieldSpec {
   name: string;
   kind: FieldKind;
   label: MessageKey;
+  /** Words someone typed (a custom survey's question), shown as the label instead of `label`. */
+  text?: string;
   hint?: MessageKey;
   placeholder?: MessageKey;
   required?: boolean;
@@ -20,7 +23,7 @@ export interface FieldSpec {
   min?: number;
   /** Long text read as one item per line: at most this many items. */
   lines?: number;
-  choices?: ReadonlyArray<{ value: string; label: MessageKey }>;
+  choices?: ReadonlyArray<{ value: string; label: MessageKey; text?: string }>;
   /** Choices known only when the form opens (people): the sealed form argument of this name, JSON `[[value, label], …]`. */
   choicesFrom?: string;
 }
@@ -38,6 +41,8 @@ export interface FormSpec<V = unknown> {
   /** The command that opens this form (a button for places a form cannot open by itself). */
   opener?: string;
   fields: readonly FieldSpec[];
+  /** A form whose fields are known only from stored data: the whole form for its sealed arguments (undefined: gone). */
+  resolve?(args: Record<string, string>, deps: CoreDeps): Promise<FormSpec<V> | undefined>;
   /** The checked values as the command's input, or more field errors (cross-field rules, domain rules). */
   toInput(values: CheckedValues, words: Words): { ok: true; value: V } | { ok: false; errors: FieldErrors };
 }
@@ -74,7 +79,7 @@ const asList = (value: string | string[] | undefined) =>
 
 /** A field's choices as values and labels: declared (catalog keys), or sealed with the form when it opened (plain words). */
 function choicesOf(field: FieldSpec, args: Record<string, string>, words: Words): Array<{ value: string; label: string }> {
-  if (!field.choicesFrom) return (field.choices ?? []).map((c) => ({ value: c.value, label: words.plain(c.label) }));
+  if (!field.choicesFrom) return (field.choices ?? []).map((c) => ({ value: c.value, label: c.text ?? words.plain(c.label) }));
   try {
     const pairs = JSON.parse(args[field.choicesFrom] ?? "[]") as unknown;
     return Array.isArray(pairs) ? pairs.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "string").map(([value, label]) => ({ value, label })) : [];
@@ -185,7 +190,7 @@ export function fieldsFor(spec: FormSpec, values: RawValues, errors: FieldErrors
     return {
       name: field.name,
       kind: field.kind,
-      label: words.plain(field.label),
+      label: field.text ?? words.plain(field.label),
       hint,
       placeholder: field.placeholder ? words.plain(field.placeholder) : "",
       required: field.required ?? false,

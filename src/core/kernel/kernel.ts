@@ -241,7 +241,8 @@ export class Kernel {
     const { words } = ctx;
     if (original.ask.kind === "form" && seal) {
       const values: RawValues = original.ask.values;
-      const spec = this.registry.form(seal.form);
+      const declared = this.registry.form(seal.form);
+      const spec = declared?.resolve ? await declared.resolve(seal.args, this.deps) : declared;
       if (!spec) return { effects: [] };
       if (seal.expired) {
         return { effects: [{ kind: "form", form: { form: spec.name, values, version: seal.version, args: seal.args, error: words.t("form.error.expired") } }] };
@@ -378,7 +379,8 @@ export class Kernel {
 
   /** A form as a card: its fields for this reader, sealed with where it was opened, by whom and at what version. */
   async formCard(ref: FormRef, ctx: Context): Promise<Card> {
-    const spec = this.registry.form(ref.form);
+    const declared = this.registry.form(ref.form);
+    const spec = declared?.resolve ? await declared.resolve(ref.args ?? {}, this.deps) : declared;
     if (!spec) throw new Error(`no form ${ref.form}`);
     const { words } = ctx;
     const token = await this.deps.sealer.seal({

@@ -4,6 +4,7 @@ import { announcementPresenter, answerPromptPresenter, listPresenter, pollPresen
 import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, submitSurvey } from "./surveyCommands.js";
 import { surveyForm } from "./surveyForm.js";
 import { ANSWER_FORMS } from "./templates.js";
+import { customAnswerForm, customSurveyForm, openCustomForm, submitCustomSurvey } from "./customSurvey.js";
 import { pollSource } from "./pollCopies.js";
 import { exportSurvey } from "./exportCsv.js";
 import { muteSurveyReminders, nudgeJob, nudgePresenter, remindNow, unmuteSurveyReminders } from "./nudges.js";
@@ -11,9 +12,9 @@ import { muteSurveyReminders, nudgeJob, nudgePresenter, remindNow, unmuteSurveyR
 /** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
 export const surveysWorkflow: Workflow = {
   name: "surveys",
-  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders],
+  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders, openCustomForm, submitCustomSurvey],
   presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter],
-  forms: [surveyForm, ...ANSWER_FORMS],
+  forms: [surveyForm, ...ANSWER_FORMS, customSurveyForm, customAnswerForm],
   jobs: [closeJob, nudgeJob],
   copySources: [pollSource],
 };

@@ -35,6 +35,8 @@ export const Survey = z.object({
   /** The template a survey was made from: its answer form. */
   template: z.string().max(40).optional(),
   title: text(SURVEY_LIMITS.title),
+  /** A custom survey's introduction, as the steward typed it. */
+  intro: z.string().max(1000).optional(),
   questions: z.array(Question).min(1).max(SURVEY_LIMITS.questions),
   /** Anonymous: answers are stored under a keyed hash, and the key is deleted at close. */
   anonymous: z.boolean(),

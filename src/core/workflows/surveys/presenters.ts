@@ -121,6 +121,7 @@ export const announcementPresenter = presenter({
   render(s, words): Card {
     const intro = s.closesAt ? words.t("surveys.announcement.intro", { count: s.questions.length, when: words.when(s.closesAt) }) : "";
     const blocks: Block[] = [];
+    if (s.intro) blocks.push({ type: "text", text: esc(s.intro), style: "default" });
     if (intro) blocks.push({ type: "text", text: intro, style: "default" });
     blocks.push({ type: "context", texts: [progress(s, words), privacy(s, words)] });
     if (!s.closed) blocks.push({ type: "actions", actions: [{ label: words.plain("surveys.answer"), verb: ANSWER_OPEN_VERB, data: { survey: s.surveyId }, style: "primary", opensForm: true }] });

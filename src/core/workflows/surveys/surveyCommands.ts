@@ -80,11 +80,13 @@ export const openAnswerForm = command({
   async handle(ctx, { survey: id, here }) {
     const found = await answerable(ctx, id);
     if (!isSurvey(found)) return outcome(found);
-    if (!found.template || !templateById(found.template)) return outcome(tell("surveys.notFound", {}, "warning", true));
+    const custom = found.template === "custom";
+    if (!custom && (!found.template || !templateById(found.template))) return outcome(tell("surveys.notFound", {}, "warning", true));
     // A Teams form in a channel is a card everyone there reads: the person gets a button in their own chat instead.
     if (ctx.reader.platform === "teams" && !ctx.request.space.personal && !here) return outcome(reply("surveys.answerPrompt", { title: found.title, surveyId: found.id }, true));
     const before = await ctx.deps.repos.surveys.responseOf(found, ctx.request.actor.personKey);
-    return outcome(openForm({ form: answerFormName({ id: found.template }), values: before ? valuesOf(before) : {}, args: { survey: found.id } }));
+    const form = custom ? "surveys.answer.custom" : answerFormName({ id: found.template! });
+    return outcome(openForm({ form, values: before ? valuesOf(before) : {}, args: custom ? { survey: found.id, community: found.communityId } : { survey: found.id } }));
   },
 });
 

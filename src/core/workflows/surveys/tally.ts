@@ -76,6 +76,7 @@ export const SurveyState = z.object({
   visibility: z.enum(["live", "afterClose", "stewards"]).default("live"),
   closed: z.boolean(),
   closesAt: z.string().optional(),
+  intro: z.string().optional(),
   answered: z.number().int().nonnegative(),
   members: z.number().int().nonnegative(),
   questions: z.array(QuestionResult),
@@ -102,7 +103,7 @@ export async function surveyState(deps: CoreDeps, survey: Survey): Promise<Surve
   return recountedState(deps, survey);
 }
 
-const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false });
+const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false });
 
 /** Reads every response of a survey and tallies it: what the kept counts must always equal. */
 export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {

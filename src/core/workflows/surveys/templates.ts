@@ -89,25 +89,29 @@ export function answerForm(template: Template): FormSpec<Answers> {
     title: template.name,
     submit: "surveys.answer",
     fields: template.questions.map(fieldOf),
-    toInput(values: CheckedValues, words) {
-      const answers: Answers = {};
-      const errors: FieldErrors = {};
-      template.questions.forEach((q, i) => {
-        const value = values[qid(i)];
-        if (value === undefined || (Array.isArray(value) && value.length === 0)) {
-          if (q.kind === "multi" && q.required && q.min > 0) errors[qid(i)] = words.plain("surveys.error.min", { min: q.min });
-          return;
-        }
-        if (q.kind === "multi") {
-          const picked = (value as string[]).map(Number);
-          if (picked.length < q.min) errors[qid(i)] = words.plain("surveys.error.min", { min: q.min });
-          answers[qid(i)] = picked;
-        } else if (q.kind === "text") answers[qid(i)] = String(value);
-        else answers[qid(i)] = Number(value);
-      });
-      return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: answers };
-    },
+    toInput: (values: CheckedValues, words) => checkAnswers(template.questions, values, words),
   };
+}
+
+/** The checked values of an answer form as answers, or the field errors the kernel could not see (a multiple choice's minimum). */
+export function checkAnswers(questions: ReadonlyArray<Pick<Question, "kind" | "required"> & { min?: number }>, values: CheckedValues, words: Words): { ok: true; value: Answers } | { ok: false; errors: FieldErrors } {
+  const answers: Answers = {};
+  const errors: FieldErrors = {};
+  questions.forEach((q, i) => {
+    const value = values[qid(i)];
+    const min = q.min ?? 0;
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+      if (q.kind === "multi" && q.required && min > 0) errors[qid(i)] = words.plain("surveys.error.min", { min });
+      return;
+    }
+    if (q.kind === "multi") {
+      const picked = (value as string[]).map(Number);
+      if (picked.length < min) errors[qid(i)] = words.plain("surveys.error.min", { min });
+      answers[qid(i)] = picked;
+    } else if (q.kind === "text") answers[qid(i)] = String(value);
+    else answers[qid(i)] = Number(value);
+  });
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: answers };
 }
 
 export const ANSWER_FORMS: ReadonlyArray<FormSpec<Answers>> = TEMPLATES.map(answerForm);
