@@ -116,4 +116,48 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 45_000);
+
+  it("starts a survey from a template in the channel, answers it in the personal chat, closes it, and shows the results card", async () => {
+    await step("survey", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("survey", { mention: true });
+      await pg.waitForText("with an Answer button");
+      await pg.choose("Template *", "Check-in and reflection");
+      await pg.fillInput("Title *", "Autumn check-in");
+      const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+      await pg.fillInput("Deadline *", deadline);
+      await pg.fillInput("Deadline 🕒 *", "12:00");
+      await pg.fillInput("Deadline 🌐", "Europe/Rome");
+      await pg.click("Start");
+      const announced = await pg.cardWith("Autumn check-in");
+      expect(announced).toContain("The facilitators ask for your view: 3 questions");
+      expect(announced).toMatch(/\b0 of \d+ answered/);
+
+      // Answer, pressed in the channel, brings the form to the presser's own chat: no one else sees it.
+      await pg.click("Answer");
+      await pg.openPersonalChat();
+      await pg.waitForText("go in a form only you see");
+      await pg.click("Open the form");
+      const question = "How well are you progressing on what you set out to do? (1 = stuck, 5 = very well) *";
+      await pg.waitForText("Has taking part changed how you work?");
+      await pg.choose(question, "4");
+      await pg.choose("Has taking part changed how you work? *", "Clearly");
+      await pg.fillInput("What have you tried or learned since we last checked in?", "A shared checklist");
+      await pg.click("Answer");
+      await pg.waitForText("are recorded without your name");
+      const started = await pg.cardWith("is announced in every space of");
+      const id = /\(id (\w+)\)/.exec(started)![1]!;
+
+      // The facilitator closes it: the results card comes to the channel, with the counts and the written answer.
+      await pg.openChannel("General");
+      await pg.send(`close survey ${id}`, { mention: true });
+      const results = await pg.cardWith("Results: Autumn check-in");
+      expect(results).toMatch(/\b1 of \d+ answered/);
+      expect(results).toContain("Average 4 out of 5");
+      expect(results).toContain("Clearly: 1 (100%)");
+      expect(results).toContain("A shared checklist");
+      await pg.screenshot("teams-e2e-survey-results");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 60_000);
 });

@@ -244,15 +244,18 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         await latestCardWith((scope) => scope.getByLabel(label, { exact: true })).fill(value);
       },
       async choose(label, option) {
-        const combobox = (scope: Page | Locator): Locator => scope.getByRole("combobox", { name: label, exact: true });
-        if ((await combobox(cards).count()) > 0) {
+        // Expanded choice sets: the field is the block whose own <label> is `label`; each choice has a <label> too.
+        const field = (scope: Page | Locator): Locator =>
+          scope.locator("div").filter({ has: page.locator(":scope > label", { hasText: exactly(label) }) });
+        // A compact choice set is a combobox named by its label, or (Fluent, labelled by several elements) the one in that field.
+        const named = (scope: Page | Locator): Locator => scope.getByRole("combobox", { name: label, exact: true });
+        const inField = (scope: Page | Locator): Locator => field(scope).getByRole("combobox");
+        for (const combobox of [named, inField]) {
+          if ((await combobox(cards).count()) === 0) continue;
           await latestCardWith(combobox).click();
           await page.getByRole("option", { name: option, exact: true }).click();
           return;
         }
-        // Expanded choice sets: the field is the block whose own <label> is `label`; each choice has a <label> too.
-        const field = (scope: Page | Locator): Locator =>
-          scope.locator("div").filter({ has: page.locator(":scope > label", { hasText: exactly(label) }) });
         const choice = (scope: Page | Locator): Locator => field(scope).locator("span > label", { hasText: exactly(option) });
         await latestCardWith(choice).click();
       },
