@@ -3,6 +3,7 @@ import { closeByHand, listSurveys, openPoll, vote } from "./commands.js";
 import { announcementPresenter, answerPromptPresenter, listPresenter, pollPresenter, resultsPresenter, votedPresenter } from "./presenters.js";
 import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, submitSurvey } from "./surveyCommands.js";
 import { surveyForm } from "./surveyForm.js";
+import { invitePresenter } from "./invite.js";
 import { ANSWER_FORMS } from "./templates.js";
 import { pollSource } from "./pollCopies.js";
 import { exportSurvey } from "./exportCsv.js";
@@ -12,7 +13,7 @@ import { muteSurveyReminders, nudgeJob, nudgePresenter, remindNow, unmuteSurveyR
 export const surveysWorkflow: Workflow = {
   name: "surveys",
   commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders],
-  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter],
+  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter, invitePresenter],
   forms: [surveyForm, ...ANSWER_FORMS],
   jobs: [closeJob, nudgeJob],
   copySources: [pollSource],

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CoreDeps } from "../../ports.js";
 import type { Answers, Question, StoredResponse, Survey } from "./model.js";
 import { countsSuffice, resultFromCounts } from "./counts.js";
+import { askedCount } from "./audience.js";
 
 /** One question's results: counts per option or score, and what its kind adds (average, NPS, the texts). */
 export const QuestionResult = z.object({
@@ -96,7 +97,7 @@ export type SurveyState = z.infer<typeof SurveyState>;
 export async function surveyState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
   const counted = survey.counted && countsSuffice(survey) ? await deps.repos.surveys.counts(survey) : undefined;
   if (counted) {
-    const members = await deps.repos.members.count(survey.communityId);
+    const members = await askedCount(deps, survey);
     return { ...stateHead(survey), answered: counted.responses, members: Math.max(members, counted.responses), questions: survey.questions.map((q) => resultFromCounts(q, counted)) };
   }
   return recountedState(deps, survey);
@@ -106,7 +107,7 @@ const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.styl
 
 /** Reads every response of a survey and tallies it: what the kept counts must always equal. */
 export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
-  const [responses, members] = await Promise.all([deps.repos.surveys.responses(survey), deps.repos.members.count(survey.communityId)]);
+  const [responses, members] = await Promise.all([deps.repos.surveys.responses(survey), askedCount(deps, survey)]);
   return {
     ...stateHead(survey),
     answered: responses.length,
