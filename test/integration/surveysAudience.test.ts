@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
+import { choiceOf } from "../../src/core/workflows/events/afterForms.js";
+import { ATTENDANCE_OPEN } from "../../src/core/workflows/events/afterPresenters.js";
 import { ANA, BEN, CHANNEL, CHARTER_VALUES, SLACK_CAROL, SLACK_CHANNEL, cardText, formOf, kernelOnRealStore, kinds, listJobs, texts, type Actor, type KernelHarness } from "../support/core.js";
 
 /** A survey's audience: one space, an event date's attendees, or its RSVPs; only they answer and count. */
@@ -98,5 +100,29 @@ describe("survey audiences", () => {
     const wrongDay = await start({ audience: "rsvp", event: eventId, eventDate: "2026-12-04" });
     expect(formOf(wrongDay).fields.find((f) => f.name === "eventDate")!.error).toBe("That event has no date on that day.");
     expect(await h.deps.repos.surveys.open(communityId)).toEqual([]);
+  });
+
+  it("starts the post-event feedback survey once per date, only for those who attended, when the community asks for it", async () => {
+    const confirm = async (present: string[]) => h.submit(ANA, await h.press(ANA, CHANNEL, ATTENDANCE_OPEN, { event: eventId, at: "2026-12-03T14:00:00Z" }), { present: present.map(choiceOf), others: "1" });
+    // Off by default: confirming attendance starts nothing.
+    expect(texts(await h.say(ANA, CHANNEL, "survey after events"))[0]).toMatch(/do not start by themselves/);
+    expect(texts(await confirm([BEN.personKey]))).toHaveLength(1);
+    expect(await h.deps.repos.surveys.open(communityId)).toEqual([]);
+    expect(texts(await h.say(BEN, CHANNEL, "survey after events on"))[0]).toMatch(/only for|facilitators|steward/i);
+    expect(texts(await h.say(ANA, CHANNEL, "survey after events on"))[0]).toMatch(/From now on, when a steward confirms who attended/);
+
+    const saved = texts(await confirm([BEN.personKey, SLACK_CAROL.personKey]));
+    expect(saved[0]).toMatch(/Attendance for Monthly call/);
+    expect(saved[1]).toMatch(/Feedback: Monthly call \(id F[0-9A-F]{9}\) is sent by direct message to 2 people/);
+    const [survey] = await h.deps.repos.surveys.open(communityId);
+    expect(survey).toMatchObject({ template: "postEvent", anonymous: true, audience: { kind: "attended", eventId }, closesAt: "2026-12-11T09:00:00.000Z" });
+    const invites = await fanouts(`surveys:${communityId}:${survey!.id}:invite`);
+    expect(invites.flatMap((f) => f.audience.people).sort()).toEqual([BEN.personKey, SLACK_CAROL.personKey].sort());
+    expect(texts(await openForm(DEV, CHANNEL, survey!.id))[0]).toMatch(/asks only some people/);
+
+    // Confirming the same date again starts no second survey and sends nothing more.
+    expect(texts(await confirm([BEN.personKey]))).toHaveLength(1);
+    expect(await h.deps.repos.surveys.open(communityId)).toHaveLength(1);
+    expect(await fanouts(`surveys:${communityId}:${survey!.id}:invite`)).toHaveLength(2);
   });
 });

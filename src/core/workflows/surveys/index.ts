@@ -4,6 +4,7 @@ import { announcementPresenter, answerPromptPresenter, listPresenter, pollPresen
 import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, submitSurvey } from "./surveyCommands.js";
 import { surveyForm } from "./surveyForm.js";
 import { invitePresenter } from "./invite.js";
+import { surveyAfterEvents } from "./afterEvents.js";
 import { ANSWER_FORMS } from "./templates.js";
 import { pollSource } from "./pollCopies.js";
 import { exportSurvey } from "./exportCsv.js";
@@ -12,7 +13,7 @@ import { muteSurveyReminders, nudgeJob, nudgePresenter, remindNow, unmuteSurveyR
 /** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
 export const surveysWorkflow: Workflow = {
   name: "surveys",
-  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders],
+  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders, surveyAfterEvents],
   presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter, invitePresenter],
   forms: [surveyForm, ...ANSWER_FORMS],
   jobs: [closeJob, nudgeJob],
