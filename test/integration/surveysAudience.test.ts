@@ -125,4 +125,20 @@ describe("survey audiences", () => {
     expect(await h.deps.repos.surveys.open(communityId)).toHaveLength(1);
     expect(await fanouts(`surveys:${communityId}:${survey!.id}:invite`)).toHaveLength(2);
   });
+
+  it("shows answered / asked per linked space and combined, counted from who answered (never stored with an answer), and keeps them at close", async () => {
+    const id = idIn(texts(await start({}))[0]!);
+    for (const [who, where] of [[BEN, CHANNEL], [SLACK_CAROL, SLACK_CHANNEL]] as const) expect(kinds(await h.submit(who, await openForm(who, where, id), ANSWERS))).toEqual(["reply"]);
+    const rates = /Response rate by space[\s\S]*?All spaces: \d+ \/ \d+/;
+    // Ana, Ben and Dev belong to the Teams channel; Carol to the Slack one.
+    const open = (await progress(id)).match(rates)![0];
+    expect(open).toContain("Data Stewards / General: 1 / 3");
+    expect(open).toContain("#data-stewards: 1 / 1");
+    expect(open).toContain("All spaces: 2 / 4");
+    const closed = await h.say(ANA, CHANNEL, `close survey ${id}`);
+    expect(closed.items.some((i) => cardText(i.card).includes("All spaces: 2 / 4"))).toBe(true);
+    // After close the ballot key is gone: the counts shown are the ones kept at close.
+    expect((await progress(id)).match(rates)![0]).toBe(open);
+    for await (const row of h.tables.surveyResponses.listEntities()) for (const trace of [CHANNEL.spaceKey, SLACK_CHANNEL.spaceKey, "General"]) expect(JSON.stringify(row)).not.toContain(trace);
+  });
 });

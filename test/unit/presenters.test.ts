@@ -50,6 +50,7 @@ export const SAMPLES: Record<string, unknown> = {
     title: "Data Stewards",
     anonymous: false,
     closed: true,
+    spaces: [{ name: "Général <Zoë>", answered: 2, asked: 3 }, { name: "#data-stewards", answered: 1, asked: 1 }],
     answered: 3,
     members: 12,
     questions: [

@@ -51,6 +51,8 @@ export const Survey = z.object({
   counted: z.boolean().optional(),
   /** Who may answer and is counted (absent: the whole community). */
   audience: SurveyAudience.optional(),
+  /** Answered / asked per linked space, counted at close (see rates.ts). */
+  rates: z.array(z.object({ spaceKey: z.string().max(300), name: z.string().max(200), answered: z.number().int().nonnegative(), asked: z.number().int().nonnegative() })).max(50).optional(),
   createdBy: PersonKey,
   createdAt: Instant,
 });

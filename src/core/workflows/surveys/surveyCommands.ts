@@ -10,6 +10,7 @@ import { answersByPerson, surveyState } from "./tally.js";
 import { refreshPoll } from "./pollCopies.js";
 import { ANSWER_FORMS, ANSWER_VERB, answerFormName, questionsOf, templateById, valuesOf } from "./templates.js";
 import { scheduleNudge } from "./nudges.js";
+import { resultsState } from "./rates.js";
 import { audienceMembers, mayAnswer, stewardsOf, isDirect } from "./audience.js";
 import { audienceOfDraft } from "./audienceForm.js";
 import { INVITE_PRESENTER, invitations } from "./invite.js";
@@ -138,7 +139,7 @@ export const showResults = command({
     if (survey.visibility === "afterClose" && survey.status === "open" && !steward) return outcome(tell("surveys.results.notYet", { title: survey.title }, "info", true));
     // A named survey shows the stewards who answered what; everyone else sees only the counts.
     const byPerson = steward ? await answersByPerson(ctx.deps, survey) : {};
-    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson, canExport: steward, remind: steward && survey.status === "open" }, true));
+    return outcome(reply("surveys.results", { ...(await resultsState(ctx.deps, survey)), ...byPerson, canExport: steward, remind: steward && survey.status === "open" }, true));
   },
 });
 
@@ -154,7 +155,7 @@ export const closeJob = job({
     const stored = await deps.repos.surveys.get(communityId, surveyId);
     if (!stored || stored.value.status === "closed") return outcome();
     const closed = await closeSurvey(deps, stored.value, stored.etag);
-    const card = { presenter: "surveys.results", data: await surveyState(deps, closed) };
+    const card = { presenter: "surveys.results", data: await resultsState(deps, closed) };
     return outcome({ kind: "fanout", fanoutId: `surveys:${communityId}:${surveyId}:results`, audience: resultsAudience(closed), card }, ...refreshPoll(closed));
   },
 });

@@ -83,6 +83,8 @@ export const SurveyState = z.object({
   /** Who answered what: only in a named survey's results shown privately to a steward. */
   people: z.array(z.object({ name: z.string(), answers: z.array(z.string()) })).default([]),
   peopleOmitted: z.number().int().nonnegative().default(0),
+  /** Answered / asked per linked space (results only; shown when there are two or more). */
+  spaces: z.array(z.object({ name: z.string(), answered: z.number().int().nonnegative(), asked: z.number().int().nonnegative() })).default([]),
   /** Shown privately to a steward: the card offers the CSV export. */
   canExport: z.boolean().default(false),
   /** A steward's private view of an open survey: with the "send reminder now" button. */
@@ -103,7 +105,7 @@ export async function surveyState(deps: CoreDeps, survey: Survey): Promise<Surve
   return recountedState(deps, survey);
 }
 
-const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false });
+const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false, spaces: [] });
 
 /** Reads every response of a survey and tallies it: what the kept counts must always equal. */
 export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
