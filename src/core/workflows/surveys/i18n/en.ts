@@ -60,7 +60,7 @@ export const surveysEn = {
 
   "surveys.form.title": "Start a survey",
   "surveys.form.submit": "Start",
-  "surveys.form.intro": "The survey is announced in every space of the community, on every platform, with an Answer button. It closes at the deadline, or when a steward closes it.",
+  "surveys.form.intro": "The survey is announced in every space of the community, on every platform, with an Answer button (or only in this space, or sent by direct message to an event's attendees or RSVPs: see Who is asked). It closes at the deadline, or when a steward closes it.",
   "surveys.field.template": "Template",
   "surveys.field.title": "Title",
   "surveys.field.title.placeholder": "e.g. Feedback on the March webinar",
