@@ -143,7 +143,7 @@ describe("a survey from a template", () => {
 
   it("is announced with an Answer button; answers are checked, changeable, and tallied with averages, NPS and texts at the deadline", async () => {
     const shown = await h.say(ANA, CHANNEL, "survey");
-    expect(formOf(shown).fields.map((f) => f.name)).toEqual(["template", "title", "privacy", "visibility", "deadline"]);
+    expect(formOf(shown).fields.map((f) => f.name)).toEqual(["template", "title", "privacy", "visibility", "deadline", "audience", "event", "eventDate"]);
     expect(fieldErrors(await h.submit(ANA, shown, { ...FEEDBACK, "deadline.date": "2026-11-01" }))).toEqual({ deadline: "The deadline has already passed. Choose a time in the future." });
     const done = await h.submit(ANA, shown, FEEDBACK);
     expect(texts(done)[0]).toMatch(/Feedback on the March webinar \(id \w+\) is announced in every space of Data Stewards/);

@@ -50,6 +50,7 @@ export const SAMPLES: Record<string, unknown> = {
     title: "Data Stewards",
     anonymous: false,
     closed: true,
+    spaces: [{ name: "Général <Zoë>", answered: 2, asked: 3 }, { name: "#data-stewards", answered: 1, asked: 1 }],
     answered: 3,
     members: 12,
     questions: [
@@ -64,6 +65,7 @@ export const SAMPLES: Record<string, unknown> = {
   "surveys.announcement": { surveyId: "7K3F9Q", style: "survey", title: "Data Stewards", anonymous: true, closed: false, closesAt: "2027-01-14T14:00:00Z", intro: "Zoë Ñandú", answered: 34, members: 120, questions: [{ text: "Zoë Ñandú", kind: "rating", labels: ["1", "2", "3", "4", "5"], counts: [0, 0, 0, 0, 0], answered: 0 }] },
   "surveys.answerPrompt": { title: "Zoë Ñandú", surveyId: "7K3F9Q" },
   "surveys.nudge": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
+  "surveys.invite": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

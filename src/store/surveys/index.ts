@@ -10,6 +10,7 @@ import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
 import { countedTotals, respondCounted } from "./counted.js";
 import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
+import { setSurveyAfterEvents, surveyAfterEvents } from "./afterEvents.js";
 import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
 
 const surveyRow = (id: string) => `s:${keyPart(id)}`;
@@ -89,6 +90,14 @@ export class TableSurveyBook implements SurveyBook {
 
   muted(communityId: string): Promise<Set<string>> {
     return surveyMutedPeople(this.surveys, this.log, communityId);
+  }
+
+  afterEvents(communityId: string): Promise<boolean> {
+    return surveyAfterEvents(this.surveys, this.log, communityId);
+  }
+
+  setAfterEvents(communityId: string, on: boolean, by: string, at: Date): Promise<void> {
+    return setSurveyAfterEvents(this.surveys, communityId, on, by, at);
   }
 
   async respond(survey: Survey, person: PersonKey, answers: Answers): Promise<"recorded" | "closed"> {

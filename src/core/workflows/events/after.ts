@@ -10,6 +10,7 @@ import { attendanceCountForm, attendanceForm, choiceOf, followUpForm, followUpVa
 import type { FollowUpDraft } from "./afterModel.js";
 import { ASK_PRESENTER, ATTENDANCE_OPEN, FOLLOW_UP_OPEN, FOLLOW_UP_PRESENTER } from "./afterPresenters.js";
 import type { CopEvent, Rsvp } from "./model.js";
+import { feedbackAfterAttendance } from "../surveys/afterEvents.js";
 import { liveOccurrences, occurrenceAt, occurrenceById, type Occurrence } from "./occurrences.js";
 
 export const AFTER_JOB = "events.after";
@@ -140,7 +141,8 @@ export const confirmAttendance = command({
     const before = await ctx.deps.repos.events.attendance(ctx.community.id, event.id, occurrence);
     const now = ctx.deps.clock.now().toISOString();
     await ctx.deps.repos.events.confirmAttendance(ctx.community.id, { eventId: event.id, occurrence, people: people.map((p) => p.personKey), others, by: ctx.request.actor.personKey, at: now });
-    return outcome(reply("events.attendance.saved", { title: event.title, at: occurrence, names: people.map((p) => p.name), others, replaced: before !== undefined }, true));
+    const feedback = await feedbackAfterAttendance(ctx.deps, ctx.words, { communityId: ctx.community.id, eventId: event.id, occurrence, title: event.title, people: people.map((p) => p.personKey), by: ctx.request.actor.personKey });
+    return outcome(reply("events.attendance.saved", { title: event.title, at: occurrence, names: people.map((p) => p.name), others, replaced: before !== undefined }, true), ...feedback);
   },
 });
 

@@ -9,6 +9,7 @@ import { VOTE_VERB } from "./presenters.js";
 import { surveyState } from "./tally.js";
 import { pollCopies, refreshPoll } from "./pollCopies.js";
 import { nudgeJobKey } from "./nudges.js";
+import { resultsState, spaceRates } from "./rates.js";
 
 const POLL_EXAMPLE = 'poll "Which day suits?" Tue Wed "Thu am"';
 export const CLOSE_JOB = "surveys.close";
@@ -98,7 +99,7 @@ export const vote = command({
 
 /** Closes a survey: no more answers, its ballot key deleted, and the results posted in every space. */
 export async function closeSurvey(deps: CoreDeps, survey: Survey, etag: string): Promise<Survey> {
-  const closed: Survey = { ...survey, status: "closed", closedAt: deps.clock.now().toISOString() };
+  const closed: Survey = { ...survey, status: "closed", closedAt: deps.clock.now().toISOString(), rates: await spaceRates(deps, survey) };
   await deps.repos.surveys.close(closed, etag);
   return closed;
 }
@@ -115,7 +116,7 @@ export const closeByHand = command({
     const found = await openSurvey(ctx, id.toUpperCase());
     if ("refusal" in found) return outcome(found.refusal);
     const closed = await closeSurvey(ctx.deps, found.survey, found.etag);
-    const state = await surveyState(ctx.deps, closed);
+    const state = await resultsState(ctx.deps, closed);
     // Results only the stewards may see go to the one who closed it, privately; the rest to every space.
     const results = closed.visibility === "stewards" ? reply("surveys.results", { ...state, canExport: true }, true) : post("community", "surveys.results", state);
     return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, { kind: "cancel", key: nudgeJobKey(closed) }, results, ...refreshPoll(closed));

@@ -128,7 +128,7 @@ export const submitCustomSurvey = command({
   async handle(ctx, draft) {
     const { deps, community, request, words } = ctx;
     const now = deps.clock.now();
-    const deadline = deadlineOf({ ...draft, template: CUSTOM.template }, now);
+    const deadline = deadlineOf(draft, now);
     if (!deadline.ok) return outcome(openForm({ form: customSurveyForm.name, values: shownValues(ctx.submitted?.values ?? {}), errors: { deadline: words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }) } }));
     const survey = await createSurvey(deps, {
       communityId: community.id,

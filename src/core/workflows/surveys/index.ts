@@ -3,6 +3,8 @@ import { closeByHand, listSurveys, openPoll, vote } from "./commands.js";
 import { announcementPresenter, answerPromptPresenter, listPresenter, pollPresenter, resultsPresenter, votedPresenter } from "./presenters.js";
 import { closeJob, openAnswerForm, openSurveyForm, showResults, submitAnswer, submitSurvey } from "./surveyCommands.js";
 import { surveyForm } from "./surveyForm.js";
+import { invitePresenter } from "./invite.js";
+import { surveyAfterEvents } from "./afterEvents.js";
 import { ANSWER_FORMS } from "./templates.js";
 import { customAnswerForm, customSurveyForm, openCustomForm, submitCustomSurvey } from "./customSurvey.js";
 import { pollSource } from "./pollCopies.js";
@@ -12,8 +14,11 @@ import { muteSurveyReminders, nudgeJob, nudgePresenter, remindNow, unmuteSurveyR
 /** Surveys: quick polls and surveys from templates, posted in every linked space, anonymous by default. */
 export const surveysWorkflow: Workflow = {
   name: "surveys",
-  commands: [openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow, muteSurveyReminders, unmuteSurveyReminders, openCustomForm, submitCustomSurvey],
-  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter],
+  commands: [
+    openPoll, vote, closeByHand, listSurveys, openSurveyForm, submitSurvey, openAnswerForm, submitAnswer, showResults, exportSurvey, remindNow,
+    muteSurveyReminders, unmuteSurveyReminders, openCustomForm, submitCustomSurvey, surveyAfterEvents,
+  ],
+  presenters: [pollPresenter, votedPresenter, resultsPresenter, listPresenter, announcementPresenter, answerPromptPresenter, nudgePresenter, invitePresenter],
   forms: [surveyForm, ...ANSWER_FORMS, customSurveyForm, customAnswerForm],
   jobs: [closeJob, nudgeJob],
   copySources: [pollSource],

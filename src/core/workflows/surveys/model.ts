@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Instant, PersonKey } from "../../domain.js";
+import { Instant, PersonKey, SpaceKey } from "../../domain.js";
 
 export const SURVEY_LIMITS = { title: 200, option: 80, options: { min: 2, max: 10 }, questions: 20, text: 2000 } as const;
 
@@ -27,6 +27,11 @@ export const Question = z.discriminatedUnion("kind", [
 ]);
 export type Question = z.infer<typeof Question>;
 
+/** Who a survey asks: the whole community (default), one space, those who attended a date, or who said going/maybe to it. */
+export const AUDIENCES = ["community", "space", "attended", "rsvp"] as const;
+export const SurveyAudience = z.object({ kind: z.enum(AUDIENCES), spaceKey: SpaceKey.optional(), eventId: z.string().max(100).optional(), occurrence: Instant.optional() });
+export type SurveyAudience = z.infer<typeof SurveyAudience>;
+
 /** A survey (or a one-question quick poll) as stored in its community's partition. */
 export const Survey = z.object({
   id: z.string().regex(/^[A-Z0-9]{4,12}$/),
@@ -46,6 +51,10 @@ export const Survey = z.object({
   closedAt: Instant.optional(),
   /** Its counts are kept as answers come (set by the store for every survey made since counting began). */
   counted: z.boolean().optional(),
+  /** Who may answer and is counted (absent: the whole community). */
+  audience: SurveyAudience.optional(),
+  /** Answered / asked per linked space, counted at close (see rates.ts). */
+  rates: z.array(z.object({ spaceKey: z.string().max(300), name: z.string().max(200), answered: z.number().int().nonnegative(), asked: z.number().int().nonnegative() })).max(50).optional(),
   createdBy: PersonKey,
   createdAt: Instant,
 });

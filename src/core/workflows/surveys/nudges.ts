@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { decodeKey, type Member, type SpaceRef } from "../../domain.js";
 import type { Block, Card } from "../../kernel/card.js";
-import { membersWhere } from "../../kernel/members.js";
 import { tell, typedParam } from "../../kernel/notice.js";
 import { ORIGIN } from "../../kernel/origin.js";
 import { outcome, type Effect } from "../../kernel/outcome.js";
@@ -10,6 +9,7 @@ import { command, job, presenter } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import type { Survey } from "./model.js";
 import { ANSWER_OPEN_VERB } from "./presenters.js";
+import { audienceMembers } from "./audience.js";
 
 export const NUDGE_JOB = "surveys.nudge";
 export const NUDGE_PRESENTER = "surveys.nudge";
@@ -35,7 +35,7 @@ export function scheduleNudge(survey: Survey, now: Date): Effect[] {
 
 /** Members who have not answered and have not muted survey reminders (for an anonymous survey, found by keyed hash). */
 export async function notYetAnswered(deps: CoreDeps, survey: Survey): Promise<Member[]> {
-  const [members, muted] = await Promise.all([membersWhere(deps, survey.communityId, () => true), deps.repos.surveys.muted(survey.communityId)]);
+  const [members, muted] = await Promise.all([audienceMembers(deps, survey), deps.repos.surveys.muted(survey.communityId)]);
   const candidates = members.filter((m) => !muted.has(m.personKey));
   const answered = await deps.repos.surveys.answeredAmong(survey, candidates.map((m) => m.personKey));
   return candidates

@@ -29,4 +29,7 @@ export interface SurveyBook {
   setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void>;
   /** Everyone in the community who muted survey reminders. */
   muted(communityId: string): Promise<Set<string>>;
+  /** Whether a feedback survey starts by itself when a steward confirms who attended an event's date. */
+  afterEvents(communityId: string): Promise<boolean>;
+  setAfterEvents(communityId: string, on: boolean, by: string, at: Date): Promise<void>;
 }

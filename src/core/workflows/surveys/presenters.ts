@@ -76,6 +76,12 @@ export const resultsPresenter = presenter({
   render(s, words): Card {
     const title = words.plain(s.closed ? "surveys.results.titleClosed" : "surveys.results.title", { title: s.title });
     const blocks: Block[] = [{ type: "context", texts: [progress(s, words), privacy(s, words)] }, ...s.questions.flatMap((q) => questionBlocks(q, words))];
+    if (s.spaces.length >= 2) {
+      const sum = (k: "answered" | "asked") => s.spaces.reduce((n, r) => n + r[k], 0);
+      const line = (name: string, answered: number, asked: number) => words.t("surveys.results.rate", { name, answered: words.count(answered), asked: words.count(asked) });
+      const items = [...s.spaces.map((r) => line(esc(r.name), r.answered, r.asked)), line(words.plain("surveys.results.rate.combined"), sum("answered"), sum("asked"))];
+      blocks.push({ type: "list", heading: words.t("surveys.results.rates"), items, omitted: 0, empty: "" });
+    }
     if (s.people.length) {
       blocks.push({ type: "text", text: words.t("surveys.results.byPerson"), style: "default" });
       blocks.push({

@@ -10,6 +10,10 @@ import { answersByPerson, surveyState } from "./tally.js";
 import { refreshPoll } from "./pollCopies.js";
 import { ANSWER_FORMS, ANSWER_VERB, answerFormName, questionsOf, templateById, valuesOf } from "./templates.js";
 import { scheduleNudge } from "./nudges.js";
+import { resultsState } from "./rates.js";
+import { audienceMembers, mayAnswer, stewardsOf, isDirect } from "./audience.js";
+import { audienceOfDraft } from "./audienceForm.js";
+import { INVITE_PRESENTER, invitations } from "./invite.js";
 import { deadlineOf, NEW_SURVEY, shownValues, surveyForm, type SurveyDraft } from "./surveyForm.js";
 
 
@@ -39,6 +43,8 @@ export const submitSurvey = command({
     const now = deps.clock.now();
     const deadline = deadlineOf(draft, now);
     if (!deadline.ok) return refused("deadline", words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }));
+    const audience = await audienceOfDraft(ctx, draft);
+    if ("field" in audience) return refused(audience.field, words.plain(audience.error));
     const survey = await createSurvey(deps, {
       communityId: community.id,
       style: "survey",
@@ -51,7 +57,9 @@ export const submitSurvey = command({
       closesAt: deadline.at,
       createdBy: request.actor.personKey,
       createdAt: now.toISOString(),
+      ...(audience.value && { audience: audience.value }),
     });
+    if (isDirect(survey)) return outcome(...(await directStart(deps, survey, now)));
     return outcome(
       tell("surveys.started", { title: survey.title, id: survey.id, name: community.charter.name, close: typedParam(`close survey ${survey.id}`) }, "success", true),
       post("community", "surveys.announcement", await surveyState(deps, survey)),
@@ -61,6 +69,18 @@ export const submitSurvey = command({
   },
 });
 
+/** For an event's audience, how the survey starts: a DM to each person asked, and the announcement to the stewards only. */
+export async function directStart(deps: CoreDeps, survey: Survey, now: Date): Promise<Effect[]> {
+  const people = await audienceMembers(deps, survey);
+  return [
+    tell("surveys.started.direct", { title: survey.title, id: survey.id, count: people.length, close: typedParam(`close survey ${survey.id}`) }, "success", true),
+    { kind: "fanout", fanoutId: `surveys:${survey.communityId}:${survey.id}:stewards`, audience: stewardsOf(survey.communityId), card: { presenter: "surveys.announcement", data: await surveyState(deps, survey) } },
+    ...(await invitations(deps, survey, people, INVITE_PRESENTER, `surveys:${survey.communityId}:${survey.id}:invite`)),
+    { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(survey), dueAt: new Date(survey.closesAt!), payload: { communityId: survey.communityId, surveyId: survey.id } } },
+    ...scheduleNudge(survey, now),
+  ];
+}
+
 /** An open survey of this community still before its deadline, or the private answer that says why not. */
 async function answerable(ctx: CommunityContext, id: string): Promise<Survey | Effect> {
   const stored = await ctx.deps.repos.surveys.get(ctx.community.id, id.toUpperCase());
@@ -68,6 +88,7 @@ async function answerable(ctx: CommunityContext, id: string): Promise<Survey | E
   const survey = stored.value;
   const late = survey.closesAt !== undefined && Date.parse(survey.closesAt) <= ctx.deps.clock.now().getTime();
   if (survey.status === "closed" || late) return tell("surveys.closed", { title: survey.title }, "info", true);
+  if (!(await mayAnswer(ctx.deps, survey, ctx.request.actor.personKey))) return tell("surveys.notAsked", { title: survey.title }, "info", true);
   return survey;
 }
 const isSurvey = (x: Survey | Effect): x is Survey => "communityId" in x;
@@ -120,7 +141,7 @@ export const showResults = command({
     if (survey.visibility === "afterClose" && survey.status === "open" && !steward) return outcome(tell("surveys.results.notYet", { title: survey.title }, "info", true));
     // A named survey shows the stewards who answered what; everyone else sees only the counts.
     const byPerson = steward ? await answersByPerson(ctx.deps, survey) : {};
-    return outcome(reply("surveys.results", { ...(await surveyState(ctx.deps, survey)), ...byPerson, canExport: steward, remind: steward && survey.status === "open" }, true));
+    return outcome(reply("surveys.results", { ...(await resultsState(ctx.deps, survey)), ...byPerson, canExport: steward, remind: steward && survey.status === "open" }, true));
   },
 });
 
@@ -136,7 +157,7 @@ export const closeJob = job({
     const stored = await deps.repos.surveys.get(communityId, surveyId);
     if (!stored || stored.value.status === "closed") return outcome();
     const closed = await closeSurvey(deps, stored.value, stored.etag);
-    const card = { presenter: "surveys.results", data: await surveyState(deps, closed) };
+    const card = { presenter: "surveys.results", data: await resultsState(deps, closed) };
     return outcome({ kind: "fanout", fanoutId: `surveys:${communityId}:${surveyId}:results`, audience: resultsAudience(closed), card }, ...refreshPoll(closed));
   },
 });

@@ -1,7 +1,7 @@
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
 import type { CheckedValues, FieldSpec, FormSpec, RawValues } from "../../kernel/forms.js";
-import { SURVEY_LIMITS, VISIBILITIES, Visibility } from "./model.js";
+import { AUDIENCES, SURVEY_LIMITS, VISIBILITIES, Visibility } from "./model.js";
 import { TEMPLATES } from "./templates.js";
 
 /** What a steward asked for in the form, before the deadline is checked against the clock. */
@@ -13,6 +13,10 @@ export const SurveyDraft = z.object({
   /** Wall-clock deadline (YYYY-MM-DDTHH:MM) in `zone`. */
   deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/),
   zone: z.string().min(1).max(64),
+  /** Who is asked; for an event's attendees or RSVPs, which event (its typed id) and date. */
+  audience: z.enum(AUDIENCES).default("community"),
+  event: z.string().trim().max(100).default(""),
+  eventDate: z.string().max(10).default(""),
 });
 export type SurveyDraft = z.infer<typeof SurveyDraft>;
 
@@ -31,10 +35,13 @@ const FIELDS: readonly FieldSpec[] = [
   },
   { name: "visibility", kind: "choice", label: "surveys.field.visibility", required: true, choices: VISIBILITIES.map((v) => ({ value: v, label: `surveys.visibility.${v}` as const })) },
   { name: "deadline", kind: "dateTime", label: "surveys.field.deadline", hint: "surveys.field.deadline.hint", required: true },
+  { name: "audience", kind: "choice", label: "surveys.field.audience", required: true, choices: AUDIENCES.map((a) => ({ value: a, label: `surveys.audience.${a}` as const })) },
+  { name: "event", kind: "shortText", label: "surveys.field.event", hint: "surveys.field.event.hint", max: 100 },
+  { name: "eventDate", kind: "date", label: "surveys.field.eventDate" },
 ];
 
 /** What a new form holds before anyone types. */
-export const NEW_SURVEY: RawValues = { template: "postEvent", privacy: "anonymous", visibility: "afterClose" };
+export const NEW_SURVEY: RawValues = { template: "postEvent", privacy: "anonymous", visibility: "afterClose", audience: "community" };
 
 export const surveyForm: FormSpec<SurveyDraft> = {
   name: "surveys.new",
@@ -55,13 +62,16 @@ export const surveyForm: FormSpec<SurveyDraft> = {
         visibility: text("visibility"),
         deadline: text("deadline"),
         zone: text("deadline.zone"),
+        audience: text("audience") || "community",
+        event: text("event"),
+        eventDate: text("eventDate"),
       }),
     };
   },
 };
 
 /** The deadline as an instant, or why it cannot be one: past, more than a year away (the field's error key). */
-export function deadlineOf(draft: SurveyDraft, now: Date): { ok: true; at: string } | { ok: false; error: "surveys.error.past" | "surveys.error.tooFar" | "form.error.zone" } {
+export function deadlineOf(draft: Pick<SurveyDraft, "deadline" | "zone">, now: Date): { ok: true; at: string } | { ok: false; error: "surveys.error.past" | "surveys.error.tooFar" | "form.error.zone" } {
   let at: Temporal.ZonedDateTime;
   try {
     at = Temporal.PlainDateTime.from(draft.deadline).toZonedDateTime(draft.zone);

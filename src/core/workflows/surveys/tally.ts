@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CoreDeps } from "../../ports.js";
 import type { Answers, Question, StoredResponse, Survey } from "./model.js";
 import { countsSuffice, resultFromCounts } from "./counts.js";
+import { askedCount } from "./audience.js";
 
 /** One question's results: counts per option or score, and what its kind adds (average, NPS, the texts). */
 export const QuestionResult = z.object({
@@ -83,6 +84,8 @@ export const SurveyState = z.object({
   /** Who answered what: only in a named survey's results shown privately to a steward. */
   people: z.array(z.object({ name: z.string(), answers: z.array(z.string()) })).default([]),
   peopleOmitted: z.number().int().nonnegative().default(0),
+  /** Answered / asked per linked space (results only; shown when there are two or more). */
+  spaces: z.array(z.object({ name: z.string(), answered: z.number().int().nonnegative(), asked: z.number().int().nonnegative() })).default([]),
   /** Shown privately to a steward: the card offers the CSV export. */
   canExport: z.boolean().default(false),
   /** A steward's private view of an open survey: with the "send reminder now" button. */
@@ -97,17 +100,17 @@ export type SurveyState = z.infer<typeof SurveyState>;
 export async function surveyState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
   const counted = survey.counted && countsSuffice(survey) ? await deps.repos.surveys.counts(survey) : undefined;
   if (counted) {
-    const members = await deps.repos.members.count(survey.communityId);
+    const members = await askedCount(deps, survey);
     return { ...stateHead(survey), answered: counted.responses, members: Math.max(members, counted.responses), questions: survey.questions.map((q) => resultFromCounts(q, counted)) };
   }
   return recountedState(deps, survey);
 }
 
-const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false });
+const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false, spaces: [] });
 
 /** Reads every response of a survey and tallies it: what the kept counts must always equal. */
 export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
-  const [responses, members] = await Promise.all([deps.repos.surveys.responses(survey), deps.repos.members.count(survey.communityId)]);
+  const [responses, members] = await Promise.all([deps.repos.surveys.responses(survey), askedCount(deps, survey)]);
   return {
     ...stateHead(survey),
     answered: responses.length,
