@@ -105,4 +105,24 @@ describe("the Table Storage repositories", () => {
     await store.repos.conversationRefs.markUnreachable(ref.key);
     expect(await store.repos.conversationRefs.get(ref.key)).toEqual({ ...ref, unreachable: true });
   });
+
+  it("keeps each kind of row in a community's partition apart: mutes, settings and surveys are neither members nor spaces", async () => {
+    const space = { communityId: "c-rows", spaceKey: "slack:T1:C0ROWS", platform: "slack" as const, displayName: "#rows", boundAt: community.createdAt, boundBy: "teams:t:ana" };
+    await store.repos.spaces.bind(space);
+    await store.repos.members.saveMany([member(1, "c-rows"), member(2, "c-rows")]);
+    const before = warnings.length;
+    const at = new Date("2026-11-30T10:00:00Z");
+    await store.repos.events.setMuted("c-rows", member(1).personKey, true, at);
+    await store.repos.surveys.setMuted("c-rows", member(2).personKey, true, at);
+    await store.repos.events.saveBeforeSettings("c-rows", { reminders: ["P1D"], guideBefore: "P7D" });
+
+    expect(await store.repos.members.count("c-rows")).toBe(2);
+    expect((await store.repos.members.list("c-rows")).items.map((m) => m.personKey)).toEqual([member(1).personKey, member(2).personKey]);
+    expect(await store.repos.spaces.listForCommunity("c-rows")).toEqual([space]);
+    expect(await store.repos.surveys.open("c-rows")).toEqual([]);
+    expect([...(await store.repos.events.muted("c-rows"))]).toEqual([member(1).personKey]);
+    expect([...(await store.repos.surveys.muted("c-rows"))]).toEqual([member(2).personKey]);
+    // Nothing was read as a row of another kind (which logs "does not parse").
+    expect(warnings.slice(before)).toEqual([]);
+  });
 });

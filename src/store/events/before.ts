@@ -7,9 +7,9 @@ import { communityPartition } from "../communities.js";
 import { fromRow, getRow, keyPart, prefixFilter, toRow } from "../entity.js";
 
 /** A community's reminder settings: one row in its partition. */
-const SETTINGS_ROW = "s:events.before";
+const SETTINGS_ROW = "settings:events.before";
 /** One row per member who muted reminder messages, found from the person by its key. */
-const MUTED_PREFIX = "m:reminders:";
+const MUTED_PREFIX = "mute:reminders:";
 const Muted = z.object({ personKey: PersonKey, at: z.string() });
 
 export async function beforeSettings(table: TableClient, log: Logger, communityId: string): Promise<BeforeSettings | undefined> {

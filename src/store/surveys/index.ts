@@ -13,7 +13,7 @@ import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
 import { setSurveyAfterEvents, surveyAfterEvents } from "./afterEvents.js";
 import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
 
-const surveyRow = (id: string) => `s:${keyPart(id)}`;
+const surveyRow = (id: string) => `sv:${keyPart(id)}`;
 /** Each survey's responses have a partition of their own, so a busy vote never contends with the rest. */
 export const responsePartition = (s: Pick<Survey, "communityId" | "id">) => `r:${keyPart(s.communityId)}:${keyPart(s.id)}`;
 const keyRow = (s: Pick<Survey, "communityId" | "id">) => `${keyPart(s.communityId)}:${keyPart(s.id)}`;
@@ -49,7 +49,7 @@ export class TableSurveyBook implements SurveyBook {
     const found: Survey[] = [];
     let token: string | undefined;
     do {
-      const page = await listPage(this.surveys, prefixFilter(communityPartition(communityId), "s:"), Survey, this.log, { pageSize: 500, continuationToken: token });
+      const page = await listPage(this.surveys, prefixFilter(communityPartition(communityId), "sv:"), Survey, this.log, { pageSize: 500, continuationToken: token });
       found.push(...page.items.filter((s) => s.status === "open"));
       token = page.continuationToken;
     } while (token);

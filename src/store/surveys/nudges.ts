@@ -6,7 +6,7 @@ import { communityPartition } from "../communities.js";
 import { fromRow, keyPart, prefixFilter, statusOf, toRow } from "../entity.js";
 
 /** One row per member who muted survey reminders, in the community's partition (apart from any answer). */
-const MUTED_PREFIX = "m:surveys:";
+const MUTED_PREFIX = "mute:surveys:";
 const Muted = z.object({ personKey: PersonKey, at: z.string() });
 
 export async function setSurveyMuted(table: TableClient, communityId: string, personKey: string, muted: boolean, at: Date): Promise<void> {
