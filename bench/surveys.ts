@@ -38,7 +38,7 @@ interface Press {
   i: number;
   send(base: string): Promise<Response | { status: number; body: unknown }>;
 }
-type Timed = Record<Press["platform"], { latencies: number[]; failed: number }> & { answered: Set<number>; seconds: number };
+type Timed = Record<Press["platform"], { latencies: number[]; failed: number }> & { answered: Set<number>; seconds: number; refusals: Map<string, number> };
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -68,17 +68,21 @@ async function paced<T>(count: number, task: (n: number) => Promise<T>): Promise
 
 /** Sends every press at its moment and times each answer; `seconds` runs from the first press to the last answer. */
 async function burst(presses: Press[], base: Record<Press["platform"], string>): Promise<Timed> {
-  const out: Timed = { slack: { latencies: [], failed: 0 }, teams: { latencies: [], failed: 0 }, answered: new Set(), seconds: 0 };
+  const out: Timed = { slack: { latencies: [], failed: 0 }, teams: { latencies: [], failed: 0 }, answered: new Set(), seconds: 0, refusals: new Map() };
   const { seconds } = await paced(presses.length, async (n) => {
     const press = presses[n]!;
     const t0 = performance.now();
-    const answer = await press.send(base[press.platform]).catch(() => ({ status: 0, body: undefined }));
+    const answer = await press.send(base[press.platform]).catch((error: unknown) => ({ status: 0, body: String((error as { cause?: { code?: string } }).cause?.code ?? error) }));
     if (answer instanceof Response) await answer.arrayBuffer();
     const latency = performance.now() - t0;
     if (answer.status === 200) {
       out[press.platform].latencies.push(latency);
       out.answered.add(press.i);
-    } else out[press.platform].failed += 1;
+    } else {
+      out[press.platform].failed += 1;
+      const why = `${press.platform} ${answer.status || (answer as { body: unknown }).body}`;
+      out.refusals.set(why, (out.refusals.get(why) ?? 0) + 1);
+    }
   });
   out.seconds = seconds;
   out.slack.latencies.sort((a, b) => a - b);
@@ -243,6 +247,7 @@ try {
   console.log(row("Teams (Action.Submit)", real.teams, baseline.teams));
   const counts = (q: { counts: number[] } | undefined) => JSON.stringify(q?.counts ?? []);
   console.log(`\nanswered 200: ${real.answered.size}; rows: ${scan.rows} ${JSON.stringify(scan.byOption)}; expected ${JSON.stringify(expected)}; kept counts ${counts(shown.questions[0])} (${shown.answered}); app recount ${counts(recounted.questions[0])}`);
+  console.log(`not answered 200: ${JSON.stringify(Object.fromEntries(real.refusals))} (bare: ${JSON.stringify(Object.fromEntries(baseline.refusals))})`);
   console.log(`lost: ${lost}; doubled: ${doubled}; raw insert failures: ${raw.failed}`);
 } finally {
   await bare.stop();
