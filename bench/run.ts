@@ -3,7 +3,8 @@
  * 50 and 500 requests/s (BENCH_RATES), through the scheduler, the queue and the workers, each next to a
  * baseline measured in the same run: the same deliveries sent straight from memory with the same pacing.
  * Prints figures; never fails on them. Azurite runs in its own process, as Azure Storage is remote.
- * Then the RSVP burst (bench/rsvp.ts). BENCH_ONLY=fanout or rsvp runs one of them.
+ * Then the RSVP burst (bench/rsvp.ts) and the survey burst (bench/surveys.ts). BENCH_ONLY=fanout, rsvp or
+ * surveys runs one of them.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -30,16 +31,17 @@ function phase(mode: "baseline" | "scheduled", rate: number, connectionString = 
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-// BENCH_ONLY=fanout or BENCH_ONLY=rsvp runs one of the two.
+// BENCH_ONLY=fanout, rsvp or surveys runs one of them.
 const only = process.env.BENCH_ONLY;
-if (only !== "rsvp") await fanoutBench();
-if (only !== "fanout") await rsvpBench();
+if (!only || only === "fanout") await fanoutBench();
+if (!only || only === "rsvp") await ownProcess("rsvp.ts");
+if (!only || only === "surveys") await ownProcess("surveys.ts");
 
-/** The RSVP burst (bench/rsvp.ts), in a process of its own. */
-function rsvpBench(): Promise<void> {
+/** A burst bench (bench/rsvp.ts, bench/surveys.ts), in a process of its own. */
+function ownProcess(file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "rsvp.ts")], { stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the RSVP bench exited with ${code}`))));
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, file)], { stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`bench/${file} exited with ${code}`))));
   });
 }
 

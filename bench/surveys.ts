@@ -1,0 +1,260 @@
+/**
+ * Survey burst: BENCH_SURVEY_RESPONSES (10,000) members of a community linked across Teams and Slack answer one
+ * quick poll within BENCH_SURVEY_SECONDS (60), open loop, half on each platform, each answer one HTTP request to
+ * the real app (signed Slack block_actions; Teams Action.Submit, as every Teams client sends a poll button).
+ * Next to it, in the same run and the same storage process: bare Bolt and bare teams-ai answering the same
+ * requests at the same pace, raw `@azure/data-tables` inserts of as many rows at the same pace (and as fast as
+ * they go), and a raw scan of the app's response rows against the app's own tally. Lost and doubled responses
+ * come from a recount of the rows against the presses answered 200.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TableClient } from "@azure/data-tables";
+import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
+import { App, ExpressReceiver } from "@slack/bolt";
+import express from "express";
+import { startApp, type RunningApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
+import type { Survey } from "../src/core/workflows/surveys/model.js";
+import { createLogger } from "../src/log.js";
+import { responsePartition } from "../src/store/surveys/index.js";
+import { COUNTER_PREFIX } from "../src/store/surveys/counted.js";
+import { TABLE_NAMES } from "../src/store/tables.js";
+import { startFakeBotConnector, type FakeBotConnector } from "../test/support/fakeBotConnector.js";
+import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../test/support/fakeSlack.js";
+import { blockActions, buttonAction, send, slashCommand, TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
+import { GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type TeamsUser } from "../test/support/teamsActivities.js";
+import { startStorageProcess } from "./storageProcess.js";
+
+const responses = Number(process.env.BENCH_SURVEY_RESPONSES ?? 10_000);
+const windowMs = Number(process.env.BENCH_SURVEY_SECONDS ?? 60) * 1000;
+const OPTIONS = ["Red", "Green", "Blue"] as const;
+const optionOf = (i: number) => i % OPTIONS.length;
+const WHERE = { place: "channel" as const, threadId: "2", user: MEGAN };
+
+interface Press {
+  platform: "slack" | "teams";
+  i: number;
+  send(base: string): Promise<Response | { status: number; body: unknown }>;
+}
+type Timed = Record<Press["platform"], { latencies: number[]; failed: number }> & { answered: Set<number>; seconds: number; refusals: Map<string, number> };
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** Runs each task at its moment in the window (open loop: nobody waits for anyone); returns when all are done. */
+async function paced<T>(count: number, task: (n: number) => Promise<T>): Promise<{ results: T[]; seconds: number }> {
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: count }, async (_, n) => {
+      const at = (n / count) * windowMs;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - (performance.now() - started))));
+      return task(n);
+    }),
+  );
+  return { results, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Sends every press at its moment and times each answer; `seconds` runs from the first press to the last answer. */
+async function burst(presses: Press[], base: Record<Press["platform"], string>): Promise<Timed> {
+  const out: Timed = { slack: { latencies: [], failed: 0 }, teams: { latencies: [], failed: 0 }, answered: new Set(), seconds: 0, refusals: new Map() };
+  const { seconds } = await paced(presses.length, async (n) => {
+    const press = presses[n]!;
+    const t0 = performance.now();
+    const answer = await press.send(base[press.platform]).catch((error: unknown) => ({ status: 0, body: String((error as { cause?: { code?: string } }).cause?.code ?? error) }));
+    if (answer instanceof Response) await answer.arrayBuffer();
+    const latency = performance.now() - t0;
+    if (answer.status === 200) {
+      out[press.platform].latencies.push(latency);
+      out.answered.add(press.i);
+    } else {
+      out[press.platform].failed += 1;
+      const why = `${press.platform} ${answer.status || (answer as { body: unknown }).body}`;
+      out.refusals.set(why, (out.refusals.get(why) ?? 0) + 1);
+    }
+  });
+  out.seconds = seconds;
+  out.slack.latencies.sort((a, b) => a - b);
+  out.teams.latencies.sort((a, b) => a - b);
+  return out;
+}
+
+/** Bare Bolt acking every action, and bare teams-ai taking every Action.Submit. */
+async function startBareFrameworks(fake: FakeSlack): Promise<{ slack: string; teams: string; stop(): Promise<void> }> {
+  const receiver = new ExpressReceiver({ signingSecret: TEST_SIGNING_SECRET, endpoints: "/slack/events" });
+  const bolt = new App({ receiver, token: fake.botToken, botId: FAKE_IDS.botId, botUserId: FAKE_IDS.botUserId, tokenVerificationEnabled: false, clientOptions: { slackApiUrl: fake.apiUrl } });
+  bolt.action(/.*/, async ({ ack }) => ack());
+  const slackServer = createServer(receiver.app);
+  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
+
+  const adapter = new TeamsAdapter({});
+  const teams = new Application<TurnState>({ adapter, botAppId: "", removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
+  teams.activity("message", async () => undefined);
+  const web = express();
+  web.post("/api/messages", express.json(), (req, res) => void adapter.process(req, res, (context) => teams.run(context).then(() => undefined)));
+  const teamsServer = createServer(web);
+  await new Promise<void>((resolve) => teamsServer.listen(0, "127.0.0.1", resolve));
+  const url = (s: ReturnType<typeof createServer>) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  return {
+    slack: url(slackServer),
+    teams: url(teamsServer),
+    stop: async () => {
+      slackServer.closeAllConnections();
+      teamsServer.closeAllConnections();
+      await Promise.all([new Promise((r) => slackServer.close(r)), new Promise((r) => teamsServer.close(r))]);
+    },
+  };
+}
+
+type Button = { action_id?: string; value?: string; text?: { text?: string } };
+const POLL_TITLE = "Bench poll: which colour?";
+
+/** A community set up in Teams, linked to a Slack channel, with a quick poll posted in both. */
+async function postedPoll(app: RunningApp, connector: FakeBotConnector, fake: FakeSlack) {
+  await setUpInChannel(app.url, connector, "1");
+  const before = connector.calls.length;
+  await post(app.url, message(connector.serviceUrl, "link", WHERE));
+  const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
+  const body = await until("a link code", () => connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((b) => CODE.test(b)));
+  await send(app.url, slashCommand({ text: `link ${CODE.exec(body)![1]}` }));
+  await until("the link", () => fake.callsTo("chat.postMessage").some((c) => JSON.stringify(c.args.blocks ?? "").includes("now meets in")));
+  await post(app.url, message(connector.serviceUrl, `poll "${POLL_TITLE}" ${OPTIONS.join(" ")}`, WHERE));
+  const slackPost = await until("the Slack poll", () => fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && JSON.stringify(c.args.blocks ?? "").includes(POLL_TITLE)));
+  const buttons = (slackPost.args.blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []);
+  const teamsPoll = await until("the Teams poll", () => teamsPollOf(connector));
+  const communityId = (await app.deps.repos.spaces.find(`teams:${TENANT}:${GENERAL.id}`))!.communityId;
+  const [survey] = await app.deps.repos.surveys.open(communityId);
+  return { survey: survey!, slackTs: String((slackPost.response as { ts?: unknown }).ts), slackButton: (option: number) => buttons.find((e) => e.text?.text === OPTIONS[option])!, teamsPoll };
+}
+
+const teamsPollOf = (connector: FakeBotConnector) =>
+  shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes(POLL_TITLE));
+
+function presses(poll: Awaited<ReturnType<typeof postedPoll>>, connector: FakeBotConnector, fake: FakeSlack): Press[] {
+  const list: Press[] = [];
+  const slackUsers = Array.from({ length: Math.ceil(responses / 2) }, (_, n) => `U${String(n * 2).padStart(8, "0")}`);
+  const general = fake.state.channels.get(FAKE_IDS.general)!;
+  fake.setChannel({ id: FAKE_IDS.general, members: [...new Set([...general.members, ...slackUsers])] });
+  for (let i = 0; i < responses; i++) {
+    if (i % 2 === 0) {
+      const user = `U${String(i).padStart(8, "0")}`;
+      fake.setUser({ id: user, name: `member${i}` });
+      const button = poll.slackButton(optionOf(i));
+      const pressed = { container: { type: "message", message_ts: poll.slackTs, channel_id: FAKE_IDS.general, is_ephemeral: false }, message: { type: "message", user: FAKE_IDS.botUserId, ts: poll.slackTs, text: "", blocks: [] } };
+      const who = { id: user, username: `member${i}`, name: `member${i}`, team_id: FAKE_IDS.teamId };
+      list.push({ platform: "slack", i, send: (base) => send(base, blockActions({ user: who, ...pressed, actions: [buttonAction(button.action_id!, button.value!)] })) });
+    } else {
+      const user: TeamsUser = { id: `29:bench-${i}`, name: `Member ${i}`, aadObjectId: `aad-bench-${String(i).padStart(6, "0")}` };
+      const activity = press(connector.serviceUrl, poll.teamsPoll, OPTIONS[optionOf(i)]!, { ...WHERE, user });
+      list.push({ platform: "teams", i, send: (base) => post(base, activity) });
+    }
+  }
+  return list;
+}
+
+/** The response rows of a survey's partition, read with the bare SDK (counter rows left out). */
+async function rawScan(table: TableClient, survey: Survey): Promise<{ rows: number; byOption: number[]; ms: number }> {
+  const t0 = performance.now();
+  const byOption = OPTIONS.map(() => 0);
+  let rows = 0;
+  const filter = `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}' and RowKey lt '${COUNTER_PREFIX}'`;
+  for await (const row of table.listEntities<{ json?: string }>({ queryOptions: { filter } })) {
+    rows += 1;
+    const answer = (JSON.parse(row.json ?? "{}") as { answers?: { q1?: number } }).answers?.q1;
+    if (typeof answer === "number") byOption[answer] = (byOption[answer] ?? 0) + 1;
+  }
+  return { rows, byOption, ms: performance.now() - t0 };
+}
+
+/** As many rows as responses inserted with the bare SDK into a table of their own: at the same pace, and unpaced. */
+async function rawInserts(connectionString: string, prefix: string): Promise<{ pacedPerSecond: number; unpacedPerSecond: number; failed: number }> {
+  const table = TableClient.fromConnectionString(connectionString, `${prefix}RawInserts`, { allowInsecureConnection: true });
+  await table.createTable();
+  const json = JSON.stringify({ answers: { q1: 1 } });
+  let failed = 0;
+  const insert = (partitionKey: string, n: number) =>
+    table.createEntity({ partitionKey, rowKey: `b:${String(n).padStart(8, "0")}`, kind: "response", json }).catch(() => {
+      failed += 1;
+    });
+  const { seconds } = await paced(responses, (n) => insert("paced", n));
+  const t0 = performance.now();
+  const CONCURRENCY = 64;
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < responses) await insert("unpaced", next++);
+  }));
+  const unpacedSeconds = (performance.now() - t0) / 1000;
+  return { pacedPerSecond: (responses - failed) / seconds, unpacedPerSecond: responses / unpacedSeconds, failed };
+}
+
+const storage = await startStorageProcess();
+const fake = await startFakeSlack({ rateLimits: false });
+const connector = await startFakeBotConnector({ rateWindows: false });
+const log = createLogger(process.env.BENCH_LOG ?? "warn");
+const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", PLAYGROUND: "off", AZURE_STORAGE_CONNECTION_STRING: storage.connectionString, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
+const tablePrefix = `s${Date.now().toString(36)}`;
+const app = await startApp(config, { log, tablePrefix });
+const bare = await startBareFrameworks(fake);
+try {
+  const poll = await postedPoll(app, connector, fake);
+  console.log(`survey burst: ${responses} answers to one quick poll within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
+  const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams });
+  console.log("  the app…");
+  const real = await burst(presses(poll, connector, fake), { slack: app.url, teams: app.url });
+  const storedPerSecond = real.answered.size / real.seconds;
+  console.log("  raw inserts…");
+  const raw = await rawInserts(storage.connectionString, tablePrefix);
+
+  // Recount: every response row read with the bare SDK, against the presses answered 200.
+  const responseTable = TableClient.fromConnectionString(storage.connectionString, `${tablePrefix}${TABLE_NAMES.surveyResponses}`, { allowInsecureConnection: true });
+  const expected = OPTIONS.map(() => 0);
+  for (const i of real.answered) expected[optionOf(i)]! += 1;
+  const scan = await rawScan(responseTable, poll.survey);
+  // The app's tally as its cards take it (kept counts), and its recount of every row (what closing can fall back to).
+  let t0 = performance.now();
+  const shown = await surveyState(app.deps, poll.survey);
+  const tallyMs = performance.now() - t0;
+  t0 = performance.now();
+  const recounted = await recountedState(app.deps, poll.survey);
+  const recountMs = performance.now() - t0;
+  const rawAgain = await rawScan(responseTable, poll.survey);
+  const rawScanMs = Math.min(scan.ms, rawAgain.ms);
+  const lost = expected.reduce((sum, n, o) => sum + Math.max(0, n - (scan.byOption[o] ?? 0)), 0);
+  const doubled = Math.max(0, scan.rows - real.answered.size) + Math.max(0, shown.answered - scan.rows);
+
+  const row = (name: string, r: Timed["slack"], b: Timed["slack"]) =>
+    `| ${name} | ${ms(p(r.latencies, 0.5))} (bare ${ms(p(b.latencies, 0.5))}) | ${ms(p(r.latencies, 0.99))} (bare ${ms(p(b.latencies, 0.99))}) | ${(p(r.latencies, 0.99) / p(b.latencies, 0.99)).toFixed(1)}× | ${r.latencies.length}/${r.latencies.length + r.failed} (bare ${b.latencies.length}/${b.latencies.length + b.failed}) |`;
+  console.log(`\n${responses} answers to one poll within ${windowMs / 1000} s; goals: stored/s ≥ 0.8 of raw inserts/s, tally ≤ 1.3× a raw scan, none lost or doubled\n`);
+  console.log("| measure | the app | raw / bare | ratio |");
+  console.log("|---|---|---|---|");
+  console.log(`| responses stored per second (same pace) | ${storedPerSecond.toFixed(0)}/s | ${raw.pacedPerSecond.toFixed(0)}/s raw inserts (unpaced: ${raw.unpacedPerSecond.toFixed(0)}/s) | ${(storedPerSecond / raw.pacedPerSecond).toFixed(2)} |`);
+  console.log(`| tally (kept counts, as the cards show it) | ${ms(tallyMs)} | ${ms(rawScanMs)} raw scan of ${scan.rows} rows | ${(tallyMs / rawScanMs).toFixed(2)}× |`);
+  console.log(`| recount of every row (app) | ${ms(recountMs)} | ${ms(rawScanMs)} | ${(recountMs / rawScanMs).toFixed(2)}× |`);
+  console.log("\n| platform | p50 | p99 | p99 / bare p99 | answered 200 |");
+  console.log("|---|---|---|---|---|");
+  console.log(row("Slack ack (block_actions)", real.slack, baseline.slack));
+  console.log(row("Teams (Action.Submit)", real.teams, baseline.teams));
+  const counts = (q: { counts: number[] } | undefined) => JSON.stringify(q?.counts ?? []);
+  console.log(`\nanswered 200: ${real.answered.size}; rows: ${scan.rows} ${JSON.stringify(scan.byOption)}; expected ${JSON.stringify(expected)}; kept counts ${counts(shown.questions[0])} (${shown.answered}); app recount ${counts(recounted.questions[0])}`);
+  console.log(`not answered 200: ${JSON.stringify(Object.fromEntries(real.refusals))} (bare: ${JSON.stringify(Object.fromEntries(baseline.refusals))})`);
+  console.log(`lost: ${lost}; doubled: ${doubled}; raw insert failures: ${raw.failed}`);
+} finally {
+  await bare.stop();
+  await app.stop();
+  await connector.stop();
+  await fake.stop();
+  await storage.stop();
+}
+// Keep-alive sockets and the SDKs' timers would hold the process open.
+process.exit(0);
