@@ -5,11 +5,6 @@
  * card shows right after the burst, and the Slack ack p99 and Teams invoke p99, each next to the bare
  * framework (Bolt; teams-ai on botbuilder) answering the same requests at the same pace in the same run.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
-import { App, ExpressReceiver } from "@slack/bolt";
-import express from "express";
 import { startApp, type RunningApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
@@ -17,6 +12,7 @@ import { startFakeBotConnector, type FakeBotConnector } from "../test/support/fa
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../test/support/fakeSlack.js";
 import { blockActions, buttonAction, send, slashCommand, TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
 import { GENERAL, MEGAN, TENANT, cardOf, cardText, executeAction, message, post, setUpInChannel, shownNow, thread, type TeamsUser } from "../test/support/teamsActivities.js";
+import { burst, latencyRow, ms, startBareFrameworks, until, type Press } from "./burst.js";
 import { startStorageProcess } from "./storageProcess.js";
 
 const members = Number(process.env.BENCH_RSVP_MEMBERS ?? 2000);
@@ -25,73 +21,10 @@ const ANSWERS = ["going", "maybe", "no"] as const;
 const answerOf = (i: number) => ANSWERS[i % 3]!;
 const WHERE = { place: "channel" as const, threadId: "2", user: MEGAN };
 
-/** A Slack press and a Teams press, ready to send (signed at send time: Slack refuses old signatures). */
-interface Press {
-  platform: "slack" | "teams";
-  i: number;
-  send(base: string): Promise<Response | { status: number; body: unknown }>;
-}
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-/** Sends every press at its moment in the window (open loop: nobody waits for anyone) and times each answer. */
-async function burst(presses: Press[], base: Record<Press["platform"], string>): Promise<Record<Press["platform"], { latencies: number[]; failed: number }>> {
-  const out = { slack: { latencies: [] as number[], failed: 0 }, teams: { latencies: [] as number[], failed: 0 } };
-  const started = performance.now();
-  await Promise.all(
-    presses.map(async (press, n) => {
-      const at = (n / presses.length) * windowMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - (performance.now() - started))));
-      const t0 = performance.now();
-      const answer = await press.send(base[press.platform]).catch(() => ({ status: 0, body: undefined }));
-      if (answer instanceof Response) await answer.arrayBuffer();
-      const latency = performance.now() - t0;
-      if (answer.status === 200) out[press.platform].latencies.push(latency);
-      else out[press.platform].failed += 1;
-    }),
-  );
-  for (const r of Object.values(out)) r.latencies.sort((a, b) => a - b);
-  return out;
-}
 
-/** Bare Bolt acking every action, and bare teams-ai answering every Action.Execute with a fixed card. */
-async function startBareFrameworks(fake: FakeSlack): Promise<{ slack: string; teams: string; stop(): Promise<void> }> {
-  const receiver = new ExpressReceiver({ signingSecret: TEST_SIGNING_SECRET, endpoints: "/slack/events" });
-  const bolt = new App({ receiver, token: fake.botToken, botId: FAKE_IDS.botId, botUserId: FAKE_IDS.botUserId, tokenVerificationEnabled: false, clientOptions: { slackApiUrl: fake.apiUrl } });
-  bolt.action(/.*/, async ({ ack }) => ack());
-  const slackServer = createServer(receiver.app);
-  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
-
-  const adapter = new TeamsAdapter({});
-  const teams = new Application<TurnState>({ adapter, botAppId: "", removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
-  const card = { type: "AdaptiveCard" as const, version: "1.4", body: [{ type: "TextBlock", text: "Going: 1 · Maybe: 0 · Not going: 0" }] };
-  teams.adaptiveCards.actionExecute(/.*/, async () => card);
-  const web = express();
-  web.post("/api/messages", express.json(), (req, res) => void adapter.process(req, res, (context) => teams.run(context).then(() => undefined)));
-  const teamsServer = createServer(web);
-  await new Promise<void>((resolve) => teamsServer.listen(0, "127.0.0.1", resolve));
-  const url = (s: ReturnType<typeof createServer>) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-  return {
-    slack: url(slackServer),
-    teams: url(teamsServer),
-    stop: async () => {
-      slackServer.closeAllConnections();
-      teamsServer.closeAllConnections();
-      await Promise.all([new Promise((r) => slackServer.close(r)), new Promise((r) => teamsServer.close(r))]);
-    },
-  };
-}
 
 /** A community set up in Teams, linked to a Slack channel, with an event announced in both. */
 async function announcedEvent(app: RunningApp, connector: FakeBotConnector, fake: FakeSlack) {
@@ -153,13 +86,13 @@ const connector = await startFakeBotConnector({ rateWindows: false });
 const log = createLogger(process.env.BENCH_LOG ?? "warn");
 const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", PLAYGROUND: "off", AZURE_STORAGE_CONNECTION_STRING: storage.connectionString, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
 const app = await startApp(config, { log, tablePrefix: `r${Date.now().toString(36)}` });
-const bare = await startBareFrameworks(fake);
+const bare = await startBareFrameworks(fake, "execute");
 try {
   const event = await announcedEvent(app, connector, fake);
   console.log(`RSVP burst: ${members} members within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
-  const baseline = await burst(presses(event, connector, fake), { slack: bare.slack, teams: bare.teams });
+  const baseline = await burst(presses(event, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
   console.log("  the app…");
-  const real = await burst(presses(event, connector, fake), { slack: app.url, teams: app.url });
+  const real = await burst(presses(event, connector, fake), { slack: app.url, teams: app.url }, windowMs);
   // Every press answered: what is stored, counted from rows, and what the card says right after.
   const expected = { going: 0, maybe: 0, no: 0 };
   for (let i = 0; i < members; i++) expected[answerOf(i)] += 1;
@@ -177,13 +110,11 @@ try {
   const teamsNow = COUNTS.exec(cardText(cardOf(teamsAnnouncementOf(connector)).body))?.[0];
   const lastUpdate = fake.callsTo("chat.update").filter((c) => c.args.ts === event.slackTs && c.ok).at(-1);
   const slackNow = COUNTS.exec(JSON.stringify(lastUpdate?.args.blocks ?? ""))?.[0];
-  const row = (name: string, r: typeof real.slack, b: typeof real.slack) =>
-    `| ${name} | ${ms(p(r.latencies, 0.5))} (bare ${ms(p(b.latencies, 0.5))}) | ${ms(p(r.latencies, 0.99))} (bare ${ms(p(b.latencies, 0.99))}) | ${(p(r.latencies, 0.99) / p(b.latencies, 0.99)).toFixed(1)}× | ${r.latencies.length}/${r.latencies.length + r.failed} (bare ${b.latencies.length}/${b.latencies.length + b.failed}) |`;
   console.log(`\n${members} RSVPs within ${windowMs / 1000} s; goal: every RSVP stored once, counts right on the card, Slack ack p99 < 3 s\n`);
   console.log("| platform | p50 | p99 | p99 / bare p99 | answered 200 |");
   console.log("|---|---|---|---|---|");
-  console.log(row("Slack ack (block_actions)", real.slack, baseline.slack));
-  console.log(row("Teams invoke (Action.Execute)", real.teams, baseline.teams));
+  console.log(latencyRow("Slack ack (block_actions)", real.slack, baseline.slack));
+  console.log(latencyRow("Teams invoke (Action.Execute)", real.teams, baseline.teams));
   console.log(`\nstored (rows): ${JSON.stringify(stored)}; expected ${JSON.stringify(expected)}: ${JSON.stringify(stored) === JSON.stringify(expected) ? "every RSVP stored once" : "MISMATCH"}`);
   console.log(`one count of the answers from rows after the burst: ${ms(tallyMs)}`);
   console.log(`card right after the burst: the presser's refreshed Teams card ${shown ?? "(no counts)"}; the Teams announcement ${teamsNow ?? "(no counts)"}; the Slack announcement's last update ${slackNow ?? "(none)"}`);

@@ -7,12 +7,7 @@
  * they go), and a raw scan of the app's response rows against the app's own tally. Lost and doubled responses
  * come from a recount of the rows against the presses answered 200.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { TableClient } from "@azure/data-tables";
-import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
-import { App, ExpressReceiver } from "@slack/bolt";
-import express from "express";
 import { startApp, type RunningApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
@@ -25,6 +20,7 @@ import { startFakeBotConnector, type FakeBotConnector } from "../test/support/fa
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../test/support/fakeSlack.js";
 import { blockActions, buttonAction, send, slashCommand, TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
 import { GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type TeamsUser } from "../test/support/teamsActivities.js";
+import { burst, latencyRow, ms, paced, startBareFrameworks, until, type Press } from "./burst.js";
 import { startStorageProcess } from "./storageProcess.js";
 
 const responses = Number(process.env.BENCH_SURVEY_RESPONSES ?? 10_000);
@@ -33,89 +29,11 @@ const OPTIONS = ["Red", "Green", "Blue"] as const;
 const optionOf = (i: number) => i % OPTIONS.length;
 const WHERE = { place: "channel" as const, threadId: "2", user: MEGAN };
 
-interface Press {
-  platform: "slack" | "teams";
-  i: number;
-  send(base: string): Promise<Response | { status: number; body: unknown }>;
-}
-type Timed = Record<Press["platform"], { latencies: number[]; failed: number }> & { answered: Set<number>; seconds: number; refusals: Map<string, number> };
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
-const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-/** Runs each task at its moment in the window (open loop: nobody waits for anyone); returns when all are done. */
-async function paced<T>(count: number, task: (n: number) => Promise<T>): Promise<{ results: T[]; seconds: number }> {
-  const started = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: count }, async (_, n) => {
-      const at = (n / count) * windowMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - (performance.now() - started))));
-      return task(n);
-    }),
-  );
-  return { results, seconds: (performance.now() - started) / 1000 };
-}
 
-/** Sends every press at its moment and times each answer; `seconds` runs from the first press to the last answer. */
-async function burst(presses: Press[], base: Record<Press["platform"], string>): Promise<Timed> {
-  const out: Timed = { slack: { latencies: [], failed: 0 }, teams: { latencies: [], failed: 0 }, answered: new Set(), seconds: 0, refusals: new Map() };
-  const { seconds } = await paced(presses.length, async (n) => {
-    const press = presses[n]!;
-    const t0 = performance.now();
-    const answer = await press.send(base[press.platform]).catch((error: unknown) => ({ status: 0, body: String((error as { cause?: { code?: string } }).cause?.code ?? error) }));
-    if (answer instanceof Response) await answer.arrayBuffer();
-    const latency = performance.now() - t0;
-    if (answer.status === 200) {
-      out[press.platform].latencies.push(latency);
-      out.answered.add(press.i);
-    } else {
-      out[press.platform].failed += 1;
-      const why = `${press.platform} ${answer.status || (answer as { body: unknown }).body}`;
-      out.refusals.set(why, (out.refusals.get(why) ?? 0) + 1);
-    }
-  });
-  out.seconds = seconds;
-  out.slack.latencies.sort((a, b) => a - b);
-  out.teams.latencies.sort((a, b) => a - b);
-  return out;
-}
 
-/** Bare Bolt acking every action, and bare teams-ai taking every Action.Submit. */
-async function startBareFrameworks(fake: FakeSlack): Promise<{ slack: string; teams: string; stop(): Promise<void> }> {
-  const receiver = new ExpressReceiver({ signingSecret: TEST_SIGNING_SECRET, endpoints: "/slack/events" });
-  const bolt = new App({ receiver, token: fake.botToken, botId: FAKE_IDS.botId, botUserId: FAKE_IDS.botUserId, tokenVerificationEnabled: false, clientOptions: { slackApiUrl: fake.apiUrl } });
-  bolt.action(/.*/, async ({ ack }) => ack());
-  const slackServer = createServer(receiver.app);
-  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
-
-  const adapter = new TeamsAdapter({});
-  const teams = new Application<TurnState>({ adapter, botAppId: "", removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
-  teams.activity("message", async () => undefined);
-  const web = express();
-  web.post("/api/messages", express.json(), (req, res) => void adapter.process(req, res, (context) => teams.run(context).then(() => undefined)));
-  const teamsServer = createServer(web);
-  await new Promise<void>((resolve) => teamsServer.listen(0, "127.0.0.1", resolve));
-  const url = (s: ReturnType<typeof createServer>) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-  return {
-    slack: url(slackServer),
-    teams: url(teamsServer),
-    stop: async () => {
-      slackServer.closeAllConnections();
-      teamsServer.closeAllConnections();
-      await Promise.all([new Promise((r) => slackServer.close(r)), new Promise((r) => teamsServer.close(r))]);
-    },
-  };
-}
 
 type Button = { action_id?: string; value?: string; text?: { text?: string } };
 const POLL_TITLE = "Bench poll: which colour?";
@@ -187,7 +105,7 @@ async function rawInserts(connectionString: string, prefix: string): Promise<{ p
     table.createEntity({ partitionKey, rowKey: `b:${String(n).padStart(8, "0")}`, kind: "response", json }).catch(() => {
       failed += 1;
     });
-  const { seconds } = await paced(responses, (n) => insert("paced", n));
+  const { seconds } = await paced(responses, windowMs, (n) => insert("paced", n));
   const t0 = performance.now();
   const CONCURRENCY = 64;
   let next = 0;
@@ -205,13 +123,13 @@ const log = createLogger(process.env.BENCH_LOG ?? "warn");
 const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", PLAYGROUND: "off", AZURE_STORAGE_CONNECTION_STRING: storage.connectionString, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
 const tablePrefix = `s${Date.now().toString(36)}`;
 const app = await startApp(config, { log, tablePrefix });
-const bare = await startBareFrameworks(fake);
+const bare = await startBareFrameworks(fake, "message");
 try {
   const poll = await postedPoll(app, connector, fake);
   console.log(`survey burst: ${responses} answers to one quick poll within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
-  const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams });
+  const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
   console.log("  the app…");
-  const real = await burst(presses(poll, connector, fake), { slack: app.url, teams: app.url });
+  const real = await burst(presses(poll, connector, fake), { slack: app.url, teams: app.url }, windowMs);
   const storedPerSecond = real.answered.size / real.seconds;
   console.log("  raw inserts…");
   const raw = await rawInserts(storage.connectionString, tablePrefix);
@@ -233,8 +151,6 @@ try {
   const lost = expected.reduce((sum, n, o) => sum + Math.max(0, n - (scan.byOption[o] ?? 0)), 0);
   const doubled = Math.max(0, scan.rows - real.answered.size) + Math.max(0, shown.answered - scan.rows);
 
-  const row = (name: string, r: Timed["slack"], b: Timed["slack"]) =>
-    `| ${name} | ${ms(p(r.latencies, 0.5))} (bare ${ms(p(b.latencies, 0.5))}) | ${ms(p(r.latencies, 0.99))} (bare ${ms(p(b.latencies, 0.99))}) | ${(p(r.latencies, 0.99) / p(b.latencies, 0.99)).toFixed(1)}× | ${r.latencies.length}/${r.latencies.length + r.failed} (bare ${b.latencies.length}/${b.latencies.length + b.failed}) |`;
   console.log(`\n${responses} answers to one poll within ${windowMs / 1000} s; goals: stored/s ≥ 0.8 of raw inserts/s, tally ≤ 1.3× a raw scan, none lost or doubled\n`);
   console.log("| measure | the app | raw / bare | ratio |");
   console.log("|---|---|---|---|");
@@ -243,8 +159,8 @@ try {
   console.log(`| recount of every row (app) | ${ms(recountMs)} | ${ms(rawScanMs)} | ${(recountMs / rawScanMs).toFixed(2)}× |`);
   console.log("\n| platform | p50 | p99 | p99 / bare p99 | answered 200 |");
   console.log("|---|---|---|---|---|");
-  console.log(row("Slack ack (block_actions)", real.slack, baseline.slack));
-  console.log(row("Teams (Action.Submit)", real.teams, baseline.teams));
+  console.log(latencyRow("Slack ack (block_actions)", real.slack, baseline.slack));
+  console.log(latencyRow("Teams (Action.Submit)", real.teams, baseline.teams));
   const counts = (q: { counts: number[] } | undefined) => JSON.stringify(q?.counts ?? []);
   console.log(`\nanswered 200: ${real.answered.size}; rows: ${scan.rows} ${JSON.stringify(scan.byOption)}; expected ${JSON.stringify(expected)}; kept counts ${counts(shown.questions[0])} (${shown.answered}); app recount ${counts(recounted.questions[0])}`);
   console.log(`not answered 200: ${JSON.stringify(Object.fromEntries(real.refusals))} (bare: ${JSON.stringify(Object.fromEntries(baseline.refusals))})`);
