@@ -3,7 +3,7 @@ import { shortId } from "../../src/core/workflows/events/occurrences.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, newTriggerId, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { ADELE, MEGAN, buttonsOf, cardOf, cardText, message, post, press, shownNow, thread, type SentMessage } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
@@ -44,8 +44,6 @@ async function scheduleInTeams(title: string, threadId: string) {
 /** Everything Teams was sent or had updated, across conversations, as a person would read it. */
 const teamsText = () => connector.calls.filter((c) => c.activity?.attachments?.length).map((c) => cardText((c.activity!.attachments![0]!.content as { body?: unknown }).body));
 const slackPosts = (channel: string) => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
-const slackButton = (blocks: unknown, label: string) =>
-  (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label)!;
 
 type ModalBlock = { type: string; block_id?: string; element?: Record<string, unknown> & { type: string; initial_option?: { value: string } } };
 /** What a modal submits: each input as drawn (its initial value), `typed` over it by block id. */

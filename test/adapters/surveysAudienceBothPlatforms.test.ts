@@ -4,7 +4,7 @@ import { liveOccurrences } from "../../src/core/workflows/events/occurrences.js"
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, thread, type TeamsUser } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
@@ -24,8 +24,6 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-type Button = { action_id?: string; value?: string; text?: { text?: string } };
-const slackButton = (blocks: unknown, label: string) => (blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label);
 const luc = { id: FAKE_IDS.member, username: "luc", name: "luc", team_id: FAKE_IDS.teamId };
 
 describe("a survey for an event's attendees, in a community linked across Teams and Slack", () => {
@@ -74,7 +72,7 @@ describe("a survey for an event's attendees, in a community linked across Teams 
     const dms = () => s.fake.callsTo("chat.postMessage").filter((c) => c.ok && dmChannels().has(String(c.args.channel)) && blocksText(c.args.blocks).includes("You are asked to answer"));
     await expect.poll(() => dms().length, { timeout: 20_000 }).toBe(1);
     expect(dmChannels().get(String(dms()[0]!.args.channel))).toBe(FAKE_IDS.member);
-    const answer = slackButton(dms()[0]!.args.blocks, "Answer")!;
+    const answer = slackButton(dms()[0]!.args.blocks, "Answer");
     const modals = s.fake.callsTo("views.open").length;
     expect((await s.send(blockActions({ user: luc, actions: [buttonAction(answer.action_id!, answer.value!)] }))).status).toBe(200);
     await expect.poll(() => s.fake.callsTo("views.open").length).toBe(modals + 1);

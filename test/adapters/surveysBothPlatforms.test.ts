@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
@@ -27,8 +27,6 @@ afterAll(async () => {
 let linked: Promise<string> | undefined;
 const linkedCommunity = () => (linked ??= linkTeamsAndSlack(s, connector));
 
-type Button = { action_id?: string; value?: string; text?: { text?: string } };
-const slackButton = (blocks: unknown, label: string) => (blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label)!;
 
 describe("a quick poll in a community linked across Teams and Slack", () => {
   it("counts answers from Teams and Slack once per person, and keeps no identity with the anonymous answers", async () => {

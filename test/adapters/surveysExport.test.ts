@@ -4,7 +4,7 @@ import { startFakeBotConnector, type FakeBotConnector, type UploadSession } from
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
 import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, cardOf, cardText, fileConsentAnswer, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
 
@@ -24,8 +24,6 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-type Button = { action_id?: string; value?: string; text?: { text?: string } };
-const slackButton = (blocks: unknown, label: string) => (blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label)!;
 type Sent = ReturnType<FakeBotConnector["activitiesTo"]>[number];
 const consentOf = (a: Sent | undefined) => a?.attachments?.find((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent") as
   | { name: string; content: { description: string; sizeInBytes: number; acceptContext: unknown } }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
@@ -23,8 +23,6 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-type Button = { action_id?: string; value?: string; text?: { text?: string } };
-const slackButton = (blocks: unknown, label: string) => (blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label);
 const luc = { id: FAKE_IDS.member, username: "luc", name: "luc", team_id: FAKE_IDS.teamId };
 
 describe("survey reminders in a community linked across Teams and Slack", () => {
@@ -81,7 +79,7 @@ describe("survey reminders in a community linked across Teams and Slack", () => 
     expect(blocksText(dms()[0]!.args.blocks)).toContain(`<!date^${Date.parse(survey!.closesAt!) / 1000}^`);
 
     // The Answer button works from the DM: in Slack it opens the form; in Teams the form comes to Megan's chat.
-    const answer = slackButton(dms()[0]!.args.blocks, "Answer")!;
+    const answer = slackButton(dms()[0]!.args.blocks, "Answer");
     const modals = s.fake.callsTo("views.open").length;
     expect((await s.send(blockActions({ user: luc, actions: [buttonAction(answer.action_id!, answer.value!)] }))).status).toBe(200);
     await expect.poll(() => s.fake.callsTo("views.open").length).toBe(modals + 1);

@@ -37,6 +37,16 @@ export async function startSlackApp(
 }
 
 /** The text of every text object in a blocks array, joined: what a person would read. */
+/** A button in Slack blocks, as the app rendered it. */
+export type SlackButton = { action_id?: string; value?: string; text?: { text?: string } };
+
+/** The button with this label in Slack blocks (a test that expects it fails here, naming it, when it is missing). */
+export function slackButton(blocks: unknown, label: string): SlackButton {
+  const found = ((blocks ?? []) as Array<{ elements?: SlackButton[] }>).flatMap((b) => b.elements ?? []).find((e) => e.text?.text === label);
+  if (!found) throw new Error(`no "${label}" button in the Slack message`);
+  return found;
+}
+
 export function blocksText(blocks: unknown): string {
   const out: string[] = [];
   const walk = (node: unknown) => {
