@@ -199,8 +199,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const cards = page.locator(".ac-adaptiveCard");
     /** The latest card holding the given control, so older cards with the same labels are skipped. */
     const latestCardWith = (control: (scope: Page | Locator) => Locator): Locator => control(cards.filter({ has: control(page) }).last());
-    const openTreeItem = (name: string) => async (): Promise<void> => {
+    /**
+     * Open a conversation and wait until its own composer shows: a chat's says "Type a message...", a
+     * channel's "Start a new post". The composer element exists in both, so waiting for it alone let a
+     * message typed right after switching land in the conversation being left (seen under CI load).
+     */
+    const openTreeItem = (name: string, composer: "Type a message..." | "Start a new post") => async (): Promise<void> => {
       await page.getByRole("treeitem", { name }).click();
+      await page.getByText(composer, { exact: true }).waitFor();
       await messageBox.waitFor();
     };
 
@@ -208,9 +214,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     return {
       url,
       page,
-      openPersonalChat: openTreeItem("Personal Chat"),
-      openGroupChat: openTreeItem("Group Chat"),
-      openChannel: (channel = "General") => openTreeItem(`My Team - ${channel}`)(),
+      openPersonalChat: openTreeItem("Personal Chat", "Type a message..."),
+      openGroupChat: openTreeItem("Group Chat", "Type a message..."),
+      openChannel: (channel = "General") => openTreeItem(`My Team - ${channel}`, "Start a new post")(),
       async send(text, sendOptions = {}) {
         await messageBox.click();
         if (sendOptions.mention) {
