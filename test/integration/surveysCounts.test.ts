@@ -3,6 +3,8 @@ import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
 import { resultFromCounts } from "../../src/core/workflows/surveys/counts.js";
 import { recountedState, surveyState } from "../../src/core/workflows/surveys/tally.js";
+import { createLogger } from "../../src/log.js";
+import { TableSurveyBook } from "../../src/store/surveys/index.js";
 import { ANA, CHANNEL, CHARTER_VALUES, kernelOnRealStore, texts, type KernelHarness } from "../support/core.js";
 
 /** Votes are counted as they come (counter rows beside the answers), and the counts always equal a recount of the rows. */
@@ -49,5 +51,24 @@ describe("counted votes", () => {
     expect(counts?.responses).toBe(25);
     // A survey with a free-text question lists its texts from rows; its counted questions still equal the recount.
     expect(survey.questions.filter((q) => q.kind !== "text").map((q) => resultFromCounts(q, counts!))).toEqual(recounted.questions.filter((q) => q.kind !== "text"));
+  }, 60_000);
+
+  it("equal a recount when two instances of the app take votes on the same poll at once", async () => {
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which room?" North South'));
+    const id = String(optionData(card, "North").survey);
+    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
+    // Another instance: its own store objects (its own commits), the same storage.
+    const t = h.tables;
+    const other = new TableSurveyBook(t.communities, t.surveyResponses, t.surveyKeys, createLogger("silent"));
+    const books = [h.deps.repos.surveys, other];
+    // 60 people answer, half through each instance; 20 of them change their answer through the other one at the same time.
+    const votes = [...Array.from({ length: 60 }, (_, n) => [n, n % 2, n % 2] as const), ...Array.from({ length: 20 }, (_, n) => [n, (n + 1) % 2, 1 - (n % 2)] as const)];
+    await Promise.all(votes.map(([n, book, option]) => books[book]!.respond(survey, person(n).personKey, { q1: option })));
+
+    const counted = await surveyState(h.deps, survey);
+    const recounted = await recountedState(h.deps, survey);
+    expect(counted.answered).toBe(60);
+    expect(recounted.answered).toBe(60);
+    expect(counted.questions).toEqual(recounted.questions);
   }, 60_000);
 });

@@ -8,17 +8,21 @@ import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, toRow } from "../entity.js";
 import { readAttendance, readFollowUp, writeAttendance, writeFollowUp } from "./after.js";
-import { answerCounted, countedTally, recount, rsvpPrefix, rsvpRow } from "./tally.js";
+import { CountedAnswers, recount, rsvpPrefix, rsvpRow } from "./tally.js";
 
 const eventRow = (id: string) => `e:${keyPart(id)}`;
 /** One row per person per occurrence, so an answer replaces only that person's earlier one. */
 
 /** Events and their answers live in their community's partition (`c:<id>`), beside its members. */
 export class TableEventBook implements EventBook {
+  private readonly counted: CountedAnswers;
+
   constructor(
     private readonly table: TableClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.counted = new CountedAnswers(table, log);
+  }
 
   create(event: CopEvent): Promise<"created" | "duplicate"> {
     return insertRow(this.table, toRow(CopEvent, communityPartition(event.communityId), eventRow(event.id), "event", event));
@@ -50,11 +54,11 @@ export class TableEventBook implements EventBook {
   }
 
   answer(communityId: string, rsvp: Rsvp): Promise<void> {
-    return answerCounted(this.table, this.log, communityId, rsvp);
+    return this.counted.answer(communityId, rsvp);
   }
 
   tally(communityId: string, eventId: string, occurrence: string): Promise<Tally> {
-    return countedTally(this.table, this.log, communityId, eventId, occurrence);
+    return this.counted.tally(communityId, eventId, occurrence);
   }
 
   recount(communityId: string, eventId: string, occurrence: string): Promise<Tally> {

@@ -8,7 +8,7 @@ import type { SurveyBook } from "../../core/workflows/surveys/ports.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
-import { countedTotals, respondCounted } from "./counted.js";
+import { CountedResponses } from "./counted.js";
 import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
 import { setSurveyAfterEvents, surveyAfterEvents } from "./afterEvents.js";
 import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
@@ -26,12 +26,16 @@ const BallotKey = z.object({ key: z.string().min(43) });
  * the key exists, and no longer linkable to anyone once it is gone.
  */
 export class TableSurveyBook implements SurveyBook {
+  private readonly counted: CountedResponses;
+
   constructor(
     private readonly surveys: TableClient,
     private readonly responseTable: TableClient,
     private readonly keys: TableClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.counted = new CountedResponses(responseTable, log);
+  }
 
   async create(survey: Survey): Promise<"created" | "duplicate"> {
     // The key is stored first: a survey row never exists without the key its answers need.
@@ -81,7 +85,7 @@ export class TableSurveyBook implements SurveyBook {
   }
 
   async counts(survey: Survey): Promise<SurveyCounts | undefined> {
-    return survey.counted ? countedTotals(this.responseTable, this.log, responsePartition(survey)) : undefined;
+    return survey.counted ? this.counted.totals(responsePartition(survey)) : undefined;
   }
 
   setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void> {
@@ -104,7 +108,7 @@ export class TableSurveyBook implements SurveyBook {
     const rowKey = await this.ballot(survey, person);
     if (!rowKey) return "closed";
     const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
-    if (survey.counted) await respondCounted(this.responseTable, this.log, survey, responsePartition(survey), rowKey, response);
+    if (survey.counted) await this.counted.respond(survey, responsePartition(survey), rowKey, response);
     else await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
     return "recorded";
   }
