@@ -6,7 +6,7 @@ import { Platform } from "./core/domain.js";
 import type { Clock, CoreDeps, Messenger } from "./core/ports.js";
 import type { Logger } from "./log.js";
 import { createHttpServer, type HttpServer } from "./server.js";
-import { startEmbeddedAzurite, type EmbeddedAzurite } from "./store/embeddedAzurite.js";
+import type { EmbeddedAzurite } from "./store/embeddedAzurite.js";
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
 import { ADAPTER_FACTORIES, type Adapter } from "./adapters.js";
@@ -54,6 +54,8 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   let azurite: EmbeddedAzurite | undefined;
   let connectionString: string;
   if (config.storage.mode === "embedded") {
+    // Loaded only when it runs: Azurite is a large package, and an app on real storage never needs it.
+    const { startEmbeddedAzurite } = await import("./store/embeddedAzurite.js");
     azurite = await startEmbeddedAzurite(join(config.storage.dataDir, "azurite"));
     connectionString = azurite.connectionString;
     if (azurite.tookOverLockFrom !== undefined) log.warn({ stalePid: azurite.tookOverLockFrom }, "the data folder was locked by a process that no longer runs; lock taken over");

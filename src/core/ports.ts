@@ -42,8 +42,11 @@ export interface Members {
    * check made on what they read; the loser gets a ConcurrencyError.
    */
   save(member: Member, options?: { ifCommunityAt?: string }): Promise<void>;
-  /** Adds a member unless they are one already (insert-only, so concurrent joins keep the first row). */
-  add(member: Member): Promise<"added" | "exists">;
+  /**
+   * Adds a member unless they are one already (insert-only, so concurrent joins keep the first row), and clears
+   * a `leave` they said before; `optedOut: false` says the caller has just found none to clear.
+   */
+  add(member: Member, options?: { optedOut?: false }): Promise<"added" | "exists">;
   /**
    * Takes a person off the roster: they stop getting the community's messages. With `optOut`, acting in the
    * community's spaces no longer adds them back (they said `leave`); `join` clears it.

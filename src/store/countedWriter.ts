@@ -48,19 +48,20 @@ const shardKey = (group: CountedGroup, by: string) => `${group.counterPrefix}${c
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * Math.min(attempt + 1, 8)));
 const sizeOf = (row: Row) => JSON.stringify(row).length;
 
-interface Pending {
+interface Pending<C> {
   row: Row;
-  resolve(): void;
+  /** With every shard's counts as this commit left them. */
+  resolve(shards: C[]): void;
   reject(error: unknown): void;
 }
 
-interface Queue<G> {
+interface Queue<C, G> {
   group: G;
-  pending: Pending[];
+  pending: Pending<C>[];
 }
 
 export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
-  private readonly queues = new Map<string, Queue<G>>();
+  private readonly queues = new Map<string, Queue<C, G>>();
 
   constructor(
     private readonly table: TableClient,
@@ -69,15 +70,15 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
   ) {}
 
   /** Stores `row` (replacing the row under its key) and moves its group's counts by it, atomically. */
-  write(group: G, row: Row): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  write(group: G, row: Row): Promise<C[]> {
+    return new Promise<C[]>((resolve, reject) => {
       const id = `${group.partitionKey}\u0000${group.counterPrefix}`;
       const queue = this.queues.get(id);
       if (queue) {
         queue.pending.push({ row, resolve, reject });
         return;
       }
-      const started: Queue<G> = { group, pending: [{ row, resolve, reject }] };
+      const started: Queue<C, G> = { group, pending: [{ row, resolve, reject }] };
       this.queues.set(id, started);
       void this.drain(id, started);
     });
@@ -88,13 +89,13 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     return [...(await this.readCounters(group)).values()].map((c) => c.counts);
   }
 
-  private async drain(id: string, queue: Queue<G>): Promise<void> {
+  private async drain(id: string, queue: Queue<C, G>): Promise<void> {
     try {
       while (queue.pending.length) {
         const batch = takeBatch(queue.pending);
         try {
-          await this.commit(queue.group, batch);
-          for (const p of batch) p.resolve();
+          const shards = await this.commit(queue.group, batch);
+          for (const p of batch) p.resolve(shards);
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -122,7 +123,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     return counters;
   }
 
-  private async commit(group: G, batch: Pending[]): Promise<void> {
+  private async commit(group: G, batch: Pending<C>[]): Promise<C[]> {
     // The last press for a key wins, as if they had come one after the other.
     const rows = new Map<string, Row>();
     for (const p of batch) rows.set(p.row.rowKey, p.row);
@@ -145,7 +146,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
       }
       try {
         await this.table.submitTransaction(actions);
-        return;
+        return [...counters.keys(), ...moved.keys()].filter((key, i, all) => all.indexOf(key) === i).map((key) => moved.get(key) ?? counters.get(key)!.counts);
       } catch (error) {
         // 412: a counter changed since it was read; 409: someone created it first.
         const status = statusOf(error);
@@ -160,7 +161,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
 }
 
 /** The presses that go into one commit: as many as fit one transaction, in arrival order. */
-function takeBatch(pending: Pending[]): Pending[] {
+function takeBatch<C>(pending: Pending<C>[]): Pending<C>[] {
   const keys = new Set<string>();
   let bytes = 0;
   let taken = 0;

@@ -7,6 +7,10 @@ import { lockDir } from "./dataDirLock.js";
 
 // Azurite's package entry is its VS Code extension; its servers are CommonJS classes under dist/.
 const require = createRequire(import.meta.url);
+// Azurite loads Application Insights for its own telemetry, and that library, merely loaded, patches modules of
+// the process it is in (console, and the Azure SDK's tracing: a span for every storage request the app makes,
+// seen as a twentieth of the app's CPU under load in a profile). Azurite's telemetry is off here; so is that.
+process.env.APPLICATION_INSIGHTS_NO_DIAGNOSTIC_CHANNEL ??= "1";
 type Constructor<T> = new (...args: unknown[]) => T;
 interface AzuriteServer {
   start(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { Member, type PersonKey } from "../core/domain.js";
 import type { Members, Page, PageRequest } from "../core/ports.js";
@@ -15,12 +16,20 @@ const OptOut = z.object({ personKey: z.string() });
 export const personPartition = (person: PersonKey) => `p:${keyPart(person)}`;
 /** How many index writes run at once when many members are saved together. */
 const INDEX_CONCURRENCY = 16;
+/**
+ * How long a community's member count is reused. It is shown ("34 of 120 answered") on every vote, and counting
+ * reads every member's key; a count a few seconds old is as good to a reader. This instance's own joins and
+ * leaves move it at once.
+ */
+const COUNT_TTL_MS = 5_000;
 
 /**
  * Members live in their community's partition; an index row per (person, community) in the person's
  * own partition finds every community, and so all personal data, of one person.
  */
 export class TableMembers implements Members {
+  private readonly counts = new LRUCache<string, number>({ max: 1_000, ttl: COUNT_TTL_MS });
+
   constructor(
     private readonly communities: TableClient,
     private readonly personIndex: TableClient,
@@ -43,13 +52,17 @@ export class TableMembers implements Members {
     }
   }
 
-  async add(member: Member): Promise<"added" | "exists"> {
+  async add(member: Member, options: { optedOut?: false } = {}): Promise<"added" | "exists"> {
     await this.index([member]);
-    await this.communities.deleteEntity(communityPartition(member.communityId), optOutRow(member.personKey)).catch((error: unknown) => {
-      if (statusOf(error) !== 404) throw error;
-    });
+    // Someone who said `leave` and joins again is back: unless the caller has just seen they had not left.
+    if (options.optedOut !== false) {
+      await this.communities.deleteEntity(communityPartition(member.communityId), optOutRow(member.personKey)).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      });
+    }
     try {
       await this.communities.createEntity(toRow(Member, communityPartition(member.communityId), memberRow(member.personKey), "member", member));
+      this.moveCount(member.communityId, 1);
       return "added";
     } catch (error) {
       if (statusOf(error) === 409) return "exists";
@@ -67,6 +80,7 @@ export class TableMembers implements Members {
     }
     try {
       await this.communities.deleteEntity(communityPartition(communityId), memberRow(person));
+      this.moveCount(communityId, -1);
     } catch (error) {
       if (statusOf(error) === 404) return "missing";
       throw error;
@@ -84,6 +98,7 @@ export class TableMembers implements Members {
     // The person's index first: a crash in between leaves an index row to nothing, never a row no one can find.
     await this.index(members);
     await upsertBatched(this.communities, rows);
+    for (const m of members) this.counts.delete(m.communityId);
   }
 
   /** The person-side index rows that find every community of a person. */
@@ -105,12 +120,20 @@ export class TableMembers implements Members {
     return listPage(this.communities, prefixFilter(communityPartition(communityId), "m:"), Member, this.log, page);
   }
 
+  private moveCount(communityId: string, by: 1 | -1): void {
+    const known = this.counts.get(communityId);
+    if (known !== undefined) this.counts.set(communityId, known + by, { noUpdateTTL: true });
+  }
+
   async count(communityId: string): Promise<number> {
+    const known = this.counts.get(communityId);
+    if (known !== undefined) return known;
     let count = 0;
     const rows = this.communities.listEntities({
       queryOptions: { filter: prefixFilter(communityPartition(communityId), "m:"), select: ["RowKey"] },
     });
     for await (const page of rows.byPage({ maxPageSize: 1000 })) count += page.length;
+    this.counts.set(communityId, count);
     return count;
   }
 

@@ -28,7 +28,8 @@ export class ReferenceRecorder {
       ...withoutTurnFields(base),
       conversation: { ...base.conversation!, id: ids.placeId },
     };
-    const writes = [this.save(space.spaceKey, spaceRef, force)];
+    // A channel's ref names whoever spoke last: that alone is no reason to write it again on every turn.
+    const writes = [this.save(space.spaceKey, spaceRef, force, withoutUser)];
     if (activity.from.role !== "bot") {
       writes.push(this.recordPerson(activity, activity.from, force));
     }
@@ -51,11 +52,12 @@ export class ReferenceRecorder {
     await this.save(key, { ...base, user: person, conversation }, true);
   }
 
-  private async save(key: string, reference: Partial<ConversationReference>, force: boolean): Promise<void> {
+  private async save(key: string, reference: Partial<ConversationReference>, force: boolean, compared = (r: Partial<ConversationReference>) => r): Promise<void> {
     const serialised = JSON.stringify(reference);
     if (!force) {
       const existing = await this.refs.get(key);
-      if (existing && !existing.unreachable && existing.platform === "teams" && JSON.stringify(existing.reference) === serialised) return;
+      const same = (r: Record<string, unknown>) => JSON.stringify(compared(r as Partial<ConversationReference>)) === JSON.stringify(compared(reference));
+      if (existing && !existing.unreachable && existing.platform === "teams" && same(existing.reference)) return;
     }
     await this.refs.save({
       key,
@@ -66,6 +68,8 @@ export class ReferenceRecorder {
     });
   }
 }
+
+const withoutUser = ({ user: _user, ...rest }: Partial<ConversationReference>): Partial<ConversationReference> => rest;
 
 /** The ids of one turn (the activity replied to, the sender's locale) do not belong in a lasting ref. */
 function withoutTurnFields(reference: Partial<ConversationReference>): Partial<ConversationReference> {

@@ -193,7 +193,8 @@ export class Kernel {
   private async enrol(request: Request, communityId: string): Promise<Member> {
     const now = this.deps.clock.now().toISOString();
     const member = memberFor(request.actor, { communityId, spaceKey: request.space.spaceKey, role: "member", now });
-    await this.deps.repos.members.add(member);
+    // Enrolled only after finding that they had not said `leave`: there is nothing to clear.
+    if ((await this.deps.repos.members.add(member, { optedOut: false })) === "added") return member;
     return (await this.deps.repos.members.get(communityId, request.actor.personKey)) ?? member;
   }
 

@@ -42,8 +42,8 @@ export class CountedAnswers {
   }
 
   /** Stores a person's answer (replacing theirs) and moves the counts by it, atomically. */
-  answer(communityId: string, rsvp: Rsvp): Promise<void> {
-    return this.writer.write(groupOf(communityId, rsvp.eventId, rsvp.occurrence), toRow(Rsvp, communityPartition(communityId), rsvpRow(rsvp), "rsvp", rsvp));
+  async answer(communityId: string, rsvp: Rsvp): Promise<void> {
+    await this.writer.write(groupOf(communityId, rsvp.eventId, rsvp.occurrence), toRow(Rsvp, communityPartition(communityId), rsvpRow(rsvp), "rsvp", rsvp));
   }
 
   /** The counts of one occurrence: the sum of its counter rows. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { PersonKey } from "../../core/domain.js";
 import type { Versioned } from "../../core/ports.js";
 import { StoredResponse, Survey, type Answers } from "../../core/workflows/surveys/model.js";
-import type { SurveyBook } from "../../core/workflows/surveys/ports.js";
+import type { Responded, SurveyBook } from "../../core/workflows/surveys/ports.js";
 import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
@@ -104,13 +104,13 @@ export class TableSurveyBook implements SurveyBook {
     return setSurveyAfterEvents(this.surveys, communityId, on, by, at);
   }
 
-  async respond(survey: Survey, person: PersonKey, answers: Answers): Promise<"recorded" | "closed"> {
+  async respond(survey: Survey, person: PersonKey, answers: Answers): Promise<Responded> {
     const rowKey = await this.ballot(survey, person);
-    if (!rowKey) return "closed";
+    if (!rowKey) return { recorded: false };
     const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
-    if (survey.counted) await this.counted.respond(survey, responsePartition(survey), rowKey, response);
-    else await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
-    return "recorded";
+    if (survey.counted) return { recorded: true, counts: await this.counted.respond(survey, responsePartition(survey), rowKey, response) };
+    await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
+    return { recorded: true };
   }
 
   async responseOf(survey: Survey, person: PersonKey): Promise<Answers | undefined> {

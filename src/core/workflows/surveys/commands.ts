@@ -88,10 +88,12 @@ export const vote = command({
     const question = survey.questions[0];
     if (survey.style !== "poll" || question?.kind !== "single" || option >= question.options.length) return outcome(tell("surveys.unknownOption", {}, "warning", true));
     // The person goes to the store only to derive the ballot's keyed hash; nothing here logs them with it.
-    if ((await ctx.deps.repos.surveys.respond(survey, ctx.request.actor.personKey, { q1: option })) === "closed") return outcome(tell("surveys.closed", { title: survey.title }, "info", true));
+    const responded = await ctx.deps.repos.surveys.respond(survey, ctx.request.actor.personKey, { q1: option });
+    if (!responded.recorded) return outcome(tell("surveys.closed", { title: survey.title }, "info", true));
     return outcome(
       reply("surveys.voted", { title: survey.title, choice: question.options[option]!, anonymous: survey.anonymous }, true),
-      replace("everyone", "surveys.poll", await surveyState(ctx.deps, survey)),
+      // The counts this vote's own commit left: no second read of them.
+      replace("everyone", "surveys.poll", await surveyState(ctx.deps, survey, responded.counts)),
       ...refreshPoll(survey),
     );
   },

@@ -12,9 +12,9 @@ export interface SurveyBook {
   open(communityId: string): Promise<Survey[]>;
   /**
    * Stores a person's response, replacing the one they gave before. An anonymous response is keyed by a
-   * keyed hash of the person, never the person; `closed` when the survey's ballot key is gone.
+   * keyed hash of the person, never the person; not recorded when the survey's ballot key is gone (closed).
    */
-  respond(survey: Survey, person: PersonKey, answers: Answers): Promise<"recorded" | "closed">;
+  respond(survey: Survey, person: PersonKey, answers: Answers): Promise<Responded>;
   /** The response a person gave (while the survey is open), to show them their own answer. */
   responseOf(survey: Survey, person: PersonKey): Promise<Answers | undefined>;
   /** Every response, read from rows: anonymous ones without identity. */
@@ -33,3 +33,6 @@ export interface SurveyBook {
   afterEvents(communityId: string): Promise<boolean>;
   setAfterEvents(communityId: string, on: boolean, by: string, at: Date): Promise<void>;
 }
+
+/** A response stored (with the counts as it left them, when they are kept), or refused because the survey closed. */
+export type Responded = { recorded: false } | { recorded: true; counts?: SurveyCounts };

@@ -120,7 +120,7 @@ export const submitAnswer = command({
   async handle(ctx, answers): Promise<Outcome> {
     const found = await answerable(ctx, ctx.submitted?.args.survey ?? "");
     if (!isSurvey(found)) return outcome(found);
-    if ((await ctx.deps.repos.surveys.respond(found, ctx.request.actor.personKey, answers)) === "closed") return outcome(tell("surveys.closed", { title: found.title }, "info", true));
+    if (!(await ctx.deps.repos.surveys.respond(found, ctx.request.actor.personKey, answers)).recorded) return outcome(tell("surveys.closed", { title: found.title }, "info", true));
     return outcome(tell(found.anonymous ? "surveys.answered.anonymous" : "surveys.answered", { title: found.title }, "success", true));
   },
 });

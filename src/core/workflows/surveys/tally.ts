@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CoreDeps } from "../../ports.js";
 import type { Answers, Question, StoredResponse, Survey } from "./model.js";
-import { countsSuffice, resultFromCounts } from "./counts.js";
+import { countsSuffice, resultFromCounts, type SurveyCounts } from "./counts.js";
 import { askedCount } from "./audience.js";
 
 /** One question's results: counts per option or score, and what its kind adds (average, NPS, the texts). */
@@ -97,8 +97,8 @@ export type SurveyState = z.infer<typeof SurveyState>;
  * A survey's state: from its kept counts when they give the whole results (a vote costs a few rows, not a recount),
  * otherwise from every response row (free-text answers are listed from rows).
  */
-export async function surveyState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
-  const counted = survey.counted && countsSuffice(survey) ? await deps.repos.surveys.counts(survey) : undefined;
+export async function surveyState(deps: CoreDeps, survey: Survey, known?: SurveyCounts): Promise<SurveyState> {
+  const counted = survey.counted && countsSuffice(survey) ? (known ?? (await deps.repos.surveys.counts(survey))) : undefined;
   if (counted) {
     const members = await askedCount(deps, survey);
     return { ...stateHead(survey), answered: counted.responses, members: Math.max(members, counted.responses), questions: survey.questions.map((q) => resultFromCounts(q, counted)) };
