@@ -15,7 +15,10 @@ const inChannel = (words: Words, usage: string) => md(typed({ platform: words.re
 
 /** How to reach a person from where the reader is: a Slack mention for Slack people, else their name and platform. */
 export const reach = (words: Words, personKey: string, name: string) =>
-  words.t(decodeKey(personKey).platform === "slack" ? "onboarding.reach.slack" : "onboarding.reach.teams", { who: md(person(personKey, name || "?")) });
+  words.t(decodeKey(personKey).platform === "slack" ? "onboarding.reach.slack" : "onboarding.reach.teams", { who: md(someone(words, personKey, name)) });
+
+/** A person as neutral markdown (a mention on Slack), named even when the platform gave no name. */
+const someone = (words: Words, personKey: string, name: string) => person(personKey, name || words.plain("onboarding.person.nameless"));
 
 export const WelcomeData = z.object({
   name: z.string(),
@@ -29,8 +32,8 @@ export const WelcomeData = z.object({
   text: z.string().default(""),
   /** The profile button's sealed origin (the space joined), for a welcome sent by direct message. */
   origin: z.string().optional(),
-  /** Posted in the space because no direct message could reach them: the newcomer's name. */
-  inSpaceFor: z.string().optional(),
+  /** Posted in the space because no direct message could reach them: the newcomer. */
+  inSpaceFor: z.object({ personKey: PersonKey, name: z.string() }).optional(),
 });
 export type WelcomeData = z.infer<typeof WelcomeData>;
 
@@ -39,7 +42,7 @@ export const welcomePresenter = presenter({
   name: "onboarding.welcome",
   schema: WelcomeData,
   render(d, words): Card {
-    const title = d.inSpaceFor ? words.plain("onboarding.welcome.titleIn", { name: d.name, who: d.inSpaceFor }) : words.plain("onboarding.welcome.title", { name: d.name });
+    const title = words.plain("onboarding.welcome.title", { name: d.name });
     const guidelines = (
       [
         ["participation", "onboarding.welcome.participation"],
@@ -50,7 +53,7 @@ export const welcomePresenter = presenter({
       .filter(([g]) => d.guidelines[g].trim() !== "")
       .map(([g, label]) => ({ label: words.plain(label), value: esc(d.guidelines[g]) }));
     const blocks: Block[] = [];
-    if (d.inSpaceFor) blocks.push({ type: "context", texts: [words.t("onboarding.welcome.unreachable", { who: d.inSpaceFor })] });
+    if (d.inSpaceFor) blocks.push({ type: "text", text: words.t("onboarding.welcome.unreachable", { who: md(someone(words, d.inSpaceFor.personKey, d.inSpaceFor.name)) }), style: "default" });
     if (d.text.trim()) blocks.push({ type: "text", text: esc(d.text), style: "default" });
     blocks.push({ type: "text", text: words.t("onboarding.welcome.about", { name: d.name, domain: d.domain, audience: d.audience }), style: "default" });
     if (d.purposes.length) blocks.push({ type: "text", text: words.t("onboarding.welcome.purposes", { purposes: md(words.and(d.purposes.map((p) => words.t(`purpose.${p}`)))) }), style: "default" });
@@ -112,7 +115,7 @@ export const profilePresenter = presenter({
   name: "onboarding.profile",
   schema: ProfileData,
   render(d, words): Card {
-    const name = d.displayName || "?";
+    const name = d.displayName || words.plain("onboarding.person.nameless");
     const blocks: Block[] = [];
     if (d.profile) {
       const facts = profileFacts(words, d.profile);
@@ -155,7 +158,7 @@ export const membersPresenter = presenter({
   schema: MembersData,
   render(d, words): Card {
     const items = d.people.map((p) => {
-      const params = { who: md(person(p.personKey, p.displayName || "?")), role: md(words.t(`role.${p.role}`)), platform: md(words.t(`platform.${p.platform}`)) };
+      const params = { who: md(someone(words, p.personKey, p.displayName)), role: md(words.t(`role.${p.role}`)), platform: md(words.t(`platform.${p.platform}`)) };
       return p.organisation ? words.t("onboarding.members.itemOrg", { ...params, organisation: p.organisation }) : words.t("onboarding.members.item", params);
     });
     const blocks: Block[] = [

@@ -30,8 +30,10 @@ export const saveProfile = command({
   async handle(ctx, { profile, introduce }) {
     const { deps, community } = ctx;
     // Read again just before writing: only the profile changes, whatever else changed since the form opened.
-    const member = (await deps.repos.members.get(community.id, ctx.request.actor.personKey)) ?? ctx.member!;
-    await deps.repos.members.save({ ...member, profile });
+    const stored = (await deps.repos.members.get(community.id, ctx.request.actor.personKey)) ?? ctx.member!;
+    // The name the platform gives now (a Teams join carries none), so the roster and searches can show it.
+    const member = { ...stored, displayName: ctx.request.actor.displayName || stored.displayName, profile };
+    await deps.repos.members.save(member);
     if (!profile.visible) return outcome(tell("onboarding.profile.savedHidden", {}, "success"));
     if (!introduce) return outcome(tell("onboarding.profile.saved", {}, "success"));
     const intro = { community: community.charter.name, personKey: member.personKey, displayName: member.displayName, profile };

@@ -100,7 +100,7 @@ export const welcomeCheck = job({
     const community = await deps.repos.communities.get(payload.communityId);
     const space = await deps.repos.spaces.find(payload.spaceKey);
     if (!community || space?.communityId !== payload.communityId) return outcome();
-    const data: WelcomeData = { ...(await welcomeData(deps, community.value)), inSpaceFor: payload.displayName || "?" };
+    const data: WelcomeData = { ...(await welcomeData(deps, community.value)), inSpaceFor: { personKey: payload.personKey, name: payload.displayName } };
     const target = { kind: "space" as const, spaceKey: payload.spaceKey };
     return outcome({ kind: "fanout", fanoutId: `${payload.fanoutId}:space`.slice(0, 200), audience: { kind: "targets", targets: [target] }, card: { presenter: WELCOME, data } });
   },

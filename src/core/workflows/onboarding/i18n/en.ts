@@ -18,7 +18,6 @@ export const onboardingEn = {
   "onboarding.action.next": "Next",
 
   "onboarding.welcome.title": "Welcome to {name}",
-  "onboarding.welcome.titleIn": "Welcome to {name}, {who}",
   "onboarding.welcome.summary": "Welcome to {name}, a community of practice on {domain}.",
   "onboarding.welcome.about": "**{name}** is a community of practice on {domain}, for {audience}.",
   "onboarding.welcome.purposes": "What we are here for: {purposes}.",
@@ -33,7 +32,7 @@ export const onboardingEn = {
   "onboarding.welcome.noEvents": "No events are scheduled yet.",
   "onboarding.welcome.takePart": "How to take part, in the community's channel: {profile} to introduce yourself, {events} for what is coming up, {whoKnows} to find people who know about something, {members} to see everyone, and {help} for the rest.",
   "onboarding.welcome.profile": "Tell the others who you are: write your intro profile (you choose whether the community sees it).",
-  "onboarding.welcome.unreachable": "I could not send {who} a direct message, so their welcome is here.",
+  "onboarding.welcome.unreachable": "Welcome, {who}! I could not send you a direct message, so your welcome is here.",
 
   "onboarding.welcomeForm.title": "Welcome message",
   "onboarding.welcomeForm.intro": "Newcomers get this by direct message, above the charter's purpose and guidelines, who facilitates, the next events and how to take part.",
@@ -76,6 +75,7 @@ export const onboardingEn = {
   "onboarding.reach.slack": "{who} on Slack",
   "onboarding.reach.teams": "{who} on Microsoft Teams (search their name in a Teams chat)",
 
+  "onboarding.person.nameless": "a member whose name the platform has not given yet",
   "onboarding.person.unknown": "I could not find {who} in {community}. Check the name, or see everyone with {members}.",
   "onboarding.person.notMember": "{who} is not a member of {community}.",
   "onboarding.person.unidentified": "I could not look up {who} just now. Pick the person from the list that appears as you type @ and their name, or type their name without @.",
