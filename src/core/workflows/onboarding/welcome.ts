@@ -96,7 +96,8 @@ export const welcomeCheck = job({
   async run(payload, { deps }) {
     const progress = await deps.jobs.fanoutProgress(payload.fanoutId);
     if (!progress?.done) return payload.attempt < CHECKS ? outcome(checkLater(deps, { ...payload, attempt: payload.attempt + 1 })) : outcome();
-    if (progress.sent > 0 || progress.unreachable === 0) return outcome();
+    // Delivered, or nothing came of it yet: no fallback. Unreachable or refused for good: the space it is.
+    if (progress.sent > 0 || progress.unreachable + progress.failed === 0) return outcome();
     const community = await deps.repos.communities.get(payload.communityId);
     const space = await deps.repos.spaces.find(payload.spaceKey);
     if (!community || space?.communityId !== payload.communityId) return outcome();
