@@ -56,7 +56,7 @@ describe("onboarding across Teams and Slack", () => {
     await expect.poll(async () => (await s.app.deps.repos.members.get(communityId, LUC))?.profile).toMatchObject({ organisation: "Université de Lyon", expertise: ["Curation workflows"], visible: true });
   });
 
-  it("welcomes a Teams member added to the channel with one message in their 1:1 chat, though the update came twice", async () => {
+  it("welcomes a Teams member added to the channel with one message in their 1:1 chat, though the update came twice; its button opens the profile form there", async () => {
     for (let i = 0; i < 2; i++) expect((await post(s.app.url, membersAdded(connector.serviceUrl, [{ id: ADELE.id, aadObjectId: ADELE.aadObjectId }]))).status).toBe(200);
     const chatsOf = (user: TeamsUser) => connector.calls.filter((c) => c.kind === "createConversation" && c.status < 300 && JSON.stringify(c.body).includes(user.id)).map((c) => c.conversationId!);
     const welcomes = () => [...new Set(chatsOf(ADELE))].flatMap((id) => connector.activitiesTo(id)).filter((a) => a.attachments?.length && cardText(cardOf(a).body).includes("Welcome to"));
@@ -66,16 +66,27 @@ describe("onboarding across Teams and Slack", () => {
     expect(card.actions?.map((a) => a.title)).toContain("Write my intro profile");
     await expect.poll(async () => (await s.app.deps.repos.members.get(communityId, ADELE_KEY)) !== undefined).toBe(true);
     expect(welcomes()).toHaveLength(1);
+
+    // Its button opens the profile form right there, in her own chat (Action.Submit: Teams mobile too).
+    expect((await post(s.app.url, press(connector.serviceUrl, welcomes()[0]!, "Write my intro profile", { place: "personal", user: ADELE }))).status).toBe(200);
+    await expect.poll(() => connector.activitiesTo(`a:1personal-${ADELE.aadObjectId}`).some((a) => a.attachments?.length && "expertise" in inputsOf(cardOf(a)))).toBe(true);
   });
 
   it("finds, from Slack, a Teams member and a Slack member by their shared expertise, each with how to reach them", async () => {
-    // Adele writes her profile in Teams: `profile` in the channel, the form, Save.
+    // Adele writes her profile in Teams: `profile` in the channel puts a button in her own chat (no form in the
+    // channel, where everyone would read it); the form opens there.
     const where = { place: "channel" as const, threadId: "5", user: ADELE };
     expect((await post(s.app.url, message(connector.serviceUrl, "profile", where))).status).toBe(200);
-    const form = () => connector.activitiesTo(thread("5")).find((a) => a.attachments?.length && "expertise" in inputsOf(cardOf(a)));
-    await expect.poll(form).toBeTruthy();
+    const prompt = () => connector.activitiesTo(`a:1personal-${ADELE.aadObjectId}`).find((a) => a.attachments?.length && cardText(cardOf(a).body).includes("goes in a form only you see"));
+    await expect.poll(prompt).toBeTruthy();
+    const personal = { place: "personal" as const, user: ADELE };
+    expect((await post(s.app.url, press(connector.serviceUrl, prompt()!, "Open my profile form", personal))).status).toBe(200);
+    const forms = () => connector.activitiesTo(`a:1personal-${ADELE.aadObjectId}`).filter((a) => a.attachments?.length && "expertise" in inputsOf(cardOf(a)));
+    await expect.poll(() => forms().length).toBe(2);
+    const form = () => forms().at(-1);
+    expect(connector.activitiesTo(thread("5")).some((a) => a.attachments?.length && "expertise" in inputsOf(cardOf(a)))).toBe(false);
     const values = { expertise: "Data curation\nOntologies", timezone: "Europe/Paris", visible: "yes", introduce: "no" };
-    expect((await post(s.app.url, press(connector.serviceUrl, form()!, "Save", { ...where, values }))).status).toBe(200);
+    expect((await post(s.app.url, press(connector.serviceUrl, form()!, "Save", { ...personal, values }))).status).toBe(200);
     await expect.poll(async () => (await s.app.deps.repos.members.get(communityId, ADELE_KEY))?.profile.expertise).toEqual(["Data curation", "Ontologies"]);
     // Luc shared his from Slack, through the welcome's button (above).
     expect((await s.send(slashCommand({ text: "who knows data curation", user_id: FAKE_IDS.facilitator }))).status).toBe(200);

@@ -24,8 +24,16 @@ async function welcomes(h: KernelHarness, platform: "teams" | "slack" = "teams")
 }
 
 const fill = (values: Record<string, string>) => ({ organisation: "", role: "", expertise: "", interests: "", offers: "", wantsToLearn: "", timezone: "", visible: "yes", introduce: "no", ...values });
+/** `profile` as typed in the space: Slack opens the form; a Teams channel gives a private button that opens it. */
+async function openProfileForm(h: KernelHarness, who: Actor, space: typeof CHANNEL | typeof SLACK_CHANNEL): Promise<Delivery> {
+  const asked = await h.say(who, space, "profile");
+  if (space.platform === "slack") return asked;
+  const prompt = asked.items[0]!;
+  const button = prompt.card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : []))[0]!;
+  return h.press(who, space, button.verb, button.data);
+}
 async function writeProfile(h: KernelHarness, who: Actor, space: typeof CHANNEL | typeof SLACK_CHANNEL, values: Record<string, string>): Promise<Delivery> {
-  return h.submit(who, await h.say(who, space, "profile"), fill(values));
+  return h.submit(who, await openProfileForm(h, who, space), fill(values));
 }
 const errorsOf = (d: Delivery) => Object.fromEntries(formOf(d).fields.filter((f) => f.error).map((f) => [f.name, f.error]));
 
@@ -121,6 +129,14 @@ describe("intro profiles", () => {
     h = await kernelOnRealStore();
     await setUp(h);
     await linkSlack(h);
+  });
+
+  it("open in a form only its owner sees: a Teams channel gets no form, its owner a private button", async () => {
+    const asked = await h.say(BEN, CHANNEL, "profile");
+    expect(asked.items.map((i) => [i.kind, i.kind === "reply" && i.secret])).toEqual([["reply", true]]);
+    expect(texts(asked)[0]).toContain("Your intro profile goes in a form only you see.");
+    expect(kinds(await openProfileForm(h, BEN, CHANNEL))).toEqual(["form"]);
+    expect(kinds(await h.say(SLACK_CAROL, SLACK_CHANNEL, "profile"))).toEqual(["form"]);
   });
 
   it("are saved from the form; others see only what is shared, stewards included", async () => {

@@ -80,9 +80,20 @@ export const welcomePresenter = presenter({
     blocks.push({ type: "text", text: takePart, style: "default" }, { type: "text", text: words.t("onboarding.welcome.profile"), style: "default" });
     blocks.push({
       type: "actions",
-      actions: [{ label: words.plain("onboarding.action.profile"), verb: PROFILE_OPEN, data: d.origin ? { [ORIGIN]: d.origin } : {}, style: "primary", opensForm: true }],
+      // Sent by direct message: the form opens right there (`here`), for the community the origin names.
+      actions: [{ label: words.plain("onboarding.action.profile"), verb: PROFILE_OPEN, data: d.origin ? { here: true, [ORIGIN]: d.origin } : {}, style: "primary", opensForm: true }],
     });
     return { title, summary: words.t("onboarding.welcome.summary", { name: d.name, domain: d.domain }), blocks };
+  },
+});
+
+/** In a Teams channel: the profile form goes to the person's own chat, behind this button. */
+export const profilePromptPresenter = presenter({
+  name: "onboarding.profilePrompt",
+  schema: z.object({}),
+  render(_d, words): Card {
+    const text = words.t("onboarding.profilePrompt.text");
+    return { title: "", summary: text, blocks: [{ type: "text", text, style: "default" }, { type: "actions", actions: [{ label: words.plain("onboarding.profilePrompt.open"), verb: PROFILE_OPEN, data: { here: true }, style: "primary", opensForm: true }] }] };
   },
 });
 

@@ -14,11 +14,17 @@ export const openProfile = command({
   verb: PROFILE_OPEN,
   permission: "member",
   where: "community",
-  input: z.object({}).passthrough(),
-  text: { words: ["profile", "intro", "my profile"], when: (rest) => rest.trim() === "" },
+  /** `here`: open the form where the button was pressed (the person's own chat), not in the space it is about. */
+  input: z.object({ here: z.coerce.boolean().optional() }).passthrough(),
+  text: { words: ["profile", "intro", "my profile", "edit profile", "profile edit"], when: (rest) => rest.trim() === "" },
   help: { usage: "help.usage.profile", describe: "help.cmd.profile" },
   button: { label: "onboarding.action.profile", opensForm: true },
-  handle: async (ctx) => outcome(openForm({ form: profileForm.name, values: profileValues(ctx.member!.profile, ctx.reader.timezone) })),
+  handle: async (ctx, { here }) => {
+    // A Teams form in a channel is a card everyone there reads (with the values of a hidden profile in it): the
+    // person gets a button in their own chat instead. Slack opens a modal only they see.
+    if (ctx.reader.platform === "teams" && !ctx.request.space.personal && !here) return outcome(reply("onboarding.profilePrompt", {}, true));
+    return outcome(openForm({ form: profileForm.name, values: profileValues(ctx.member!.profile, ctx.reader.timezone) }));
+  },
 });
 
 export const saveProfile = command({

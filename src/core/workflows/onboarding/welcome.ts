@@ -56,6 +56,8 @@ export async function welcomeData(deps: CoreDeps, community: Community): Promise
 export const welcomeEvents: SpaceEvents = {
   async joined(ctx, people) {
     const { deps, community, space } = ctx;
+    // A closed community takes no newcomers' attention: no welcome (and no marker, should it reopen).
+    if (community.status === "closed") return outcome();
     const effects: Effect[] = [];
     let data: WelcomeData | undefined;
     for (const { personKey, displayName } of people) {

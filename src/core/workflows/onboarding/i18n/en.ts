@@ -39,6 +39,8 @@ export const onboardingEn = {
   "onboarding.field.welcome": "Your words to newcomers",
   "onboarding.welcome.saved": "The welcome message is saved. See it as newcomers will with {preview}.",
 
+  "onboarding.profilePrompt.text": "Your intro profile goes in a form only you see.",
+  "onboarding.profilePrompt.open": "Open my profile form",
   "onboarding.profileForm.title": "Your intro profile",
   "onboarding.profileForm.intro": "Only what you write here is shown, and only if you make it visible to the community. Facilitators see no more than others.",
   "onboarding.field.organisation": "Organisation",
