@@ -208,6 +208,7 @@ describe("the roster and the expertise finder", () => {
     expect(texts(next)[0]).toContain("Page 2 of 2");
     expect(texts(next)[0]).toContain("Person 23");
     expect(texts(await h.say(BEN, CHANNEL, "members 3"))[0]).toBe("There is no page 3: the roster has 2 pages.");
+    expect(texts(await h.say(BEN, CHANNEL, "members two"))[0]).toMatch(/^Give a page number after members, e\.g\. @CoP Companion members 2\.$/);
   });
 
   it("finds members by shared expertise or interests, best matches first, whatever their platform, and never hidden ones", async () => {

@@ -15,14 +15,14 @@ export const listMembers = command({
   verb: MEMBERS_VERB,
   permission: "member",
   where: "community",
-  input: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) }),
-  text: {
-    words: ["members", "roster"],
-    parse: (rest) => (/^\d{1,6}$/.test(rest.trim()) ? { page: rest.trim() } : rest.trim() ? { page: "x" } : {}),
-  },
+  /** A page number as typed or pressed; anything else is answered with the usage, never a parse error. */
+  input: z.object({ page: z.union([z.string().max(20), z.number()]).optional() }),
+  text: { words: ["members", "roster"], parse: (rest) => (rest.trim() ? { page: rest.trim().slice(0, 20) } : {}) },
   help: { usage: "help.usage.members", describe: "help.cmd.members" },
-  async handle(ctx, { page }) {
+  async handle(ctx, input) {
     const { deps, community } = ctx;
+    const page = input.page === undefined ? 1 : Number(input.page);
+    if (!Number.isInteger(page) || page < 1) return outcome(tell("onboarding.members.usage", { example: typedParam("members 2") }, "warning"));
     // Every linked space's members in one list, by name; the roster is read page by page from storage.
     const everyone = (await membersWhere(deps, community.id, () => true)).sort((a, b) => (a.displayName || a.personKey).localeCompare(b.displayName || b.personKey));
     const pages = Math.max(1, Math.ceil(everyone.length / PAGE_SIZE));

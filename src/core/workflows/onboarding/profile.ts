@@ -65,7 +65,7 @@ export const showProfile = command({
     parse(rest, mentions) {
       const token = /^@(\d+)$/.exec(rest.trim());
       const mentioned = token ? mentions[Number(token[1]) - 1] : undefined;
-      return mentioned ? { person: mentioned.id, name: mentioned.name } : { name: rest.trim().replace(/^@/, "") };
+      return mentioned ? { person: mentioned.id, name: mentioned.name.slice(0, 120) } : { name: rest.trim().replace(/^@/, "").slice(0, 120) };
     },
   },
   help: { usage: "help.usage.profileOf", describe: "help.cmd.profileOf" },

@@ -88,6 +88,7 @@ export const onboardingEn = {
   "onboarding.members.item": "{who} · {role} · {platform}",
   "onboarding.members.itemOrg": "{who} · {role} · {platform} · {organisation}",
   "onboarding.members.page": "Page {page} of {pages}. {profileOf} shows a profile.",
+  "onboarding.members.usage": "Give a page number after members, e.g. {example}.",
   "onboarding.members.empty": "Nobody is on the roster yet.",
   "onboarding.members.noPage": "There is no page {page}: the roster has {pages, plural, one {# page} other {# pages}}.",
 
