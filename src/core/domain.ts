@@ -93,6 +93,8 @@ export const Profile = z.object({
   offers: z.string().max(LIMITS.longText).default(""),
   wantsToLearn: z.string().max(LIMITS.longText).default(""),
   timezone: z.string().max(64).default(""),
+  /** Shared with the community (else only its owner sees more than their name); unset: not shared. */
+  visible: z.boolean().optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 

@@ -3,6 +3,7 @@ import type { Card } from "./kernel/card.js";
 import type { Sealer } from "./kernel/seal.js";
 import type { EventBook } from "./workflows/events/ports.js";
 import type { SurveyBook } from "./workflows/surveys/ports.js";
+import type { OnboardingBook } from "./workflows/onboarding/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -90,6 +91,8 @@ export interface Repositories {
   events: EventBook;
   /** The surveys workflow's port. */
   surveys: SurveyBook;
+  /** The onboarding workflow's port. */
+  onboarding: OnboardingBook;
 }
 
 export interface Clock {

@@ -160,4 +160,31 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 60_000);
+
+  it("writes one's intro profile in a form only they see, then finds it with `who knows` from the channel", async () => {
+    await step("profile", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("profile", { mention: true });
+      // The form never goes in the channel: a button in the person's own chat opens it there.
+      await pg.openPersonalChat();
+      await pg.waitForText("Your intro profile goes in a form only you see.");
+      await pg.click("Open my profile form");
+      await pg.waitForText("Only what you write here is shown");
+      await pg.fillInput("Organisation", "Uni Lisboa");
+      await pg.fillInput("Expertise", "Data curation\nFAIR metadata");
+      await pg.fillInput("Time zone", "Europe/Lisbon");
+      await pg.choose("Visible to the community *", "Yes");
+      await pg.click("Save");
+      await pg.waitForText("Your intro profile is saved and visible to the community.");
+
+      await pg.openChannel("General");
+      await pg.send("who knows data curation", { mention: true });
+      await pg.openPersonalChat();
+      const found = await pg.cardWith("Who knows about data curation");
+      expect(found).toContain("expertise in Data curation");
+      expect(found).toContain("on Microsoft Teams");
+      await pg.screenshot("teams-e2e-who-knows");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 60_000);
 });

@@ -67,6 +67,12 @@ export const SAMPLES: Record<string, unknown> = {
   "surveys.nudge": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
   "surveys.invite": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
+  "onboarding.welcome": { name: "Data Stewards", domain: "Zoë Ñandú", audience: "Data Stewards", purposes: ["learning", "relationships"], guidelines: { participation: "Zoë Ñandú", contribution: "", conflictResolution: "Data Stewards" }, facilitators: ["Zoë Ñandú"], events: [{ title: "Data Stewards", at: "2027-01-14T14:00:00Z" }], text: "Zoë Ñandú", origin: "sealed-origin", inSpaceFor: { personKey: "teams:tenant-1:aad-1", name: "" } },
+  "onboarding.profilePrompt": {},
+  "onboarding.profile": { community: "Data Stewards", personKey: "slack:T1:U3", displayName: "Zoë Ñandú", role: "member", profile: { organisation: "Data Stewards", expertise: ["Zoë Ñandú"], timezone: "Data Stewards", visible: true }, self: true },
+  "onboarding.intro": { community: "Data Stewards", personKey: "teams:tenant-1:aad-1", displayName: "Zoë Ñandú", profile: { organisation: "Data Stewards", interests: ["Zoë Ñandú"], offers: "Data Stewards", visible: true } },
+  "onboarding.members": { community: "Data Stewards", page: 2, pages: 3, total: 45, people: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", role: "facilitator", platform: "slack", organisation: "Data Stewards" }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", role: "sponsor", platform: "teams" }] },
+  "onboarding.whoKnows": { topic: "Data Stewards", matches: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", expertise: ["Data Stewards"], interests: ["Zoë Ñandú"] }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", expertise: [], interests: ["Zoë Ñandú"] }], omitted: 2 },
 };
 
 /** Text people typed in the samples: allowed to stay untranslated. */

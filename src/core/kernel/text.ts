@@ -28,6 +28,8 @@ export type Token =
   | { kind: "link"; label: string; url: string }
   /** An instant each renderer shows in its reader's own zone; `fallback` is for plain-text surfaces. */
   | { kind: "time"; iso: string; fallback: string }
+  /** A person as their own platform links them (a Slack mention); `fallback` (their name) everywhere else. */
+  | { kind: "person"; personKey: string; fallback: string }
   | { kind: "newline" };
 
 /**
@@ -85,10 +87,20 @@ export function instant(at: Date | string, fallback: string): string {
   return `<time:${iso}|${clean(fallback).replace(/[<>|\\\n]/g, " ")}>`;
 }
 
+/** A person: `<person:slack:T1:U3|Carol>` (typed `<` is always escaped, so only a presenter writes one). */
+const PERSON = /^<person:((?:teams|slack):[^<>|\\\n\s]+)\|([^<>|\\\n]*)>/;
+
+/** A person in neutral markdown: a Slack renderer mentions a Slack person; every other surface shows `name`. */
+export function person(personKey: string, name: string): string {
+  return `<person:${personKey.replace(/[<>|\\\s]/g, "")}|${clean(name).replace(/[<>|\\\n]/g, " ")}>`;
+}
+
 function markupAt(source: string, i: number): { token: Token; end: number } | undefined {
   const rest = source.slice(i);
   const time = TIME.exec(rest);
   if (time) return { token: { kind: "time", iso: time[1]!, fallback: time[2]! }, end: i + time[0].length };
+  const who = PERSON.exec(rest);
+  if (who) return { token: { kind: "person", personKey: who[1]!, fallback: who[2]! }, end: i + who[0].length };
   let m = /^\*\*((?:\\.|[^*\\\n])+?)\*\*/.exec(rest);
   if (m) return { token: { kind: "bold", text: unescape(m[1]!) }, end: i + m[0].length };
   m = /^_((?:\\.|[^_\\\n])+?)_/.exec(rest);
@@ -114,6 +126,7 @@ export function plainText(source: string): string {
         case "link":
           return t.label;
         case "time":
+        case "person":
           return t.fallback;
         default:
           return t.text;

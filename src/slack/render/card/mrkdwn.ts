@@ -40,6 +40,12 @@ function emphasis(marker: string, text: string): string {
   return m[2] ? `${m[1]}${marker}${literal(m[2])}${marker}${m[3]}` : text;
 }
 
+/** A Slack person as a mention (Slack shows their current name, and links them); anyone else by name, in bold. */
+function mention(personKey: string, name: string): string {
+  const m = /^slack:[^:]+:([UW][A-Z0-9]{2,30})$/.exec(personKey);
+  return m ? `<@${m[1]}>` : emphasis("*", name);
+}
+
 interface Piece {
   text: string;
   /** Wrapped in markers that need a word boundary on each side. */
@@ -65,6 +71,8 @@ function piece(token: Token): Piece {
     case "time":
       // Slack shows a date token in each reader's own zone; the fallback is for clients that cannot.
       return { text: `<!date^${Math.floor(Date.parse(token.iso) / 1000)}^{date_long_pretty} {time}|${entities(token.fallback)}>`, marked: false };
+    case "person":
+      return { text: mention(token.personKey, token.fallback), marked: false };
   }
 }
 
