@@ -28,6 +28,8 @@ export type Token =
   | { kind: "link"; label: string; url: string }
   /** An instant each renderer shows in its reader's own zone; `fallback` is for plain-text surfaces. */
   | { kind: "time"; iso: string; fallback: string }
+  /** A person named: a platform renders a mention its readers can open; elsewhere `fallback` (their name). */
+  | { kind: "person"; platform: "teams" | "slack"; id: string; fallback: string }
   | { kind: "newline" };
 
 /**
@@ -85,10 +87,23 @@ export function instant(at: Date | string, fallback: string): string {
   return `<time:${iso}|${clean(fallback).replace(/[<>|\\\n]/g, " ")}>`;
 }
 
+/** A person: `<person:slack:U123|Ana>` (like a time, only a presenter can write one). */
+const PERSON = /^<person:(teams|slack):([A-Za-z0-9:@._-]{1,120})\|([^<>|\\\n]*)>/;
+
+/**
+ * A person named in neutral markdown: the platform `platform` shows a mention of its user `id` (only meaningful
+ * to readers on that platform); every other surface shows `fallback`, their name.
+ */
+export function personToken(platform: "teams" | "slack", id: string, fallback: string): string {
+  return `<person:${platform}:${id.replace(/[^A-Za-z0-9:@._-]/g, "")}|${clean(fallback).replace(/[<>|\\\n]/g, " ")}>`;
+}
+
 function markupAt(source: string, i: number): { token: Token; end: number } | undefined {
   const rest = source.slice(i);
   const time = TIME.exec(rest);
   if (time) return { token: { kind: "time", iso: time[1]!, fallback: time[2]! }, end: i + time[0].length };
+  const person = PERSON.exec(rest);
+  if (person) return { token: { kind: "person", platform: person[1] as "teams" | "slack", id: person[2]!, fallback: person[3]! }, end: i + person[0].length };
   let m = /^\*\*((?:\\.|[^*\\\n])+?)\*\*/.exec(rest);
   if (m) return { token: { kind: "bold", text: unescape(m[1]!) }, end: i + m[0].length };
   m = /^_((?:\\.|[^_\\\n])+?)_/.exec(rest);
@@ -114,6 +129,7 @@ export function plainText(source: string): string {
         case "link":
           return t.label;
         case "time":
+        case "person":
           return t.fallback;
         default:
           return t.text;

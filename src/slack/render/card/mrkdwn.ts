@@ -65,6 +65,9 @@ function piece(token: Token): Piece {
     case "time":
       // Slack shows a date token in each reader's own zone; the fallback is for clients that cannot.
       return { text: `<!date^${Math.floor(Date.parse(token.iso) / 1000)}^{date_long_pretty} {time}|${entities(token.fallback)}>`, marked: false };
+    case "person":
+      // A Slack user is a mention Slack shows by their current name; anyone else is named in words.
+      return token.platform === "slack" && /^[UW][A-Z0-9]+$/.test(token.id) ? { text: `<@${token.id}>`, marked: false } : { text: literal(token.fallback), marked: false };
   }
 }
 
