@@ -73,21 +73,23 @@ const named = (m: Member): Named => ({ personKey: m.personKey, name: m.displayNa
 /** A member's first contribution (their first kudos given, or first RSVP), celebrated the moment it is seen. */
 export async function firstContribution(deps: CoreDeps, community: Community, member: Member, contribution: "kudos" | "rsvp"): Promise<Effect[]> {
   const known = await deps.repos.recognition.reached(community.id, "firstContribution", member.personKey);
-  return celebrate(deps, community, { kind: "firstContribution", subject: member.personKey, person: named(member), contribution }, known);
+  return celebrate(deps, community, known ?? { kind: "firstContribution", subject: member.personKey, person: named(member), contribution }, known);
 }
 
-/** The community's 100th member, checked when people join (and by the daily run). */
-export async function hundredthMember(deps: CoreDeps, community: Community): Promise<Effect[]> {
-  if ((await deps.repos.members.count(community.id)) < HUNDREDTH_MEMBER) return [];
+/** The community's 100th member, checked when people join (and by the daily run, which knows the count already). */
+export async function hundredthMember(deps: CoreDeps, community: Community, count?: number): Promise<Effect[]> {
+  // The marker first: one read, and once it is there, joins never count the roster again.
   const known = await deps.repos.recognition.reached(community.id, "hundredthMember", COMMUNITY);
-  return celebrate(deps, community, { kind: "hundredthMember", subject: COMMUNITY, count: HUNDREDTH_MEMBER }, known);
+  if (known) return celebrate(deps, community, known, known);
+  if ((count ?? (await deps.repos.members.count(community.id))) < HUNDREDTH_MEMBER) return [];
+  return celebrate(deps, community, { kind: "hundredthMember", subject: COMMUNITY, count: HUNDREDTH_MEMBER });
 }
 
 async function tenthEvent(deps: CoreDeps, community: Community): Promise<Effect[]> {
   const events = (await deps.repos.events.all(community.id)).filter((e) => !e.cancelled);
   if (events.length < TENTH_EVENT) return [];
   const known = await deps.repos.recognition.reached(community.id, "tenthEvent", COMMUNITY);
-  return celebrate(deps, community, { kind: "tenthEvent", subject: COMMUNITY, count: TENTH_EVENT }, known);
+  return celebrate(deps, community, known ?? { kind: "tenthEvent", subject: COMMUNITY, count: TENTH_EVENT }, known);
 }
 
 /** When a member's first year is up: a year after they joined, in UTC. */
@@ -125,7 +127,7 @@ export async function detectMilestones(deps: CoreDeps, community: Community): Pr
   const now = deps.clock.now().getTime();
   const members = await membersWhere(deps, community.id, () => true);
   const byPerson = new Map(members.map((m) => [m.personKey, m]));
-  const effects = [...(await hundredthMember(deps, community)), ...(await tenthEvent(deps, community))];
+  const effects = [...(await hundredthMember(deps, community, members.length)), ...(await tenthEvent(deps, community))];
   const budget = { left: MEMBERS_PER_RUN };
 
   const due = members.filter((m) => {
