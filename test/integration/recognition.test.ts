@@ -55,6 +55,9 @@ describe("kudos", () => {
     expect(texts(refused)).toEqual(["Zoe isn't in Data Stewards yet. Once they join one of its spaces, you can give them kudos."]);
     expect(refused.items[0]!.kind).toBe("reply");
     expect(texts(await h.say(ANA, CHANNEL, "kudos @1 for being me", [{ id: "29:ana", name: "Ana Duarte" }]))[0]).toMatch(/^Kind of you to think of yourself!/);
+    expect(texts(await h.say(ANA, CHANNEL, "kudos @1 and @2 for the notes", [{ id: "29:ben", name: "Ben Okafor" }, { id: "U3", name: "Carol" }]))).toEqual([
+      "Kudos go to one person at a time: type @CoP Companion kudos @PERSON for WHAT for each of them.",
+    ]);
     expect(texts(await h.say(ANA, CHANNEL, "kudos @Ben for the notes"))[0]).toBe("I could not tell who @Ben is. Pick them from the list that opens as you type @, then try again.");
     expect(texts(await h.say(ANA, CHANNEL, "kudos @1", [{ id: "29:ben", name: "Ben Okafor" }]))[0]).toBe(
       "To give kudos, type @CoP Companion kudos @PERSON for WHAT, e.g. @CoP Companion kudos @Ana for the checklist template: pick the person from the list that opens as you type @, then say what you thank them for.",

@@ -16,6 +16,8 @@ const GiveInput = z.object({
   /** What stood where the mention should have been (a name typed without picking the person). */
   typedName: z.string().max(200).optional(),
   reason: z.string().max(4000).default(""),
+  /** More than one person was named. */
+  several: z.boolean().default(false),
 });
 
 /** `@1 for the template` (mentions stand as `@1`, `@2`… in the text): the person, then what for. */
@@ -24,7 +26,8 @@ export function parseKudos(rest: string, mentions: Array<{ id: string; name: str
   const mention = m ? mentions[Number(m[1]) - 1] : undefined;
   const after = m ? m[2]! : rest.trim().replace(/^@\S+\s*/, "");
   const reason = after.replace(/^for\b[\s:]*/i, "").trim();
-  return { person: mention?.id, typedName: mention?.name ?? (rest.trim().startsWith("@") ? rest.trim().split(/\s+/)[0] : undefined), reason };
+  const several = (rest.match(/(^|\s)@\d+\b/g) ?? []).length > 1;
+  return { person: mention?.id, typedName: mention?.name ?? (rest.trim().startsWith("@") ? rest.trim().split(/\s+/)[0] : undefined), reason, several };
 }
 
 export const giveKudos = command({
@@ -38,6 +41,7 @@ export const giveKudos = command({
     const { deps, community, request } = ctx;
     const usage = () => outcome(tell("recognition.kudos.usage", { usage: typedParam(USAGE), example: typedParam(EXAMPLE) }));
     if (!input.person && !input.typedName) return usage();
+    if (input.several) return outcome(tell("recognition.kudos.onePerson", { usage: typedParam(USAGE) }));
     if (!input.person) return outcome(tell("recognition.kudos.unidentified", { person: input.typedName ?? "" }, "warning"));
     if (!input.reason) return usage();
     if (input.reason.length > RECOGNITION_LIMITS.reason) return outcome(tell("recognition.kudos.tooLong", { max: RECOGNITION_LIMITS.reason, length: input.reason.length }, "warning"));

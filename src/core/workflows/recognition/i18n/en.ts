@@ -14,6 +14,7 @@ export const recognitionEn = {
   "recognition.kudos.usage": "To give kudos, type {usage}, e.g. {example}: pick the person from the list that opens as you type @, then say what you thank them for.",
   "recognition.kudos.unidentified": "I could not tell who {person} is. Pick them from the list that opens as you type @, then try again.",
   "recognition.kudos.notMember": "{person} isn't in **{name}** yet. Once they join one of its spaces, you can give them kudos.",
+  "recognition.kudos.onePerson": "Kudos go to one person at a time: type {usage} for each of them.",
   "recognition.kudos.self": "Kind of you to think of yourself! Kudos are for thanking someone else, though: who helped you lately?",
   "recognition.kudos.tooLong": "A kudos can say at most {max} characters; yours has {length}. Please shorten it and send it again.",
   "recognition.kudos.title": "Kudos!",
