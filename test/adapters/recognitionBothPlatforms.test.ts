@@ -67,10 +67,12 @@ describe("kudos in a community linked across Teams and Slack", () => {
     const dm = () => s.fake.callsTo("chat.postMessage").filter((c) => c.ok && dmChannels().get(String(c.args.channel)) === FAKE_IDS.member && blocksText(c.args.blocks).includes("You got kudos"));
     await expect.poll(() => dm().length, { timeout: 15_000 }).toBe(1);
 
-    // A Slack user not in the community is refused privately, and nothing is posted.
-    const before = s.fake.callsTo("chat.postMessage").length;
+    // Each giver's first kudos is their first contribution: a milestone in the Slack channel too.
+    await expect.poll(() => slackPosts("made their first contribution")().length, { timeout: 15_000 }).toBe(2);
+
+    // A Slack user not in the community is refused privately, and nothing about it is posted.
     expect((await s.send(slashCommand({ text: `kudos <@${FAKE_IDS.guest}|sofia> for visiting` }))).status).toBe(200);
     await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("isn't in"))).toBe(true);
-    expect(s.fake.callsTo("chat.postMessage").length).toBe(before);
+    expect(s.fake.callsTo("chat.postMessage").filter((c) => blocksText(c.args.blocks).includes("visiting"))).toEqual([]);
   }, 60_000);
 });
