@@ -4,6 +4,7 @@ import type { Sealer } from "./kernel/seal.js";
 import type { EventBook } from "./workflows/events/ports.js";
 import type { SurveyBook } from "./workflows/surveys/ports.js";
 import type { OnboardingBook } from "./workflows/onboarding/ports.js";
+import type { RecognitionBook } from "./workflows/recognition/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -93,6 +94,8 @@ export interface Repositories {
   surveys: SurveyBook;
   /** The onboarding workflow's port. */
   onboarding: OnboardingBook;
+  /** The recognition workflow's port: kudos and milestones. */
+  recognition: RecognitionBook;
 }
 
 export interface Clock {

@@ -8,6 +8,7 @@ import { TableMembers } from "./members.js";
 import { TableSpaces } from "./spaces.js";
 import { TableSurveyBook } from "./surveys/index.js";
 import { TableOnboardingBook } from "./onboarding/index.js";
+import { TableRecognitionBook } from "./recognition/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -34,6 +35,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       events: new TableEventBook(tables.communities, storeLog),
       surveys: new TableSurveyBook(tables.communities, tables.surveyResponses, tables.surveyKeys, storeLog),
       onboarding: new TableOnboardingBook(tables.communities, storeLog),
+      recognition: new TableRecognitionBook(tables.communities, storeLog),
     },
   };
 }

@@ -187,4 +187,18 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 60_000);
+  it("lists the community's kudos and lets the facilitator turn milestone posts off, answering in the personal chat", async () => {
+    await step("recognition", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("kudos", { mention: true });
+      await pg.send("milestones off", { mention: true });
+      // What is for the asker alone goes to their 1:1 chat.
+      await pg.openPersonalChat();
+      await pg.waitForText("No kudos yet. Be the first:");
+      expect(await pg.cardWith("No kudos yet")).toContain("Kudos in Data Stewards CoP");
+      await pg.waitForText("are no longer celebrated automatically");
+      await pg.screenshot("teams-e2e-kudos");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
 });

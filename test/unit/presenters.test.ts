@@ -6,6 +6,16 @@ import { createRegistry } from "../../src/core/workflows/index.js";
 import { SAMPLE_CHARTER } from "../support/core.js";
 
 /** Sample data for every presenter: a presenter without one fails the first test below. */
+/** Recognition: a Teams person thanks a Slack person (each reader sees one of them as a mention or a name and platform). */
+const KUDOS_SAMPLE = { communityName: "Data Stewards", from: { personKey: "teams:t:aad-z", name: "Zoë Ñandú" }, to: { personKey: "slack:T1:U3", name: "Zoë Ñandú" }, reason: "Zoë Ñandú", at: "2027-01-14T14:00:00Z" };
+const RECOGNITION_SAMPLES: Record<string, unknown> = {
+  "recognition.kudos": KUDOS_SAMPLE,
+  "recognition.kudos.dm": KUDOS_SAMPLE,
+  "recognition.kudos.list": { communityName: "Data Stewards", kudos: [KUDOS_SAMPLE, KUDOS_SAMPLE], older: "kudos:8000000000000:x" },
+  "recognition.milestone": { communityName: "Data Stewards", kind: "firstContribution", person: KUDOS_SAMPLE.to, contribution: "rsvp" },
+  "recognition.milestone.dm": { communityName: "Data Stewards", kind: "anniversary", person: KUDOS_SAMPLE.from },
+};
+
 export const SAMPLES: Record<string, unknown> = {
   notice: { key: "notice.roleAssigned", params: { person: "Zoë Ñandú", role: { word: "role.sponsor" }, name: "Data Stewards" }, tone: "success" },
   progress: { title: "Data Stewards", total: 1200, sent: 1100, failed: 2, unreachable: 3, queued: 95, done: true },
@@ -73,6 +83,7 @@ export const SAMPLES: Record<string, unknown> = {
   "onboarding.intro": { community: "Data Stewards", personKey: "teams:tenant-1:aad-1", displayName: "Zoë Ñandú", profile: { organisation: "Data Stewards", interests: ["Zoë Ñandú"], offers: "Data Stewards", visible: true } },
   "onboarding.members": { community: "Data Stewards", page: 2, pages: 3, total: 45, people: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", role: "facilitator", platform: "slack", organisation: "Data Stewards" }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", role: "sponsor", platform: "teams" }] },
   "onboarding.whoKnows": { topic: "Data Stewards", matches: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", expertise: ["Data Stewards"], interests: ["Zoë Ñandú"] }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", expertise: [], interests: ["Zoë Ñandú"] }], omitted: 2 },
+  ...RECOGNITION_SAMPLES,
 };
 
 /** Text people typed in the samples: allowed to stay untranslated. */
@@ -96,7 +107,8 @@ function visible(card: Card): string[] {
 
 /** What is left of a text once every catalog message (⟦…⟧, nested) and every typed sample is taken out. */
 function untranslated(text: string): string {
-  let rest = text.replace(/\\(.)/g, "$1");
+  // A person token's markup is no words (its name is a typed sample).
+  let rest = text.replace(/\\(.)/g, "$1").replace(/<person:[^|<>]*\|/g, " ");
   for (let before = ""; before !== rest; ) {
     before = rest;
     rest = rest.replace(/⟦[^⟦⟧]*⟧/g, " ");
