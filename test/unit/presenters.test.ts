@@ -66,6 +66,9 @@ export const SAMPLES: Record<string, unknown> = {
   "surveys.answerPrompt": { title: "Zoë Ñandú", surveyId: "7K3F9Q" },
   "surveys.nudge": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
   "surveys.invite": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
+  "knowledge.shared": { id: "7K3F9Q", url: "https://example.org/a_(b)", title: "Zoë Ñandú", tags: ["fair", "metadata"], note: "Zoë Ñandú", source: "message", author: "Zoë Ñandú", who: "Data Stewards", at: "2027-01-14T14:00:00Z" },
+  "knowledge.list": { name: "Data Stewards", query: "#fair Zoë", items: [{ id: "7K3F9Q", url: "https://example.org/a", title: "Zoë Ñandú", tags: ["fair"], note: "Zoë Ñandú", source: "shared", who: "Data Stewards", at: "2027-01-14T14:00:00Z" }, { id: "AB12CD", url: "https://example.org/b", title: "Data Stewards", tags: [], source: "followUp", author: "Zoë Ñandú", who: "", at: "2027-01-14T14:00:00Z" }], offset: 8, total: 20, next: 16 },
+  "knowledge.duplicate": { id: "7K3F9Q", url: "https://example.org/a", title: "Zoë Ñandú", tags: [], source: "shared", who: "Data Stewards", at: "2027-01-14T14:00:00Z" },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 
