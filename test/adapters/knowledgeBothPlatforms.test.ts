@@ -4,7 +4,7 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 import { messageShortcut, slashCommand } from "../support/slackRequests.js";
-import { MEGAN, cardOf, cardText, message, post, type SentMessage } from "../support/teamsActivities.js";
+import { ADELE, MEGAN, cardOf, cardText, message, messageActionInvoke, post, type SentMessage } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
 
 /**
@@ -72,5 +72,31 @@ describe("the library in a community linked across Teams and Slack", () => {
     const where = { place: "channel" as const, threadId: "3", user: MEGAN };
     expect((await post(s.app.url, message(connector.serviceUrl, "resources doi", where))).status).toBe(200);
     await expect.poll(() => meganChat(), SOON).toMatch(/How to cite a dataset.*#citation/);
+  }, 30_000);
+
+  it("saves a Teams message from its menu with its link, answering in the action's dialog", async () => {
+    const communityId = await linkedCommunity();
+    const link = "https://teams.microsoft.com/l/message/19:general-data-stewards@thread.tacv2/1700000000123?tenantId=t&groupId=g&parentMessageId=1700000000123";
+    const payload = {
+      body: { contentType: "html", content: "<p>Checklist for <b>sensitive data</b>:</p><p>ask the DPO first. <a href=\"https://example.org/dpo\">DPO guide</a> #privacy</p>" },
+      from: { user: { id: ADELE.aadObjectId, displayName: ADELE.name, userIdentityType: "aadUser" } },
+      linkToMessage: link,
+    };
+    const where = { place: "channel" as const, threadId: "4", user: MEGAN };
+    const answered = await post(s.app.url, messageActionInvoke(connector.serviceUrl, "knowledge.saveMessage", payload, where));
+    expect(answered.status).toBe(200);
+    // The private answer is the dialog Teams shows Megan, as a card.
+    const task = (answered.body as { task?: { type?: string; value?: { card?: { content?: { body?: unknown } } } } }).task;
+    expect(task?.type).toBe("continue");
+    expect(cardText(task?.value?.card?.content?.body)).toMatch(/Saved the message as \*\*Checklist for sensitive data:\*\* in the library of .*#privacy/);
+    const [resource] = (await s.app.deps.repos.resources.all(communityId)).filter((r) => r.url === link);
+    expect(resource).toMatchObject({ source: "message", tags: ["privacy"], author: expect.stringMatching(/Adele|aad-0002/), note: expect.stringContaining("ask the DPO first. DPO guide [https://example.org/dpo] #privacy") });
+    // The note reaches the linked Slack channel, linking back to the Teams message (Slack escapes its &).
+    await expect.poll(() => postedInGeneral().join("\n"), SOON).toContain(`Megan Bowen saved <${link.replace(/&/g, "&amp;")}|a message by Adele Vance> in the library`);
+
+    // Anything but a message action is not one: an unknown command id is answered 200 and changes nothing.
+    const unknown = await post(s.app.url, messageActionInvoke(connector.serviceUrl, "knowledge.remove", { ...payload, linkToMessage: `${link}&x=1` }, where));
+    expect(unknown.status).toBe(200);
+    expect((await s.app.deps.repos.resources.all(communityId)).filter((r) => r.source === "message")).toHaveLength(2);
   }, 30_000);
 });
