@@ -135,6 +135,9 @@ describe("the resource library", () => {
     expect(texts(twice)).toEqual([expect.stringMatching(/^That message is already in the library as How to cite a dataset: \(id [A-Z0-9]+\), saved by Ben Okafor on /)]);
     // Not a button: a message action runs only from a message's menu.
     expect(texts(await h.press(BEN, CHANNEL, "knowledge.saveMessage", { message: { ...message, link: "https://example.org/forged" } }))[0]).toMatch(/That button or form is not one I know/);
+    // Nor does a message's menu run any other command.
+    const other = await h.kernel.handle({ actor: ANA, space: CHANNEL, ask: { kind: "message", verb: "knowledge.share", message: { ...message, link: "https://example.org/other" } } }, { resolve: async () => undefined });
+    expect(texts(other)[0]).toMatch(/That button or form is not one I know/);
     expect(texts(await h.say(BEN, CHANNEL, "resources"))[0]).toMatch(/1–1 of 1/);
   });
 
