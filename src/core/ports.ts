@@ -5,6 +5,7 @@ import type { EventBook } from "./workflows/events/ports.js";
 import type { SurveyBook } from "./workflows/surveys/ports.js";
 import type { OnboardingBook } from "./workflows/onboarding/ports.js";
 import type { RecognitionBook } from "./workflows/recognition/ports.js";
+import type { ResourceLibrary } from "./workflows/knowledge/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -96,6 +97,8 @@ export interface Repositories {
   onboarding: OnboardingBook;
   /** The recognition workflow's port: kudos and milestones. */
   recognition: RecognitionBook;
+  /** The knowledge workflow's port: the shared resource library. */
+  resources: ResourceLibrary;
 }
 
 export interface Clock {

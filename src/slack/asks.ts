@@ -14,7 +14,8 @@ export function askFromText(said: string): Extract<Ask, { kind: "text" }> {
     if (name) names.set(id, name);
     return `@${ids.indexOf(id) + 1}`;
   });
-  const plain = text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+  // A link Slack formatted (`<https://…|label>`) is the link itself, as typed.
+  const plain = text.replace(/<(https?:\/\/[^|>\s]+)(?:\|[^>]*)?>/g, "$1").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
   return { kind: "text", text: (plain || "help").slice(0, 4000), mentions: ids.slice(0, 20).map((id) => ({ id, name: names.get(id) ?? id })) };
 }
 

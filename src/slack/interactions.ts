@@ -4,6 +4,7 @@ import { SLACK_COMMAND } from "../core/kernel/reader.js";
 import type { Request } from "../core/kernel/request.js";
 import { SLACK_LIMITS } from "./limits.js";
 import { askFromAction, askFromText, keepTyped, valuesOf, type ViewStateValues } from "./asks.js";
+import { pickedMessage } from "./pickedMessage.js";
 import { deliverSlack } from "./deliver.js";
 import { actorOf, workspaceOf, type Inbound } from "./identity.js";
 import { modalErrors, renderModal } from "./render/card/modal.js";
@@ -102,9 +103,16 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
     await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, undefined);
   });
 
-  // Shortcuts the app does not have (a manifest out of date): acknowledged at once.
-  bolt.shortcut(/.*/, async ({ ack, shortcut }) => {
+  // Message shortcuts: the callback id is the verb of a command declared as a message action. Shortcuts the
+  // app does not have (a manifest out of date) are acknowledged at once.
+  bolt.shortcut(/.*/, async ({ ack, shortcut, client, context, respond }) => {
     await ack();
-    rt.log.info({ callbackId: shortcut.callback_id.slice(0, 80) }, "unknown shortcut acknowledged");
+    if (shortcut.type !== "message_action" || !rt.kernel.registry.command(shortcut.callback_id)?.messageAction) {
+      rt.log.info({ callbackId: shortcut.callback_id.slice(0, 80) }, "unknown shortcut acknowledged");
+      return;
+    }
+    const inbound: Inbound = { client, workspace: workspaceOf(context), userId: shortcut.user.id, userTeamHint: shortcut.user.team_id, channelId: shortcut.channel.id, channelName: shortcut.channel.name };
+    const message = await pickedMessage(client, shortcut, requestLog(rt, inbound, context.correlationId));
+    await handleInbound(rt, inbound, { kind: "message", verb: shortcut.callback_id, message }, { triggerId: shortcut.trigger_id, respond, correlationId: context.correlationId });
   });
 }

@@ -9,6 +9,7 @@ import { TableSpaces } from "./spaces.js";
 import { TableSurveyBook } from "./surveys/index.js";
 import { TableOnboardingBook } from "./onboarding/index.js";
 import { TableRecognitionBook } from "./recognition/index.js";
+import { TableResourceLibrary } from "./knowledge/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -36,6 +37,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       surveys: new TableSurveyBook(tables.communities, tables.surveyResponses, tables.surveyKeys, storeLog),
       onboarding: new TableOnboardingBook(tables.communities, storeLog),
       recognition: new TableRecognitionBook(tables.communities, storeLog),
+      resources: new TableResourceLibrary(tables.resources, storeLog),
     },
   };
 }

@@ -10,6 +10,7 @@ export const TABLE_NAMES = {
   settings: "Settings",
   surveyResponses: "SurveyResponses",
   surveyKeys: "SurveyKeys",
+  resources: "Resources",
 } as const;
 export type TableName = keyof typeof TABLE_NAMES;
 

@@ -1,5 +1,5 @@
 import { Application, type TurnState } from "@microsoft/teams-ai";
-import { INVOKE_RESPONSE_KEY, type Activity, type TurnContext } from "botbuilder";
+import { INVOKE_RESPONSE_KEY, type Activity, type TaskModuleTaskInfo, type TurnContext } from "botbuilder";
 import type { Request as HttpRequest, Response as HttpResponse } from "express";
 import type { TeamsConfig } from "../config.js";
 import type { Card } from "../core/kernel/card.js";
@@ -24,6 +24,8 @@ import { HttpTeamsAdapter } from "./httpAdapter.js";
 import { noticeLocale, refusalOf } from "./admission.js";
 import { offerFile, registerFileConsent } from "./fileConsent.js";
 import { PENDING_FILES_TABLE, PendingFiles } from "./pendingFiles.js";
+import { askFromMessageAction, isMessageAction, MESSAGE_ACTION_INVOKES } from "./pickedMessage.js";
+import { t } from "../core/i18n/index.js";
 
 export interface TeamsBotOptions {
   teams: TeamsConfig;
@@ -129,6 +131,19 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
   app.adaptiveCards.actionSubmit<Record<string, unknown>>(/.*/, async (context, _state, data) => {
     await run(context, askFromCard(data), false);
   });
+
+  // A message's menu (… → More actions): the command id is the verb of a command declared as a message action.
+  // The private answer shows in the dialog Teams opens for it; a post goes to the conversation as usual.
+  const messageAction = (name: string) => async (context: TurnContext) =>
+    context.activity.name === name && isMessageAction(context.activity, (id) => Boolean(kernel.registry.command(id)?.messageAction));
+  const dialogOf = (replies: TurnReplies, locale: string): TaskModuleTaskInfo | string =>
+    replies.invokeCard ? { title: t(locale, "app.name"), card: { contentType: ADAPTIVE_CARD, content: replies.invokeCard } } : (replies.invokeMessage ?? "");
+  app.messageExtensions.fetchTask(messageAction(MESSAGE_ACTION_INVOKES[0]), async (context) =>
+    dialogOf(await run(context, askFromMessageAction(context.activity.value), true), noticeLocale(context.activity)),
+  );
+  app.messageExtensions.submitAction(messageAction(MESSAGE_ACTION_INVOKES[1]), async (context) =>
+    dialogOf(await run(context, askFromMessageAction(context.activity.value), true), noticeLocale(context.activity)),
+  );
 
   app.message(
     async (context) => context.activity.type === "message",

@@ -117,6 +117,22 @@ describe("Teams end to end in Agents Playground", () => {
     });
   }, 45_000);
 
+  it("shares a link to the library in the channel and finds it by tag, answered in the personal chat", async () => {
+    await step("library", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("share https://example.org/fair-guide FAIR data guide #fair", { mention: true });
+      // Everyone in the channel sees the short note; the confirmation and the search are the asker's alone.
+      await pg.waitForText("shared FAIR data guide in the library.");
+      await pg.send("resources #fair", { mention: true });
+      await pg.openPersonalChat();
+      await pg.waitForText("to the library of Data Stewards CoP as");
+      await pg.waitForText("Library of Data Stewards CoP: #fair");
+      expect(await pg.lastCard()).toContain("FAIR data guide #fair");
+      await pg.screenshot("teams-e2e-library");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
+
   it("starts a survey from a template in the channel, answers it in the personal chat, closes it, and shows the results card", async () => {
     await step("survey", async (pg) => {
       await pg.openChannel("General");

@@ -114,8 +114,10 @@ describe("after an event", () => {
     const ask = (await askFor(ANA.personKey))!;
     await h.submit(ANA, await pressIn1on1(ask, "Confirm attendance"), { present: [choiceOf(BEN.personKey)], others: "0" });
     const done = await h.submit(ANA, await pressIn1on1(ask, "Write the follow-up"), FOLLOW_UP);
-    expect(kinds(done)).toEqual(["reply", "post"]);
+    expect(kinds(done)).toEqual(["reply", "post", "reply"]);
     expect(texts(done)[0]).toMatch(/posted in every space of the community, archived on the event and sent to those who missed it/);
+    // Its three https links went into the community's library.
+    expect(texts(done)[2]).toMatch(/3 links of the follow-up are now in the community's library/);
     // Pressed in her 1:1 chat, the post belongs to the community's space (the adapter puts it there).
     expect(done.space.spaceKey).toBe(CHANNEL.spaceKey);
     const card = texts(done)[1]!;

@@ -200,6 +200,16 @@ export const METHODS: Record<string, Handler> = {
     return { ok: true, channel: channel.id, ts: stored.ts, text: stored.text, message: botMessage(ctx, stored.ts) };
   },
 
+  // chat.getPermalink: any token; channel_not_found, message_not_found (docs.slack.dev/reference/methods/chat.getPermalink)
+  "chat.getPermalink": ({ state, args, grant }) => {
+    const channel = state.channels.get(String(args.channel ?? ""));
+    if (!channel) return fail("channel_not_found");
+    const ts = String(args.message_ts ?? "");
+    if (!state.messages.has(`${channel.id}:${ts}`)) return fail("message_not_found");
+    const domain = state.teams.get(channel.context_team_id)?.domain ?? state.teams.get(grant.teamId)?.domain ?? "team";
+    return { ok: true, channel: channel.id, permalink: `https://${domain}.slack.com/archives/${channel.id}/p${ts.replace(".", "")}` };
+  },
+
   "chat.delete": ({ state, args, grant }) => {
     const channel = state.channels.get(String(args.channel ?? ""));
     if (!channel) return fail("channel_not_found");

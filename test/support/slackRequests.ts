@@ -131,6 +131,29 @@ export function blockActions(payload: Payload & { actions: Payload[] }, opts?: S
   );
 }
 
+/** A message shortcut run on a message: the `message_action` payload (docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload). */
+export function messageShortcut(payload: Payload & { callback_id: string; message: Payload & { ts: string } }, opts?: SignOptions): SignedRequest {
+  const team = FAKE_IDS.teamId;
+  return interaction(
+    {
+      type: "message_action",
+      token: VERIFICATION_TOKEN,
+      action_ts: `${Math.floor(Date.now() / 1000)}.000300`,
+      team: { id: team, domain: "health-cop" },
+      user: userOf(FAKE_IDS.member, team),
+      channel: { id: FAKE_IDS.general, name: "cop-general" },
+      is_enterprise_install: false,
+      enterprise: null,
+      trigger_id: newTriggerId(),
+      message_ts: payload.message.ts,
+      response_url: `https://hooks.slack.com/app/${team}/${Date.now()}/${randomBytes(12).toString("hex")}`,
+      ...payload,
+      message: { type: "message", ...payload.message },
+    },
+    opts,
+  );
+}
+
 /** One entry of `actions` for a button, as Slack sends it. */
 export function buttonAction(actionId: string, value: string, blockId = "actions"): Payload {
   return {

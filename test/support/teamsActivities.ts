@@ -96,6 +96,19 @@ export function executeAction(serviceUrl: string, verb: string, data: Record<str
 }
 
 /**
+ * A message action run from a message's menu (… → More actions): `composeExtension/fetchTask` with the message
+ * in `messagePayload` (learn.microsoft.com/microsoftteams/platform/messaging-extensions/how-to/action-commands).
+ */
+export function messageActionInvoke(serviceUrl: string, commandId: string, messagePayload: Record<string, unknown>, options: ActivityOptions & { name?: string } = {}) {
+  return {
+    ...envelope(serviceUrl, options),
+    type: "invoke",
+    name: options.name ?? "composeExtension/fetchTask",
+    value: { commandId, commandContext: "message", context: { theme: "default" }, messagePayload: { id: nextId(), messageType: "message", ...messagePayload } },
+  };
+}
+
+/**
  * Action.Submit on a card, as every Teams client sends it (mobile included): a message without text whose
  * value holds the button's data and the card's inputs, replying to the message that carries the card.
  */

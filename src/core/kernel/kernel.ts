@@ -209,6 +209,9 @@ export class Kernel {
     }
     const def = this.registry.command(ask.verb);
     if (!def) return { refusal: words.t("notice.unknownAction", { help: words.typed("help") }) };
+    // A message action runs only from a message's menu, and a message's menu runs only message actions.
+    if (Boolean(def.messageAction) !== (ask.kind === "message")) return { refusal: words.t("notice.unknownAction", { help: words.typed("help") }) };
+    if (ask.kind === "message") return { def, raw: { message: ask.message } };
     // A command that takes a form is only ever its sealed, checked submission: never a hand-made button.
     if (def.form && ask.kind !== "form") return { refusal: words.t("form.error.invalid") };
     return { def, raw: ask.kind === "action" ? ask.input : {} };

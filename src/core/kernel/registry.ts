@@ -42,6 +42,11 @@ export class Registry implements RegistryView {
     return [...this.byVerb.values()];
   }
 
+  /** The commands run from a message's menu, for the adapters and the manifests. */
+  messageActions(): CommandDef[] {
+    return [...this.byVerb.values()].filter((def) => def.messageAction);
+  }
+
   presenter(name: string): PresenterDef | undefined {
     return this.presenters.get(name);
   }

@@ -84,6 +84,11 @@ export interface CommandDef<I = unknown, W extends Where = Where> {
   help?: HelpEntry;
   /** A button for it on the help card (the label's catalog key), for those who may run it there. */
   button?: { label: MessageKey; opensForm?: boolean };
+  /**
+   * Run from a message's menu (Slack message shortcut, Teams message action) with the message as its input
+   * `{ message }`; only ever that way. `title` names it in the menu (manifests list the same verb and title).
+   */
+  messageAction?: { title: MessageKey };
   /** Submitted through this form: the kernel checks its fields and the sealed context first. */
   form?: FormSpec<I>;
   handle(ctx: ContextFor<W>, input: I): Promise<Outcome>;

@@ -11,6 +11,7 @@ import type { FollowUpDraft } from "./afterModel.js";
 import { ASK_PRESENTER, ATTENDANCE_OPEN, FOLLOW_UP_OPEN, FOLLOW_UP_PRESENTER } from "./afterPresenters.js";
 import type { CopEvent, Rsvp } from "./model.js";
 import { feedbackAfterAttendance } from "../surveys/afterEvents.js";
+import { followUpToLibrary } from "../knowledge/fromFollowUp.js";
 import { liveOccurrences, occurrenceAt, occurrenceById, type Occurrence } from "./occurrences.js";
 
 export const AFTER_JOB = "events.after";
@@ -185,6 +186,8 @@ export const postFollowUp = command({
     await deps.repos.events.archiveFollowUp(community.id, { ...draft, eventId: event.id, occurrence, by: before?.by ?? request.actor.personKey, at: before?.at ?? now, ...(before ? { updatedAt: now } : {}) });
     const data = { ...draft, eventId: event.id, title: event.title, at: occurrence, updated: before !== undefined, missed: false };
     const effects: Effect[] = [reply("events.followUp.posted", { title: event.title, updated: before !== undefined }, true), post("community", FOLLOW_UP_PRESENTER, data)];
+    // Its links go in the community's library too (the knowledge workflow's part).
+    effects.push(...(await followUpToLibrary(deps, { communityId: community.id, eventTitle: event.title, links: [...draft.resources, draft.recording, draft.slides], by: request.actor.personKey, byName: request.actor.displayName, spaceKey: request.space.spaceKey })));
     // Those who missed it get it once, when it is first posted; an update is posted to the spaces only.
     const missed = before ? [] : await missedBy(ctx, event.id, occurrence);
     if (missed.length) effects.push({ kind: "fanout", fanoutId: `followup:${community.id}:${event.id}:${occurrence}`.slice(0, 200), audience: { kind: "people", people: missed.slice(0, 1000) }, card: { presenter: FOLLOW_UP_PRESENTER, data: { ...data, missed: true } } });
