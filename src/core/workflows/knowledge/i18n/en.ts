@@ -1,7 +1,7 @@
 /** The knowledge workflow's messages: the shared resource library. */
 export const knowledgeEn = {
   "help.cmd.share":
-    "Add a link to the community's library, with a title and #tags, e.g. share https://example.org/guide FAIR data guide #fair #metadata. Without a title it is named after the link. Type share alone for a form with a note. To keep a message, use Save to library in its menu (… in Slack, … → More actions in Teams).",
+    "Add a link to the community's library, with a title and #tags, e.g. share https://example.org/guide FAIR data guide #fair #metadata. Without a title it is named after the link. Alone, it opens a form with a note. To keep a message, use Save to library in its menu (… in Slack, … → More actions in Teams).",
   "help.usage.share": "share URL [TITLE] [#TAG …]",
   "help.cmd.resources": "Search the library of every linked space: all words must appear in the title, tags or note; #tag finds a tag. Alone, it lists the newest.",
   "help.usage.resources": "resources [WORDS] [#TAG]",
