@@ -3,6 +3,7 @@ import type { Card } from "./kernel/card.js";
 import type { Sealer } from "./kernel/seal.js";
 import type { EventBook } from "./workflows/events/ports.js";
 import type { SurveyBook } from "./workflows/surveys/ports.js";
+import type { MatchingBook } from "./workflows/matching/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -87,6 +88,8 @@ export interface Repositories {
   events: EventBook;
   /** The surveys workflow's port. */
   surveys: SurveyBook;
+  /** The matching workflow's port. */
+  matching: MatchingBook;
 }
 
 export interface Clock {

@@ -7,6 +7,7 @@ import { TableLinkCodes } from "./linkCodes.js";
 import { TableMembers } from "./members.js";
 import { TableSpaces } from "./spaces.js";
 import { TableSurveyBook } from "./surveys/index.js";
+import { TableMatchingBook } from "./matching/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -32,6 +33,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       linkCodes: new TableLinkCodes(tables.linkCodes, storeLog),
       events: new TableEventBook(tables.communities, storeLog),
       surveys: new TableSurveyBook(tables.communities, tables.surveyResponses, tables.surveyKeys, storeLog),
+      matching: new TableMatchingBook(tables.communities, storeLog),
     },
   };
 }

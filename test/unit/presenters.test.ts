@@ -66,6 +66,9 @@ export const SAMPLES: Record<string, unknown> = {
   "surveys.answerPrompt": { title: "Zoë Ñandú", surveyId: "7K3F9Q" },
   "surveys.nudge": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
   "surveys.invite": { surveyId: "7K3F9Q", title: "Zoë Ñandú", style: "survey", closesAt: "2027-01-14T14:00:00Z", origin: "sealed-origin" },
+  "matching.status": { name: "Zoë Ñandú", on: true, cadenceWeeks: 2, size: 3, crossOrganisation: true, crossPlatform: false, buddies: true, nextRoundAt: "2027-01-14T14:00:00Z", optedIn: 12, you: { state: "snoozed", until: "2027-02-01" }, last: { at: "2027-01-01T09:00:00Z", groups: 4, groupsMet: 3, answers: 7, people: 12 } },
+  "matching.intro": { name: "Zoë Ñandú", kind: "round", others: [{ personKey: "slack:T1:U3", name: "Zoë Ñandú", organisation: "Zoë Ñandú" }, { personKey: "teams:t:aad-1", name: "Zoë Ñandú", organisation: "" }], topic: { kind: "expertise", name: "Zoë Ñandú", topic: "Zoë Ñandú" }, checkInAt: "2027-01-12T09:00:00Z" },
+  "matching.checkIn": { name: "Zoë Ñandú", roundId: "2027-01-01T09:00:00.000Z", others: [{ personKey: "slack:T1:U3", name: "Zoë Ñandú" }], origin: "sealed-origin" },
   "linking.linked": { name: "Data Stewards", spaces: [{ platform: "slack", displayName: "#data-stewards" }, { platform: "teams", displayName: "Data Stewards / General" }] },
 };
 

@@ -4,14 +4,15 @@ import { eventsEn } from "../workflows/events/i18n/en.js";
 import { helpEn } from "../workflows/help/i18n/en.js";
 import { linkingEn } from "../workflows/linking/i18n/en.js";
 import { surveysEn } from "../workflows/surveys/i18n/en.js";
+import { matchingEn } from "../workflows/matching/i18n/en.js";
 
 /**
  * English, the catalog every other language falls back to: the kernel's messages and each workflow's,
  * one namespace each. A key used in code but missing here fails to compile.
  */
-export const en = { ...kernelEn, ...communityEn, ...linkingEn, ...helpEn, ...eventsEn, ...surveysEn } as const;
+export const en = { ...kernelEn, ...communityEn, ...linkingEn, ...helpEn, ...eventsEn, ...surveysEn, ...matchingEn } as const;
 
 /** Each namespace on its own, in the order merged (a test checks no two share a key). */
-export const CATALOG_PARTS: ReadonlyArray<Record<string, string>> = [kernelEn, communityEn, linkingEn, helpEn, eventsEn, surveysEn];
+export const CATALOG_PARTS: ReadonlyArray<Record<string, string>> = [kernelEn, communityEn, linkingEn, helpEn, eventsEn, surveysEn, matchingEn];
 
 export type Catalog = { [K in keyof typeof en]: string };

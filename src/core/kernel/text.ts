@@ -28,6 +28,8 @@ export type Token =
   | { kind: "link"; label: string; url: string }
   /** An instant each renderer shows in its reader's own zone; `fallback` is for plain-text surfaces. */
   | { kind: "time"; iso: string; fallback: string }
+  /** A person, named so each platform can make it a mention where it can (Slack `<@U…>`), else their name. */
+  | { kind: "person"; personKey: string; name: string }
   | { kind: "newline" };
 
 /**
@@ -85,10 +87,20 @@ export function instant(at: Date | string, fallback: string): string {
   return `<time:${iso}|${clean(fallback).replace(/[<>|\\\n]/g, " ")}>`;
 }
 
+/** A person: `<person:slack:T1:U3|Carol>` (typed `<` is always escaped, so only a presenter writes one). */
+const PERSON = /^<person:((?:teams|slack):[^<>|\\\n]+)\|([^<>|\\\n]*)>/;
+
+/** A person in neutral markdown: a mention where the reader's platform can make one, else their name in bold. */
+export function personMention(personKey: string, name: string): string {
+  return `<person:${personKey.replace(/[<>|\\\n]/g, "")}|${clean(name).replace(/[<>|\\\n]/g, " ")}>`;
+}
+
 function markupAt(source: string, i: number): { token: Token; end: number } | undefined {
   const rest = source.slice(i);
   const time = TIME.exec(rest);
   if (time) return { token: { kind: "time", iso: time[1]!, fallback: time[2]! }, end: i + time[0].length };
+  const person = PERSON.exec(rest);
+  if (person) return { token: { kind: "person", personKey: person[1]!, name: person[2]! }, end: i + person[0].length };
   let m = /^\*\*((?:\\.|[^*\\\n])+?)\*\*/.exec(rest);
   if (m) return { token: { kind: "bold", text: unescape(m[1]!) }, end: i + m[0].length };
   m = /^_((?:\\.|[^_\\\n])+?)_/.exec(rest);
@@ -115,6 +127,8 @@ export function plainText(source: string): string {
           return t.label;
         case "time":
           return t.fallback;
+        case "person":
+          return t.name;
         default:
           return t.text;
       }

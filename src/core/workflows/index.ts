@@ -7,11 +7,12 @@ import { eventsWorkflow } from "./events/index.js";
 import { helpWorkflow } from "./help/index.js";
 import { linkingWorkflow } from "./linking/index.js";
 import { surveysWorkflow } from "./surveys/index.js";
+import { matchingWorkflow } from "./matching/index.js";
 
 /** Presenters every workflow uses: a one-line notice, and a fan-out's progress. */
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
-export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow];
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, matchingWorkflow];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);

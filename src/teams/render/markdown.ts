@@ -44,6 +44,8 @@ function render(token: Token, atLineStart: boolean): string {
     case "time":
       // Teams' text functions show the instant in each reader's own zone and language.
       return `{{DATE(${token.iso}, LONG)}} {{TIME(${token.iso})}}`;
+    case "person":
+      return `**${inline(token.name)}**`;
   }
 }
 
@@ -62,7 +64,7 @@ export function teamsMarkdown(neutral: string): string {
 export const teamsLiteral = (plain: string): string => teamsMarkdown(esc(plain));
 
 // The atoms of neutral markdown a cut must not split: an escape, then bold, italic, code and link spans.
-const NEUTRAL_ATOMS = /<time:[^<>\n]*>|\\[\s\S]|\*\*(?:\\.|[^*\\\n])+?\*\*|_(?:\\.|[^_\\\n])+?_|`[^`\n]+`|\[(?:\\.|[^\]\\\n])+\]\([^)\s]+\)/g;
+const NEUTRAL_ATOMS = /<(?:time|person):[^<>\n]*>|\\[\s\S]|\*\*(?:\\.|[^*\\\n])+?\*\*|_(?:\\.|[^_\\\n])+?_|`[^`\n]+`|\[(?:\\.|[^\]\\\n])+\]\([^)\s]+\)/g;
 
 /** Neutral markdown cut to `max` UTF-16 units between graphemes, never inside an atom; `cut` says whether it was. */
 export function cutNeutral(text: string, max: number): { text: string; cut: boolean } {

@@ -65,6 +65,11 @@ function piece(token: Token): Piece {
     case "time":
       // Slack shows a date token in each reader's own zone; the fallback is for clients that cannot.
       return { text: `<!date^${Math.floor(Date.parse(token.iso) / 1000)}^{date_long_pretty} {time}|${entities(token.fallback)}>`, marked: false };
+    case "person": {
+      // A Slack person is mentioned (Slack shows their name and a link to them); anyone else is named.
+      const slackUser = /^slack:[^:]+:([UW][A-Z0-9]+)$/.exec(token.personKey)?.[1];
+      return slackUser ? { text: `<@${slackUser}>`, marked: false } : { text: emphasis("*", token.name), marked: true };
+    }
   }
 }
 

@@ -1,0 +1,15 @@
+import type { Workflow } from "../../kernel/workflow.js";
+import { buddyEvents } from "./buddies.js";
+import { matchingAcrossOrganisations, matchingAcrossPlatforms, matchingBuddies, matchingOff, matchingOn, showMatching } from "./commands.js";
+import { answerMet, optIn, optOut, snooze } from "./memberCommands.js";
+import { checkInPresenter, introPresenter, statusPresenter } from "./presenters.js";
+import { checkInJob, roundJob } from "./rounds.js";
+
+/** Peer matching: recurring rounds of small groups of opted-in members, newcomer buddies, and "did you meet?". */
+export const matchingWorkflow: Workflow = {
+  name: "matching",
+  commands: [showMatching, matchingOn, matchingOff, matchingBuddies, matchingAcrossOrganisations, matchingAcrossPlatforms, optIn, optOut, snooze, answerMet],
+  presenters: [statusPresenter, introPresenter, checkInPresenter],
+  jobs: [roundJob, checkInJob],
+  events: buddyEvents,
+};
