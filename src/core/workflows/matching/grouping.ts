@@ -5,8 +5,10 @@
  * minus a little for each topic they share and, when preferred, for different organisations and platforms.
  * A group's cost is the sum over its pairs. The grouping is built greedily (each group starts with the next
  * person of a seeded shuffle and takes whoever adds least), then improved by swapping two people of different
- * groups while any swap lowers the total; a few seeded restarts keep the best. A repeat is only chosen when
- * every grouping the search finds has one (in practice: when no other choice exists).
+ * groups while any swap lowers the total; while a repeat remains, a tabu search moves people out of repeated
+ * pairs; a few seeded restarts keep the best. A repeat is only kept when the search finds no grouping without
+ * one: for pairs and trios that means none exists in practice; for groups of 4–5 late in a series it can also
+ * mean the search gave up (finding one is the social golfer problem).
  */
 
 export interface Candidate {
@@ -29,8 +31,8 @@ export interface GroupingInput {
   seed: number;
   /** Restarts of the local search (more: better, slower). */
   restarts?: number;
-  /** Kicks per restart while a repeat remains. */
-  kicks?: number;
+  /** Tabu steps per restart while a repeat remains. */
+  steps?: number;
 }
 
 /** A repeat costs more than any mix of preferences can save. */
@@ -41,18 +43,17 @@ export const RECENT_ROUNDS = 12;
 export const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /**
- * Group sizes for n people: groups of `size`; a leftover of r people goes one each into r groups (so some have
- * size + 1), or, when there are fewer groups than leftovers, forms one smaller group of r ≥ 2. Nobody is alone.
+ * Group sizes for n people: as many groups as n / size rounds to (enough that none exceeds size + 1), their
+ * sizes as equal as possible: `size`, one more or fewer (never below 2). An odd count of pairs gives one group
+ * of 3; nobody is alone.
  */
 export function groupSizes(n: number, size: number): number[] {
   if (n < 2) return [];
-  if (n < size) return [n];
-  const groups = Math.floor(n / size);
-  const left = n - groups * size;
-  const sizes = Array.from({ length: groups }, () => size);
-  if (left <= groups) for (let i = 0; i < left; i++) sizes[i]! += 1;
-  else sizes.push(left);
-  return sizes;
+  let groups = Math.max(1, Math.round(n / size), Math.ceil(n / (size + 1)));
+  if (Math.floor(n / groups) < 2) groups = Math.floor(n / 2);
+  const small = Math.floor(n / groups);
+  const bigger = n - small * groups;
+  return Array.from({ length: groups }, (_, i) => (i < bigger ? small + 1 : small));
 }
 
 /** What putting two people together costs (lower is better). */
@@ -146,31 +147,48 @@ function descend(groups: number[][], cost: (i: number, j: number) => number): vo
 }
 
 /**
- * Iterated local search: descend; while a repeat remains, move someone in a repeated pair to a random other
- * group (swapping with a random member there) and descend again, keeping the best grouping seen.
+ * Tabu search while a repeat remains (after Dotú and Van Hentenryck's local search for the social golfer
+ * problem): each step makes the best swap of someone in a repeated pair with someone of another group, even a
+ * worse one, never undoing a recent move unless it finds a better grouping than any so far.
  */
-function search(n: number, sizes: number[], cost: (i: number, j: number) => number, next: () => number, kicks: number): Search {
+function search(n: number, sizes: number[], cost: (i: number, j: number) => number, next: () => number, steps: number): Search {
   const groups = greedy(n, sizes, cost, next);
   descend(groups, cost);
   let best: Search = { groups: groups.map((g) => [...g]), total: totalOf(groups, cost) };
-  let current = groups;
-  for (let k = 0; k < kicks && best.total >= REPEAT && sizes.length > 1; k++) {
-    // From the grouping reached last (not always the best): a walk that can leave a local optimum.
-    const trial = current.map((g) => [...g]);
-    const clashing = trial.flatMap((g, gi) => g.filter((i) => g.some((j) => j !== i && cost(i, j) >= REPEAT)).map((i) => ({ gi, i })));
-    const pick = clashing[Math.floor(next() * clashing.length)];
-    if (!pick) break;
-    let other = Math.floor(next() * (trial.length - 1));
-    if (other >= pick.gi) other += 1;
-    const slot = Math.floor(next() * trial[other]!.length);
-    const at = trial[pick.gi]!.indexOf(pick.i);
-    [trial[pick.gi]![at], trial[other]![slot]] = [trial[other]![slot]!, pick.i];
-    descend(trial, cost);
-    current = trial;
-    const total = totalOf(current, cost);
-    if (total <= best.total) best = { groups: current.map((g) => [...g]), total };
+  if (sizes.length < 2) return best;
+  const groupOf = new Array<number>(n);
+  groups.forEach((g, gi) => g.forEach((i) => (groupOf[i] = gi)));
+  const costIn = (i: number, g: number[], without = -1) => g.reduce((sum, j) => (j === i || j === without ? sum : sum + cost(i, j)), 0);
+  // tabu[i * groups + g]: until which step person i may not move back into group g.
+  const tabu = new Array<number>(n * groups.length).fill(0);
+  let total = best.total;
+  for (let step = 1; step <= steps && best.total >= REPEAT; step++) {
+    let move: { a: number; b: number; delta: number } | undefined;
+    for (let a = 0; a < n; a++) {
+      const A = groups[groupOf[a]!]!;
+      if (!A.some((j) => j !== a && cost(a, j) >= REPEAT)) continue;
+      for (let b = 0; b < n; b++) {
+        if (groupOf[b] === groupOf[a]) continue;
+        const B = groups[groupOf[b]!]!;
+        const delta = costIn(b, A, a) + costIn(a, B, b) - costIn(a, A) - costIn(b, B);
+        const isTabu = tabu[a * groups.length + groupOf[b]!]! > step || tabu[b * groups.length + groupOf[a]!]! > step;
+        if (isTabu && total + delta >= best.total) continue;
+        if (!move || delta < move.delta || (delta === move.delta && next() < 0.5)) move = { a, b, delta };
+      }
+    }
+    if (!move) break;
+    const { a, b } = move;
+    const [ga, gb] = [groupOf[a]!, groupOf[b]!];
+    groups[ga]![groups[ga]!.indexOf(a)] = b;
+    groups[gb]![groups[gb]!.indexOf(b)] = a;
+    [groupOf[a], groupOf[b]] = [gb, ga];
+    tabu[a * groups.length + ga] = step + 4 + Math.floor(next() * 10);
+    tabu[b * groups.length + gb] = step + 4 + Math.floor(next() * 10);
+    total += move.delta;
+    if (total < best.total) best = { groups: groups.map((g) => [...g]), total };
   }
-  return best;
+  if (best.total < REPEAT) descend(best.groups, cost);
+  return { groups: best.groups, total: totalOf(best.groups, cost) };
 }
 
 /** The round's groups, as lists of candidate ids. */
@@ -182,9 +200,9 @@ export function formGroups(input: GroupingInput): string[][] {
   const cost = (i: number, j: number) => table[i]![j]!;
   const next = random(input.seed);
   let best: Search | undefined;
-  // A few tries; each one kicks its way out of groupings that repeat a pair.
-  for (let r = 0; r < (input.restarts ?? 4); r++) {
-    const found = search(people.length, sizes, cost, next, input.kicks ?? 2000);
+  // A few tries; each one searches its way out of groupings that repeat a pair.
+  for (let r = 0; r < (input.restarts ?? 3); r++) {
+    const found = search(people.length, sizes, cost, next, input.steps ?? 5000);
     if (!best || found.total < best.total) best = found;
     if (best.total < REPEAT && r >= 2) break;
   }
