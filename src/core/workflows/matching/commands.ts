@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STEWARD_ROLES } from "../../domain.js";
+import { membersWhere } from "../../kernel/members.js";
 import { tell, typedParam } from "../../kernel/notice.js";
 import { outcome, reply } from "../../kernel/outcome.js";
 import { command, type CommunityContext } from "../../kernel/workflow.js";
@@ -45,7 +46,9 @@ export const showMatching = command({
   async handle(ctx) {
     const { deps, community } = ctx;
     const { settings } = await current(ctx);
-    const [prefs, members] = await Promise.all([deps.repos.matching.prefs(community.id), deps.repos.members.count(community.id)]);
+    const prefs = await deps.repos.matching.prefs(community.id);
+    // Those who opted in and are still on the roster (someone who left keeps their choice for if they come back).
+    const optedIn = (await membersWhere(deps, community.id, (m) => prefs.get(m.personKey)?.optedIn === true)).length;
     const mine = prefs.get(ctx.request.actor.personKey);
     const today = deps.clock.now().toISOString().slice(0, 10);
     const you: StatusData["you"] = !mine?.optedIn ? { state: "out" } : mine.snoozedUntil && mine.snoozedUntil > today ? { state: "snoozed", until: mine.snoozedUntil } : { state: "in" };
@@ -60,7 +63,7 @@ export const showMatching = command({
       crossPlatform: settings.crossPlatform,
       buddies: settings.buddies,
       nextRoundAt: settings.on ? nextRoundAt(settings, deps.clock.now())?.toISOString() : undefined,
-      optedIn: Math.min(members, [...prefs.values()].filter((p) => p.optedIn).length),
+      optedIn,
       you,
       last: last ? metRate(last, await deps.repos.matching.checkIns(community.id, last.id)) : undefined,
     };

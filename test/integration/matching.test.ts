@@ -1,0 +1,130 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../src/core/kernel/card.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, kernelOnRealStore, listJobs, PEOPLE, texts, type KernelHarness, type StoredJob } from "../support/core.js";
+
+/** Peer matching on the real store: a round, its direct messages, the check-in and the met-rate stewards see. */
+const person = (id: string, name: string) => ({ personKey: `teams:tenant-1:aad-${id}`, displayName: name, locale: "en" }) as const;
+const CAROL = person("carol", "Carol Ng");
+const DEV = person("dev", "Dev Rao");
+const EVE = person("eve", "Eve Moss");
+const FAY = person("fay", "Fay Lind");
+const GUS = person("gus", "Gus Berg");
+const HAL = person("hal", "Hal Ito");
+const chatOf = (who: { personKey: string }) => ({ spaceKey: `teams:tenant-1:a:1on1-${who.personKey.split("-").pop()}`, platform: "teams", displayName: "", personal: true }) as const;
+
+type Fanout = { audience: { kind: string; people?: string[] }; card: { presenter: string; data: Record<string, unknown> } };
+const actionsOf = (card: Card) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : []));
+
+describe("peer matching", () => {
+  let h: KernelHarness;
+  beforeEach(async () => {
+    h = await kernelOnRealStore();
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
+  });
+
+  const run = async (kind: string, job: StoredJob) =>
+    h.kernel.runJob(h.kernel.registry.job(kind)!, job.payload, { key: job.key, dueAt: new Date(job.dueAt), lateMs: 0, signal: new AbortController().signal });
+  const fanouts = async (prefix: string) => (await listJobs(h, "fanout")).filter((j) => j.key.startsWith(prefix)).map((j) => j.payload as unknown as Fanout);
+  const reached = (sent: Fanout[]) => sent.flatMap((f) => f.audience.people ?? []).sort();
+  const dmTo = (sent: Fanout[], who: { personKey: string }) => h.kernel.presentToAll(sent.find((f) => f.audience.people?.includes(who.personKey))!.card, { locale: "en", platform: "teams", personal: true, timezone: "Europe/Rome" });
+
+  it("runs a round once: one direct message per eligible member, then asks who met and shows stewards the met-rate", async () => {
+    for (const who of [ANA, BEN, CAROL, EVE, FAY, GUS, HAL]) await h.say(who, CHANNEL, "matching opt in");
+    await h.say(DEV, CHANNEL, "charter"); // on the roster, never opted in
+    expect(texts(await h.say(EVE, CHANNEL, "matching snooze until 2026-12-20"))).toEqual([
+      "You are left out of peer-matching rounds in Data Stewards until 2026-12-20. Type @CoP Companion matching opt in to take part again sooner.",
+    ]);
+    await h.say(FAY, CHANNEL, "leave");
+
+    expect(texts(await h.say(ANA, CHANNEL, "matching on weekly size 2"))[0]).toMatch(/^Peer matching is on in Data Stewards: every week, groups of 2\. The next round is on .*; only members who opt in are matched/);
+    const [round] = await listJobs(h, "matching.round");
+    expect(round).toMatchObject({ dueAt: "2026-11-23T09:00:00.000Z", payload: { communityId: "community-1" } });
+
+    await run("matching.round", round!);
+    const intros = await fanouts("matching:community-1:intro:");
+    // Ana, Ben, Carol, Gus and Hal: Dev never opted in, Eve is snoozed, Fay left. Five make a pair and a trio.
+    expect(reached(intros)).toEqual([ANA, BEN, CAROL, GUS, HAL].map((p) => p.personKey).sort());
+    expect(intros.every((f) => f.audience.people?.length === 1 && f.card.presenter === "matching.intro")).toBe(true);
+    expect(intros.map((f) => (f.card.data.others as unknown[]).length).sort()).toEqual([1, 1, 2, 2, 2]);
+    const toBen = cardText(dmTo(intros, BEN));
+    expect(toBen).toMatch(/^Meet your peer(?: group)? in Data Stewards\nThis round of peer matching in Data Stewards puts you together with /);
+    expect(toBen).toMatch(/send them a direct message on Microsoft Teams\./);
+    expect(toBen).toMatch(/Around .* I will ask whether you met\./);
+
+    // Another instance running the same round (or a retry) forms nothing new and sends nothing more.
+    await run("matching.round", round!);
+    expect(await fanouts("matching:community-1:intro:")).toHaveLength(5);
+    // The next round a week on, and the check-in two days before it.
+    expect((await listJobs(h, "matching.round")).map((j) => j.dueAt)).toEqual(["2026-11-23T09:00:00.000Z", "2026-11-30T09:00:00.000Z"]);
+    const [checkIn] = await listJobs(h, "matching.checkIn");
+    expect(checkIn!.dueAt).toBe("2026-11-28T09:00:00.000Z");
+
+    // Hal leaves during the round: he is asked nothing more.
+    await h.say(HAL, CHANNEL, "leave");
+    h.setNow("2026-11-28T09:00:00Z");
+    await run("matching.checkIn", checkIn!);
+    const asks = await fanouts("matching:community-1:checkIn:");
+    expect(reached(asks)).toEqual([ANA, BEN, CAROL, GUS].map((p) => p.personKey).sort());
+    const askBen = dmTo(asks, BEN);
+    expect(cardText(askBen)).toMatch(/^Did you meet\?\nDid you meet .* from this round of peer matching in Data Stewards\?/);
+    const [yes] = actionsOf(askBen);
+    expect(yes!.label).toBe("Yes, we met");
+    // Pressed in Ben's own chat: it counts in the community; only Ben's card changes.
+    const answered = await h.press(BEN, chatOf(BEN), yes!.verb, yes!.data);
+    expect(answered.items.map((i) => [i.kind, cardText(i.card)])).toEqual([["replace", "Thanks! Noted that you met."]]);
+    const no = actionsOf(dmTo(asks, ANA))[1]!;
+    await h.press(ANA, chatOf(ANA), no.verb, no.data);
+    // Someone outside the round cannot answer for it.
+    expect(texts(await h.press(DEV, CHANNEL, yes!.verb, { round: String(yes!.data.round), met: "yes" }))).toEqual(["That round of peer matching does not include you, so there is nothing to answer."]);
+
+    const status = cardText((await h.say(ANA, CHANNEL, "matching")).items[0]!.card);
+    expect(status).toMatch(/Rounds run every week, in groups of 2\./);
+    // Fay and Hal left: their choice is kept, but they are not counted (nor matched).
+    expect(status).toMatch(/Members taking part\n5/);
+    // Ben said yes and Ana no: Ben's group met, the other did not (Ana's no does not undo Ben's yes if they are together).
+    expect(status).toMatch(/1 of 2 groups met \(50%\); 2 of 5 people answered/);
+    // Members see the settings and their own state, not the met-rate.
+    const forEve = cardText((await h.say(EVE, CHANNEL, "matching")).items[0]!.card);
+    expect(forEve).toMatch(/You\nPaused until 2026-12-20/);
+    expect(forEve).not.toMatch(/groups met/);
+
+    // Off: the next round (already scheduled) does nothing.
+    await h.say(ANA, CHANNEL, "matching off");
+    h.setNow("2026-11-30T09:00:00Z");
+    await run("matching.round", (await listJobs(h, "matching.round"))[1]!);
+    expect(await fanouts("matching:community-1:intro:")).toHaveLength(5);
+  });
+
+  it("answers bad input privately and changes nothing", async () => {
+    expect(texts(await h.say(ANA, CHANNEL, "matching on every 3 weeks"))).toEqual([
+      "I could not read that. Type @CoP Companion matching on [weekly|every 2 weeks|every 4 weeks] [size 2-5], e.g. @CoP Companion matching on every 2 weeks size 3.",
+    ]);
+    expect(texts(await h.say(ANA, CHANNEL, "matching on size 9"))[0]).toMatch(/^I could not read that/);
+    expect(texts(await h.say(ANA, CHANNEL, "matching on daily"))[0]).toMatch(/^I could not read that/);
+    expect(await listJobs(h, "matching.round")).toEqual([]);
+    expect(texts(await h.say(BEN, CHANNEL, "matching on"))[0]).toMatch(/Only the facilitators/);
+    expect(texts(await h.say(BEN, CHANNEL, "matching snooze until 2026-12-01"))[0]).toMatch(/do not take part in peer matching in Data Stewards yet/);
+    await h.say(BEN, CHANNEL, "matching opt in");
+    for (const bad of ["matching snooze until 2020-01-01", "matching snooze until 2026-13-40", "matching snooze", "matching snooze until next week"]) {
+      expect(texts(await h.say(BEN, CHANNEL, bad))[0]).toMatch(/^Type @CoP Companion matching snooze until YYYY-MM-DD with a day after today, e\.g\. @CoP Companion matching snooze until 2026-12-21\.$/);
+    }
+    expect(texts(await h.say(ANA, CHANNEL, "matching buddies maybe"))).toEqual(["Type @CoP Companion matching buddies on|off."]);
+    expect(cardText((await h.say(BEN, CHANNEL, "matching")).items[0]!.card)).toMatch(/Rounds are not running\.[\s\S]*Buddies for newcomers\nOff[\s\S]*You\nTaking part/);
+  });
+
+  it("gives a newcomer one buddy from another organisation when buddies are on, even if the join arrives twice", async () => {
+    await h.say(ANA, CHANNEL, "matching buddies on");
+    for (const who of [BEN, CAROL]) await h.say(who, CHANNEL, "matching opt in");
+    // Carol works elsewhere than the newcomer; Ben at the same place.
+    for (const [who, org] of [[BEN, "Uni A"], [CAROL, "Agency C"]] as const) {
+      const m = (await h.deps.repos.members.get("community-1", who.personKey))!;
+      await h.deps.repos.members.save({ ...m, profile: { ...m.profile, organisation: org } });
+    }
+    const IVY = person("ivy", "Ivy Park");
+    for (let i = 0; i < 2; i++) await h.kernel.onEvent({ kind: "joined", people: [{ personKey: IVY.personKey, displayName: IVY.displayName }] }, { actor: ANA, space: CHANNEL }, PEOPLE);
+    const sent = await fanouts("matching:community-1:buddy:");
+    expect(reached(sent)).toEqual([CAROL.personKey, IVY.personKey].sort());
+    expect(cardText(dmTo(sent, IVY))).toMatch(/^Your buddy in Data Stewards\nWelcome to Data Stewards! Carol Ng is your buddy/);
+    expect(cardText(dmTo(sent, CAROL))).toMatch(/^A newcomer in Data Stewards\nIvy Park just joined Data Stewards, and you are their buddy/);
+  });
+});
