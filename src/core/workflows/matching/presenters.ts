@@ -2,6 +2,7 @@ import { z } from "zod";
 import { decodeKey, PersonKey } from "../../domain.js";
 import type { Block, Card } from "../../kernel/card.js";
 import { ORIGIN } from "../../kernel/origin.js";
+import { typed } from "../../kernel/reader.js";
 import { personMention } from "../../kernel/text.js";
 import { md, type Words } from "../../kernel/words.js";
 import { presenter } from "../../kernel/workflow.js";
@@ -112,7 +113,9 @@ export const introPresenter = presenter({
     if (d.topic) blocks.push({ type: "text", text: topicLine(d.topic, words), style: "default" });
     if (d.checkInAt) blocks.push({ type: "text", text: words.t("matching.intro.checkIn", { when: words.when(d.checkInAt) }), style: "subtle" });
     const why = d.kind === "round" ? "matching.intro.why" : "matching.buddy.why";
-    blocks.push({ type: "context", texts: [words.t(why, { name: d.name, optOut: words.typed("matching opt out"), snooze: words.typed("matching snooze until YYYY-MM-DD") })] });
+    // Typed in the community's channel (these commands do not run in a 1:1 chat), whatever the reader reads this in.
+    const inChannel = (usage: string) => md(typed({ platform: words.reader.platform, personal: false }, usage));
+    blocks.push({ type: "context", texts: [words.t(why, { name: d.name, optOut: inChannel("matching opt out"), snooze: inChannel("matching snooze until YYYY-MM-DD") })] });
     return { title, summary: text, blocks };
   },
 });

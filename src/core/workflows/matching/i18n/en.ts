@@ -75,8 +75,8 @@ export const matchingEn = {
   "matching.topic.expertise": "{name} knows about **{topic}**: a good place to start.",
   "matching.topic.open": "Start with what each of you is working on, and what you would like to learn.",
   "matching.intro.checkIn": "Around {when} I will ask whether you met.",
-  "matching.intro.why": "You get this because you take part in peer matching in {name}. Type {optOut} to stop, or {snooze} to pause.",
-  "matching.buddy.why": "Buddies are introduced to newcomers in {name}. Type {optOut} to stop taking part.",
+  "matching.intro.why": "You get this because you take part in peer matching in {name}. In its channel, type {optOut} to stop, or {snooze} to pause.",
+  "matching.buddy.why": "Buddies are introduced to newcomers in {name}. In its channel, type {optOut} to stop taking part.",
 
   "matching.checkIn.title": "Did you meet?",
   "matching.checkIn.text": "Did you meet {people} from this round of peer matching in **{name}**? Your answer helps the facilitators see how matching goes.",
