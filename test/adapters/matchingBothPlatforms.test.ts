@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { slashCommand } from "../support/slackRequests.js";
-import { MEGAN, cardOf, cardText, message, post, type TeamsUser } from "../support/teamsActivities.js";
+import { blocksText, slackButton, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
+import { MEGAN, cardOf, cardText, message, post, press, thread, type TeamsUser } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack } from "../support/linked.js";
 
 /**
@@ -58,5 +58,31 @@ describe("peer matching in a community linked across Teams and Slack", () => {
     expect(forLuc).toMatch(/send them a direct message on Slack\./);
     expect(forLuc).toMatch(/\*Megan Bowen\* takes part from Microsoft Teams, so you cannot message them directly from here/);
     expect(toSlack.get(FAKE_IDS.facilitator)).toContain(`<@${FAKE_IDS.member}>`);
+
+    // Near the end of the round (its check-in job run now rather than in five days): "did you meet?" on each platform.
+    const [round] = await s.app.deps.repos.matching.recentRounds(communityId, 1);
+    await s.app.kernel.runJob(s.app.kernel.registry.job("matching.checkIn")!, { communityId, roundId: round!.id }, { key: "check-in-now", dueAt: new Date(), lateMs: 0, signal: new AbortController().signal });
+    const asksOnSlack = () => s.fake.callsTo("chat.postMessage").filter((c) => c.ok && dmChannels().get(String(c.args.channel)) === FAKE_IDS.member && blocksText(c.args.blocks).includes("Did you meet"));
+    await expect.poll(() => asksOnSlack().length, { timeout: 20_000 }).toBe(1);
+    const luc = { id: FAKE_IDS.member, username: "luc", name: "luc", team_id: FAKE_IDS.teamId };
+    const yes = slackButton(asksOnSlack()[0]!.args.blocks, "Yes, we met");
+    expect((await s.send(blockActions({ user: luc, actions: [buttonAction(yes.action_id!, yes.value!)] }))).status).toBe(200);
+    const asksOnTeams = () =>
+      connector.calls
+        .filter((c) => c.kind === "createConversation" && c.status < 300 && JSON.stringify(c.body).includes(MEGAN.id))
+        .flatMap((c) => connector.activitiesTo(c.conversationId!))
+        .filter((a) => a.attachments?.length && cardText(cardOf(a).body).includes("Did you meet"));
+    await expect.poll(() => asksOnTeams().length, { timeout: 20_000 }).toBe(1);
+    expect((await post(s.app.url, press(connector.serviceUrl, asksOnTeams()[0]!, "Not yet", { place: "personal", user: MEGAN }))).status).toBe(200);
+    await expect.poll(async () => (await s.app.deps.repos.matching.checkIns(communityId, round!.id)).map((a) => [a.personKey.split(":").pop(), a.met]).sort()).toEqual([
+      [FAKE_IDS.member, true],
+      [MEGAN.aadObjectId, false],
+    ]);
+
+    // Megan, a steward, sees the round's met-rate in the channel's reply (only to her).
+    expect((await post(s.app.url, message(connector.serviceUrl, "matching", where))).status).toBe(200);
+    const status = () => connector.calls.map((c) => String(JSON.stringify(c.body))).find((body) => body.includes("1 of 1 groups met (100%); 2 of 3 people answered"));
+    await expect.poll(status, { timeout: 10_000 }).toBeTruthy();
+    expect(connector.activitiesTo(thread("2")).some((a) => JSON.stringify(a).includes("groups met"))).toBe(false);
   }, 60_000);
 });
