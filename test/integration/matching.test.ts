@@ -95,6 +95,35 @@ describe("peer matching", () => {
     expect(await fanouts("matching:community-1:intro:")).toHaveLength(5);
   });
 
+  it("keeps the round already due when a steward changes the cadence or size, and runs only the new series", async () => {
+    for (const who of [ANA, BEN, CAROL, DEV]) await h.say(who, CHANNEL, "matching opt in");
+    await h.say(ANA, CHANNEL, "matching on weekly");
+    // Changed a minute later, before the first round ran: that round still happens now, in groups of 4.
+    h.setNow("2026-11-23T09:01:00Z");
+    expect(texts(await h.say(ANA, CHANNEL, "matching on every 4 weeks size 4"))[0]).toMatch(/every 4 weeks, groups of 4\. The next round is on Monday, 23 November 2026 at 09:00 UTC;/);
+    // Still the one round job: it reads the settings when it runs.
+    const due = await listJobs(h, "matching.round");
+    expect(due.map((j) => j.dueAt)).toEqual(["2026-11-23T09:00:00.000Z"]);
+    await run("matching.round", due[0]!);
+    // One group of four.
+    const intros = await fanouts("matching:community-1:intro:");
+    expect(intros).toHaveLength(4);
+    expect(intros.every((f) => (f.card.data.others as unknown[]).length === 3)).toBe(true);
+    expect((await listJobs(h, "matching.round")).map((j) => j.dueAt).at(-1)).toBe("2026-12-21T09:00:00.000Z");
+    // After the round, the next one is four weeks on.
+    expect(cardText((await h.say(ANA, CHANNEL, "matching")).items[0]!.card)).toMatch(/Next round\nMonday, 21 December 2026 at 09:00 UTC/);
+    // Changed again after that round: the next round keeps its date, in pairs now; the old series' job does nothing.
+    h.setNow("2026-11-24T09:00:00Z");
+    expect(texts(await h.say(ANA, CHANNEL, "matching on size 2"))[0]).toMatch(/every 4 weeks, groups of 2\. The next round is on Monday, 21 December 2026 at 09:00 UTC;/);
+    const ahead = (await listJobs(h, "matching.round")).filter((j) => j.dueAt === "2026-12-21T09:00:00.000Z");
+    expect(ahead).toHaveLength(2);
+    h.setNow("2026-12-21T09:00:00Z");
+    for (const job of ahead) await run("matching.round", job);
+    const second = (await fanouts("matching:community-1:intro:")).filter((f) => f.card.data.checkInAt !== intros[0]!.card.data.checkInAt);
+    expect(second).toHaveLength(4);
+    expect(second.every((f) => (f.card.data.others as unknown[]).length === 1)).toBe(true);
+  });
+
   it("answers bad input privately and changes nothing", async () => {
     expect(texts(await h.say(ANA, CHANNEL, "matching on every 3 weeks"))).toEqual([
       "I could not read that. Type @CoP Companion matching on [weekly|every 2 weeks|every 4 weeks] [size 2-5], e.g. @CoP Companion matching on every 2 weeks size 3.",

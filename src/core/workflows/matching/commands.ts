@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { STEWARD_ROLES } from "../../domain.js";
 import { membersWhere } from "../../kernel/members.js";
-import { tell, typedParam } from "../../kernel/notice.js";
+import { atParam, tell, typedParam } from "../../kernel/notice.js";
 import { outcome, reply } from "../../kernel/outcome.js";
 import { command, type CommunityContext } from "../../kernel/workflow.js";
 import { Cadence, defaultSettings, MAX_SIZE, metRate, MIN_SIZE, type MatchingSettings } from "./model.js";
@@ -53,7 +53,7 @@ export const showMatching = command({
     const today = deps.clock.now().toISOString().slice(0, 10);
     const you: StatusData["you"] = !mine?.optedIn ? { state: "out" } : mine.snoozedUntil && mine.snoozedUntil > today ? { state: "snoozed", until: mine.snoozedUntil } : { state: "in" };
     const steward = !!ctx.member && STEWARD_ROLES.includes(ctx.member.role);
-    const [last] = steward ? await deps.repos.matching.recentRounds(community.id, 1) : [];
+    const [last] = await deps.repos.matching.recentRounds(community.id, 1);
     const data: StatusData = {
       name: community.charter.name,
       on: settings.on,
@@ -62,10 +62,10 @@ export const showMatching = command({
       crossOrganisation: settings.crossOrganisation,
       crossPlatform: settings.crossPlatform,
       buddies: settings.buddies,
-      nextRoundAt: settings.on ? nextRoundAt(settings, deps.clock.now())?.toISOString() : undefined,
+      nextRoundAt: settings.on ? nextRoundAt(settings, deps.clock.now(), last?.id)?.toISOString() : undefined,
       optedIn,
       you,
-      last: last ? metRate(last, await deps.repos.matching.checkIns(community.id, last.id)) : undefined,
+      last: last && steward ? metRate(last, await deps.repos.matching.checkIns(community.id, last.id)) : undefined,
     };
     return outcome(reply(STATUS_PRESENTER, data, true));
   },
@@ -88,12 +88,14 @@ export const matchingOn = command({
     const { settings, etag } = await current(ctx);
     const now = deps.clock.now();
     const cadenceWeeks = cadence.success ? cadence.data : settings.cadenceWeeks;
-    // Already running: the round already due keeps its time and the new cadence follows it; otherwise a round now.
-    const first = (settings.on && nextRoundAt(settings, now)) || now;
+    // Already running: the next round (or one due and not run yet) keeps its time and the new cadence follows it;
+    // otherwise a round now.
+    const [last] = settings.on ? await deps.repos.matching.recentRounds(community.id, 1) : [];
+    const first = (settings.on && nextRoundAt(settings, now, last?.id)) || now;
     const next: MatchingSettings = { ...settings, on: true, cadenceWeeks, size: input.size ?? settings.size, series: first.toISOString(), ...stamp(ctx) };
     await deps.repos.matching.saveSettings(next, etag);
     return outcome(
-      tell("matching.on.done", { name: community.charter.name, cadence: next.cadenceWeeks, size: next.size, when: first.toISOString(), optIn: typedParam("matching opt in") }, "success", true),
+      tell("matching.on.done", { name: community.charter.name, cadence: next.cadenceWeeks, size: next.size, when: atParam(first), optIn: typedParam("matching opt in") }, "success", true),
       scheduleRound(community.id, next.series, first),
     );
   },

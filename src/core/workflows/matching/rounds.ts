@@ -24,13 +24,17 @@ export function scheduleRound(communityId: string, series: string, at: Date): Ef
   return { kind: "schedule", job: { kind: ROUND_JOB, key: `matching:${communityId}:round:${series}:${at.toISOString()}`, dueAt: at, payload: { communityId, series } } };
 }
 
-/** The next round of a series that started at `startsAt`: the first of its instants at or after `now`. */
-export function nextRoundAt(settings: Pick<MatchingSettings, "cadenceWeeks" | "series">, now: Date): Date | undefined {
+/**
+ * The next round of a series (which started at the instant `series` names): the latest of its instants so far
+ * when that round has not run yet (`lastRoundId` is another), else the first instant after `now`.
+ */
+export function nextRoundAt(settings: Pick<MatchingSettings, "cadenceWeeks" | "series">, now: Date, lastRoundId?: string): Date | undefined {
   const start = Date.parse(settings.series);
   if (Number.isNaN(start)) return undefined;
   if (start >= now.getTime()) return new Date(start);
   const every = cadenceMs(settings);
-  return new Date(start + Math.ceil((now.getTime() - start) / every) * every);
+  const due = new Date(start + Math.floor((now.getTime() - start) / every) * every);
+  return due.toISOString() === lastRoundId || due.getTime() < Date.parse(lastRoundId ?? "") ? new Date(due.getTime() + every) : due;
 }
 
 /** Everyone on the roster now, by person. */
@@ -85,13 +89,16 @@ export const roundJob = job({
   schema: z.object({ communityId: z.string().min(1), series: z.string().min(1) }),
   async run({ communityId, series }, { deps, dueAt }) {
     const [settings, community] = await Promise.all([deps.repos.matching.settings(communityId), deps.repos.communities.get(communityId)]);
-    if (!settings?.value.on || settings.value.series !== series || !community || community.value.status === "closed") return outcome();
+    if (!settings?.value.on || settings.value.series !== series || !community) return outcome();
+    const next = scheduleRound(communityId, series, new Date(dueAt.getTime() + cadenceMs(settings.value)));
+    // A closed community skips its rounds (and picks them up again if it is reopened).
+    if (community.value.status === "closed") return outcome(next);
     const round = await roundAt(deps, settings.value, dueAt);
     const roster = await rosterOf(deps, communityId);
     return outcome(
       ...introductions(round, community.value.charter.name, roster),
       { kind: "schedule", job: { kind: CHECK_IN_JOB, key: `matching:${communityId}:checkIn:${round.id}`, dueAt: new Date(round.checkInAt), payload: { communityId, roundId: round.id } } },
-      scheduleRound(communityId, series, new Date(dueAt.getTime() + cadenceMs(settings.value))),
+      next,
     );
   },
 });
