@@ -191,6 +191,9 @@ function search(n: number, sizes: number[], cost: (i: number, j: number) => numb
   return { groups: best.groups, total: totalOf(best.groups, cost) };
 }
 
+/** Tabu steps for n people: each step looks at up to n² swaps, so large rounds get fewer (bounded work per round). */
+const stepsFor = (n: number) => Math.max(20, Math.min(5000, Math.floor(20_000_000 / (n * n))));
+
 /** The round's groups, as lists of candidate ids. */
 export function formGroups(input: GroupingInput): string[][] {
   const people = input.people;
@@ -202,7 +205,7 @@ export function formGroups(input: GroupingInput): string[][] {
   let best: Search | undefined;
   // A few tries; each one searches its way out of groupings that repeat a pair.
   for (let r = 0; r < (input.restarts ?? 3); r++) {
-    const found = search(people.length, sizes, cost, next, input.steps ?? 5000);
+    const found = search(people.length, sizes, cost, next, input.steps ?? stepsFor(people.length));
     if (!best || found.total < best.total) best = found;
     if (best.total < REPEAT && r >= 2) break;
   }
