@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, kernelOnRealStore, listJobs, PEOPLE, texts, type KernelHarness, type StoredJob } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, formOf, kernelOnRealStore, listJobs, PEOPLE, texts, type KernelHarness, type StoredJob } from "../support/core.js";
 
 /** Peer matching on the real store: a round, its direct messages, the check-in and the met-rate stewards see. */
 const person = (id: string, name: string) => ({ personKey: `teams:tenant-1:aad-${id}`, displayName: name, locale: "en" }) as const;
@@ -122,6 +122,31 @@ describe("peer matching", () => {
     const second = (await fanouts("matching:community-1:intro:")).filter((f) => f.card.data.checkInAt !== intros[0]!.card.data.checkInAt);
     expect(second).toHaveLength(4);
     expect(second.every((f) => (f.card.data.others as unknown[]).length === 1)).toBe(true);
+  });
+
+  it("takes the settings from a form too, refusing a stale one without losing the steward's choices", async () => {
+    const shown = await h.say(ANA, CHANNEL, "matching settings");
+    const form = formOf(shown);
+    expect(Object.fromEntries(form.fields.map((f) => [f.name, f.value]))).toEqual({ on: "off", cadence: "2", size: "2", crossOrganisation: "on", crossPlatform: "on", buddies: "off" });
+    // Out of range: the field says why; nothing is saved.
+    const refused = await h.submit(ANA, shown, { on: "on", size: "9" });
+    expect(formOf(refused).fields.find((f) => f.name === "size")!.error).not.toBe("");
+    expect(await h.deps.repos.matching.settings("community-1")).toBeUndefined();
+
+    const saved = await h.submit(ANA, shown, { on: "on", cadence: "4", size: "3", buddies: "on" });
+    expect(texts(saved)).toEqual(["Peer matching settings for Data Stewards are saved."]);
+    expect((await h.deps.repos.matching.settings("community-1"))!.value).toMatchObject({ on: true, cadenceWeeks: 4, size: 3, buddies: true, crossOrganisation: true });
+    expect((await listJobs(h, "matching.round")).map((j) => j.dueAt)).toEqual(["2026-11-23T09:00:00.000Z"]);
+
+    // A form opened before someone else's change is refused, with what this steward chose still in it.
+    const older = await h.say(ANA, CHANNEL, "matching settings");
+    await h.say(ANA, CHANNEL, "matching across platforms off");
+    const stale = await h.submit(ANA, older, { size: "5" });
+    expect(texts(stale).join(" ")).toMatch(/Someone changed the peer matching settings of Data Stewards after you opened this form, so nothing was saved/);
+    expect(formOf(stale).fields.find((f) => f.name === "size")!.value).toBe("5");
+    expect((await h.deps.repos.matching.settings("community-1"))!.value).toMatchObject({ size: 3, crossPlatform: false });
+    // Only stewards open it.
+    expect(texts(await h.say(BEN, CHANNEL, "matching settings"))[0]).toMatch(/Only the facilitators/);
   });
 
   it("answers bad input privately and changes nothing", async () => {

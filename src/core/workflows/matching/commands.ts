@@ -2,10 +2,11 @@ import { z } from "zod";
 import { STEWARD_ROLES } from "../../domain.js";
 import { membersWhere } from "../../kernel/members.js";
 import { atParam, tell, typedParam } from "../../kernel/notice.js";
-import { outcome, reply } from "../../kernel/outcome.js";
+import { openForm, outcome, reply } from "../../kernel/outcome.js";
 import { command, type CommunityContext } from "../../kernel/workflow.js";
 import { Cadence, defaultSettings, MAX_SIZE, metRate, MIN_SIZE, type MatchingSettings } from "./model.js";
 import { STATUS_PRESENTER, type StatusData } from "./presenters.js";
+import { settingsForm, settingsValues, type SettingsChoice } from "./settingsForm.js";
 import { nextRoundAt, scheduleRound } from "./rounds.js";
 
 const ON_USAGE = "matching on [weekly|every 2 weeks|every 4 weeks] [size 2-5]";
@@ -79,27 +80,39 @@ export const matchingOn = command({
   text: { words: ["matching on", "start matching"], parse: parseOn },
   help: { usage: "help.usage.matchingOn", describe: "help.cmd.matchingOn" },
   async handle(ctx, input) {
-    const { deps, community } = ctx;
+    const { community } = ctx;
     const cadence = Cadence.safeParse(input.cadenceWeeks ?? undefined);
     const sizeOk = input.size === undefined || (input.size >= MIN_SIZE && input.size <= MAX_SIZE);
     if (input.unread || (input.cadenceWeeks !== undefined && !cadence.success) || !sizeOk) {
       return outcome(tell("matching.on.error", { usage: typedParam(ON_USAGE), example: typedParam("matching on every 2 weeks size 3") }, "warning", true));
     }
     const { settings, etag } = await current(ctx);
-    const now = deps.clock.now();
-    const cadenceWeeks = cadence.success ? cadence.data : settings.cadenceWeeks;
-    // Already running: the next round (or one due and not run yet) keeps its time and the new cadence follows it;
-    // otherwise a round now.
-    const [last] = settings.on ? await deps.repos.matching.recentRounds(community.id, 1) : [];
-    const first = (settings.on && nextRoundAt(settings, now, last?.id)) || now;
-    const next: MatchingSettings = { ...settings, on: true, cadenceWeeks, size: input.size ?? settings.size, series: first.toISOString(), ...stamp(ctx) };
-    await deps.repos.matching.saveSettings(next, etag);
+    const choice = { ...settings, on: true, cadenceWeeks: cadence.success ? cadence.data : settings.cadenceWeeks, size: input.size ?? settings.size };
+    const { saved, first } = await saveChoice(ctx, choice, settings, etag);
     return outcome(
-      tell("matching.on.done", { name: community.charter.name, cadence: next.cadenceWeeks, size: next.size, when: atParam(first), optIn: typedParam("matching opt in") }, "success", true),
-      scheduleRound(community.id, next.series, first),
+      tell("matching.on.done", { name: community.charter.name, cadence: saved.cadenceWeeks, size: saved.size, when: atParam(first!), optIn: typedParam("matching opt in") }, "success", true),
+      scheduleRound(community.id, saved.series, first!),
     );
   },
 });
+
+/**
+ * Saves what a steward chose (at the ETag read, so two stewards cannot overwrite each other unseen). Running
+ * rounds keep the round that is next (or due and not run yet), with the new cadence after it; rounds turned on
+ * start with a round now; rounds turned off get an empty series, so the round already scheduled does nothing.
+ */
+async function saveChoice(ctx: CommunityContext, choice: SettingsChoice, settings: MatchingSettings, etag: string | undefined): Promise<{ saved: MatchingSettings; first?: Date }> {
+  const { deps, community } = ctx;
+  const now = deps.clock.now();
+  let first: Date | undefined;
+  if (choice.on) {
+    const [last] = settings.on ? await deps.repos.matching.recentRounds(community.id, 1) : [];
+    first = (settings.on && nextRoundAt(settings, now, last?.id)) || now;
+  }
+  const saved: MatchingSettings = { ...settings, ...choice, series: first ? first.toISOString() : "", ...stamp(ctx) };
+  await deps.repos.matching.saveSettings(saved, etag);
+  return { saved, first };
+}
 
 export const matchingOff = command({
   verb: "matching.off",
@@ -147,3 +160,35 @@ const USAGE = {
 export const matchingBuddies = optionCommand("buddies", "matching buddies", "help.usage.matchingBuddies");
 export const matchingAcrossOrganisations = optionCommand("crossOrganisation", "matching across organisations", "help.usage.matchingAcrossOrganisations");
 export const matchingAcrossPlatforms = optionCommand("crossPlatform", "matching across platforms", "help.usage.matchingAcrossPlatforms");
+
+export const openSettings = command({
+  verb: "matching.settings.open",
+  permission: "steward",
+  where: "community",
+  input: z.object({}).passthrough(),
+  text: { words: ["matching settings"] },
+  help: { usage: "help.usage.matchingSettings", describe: "help.cmd.matchingSettings" },
+  button: { label: "matching.action.settings", opensForm: true },
+  async handle(ctx) {
+    const { settings, etag } = await current(ctx);
+    return outcome(openForm({ form: settingsForm.name, values: settingsValues(settings), version: etag ?? "new" }));
+  },
+});
+
+export const saveSettings = command({
+  verb: "matching.settings.save",
+  permission: "steward",
+  where: "community",
+  input: z.custom<SettingsChoice>(),
+  form: settingsForm,
+  async handle(ctx, choice) {
+    const { settings, etag } = await current(ctx);
+    const name = ctx.community.charter.name;
+    // Saved by someone else since the form opened: nothing applied; the form comes back with what they chose.
+    if ((ctx.submitted?.version ?? "new") !== (etag ?? "new")) {
+      return outcome(openForm({ form: settingsForm.name, values: ctx.submitted?.values ?? settingsValues(settings), version: etag ?? "new", error: ctx.words.t("matching.form.stale", { name }) }));
+    }
+    const { saved, first } = await saveChoice(ctx, choice, settings, etag);
+    return outcome(tell("matching.settings.saved", { name }, "success", true), ...(first ? [scheduleRound(ctx.community.id, saved.series, first)] : []));
+  },
+});
