@@ -84,5 +84,13 @@ describe("peer matching in a community linked across Teams and Slack", () => {
     const status = () => connector.calls.map((c) => String(JSON.stringify(c.body))).find((body) => body.includes("1 of 1 groups met (100%); 2 of 3 people answered"));
     await expect.poll(status, { timeout: 10_000 }).toBeTruthy();
     expect(connector.activitiesTo(thread("2")).some((a) => JSON.stringify(a).includes("groups met"))).toBe(false);
+
+    // The settings form opens as a Slack modal for the Slack facilitator, holding the settings as they are.
+    const modals = s.fake.callsTo("views.open").length;
+    expect((await s.send(slashCommand({ text: "matching settings" }))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("views.open").length).toBe(modals + 1);
+    const view = s.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; blocks: Array<{ block_id?: string }> };
+    expect(view.callback_id).toBe("matching.settings.save");
+    expect(view.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(expect.arrayContaining(["on", "cadence", "size", "crossOrganisation", "crossPlatform", "buddies"]));
   }, 60_000);
 });
