@@ -149,6 +149,28 @@ describe("peer matching", () => {
     expect(texts(await h.say(BEN, CHANNEL, "matching settings"))[0]).toMatch(/Only the facilitators/);
   });
 
+  it("stores and introduces a round of 250 people (more than one table property holds)", async () => {
+    const now = "2026-11-23T09:00:00.000Z";
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      communityId: "community-1",
+      personKey: `teams:tenant-1:aad-person-${String(i).padStart(3, "0")}`,
+      displayName: `Person ${i} with a rather long display name`,
+      role: "member" as const,
+      profile: { organisation: `Organisation number ${i % 9}`, role: "", expertise: ["research data management"], interests: [`topic ${i % 4}`], offers: "", wantsToLearn: "", timezone: "" },
+      joinedAt: now,
+      lastActiveAt: now,
+    }));
+    await h.deps.repos.members.saveMany(many);
+    for (const m of many) await h.deps.repos.matching.savePref("community-1", { personKey: m.personKey, optedIn: true, at: now });
+    await h.say(ANA, CHANNEL, "matching on weekly size 3");
+    await run("matching.round", (await listJobs(h, "matching.round"))[0]!);
+    expect(await fanouts("matching:community-1:intro:")).toHaveLength(250);
+    const [round] = await h.deps.repos.matching.recentRounds("community-1", 1);
+    expect(round!.groups.flatMap((g) => g.people).length).toBe(250);
+    // As one JSON property this would pass the 64 KiB (32 K UTF-16 characters) a table property may hold.
+    expect(JSON.stringify(round!.groups).length).toBeGreaterThan(32 * 1024);
+  }, 60_000);
+
   it("answers bad input privately and changes nothing", async () => {
     expect(texts(await h.say(ANA, CHANNEL, "matching on every 3 weeks"))).toEqual([
       "I could not read that. Type @CoP Companion matching on [weekly|every 2 weeks|every 4 weeks] [size 2-5], e.g. @CoP Companion matching on every 2 weeks size 3.",
