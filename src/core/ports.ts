@@ -6,6 +6,7 @@ import type { SurveyBook } from "./workflows/surveys/ports.js";
 import type { OnboardingBook } from "./workflows/onboarding/ports.js";
 import type { RecognitionBook } from "./workflows/recognition/ports.js";
 import type { ResourceLibrary } from "./workflows/knowledge/ports.js";
+import type { MatchingBook } from "./workflows/matching/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -99,6 +100,8 @@ export interface Repositories {
   recognition: RecognitionBook;
   /** The knowledge workflow's port: the shared resource library. */
   resources: ResourceLibrary;
+  /** The matching workflow's port. */
+  matching: MatchingBook;
 }
 
 export interface Clock {

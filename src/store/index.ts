@@ -10,6 +10,7 @@ import { TableSurveyBook } from "./surveys/index.js";
 import { TableOnboardingBook } from "./onboarding/index.js";
 import { TableRecognitionBook } from "./recognition/index.js";
 import { TableResourceLibrary } from "./knowledge/index.js";
+import { TableMatchingBook } from "./matching/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -38,6 +39,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       onboarding: new TableOnboardingBook(tables.communities, storeLog),
       recognition: new TableRecognitionBook(tables.communities, storeLog),
       resources: new TableResourceLibrary(tables.resources, storeLog),
+      matching: new TableMatchingBook(tables.communities, storeLog),
     },
   };
 }

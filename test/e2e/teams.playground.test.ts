@@ -217,4 +217,22 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 45_000);
+
+  it("starts peer matching from the channel; the member's own part of it comes to the personal chat", async () => {
+    await step("matching", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("matching opt in", { mention: true });
+      await pg.send("matching on weekly size 2", { mention: true });
+      await pg.send("matching", { mention: true });
+      // Private answers go to the person's 1:1 chat, never the channel.
+      await pg.openPersonalChat();
+      await pg.waitForText("You take part in peer matching in Data Stewards CoP");
+      await pg.waitForText("Peer matching is on in Data Stewards CoP: every week, groups of 2.");
+      const status = await pg.cardWith("Peer matching in Data Stewards CoP");
+      expect(status).toContain("Rounds run every week, in groups of 2.");
+      expect(status).toContain("Taking part");
+      await pg.screenshot("teams-e2e-matching");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
 });

@@ -17,6 +17,8 @@ const NoticeParam = z.union([
   z.object({ typed: z.string(), shared: z.boolean().optional() }),
   z.object({ word: z.string() }),
   z.object({ code: z.string() }),
+  // An instant, shown in each reader's own zone.
+  z.object({ at: z.string().datetime({ offset: true }) }),
 ]);
 type NoticeParam = z.infer<typeof NoticeParam>;
 
@@ -30,6 +32,7 @@ function param(words: Words, value: NoticeParam): Param {
   if (typeof value === "string" || typeof value === "number") return value;
   if ("typed" in value) return md(typed({ ...words.reader, personal: value.shared ? false : words.reader.personal }, value.typed));
   if ("code" in value) return md(`\`${value.code.replace(/`/g, "'")}\``);
+  if ("at" in value) return words.when(value.at);
   return md(isMessageKey(value.word) ? words.t(value.word) : value.word);
 }
 
@@ -47,6 +50,8 @@ export const noticePresenter = presenter({
 export type NoticeParams = Record<string, NoticeParam>;
 export const typedParam = (usage: string, shared = false) => ({ typed: usage, ...(shared ? { shared } : {}) });
 export const wordParam = (key: MessageKey) => ({ word: key });
+/** An instant, in each reader's own zone. */
+export const atParam = (at: Date) => ({ at: at.toISOString() });
 /** Literal code, the same for every reader (a command to type somewhere else). */
 export const codeParam = (code: string) => ({ code });
 
