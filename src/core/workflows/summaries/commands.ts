@@ -39,7 +39,8 @@ export const showDigest = command({
     const schedule = await stored(ctx);
     const now = deps.clock.now();
     const from = await windowStart(deps, community.id, schedule, now);
-    const preview = await gatherDigest(deps, community.id, community.charter.name, from, now);
+    // Up to now, inclusive: what happened this very moment shows too.
+    const preview = await gatherDigest(deps, community.id, community.charter.name, from, new Date(now.getTime() + 1));
     const data: StatusData = {
       name: community.charter.name,
       schedule,

@@ -9,10 +9,15 @@ import { DIGEST_JOB, nextAfter, sameLocalDay, scheduleDigest } from "./schedule.
 export const DIGEST_PRESENTER = "summaries.digest";
 const WEEK_MS = 7 * 86_400_000;
 
-/** Where a digest due at `at` starts: where the last one before it ended, or one period back. */
-export async function windowStart(deps: CoreDeps, communityId: string, schedule: Pick<DigestSchedule, "cadenceWeeks">, at: Date): Promise<Date> {
+/**
+ * Where a digest due at `at` starts: where the last one before it went out; else a period before the series'
+ * first digest (so a first digest that was skipped leaves nothing out of the next).
+ */
+export async function windowStart(deps: CoreDeps, communityId: string, schedule: Pick<DigestSchedule, "cadenceWeeks" | "series">, at: Date): Promise<Date> {
   const last = await deps.repos.summaries.lastRun(communityId, at);
-  return last ? new Date(last.at) : new Date(at.getTime() - schedule.cadenceWeeks * WEEK_MS);
+  if (last) return new Date(last.at);
+  const first = Date.parse(schedule.series);
+  return new Date((Number.isNaN(first) || first > at.getTime() ? at.getTime() : first) - schedule.cadenceWeeks * WEEK_MS);
 }
 
 /**
