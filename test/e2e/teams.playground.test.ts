@@ -235,4 +235,23 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 45_000);
+  it("takes a success story from a card in the channel; the steward approves it from the card in the personal chat", async () => {
+    await step("story", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("story", { mention: true });
+      await pg.waitForText("Tell the community what worked");
+      await pg.choose("What is it? *", "A success story");
+      await pg.fillInput("Title *", "Checklist adopted");
+      await pg.fillInput("What happened, or what changed *", "Three labs now use the shared checklist.");
+      await pg.choose("May it go into the report to the sponsor? *", "Yes, the sponsor may read it");
+      await pg.click("Send to the stewards");
+      // The steward's copy comes to their own chat, with Approve and Decline.
+      await pg.openPersonalChat();
+      await pg.waitForText("shared a story in Data Stewards CoP");
+      await pg.click("Approve");
+      await pg.waitForText("You approved Checklist adopted");
+      await pg.screenshot("teams-e2e-story");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 60_000);
 });

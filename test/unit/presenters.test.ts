@@ -16,6 +16,27 @@ const RECOGNITION_SAMPLES: Record<string, unknown> = {
   "recognition.milestone.dm": { communityName: "Data Stewards", kind: "anniversary", person: KUDOS_SAMPLE.from },
 };
 
+const Z = "Zoë Ñandú";
+const SUMMARIES_DIGEST = {
+  name: "Data Stewards", from: "2027-01-04T09:00:00Z", to: "2027-01-11T09:00:00Z",
+  newMembers: { total: 7, people: [{ personKey: "slack:T1:U3", name: Z }, { personKey: "teams:tenant-1:aad-1", name: Z }] }, newEvents: 1, newSurveys: 1,
+  upcoming: { total: 1, items: [{ title: Z, at: "2027-01-14T14:00:00Z" }] },
+  openSurveys: { total: 2, items: [{ title: Z, closesAt: "2027-01-14T14:00:00Z" }, { title: Z }] },
+  results: { total: 1, items: [{ title: Z, answered: 3, asked: 9 }] },
+  resources: { total: 1, items: [{ title: Z, url: "https://example.org/a", by: Z }] },
+  followUps: { total: 1, items: [{ title: Z, at: "2027-01-07T14:00:00Z" }] },
+  kudos: { total: 1, items: [{ from: { personKey: "slack:T1:U3", name: Z }, to: { personKey: "teams:tenant-1:aad-1", name: Z }, reason: Z }] },
+  stories: { total: 2, items: [{ kind: "success", title: Z, text: Z, link: "https://example.org/s", author: { personKey: "slack:T1:U3", name: Z } }, { kind: "reflection", title: Z, text: Z, author: { personKey: "teams:tenant-1:aad-1", name: Z } }] },
+};
+const SUMMARIES_STORY = { id: "s1", kind: "reflection", title: Z, body: Z, link: "https://example.org/s", shareWithSponsor: false, author: { personKey: "slack:T1:U3", name: Z }, at: "2027-01-07T14:00:00Z", version: "W/1" };
+const SUMMARIES_SAMPLES: Record<string, unknown> = {
+  "summaries.digest": SUMMARIES_DIGEST,
+  "summaries.digest.status": { name: "Data Stewards", schedule: { on: true, cadenceWeeks: 2, day: "friday", time: "16:30", zone: "Data Stewards", series: "x" }, next: "2027-01-15T15:30:00Z", preview: SUMMARIES_DIGEST, previewFrom: "2027-01-04T09:00:00Z", steward: true },
+  "summaries.story.review": { name: "Data Stewards", story: SUMMARIES_STORY, origin: "sealed-origin" },
+  "summaries.stories": { name: "Data Stewards", pending: [SUMMARIES_STORY, { ...SUMMARIES_STORY, kind: "success", shareWithSponsor: true }], approved: [{ kind: "success", title: Z, author: { personKey: "teams:tenant-1:aad-1", name: Z }, decidedAt: "2027-01-08T10:00:00Z" }] },
+  "summaries.story.outcome": { name: "Data Stewards", title: Z, approved: false, by: { personKey: "slack:T1:U3", name: Z } },
+};
+
 export const SAMPLES: Record<string, unknown> = {
   notice: { key: "notice.roleAssigned", params: { person: "Zoë Ñandú", role: { word: "role.sponsor" }, name: "Data Stewards" }, tone: "success" },
   progress: { title: "Data Stewards", total: 1200, sent: 1100, failed: 2, unreachable: 3, queued: 95, done: true },
@@ -90,6 +111,7 @@ export const SAMPLES: Record<string, unknown> = {
   "onboarding.members": { community: "Data Stewards", page: 2, pages: 3, total: 45, people: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", role: "facilitator", platform: "slack", organisation: "Data Stewards" }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", role: "sponsor", platform: "teams" }] },
   "onboarding.whoKnows": { topic: "Data Stewards", matches: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", expertise: ["Data Stewards"], interests: ["Zoë Ñandú"] }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", expertise: [], interests: ["Zoë Ñandú"] }], omitted: 2 },
   ...RECOGNITION_SAMPLES,
+  ...SUMMARIES_SAMPLES,
 };
 
 /** Text people typed in the samples: allowed to stay untranslated. */
