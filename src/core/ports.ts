@@ -5,6 +5,7 @@ import type { EventBook } from "./workflows/events/ports.js";
 import type { SurveyBook } from "./workflows/surveys/ports.js";
 import type { OnboardingBook } from "./workflows/onboarding/ports.js";
 import type { RecognitionBook } from "./workflows/recognition/ports.js";
+import type { PlanBook } from "./workflows/plan/ports.js";
 import type { ResourceLibrary } from "./workflows/knowledge/ports.js";
 import type { MatchingBook } from "./workflows/matching/ports.js";
 
@@ -102,6 +103,8 @@ export interface Repositories {
   resources: ResourceLibrary;
   /** The matching workflow's port. */
   matching: MatchingBook;
+  /** The plan workflow's port: programme plans. */
+  plans: PlanBook;
 }
 
 export interface Clock {

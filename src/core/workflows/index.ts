@@ -9,6 +9,7 @@ import { linkingWorkflow } from "./linking/index.js";
 import { surveysWorkflow } from "./surveys/index.js";
 import { onboardingWorkflow } from "./onboarding/index.js";
 import { recognitionWorkflow } from "./recognition/index.js";
+import { planWorkflow } from "./plan/index.js";
 import { knowledgeWorkflow } from "./knowledge/index.js";
 import { matchingWorkflow } from "./matching/index.js";
 
@@ -16,6 +17,6 @@ import { matchingWorkflow } from "./matching/index.js";
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
-export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow];
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, planWorkflow];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);
