@@ -81,10 +81,12 @@ export async function undoPlanned(ctx: CommunityContext, plan: StoredPlan): Prom
     await deps.repos.events.update({ ...stored.value, cancelled: true, updatedBy: request.actor.personKey, updatedAt: now.toISOString() }, stored.etag);
     cancelled.push(stored.value.title);
   }
+  // Steps whose date has passed were done (or are being done): only those still ahead count as removed.
+  const ahead = new Set(plan.steps.filter((s) => Date.parse(s.at) > now.getTime()).map((s) => stepJobKey(plan, s.index)));
   let steps = 0;
   for (const key of plan.jobs) {
     const result = await deps.jobs.cancel(key);
-    if (result === "cancelled" && key.startsWith(`${STEP_JOB}:`)) steps += 1;
+    if (result === "cancelled" && ahead.has(key)) steps += 1;
   }
   return { events: cancelled, steps };
 }

@@ -19,7 +19,7 @@ export function describeStep(step: PlanStep, words: Words): string {
     case "event": {
       const params = { kind: words.plain(`events.kind.${step.event}` as MessageKey), title: step.title, minutes: step.minutes };
       const days = Number(DAYS.exec(step.guideBefore)?.[1] ?? 0);
-      return step.guide || step.readings.length || days ? words.t("plan.step.eventGuide", { ...params, days }) : words.t("plan.step.event", params);
+      return step.guide || step.readings.length ? words.t("plan.step.eventGuide", { ...params, days }) : words.t("plan.step.event", params);
     }
     case "survey": {
       const template = templateById(step.template);
