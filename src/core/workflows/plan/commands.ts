@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { z } from "zod";
 import { tell, typedParam } from "../../kernel/notice.js";
 import { announce } from "../../kernel/notice.js";
@@ -43,7 +44,10 @@ export const openImport = command({
   help: { usage: "help.usage.planImport", describe: "help.cmd.planImport" },
   button: { label: "action.planImport", opensForm: true },
   async handle(ctx) {
-    return (await activeRefusal(ctx)) ?? outcome(openForm({ form: IMPORT_FORM, values: { source: "builtIn", file: "", start: "", zone: ctx.reader.timezone ?? "" } }));
+    // The first of next month, in the steward's zone: a start that lies ahead, as most plans begin on a month.
+    const zone = ctx.reader.timezone ?? "";
+    const start = DateTime.fromJSDate(ctx.deps.clock.now(), { zone: zone || "UTC" }).plus({ months: 1 }).startOf("month").toISODate() ?? "";
+    return (await activeRefusal(ctx)) ?? outcome(openForm({ form: IMPORT_FORM, values: { source: "builtIn", file: "", start, zone } }));
   },
 });
 
