@@ -45,6 +45,11 @@ describe("importing the built-in one-year plan", () => {
     expect(await h.deps.repos.events.all(id)).toEqual([]);
     expect(await listJobs(h, "plan.step")).toEqual([]);
     expect(await h.deps.repos.plans.activeId(id)).toBeUndefined();
+    // A preview confirmed after its first date has passed creates nothing either.
+    h.setNow("2027-01-02T00:00:00Z");
+    expect(texts(await h.press(ANA, CHANNEL, "plan.confirm", confirmData(replyCard(shown))))[0]).toMatch(/This preview waited too long: its step of .* is already past, so nothing was created/);
+    expect(await h.deps.repos.events.all(id)).toEqual([]);
+    expect(await listJobs(h, "plan.step")).toEqual([]);
   });
 
   it("becomes exactly the events and jobs it describes on Confirm, at 15:00 in Rome before and after summer time", async () => {

@@ -95,6 +95,9 @@ export const confirmPlan = command({
     const { deps, community } = ctx;
     const stored = await deps.repos.plans.get(community.id, planId);
     if (!stored || stored.value.status !== "draft") return outcome(tell("plan.gone", { usage: typedParam("plan") }, "warning", true));
+    // A preview left waiting until its first date passed is not half-applied: it is imported again.
+    const late = stored.value.steps.find((s) => Date.parse(s.at) <= deps.clock.now().getTime());
+    if (late) return outcome(tell("plan.stale", { when: { at: late.at }, usage: typedParam("plan import") }, "warning", true));
     if ((await deps.repos.plans.claimActive(community.id, planId)) === "taken") return outcome(tell("plan.active", { name: community.charter.name, undo: typedParam("plan undo") }, "warning", true));
     const created = await createPlanned(ctx, stored.value);
     const plan: StoredPlan = { ...stored.value, status: "active", events: created.events, jobs: created.jobs, confirmedAt: deps.clock.now().toISOString() };

@@ -31,6 +31,7 @@ export const planEn = {
   "plan.active": "**{name}** follows a plan already. Undo it first with {undo}, then import the new one.",
   "plan.none": "**{name}** follows no programme plan yet.",
   "plan.none.steward": "**{name}** follows no programme plan yet. Import one with {usage}.",
+  "plan.stale": "This preview waited too long: its step of {when} is already past, so nothing was created. Import the plan again with {usage} and a later start.",
   "plan.gone": "That plan is no longer waiting for confirmation: it was confirmed or replaced. Type {usage} to see where the community stands.",
 
   "plan.preview.title": "Confirm the plan: {name}",
