@@ -47,5 +47,5 @@ export function parsePlan(text: string): Parsed {
     const node = nodeAt(doc, issue.path);
     return { line: node?.range ? lineCounter.linePos(node.range[0]).line : 1, field: fieldOf(issue.path), message: issueMessage(issue).slice(0, 200) };
   });
-  return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
+  return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.field.localeCompare(b.field)) };
 }
