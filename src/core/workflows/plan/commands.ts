@@ -1,7 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { tell, typedParam } from "../../kernel/notice.js";
-import { announce } from "../../kernel/notice.js";
+import { announce, tell, typedParam } from "../../kernel/notice.js";
 import { openForm, outcome, reply, type Effect, type Outcome } from "../../kernel/outcome.js";
 import { command, type CommunityContext } from "../../kernel/workflow.js";
 import { IMPORT_FORM, importForm, type ImportInput } from "./importForm.js";
