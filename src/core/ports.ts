@@ -5,6 +5,7 @@ import type { EventBook } from "./workflows/events/ports.js";
 import type { SurveyBook } from "./workflows/surveys/ports.js";
 import type { OnboardingBook } from "./workflows/onboarding/ports.js";
 import type { RecognitionBook } from "./workflows/recognition/ports.js";
+import type { PlanBook } from "./workflows/plan/ports.js";
 import type { ResourceLibrary } from "./workflows/knowledge/ports.js";
 import type { MatchingBook } from "./workflows/matching/ports.js";
 import type { SummariesBook } from "./workflows/summaries/ports.js";
@@ -105,6 +106,8 @@ export interface Repositories {
   matching: MatchingBook;
   /** The summaries workflow's port: digest schedule and runs, success stories. */
   summaries: SummariesBook;
+  /** The plan workflow's port: programme plans. */
+  plans: PlanBook;
 }
 
 export interface Clock {

@@ -12,6 +12,7 @@ import { TableRecognitionBook } from "./recognition/index.js";
 import { TableResourceLibrary } from "./knowledge/index.js";
 import { TableMatchingBook } from "./matching/index.js";
 import { TableSummariesBook } from "./summaries/index.js";
+import { TablePlanBook } from "./plan/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -42,6 +43,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       resources: new TableResourceLibrary(tables.resources, storeLog),
       matching: new TableMatchingBook(tables.communities, storeLog),
       summaries: new TableSummariesBook(tables.communities, storeLog),
+      plans: new TablePlanBook(tables.communities, storeLog),
     },
   };
 }

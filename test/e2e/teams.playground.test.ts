@@ -254,4 +254,26 @@ describe("Teams end to end in Agents Playground", () => {
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 60_000);
+
+  it("imports the built-in one-year plan from the channel: shown back first, created on Confirm, then shown with what comes next", async () => {
+    await step("plan", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("plan import", { mention: true });
+      await pg.waitForText("Take the built-in one-year programme or paste your own plan");
+      await pg.click("Show what it creates");
+      // The preview is for the steward alone: it comes to their 1:1 chat.
+      await pg.openPersonalChat();
+      await pg.waitForText("Nothing is created until you confirm.");
+      expect(await pg.cardWith("Confirm the plan")).toContain("17 steps from");
+      await pg.click("Confirm and create");
+      await pg.waitForText("6 events announced and 11 steps scheduled");
+      await pg.openChannel("General");
+      await pg.waitForText("Webinar 1");
+      await pg.send("plan", { mention: true });
+      await pg.openPersonalChat();
+      await pg.waitForText("0 of 17 steps done");
+      await pg.screenshot("teams-e2e-plan");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 60_000);
 });

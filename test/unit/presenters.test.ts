@@ -4,6 +4,19 @@ import type { Reader } from "../../src/core/kernel/reader.js";
 import { wordsFor } from "../../src/core/kernel/words.js";
 import { createRegistry } from "../../src/core/workflows/index.js";
 import { SAMPLE_CHARTER } from "../support/core.js";
+/** Plan: one step of each kind, with typed titles and texts. */
+const PLAN_STEPS = [
+  { index: 0, at: "2027-01-01T08:00:00Z", step: { month: 1, kind: "task", text: "Zoë Ñandú", time: "09:00" } },
+  { index: 1, at: "2027-03-09T14:00:00Z", step: { month: 3, kind: "event", event: "orientation", title: "Zoë Ñandú", time: "15:00", minutes: 90, readings: [], guideBefore: "P7D", guide: "https://example.org/guide" } },
+  { index: 2, at: "2027-03-11T08:00:00Z", step: { month: 3, kind: "survey", template: "postEvent", deadlineDays: 7, time: "09:00" } },
+  { index: 3, at: "2027-03-01T08:00:00Z", step: { month: 3, kind: "digest", cadence: "weekly", time: "09:00" } },
+  { index: 4, at: "2027-10-01T07:00:00Z", step: { month: 10, kind: "report", to: "sponsors", time: "09:00" } },
+];
+const PLAN_SAMPLES: Record<string, unknown> = {
+  "plan.preview": { planId: "p1", name: "Data Stewards", start: "2027-01-01", steps: PLAN_STEPS },
+  "plan.status": { name: "Data Stewards", now: "2027-03-10T00:00:00Z", steps: PLAN_STEPS },
+  "plan.due": { name: "Data Stewards", step: PLAN_STEPS[3] },
+};
 
 /** Sample data for every presenter: a presenter without one fails the first test below. */
 /** Recognition: a Teams person thanks a Slack person (each reader sees one of them as a mention or a name and platform). */
@@ -112,6 +125,7 @@ export const SAMPLES: Record<string, unknown> = {
   "onboarding.whoKnows": { topic: "Data Stewards", matches: [{ personKey: "slack:T1:U3", displayName: "Zoë Ñandú", expertise: ["Data Stewards"], interests: ["Zoë Ñandú"] }, { personKey: "teams:tenant-1:aad-1", displayName: "Data Stewards", expertise: [], interests: ["Zoë Ñandú"] }], omitted: 2 },
   ...RECOGNITION_SAMPLES,
   ...SUMMARIES_SAMPLES,
+  ...PLAN_SAMPLES,
 };
 
 /** Text people typed in the samples: allowed to stay untranslated. */

@@ -9,6 +9,7 @@ import { linkingWorkflow } from "./linking/index.js";
 import { surveysWorkflow } from "./surveys/index.js";
 import { onboardingWorkflow } from "./onboarding/index.js";
 import { recognitionWorkflow } from "./recognition/index.js";
+import { planWorkflow } from "./plan/index.js";
 import { knowledgeWorkflow } from "./knowledge/index.js";
 import { matchingWorkflow } from "./matching/index.js";
 import { summariesWorkflow } from "./summaries/index.js";
@@ -17,6 +18,6 @@ import { summariesWorkflow } from "./summaries/index.js";
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
-export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, summariesWorkflow];
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, summariesWorkflow, planWorkflow];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);
