@@ -11,11 +11,16 @@ import { onboardingWorkflow } from "./onboarding/index.js";
 import { recognitionWorkflow } from "./recognition/index.js";
 import { knowledgeWorkflow } from "./knowledge/index.js";
 import { matchingWorkflow } from "./matching/index.js";
+import { draftsWorkflow } from "./drafts/index.js";
+import type { CoreDeps } from "../ports.js";
 
 /** Presenters every workflow uses: a one-line notice, and a fan-out's progress. */
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
 export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow];
+
+/** Every workflow, with those whose service is configured (absent otherwise, never faked): drafts need `deps.drafts`. */
+export const workflowsFor = (deps: Pick<CoreDeps, "drafts">): readonly Workflow[] => [...WORKFLOWS, ...(deps.drafts ? [draftsWorkflow] : [])];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);
