@@ -126,4 +126,28 @@ describe("drafting a follow-up from notes, with Azure OpenAI configured", () => 
     expect(logged).not.toContain(ai.apiKey);
     expect(logged).not.toContain("circulates it by Friday");
   }, 60_000);
+
+  it("in Slack: a draft slower than Slack's 3 seconds keeps the notes in the modal, then replaces it with the pre-filled follow-up", async () => {
+    const eventId = await pastEvent("Slow call");
+    const opened = s.fake.callsTo("views.open").length;
+    expect((await s.send(slashCommand({ text: `draft follow-up ${eventId}` }, signed()))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("views.open").length, SOON).toBe(opened + 1);
+    // Slack sends the modal's blocks back with its state: the kept modal is made from them.
+    const modal = s.fake.callsTo("views.open").at(-1)!.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    const viewId = (s.fake.callsTo("views.open").at(-1)!.response as { view: { id: string } }).view.id;
+    const updates = s.fake.callsTo("views.update").length;
+    ai.next({ kind: "slow", ms: 3500, then: { kind: "draft", content: SAMPLE_DRAFT } });
+    const notesState = { values: { notes: { value: { type: "plain_text_input", value: NOTES } } } };
+    const answered = await s.send(viewSubmission({ view: { id: viewId, callback_id: modal.callback_id, private_metadata: modal.private_metadata, blocks: modal.blocks, state: notesState } }, signed()));
+    const kept = (await answered.json()) as { response_action: string; view: { blocks: unknown } };
+    expect(kept.response_action).toBe("update");
+    expect(JSON.stringify(kept.view.blocks)).toContain("taking longer");
+    expect(JSON.stringify(kept.view.blocks)).toContain(JSON.stringify(NOTES).slice(1, -1));
+    // When the draft arrives, the modal becomes the follow-up form, filled in.
+    const replaced = () => s.fake.callsTo("views.update").slice(updates).find((c) => (c.args.view as { callback_id?: string }).callback_id === "events.followUp");
+    await expect.poll(replaced, { timeout: 15_000 }).toBeTruthy();
+    expect(replaced()!.args.view_id).toBe(viewId);
+    expect((replaced()!.response as { ok: boolean }).ok).toBe(true);
+    expect(JSON.stringify((replaced()!.args.view as { blocks: unknown }).blocks)).toContain(SAMPLE_DRAFT.discussed);
+  }, 60_000);
 });
