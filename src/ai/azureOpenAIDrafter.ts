@@ -4,8 +4,8 @@ import type { DraftFailure, DraftResult, FollowUpDrafter } from "../core/ports.j
 import { DRAFT_JSON_SCHEMA, DraftedFollowUpSchema } from "../core/workflows/drafts/model.js";
 import type { Logger } from "../log.js";
 
-/** Within what a person waits for a form to come back (Teams and Slack both answer a slow submission later). */
-export const DRAFT_TIMEOUT_MS = 20_000;
+/** Within the 15 s the Bot Framework gives a bot to answer an activity (Slack's slower path replaces the modal later). */
+export const DRAFT_TIMEOUT_MS = 12_000;
 
 const INSTRUCTIONS = [
   "You draft the follow-up of a community-of-practice meeting from the facilitator's raw notes.",

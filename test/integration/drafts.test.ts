@@ -86,6 +86,12 @@ describe("follow-ups drafted from notes", () => {
       expect(kinds(form)).toEqual(["form"]);
       expect(values(await h.submit(ANA, form, { notes: NOTES })).discussed).toBe(SAMPLE_DRAFT.discussed);
       expect(texts(await h.say(ANA, CHANNEL, "help")).join("\n")).toContain("draft follow-up EVENT-ID");
+      // The event card offers it to stewards while the date has no follow-up.
+      const card = (await h.say(ANA, CHANNEL, `event ${eventId}`)).items[0]!.card;
+      expect(buttons(card).map((b) => b.label)).toContain("Draft from notes");
+      expect(buttons((await h.say(BEN, CHANNEL, `event ${eventId}`)).items[0]!.card).map((b) => b.label)).not.toContain("Draft from notes");
+      const fromCard = buttons(card).find((b) => b.label === "Draft from notes")!;
+      expect(formOf(await h.press(ANA, CHANNEL, fromCard.verb, fromCard.data)).verb).toBe("drafts.draft");
       expect(texts(await h.say(ANA, CHANNEL, "draft follow-up 404-nope"))[0]).toMatch(/No event has the id 404-nope/);
     });
 
@@ -154,6 +160,8 @@ describe("follow-ups drafted from notes", () => {
       const pressed = await h.press(ANA, CHANNEL, "drafts.open", { event: eventId });
       expect(texts(pressed)[0]).toMatch(/not one I know/);
       expect(texts(await h.say(ANA, CHANNEL, "help")).join("\n")).not.toMatch(/draft/i);
+      const card = (await h.say(ANA, CHANNEL, `event ${eventId}`)).items[0]!.card;
+      expect(buttons(card).map((b) => b.label)).toEqual(["Confirm attendance", "Write the follow-up"]);
       expect(fake.requests).toHaveLength(0);
     });
   });
