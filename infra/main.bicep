@@ -79,6 +79,19 @@ param slackStateSecret string = ''
 @secure()
 param slackBotToken string = ''
 
+@description('Azure OpenAI (optional): endpoint of the resource, e.g. https://NAME.openai.azure.com. With a key and a deployment, stewards may have follow-ups drafted from their notes; leave all empty to leave the feature out.')
+param azureOpenAiEndpoint string = ''
+
+@description('Azure OpenAI (optional): an API key of the resource. Stored in Key Vault; the app setting AZURE_OPENAI_API_KEY references it.')
+@secure()
+param azureOpenAiApiKey string = ''
+
+@description('Azure OpenAI (optional): the chat model deployment name (a model that supports structured outputs, e.g. gpt-4o-mini).')
+param azureOpenAiDeployment string = ''
+
+@description('Azure OpenAI (optional): the data-plane API version.')
+param azureOpenAiApiVersion string = '2024-10-21'
+
 @description('Log level of the app (pino levels).')
 @allowed([
   'fatal'
@@ -139,6 +152,7 @@ var secretNames = {
   slackClientSecret: 'slack-client-secret'
   slackStateSecret: 'slack-state-secret'
   slackBotToken: 'slack-bot-token'
+  azureOpenAiApiKey: 'azure-openai-api-key'
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -298,6 +312,14 @@ resource slackBotTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if
   }
 }
 
+resource azureOpenAiApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(azureOpenAiApiKey)) {
+  parent: keyVault
+  name: secretNames.azureOpenAiApiKey
+  properties: {
+    value: azureOpenAiApiKey
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // App Service
 // ---------------------------------------------------------------------------------------------------
@@ -359,7 +381,14 @@ var slackStateSecretSettings = empty(slackStateSecret) ? {} : {
 var slackBotTokenSettings = empty(slackBotToken) ? {} : {
   SLACK_BOT_TOKEN: '${secretReferencePrefix}${secretNames.slackBotToken})'
 }
-var appSettings = union(baseSettings, appPasswordSettings, slackClientIdSettings, slackSigningSecretSettings, slackClientSecretSettings, slackStateSecretSettings, slackBotTokenSettings)
+// All or none (the app refuses a partial set): only when the endpoint is given.
+var azureOpenAiSettings = empty(azureOpenAiEndpoint) ? {} : {
+  AZURE_OPENAI_ENDPOINT: azureOpenAiEndpoint
+  AZURE_OPENAI_API_KEY: '${secretReferencePrefix}${secretNames.azureOpenAiApiKey})'
+  AZURE_OPENAI_DEPLOYMENT: azureOpenAiDeployment
+  AZURE_OPENAI_API_VERSION: azureOpenAiApiVersion
+}
+var appSettings = union(baseSettings, appPasswordSettings, slackClientIdSettings, slackSigningSecretSettings, slackClientSecretSettings, slackStateSecretSettings, slackBotTokenSettings, azureOpenAiSettings)
 
 // The default host name is known before the app exists only for the classic <name>.azurewebsites.net
 // form, so everything that needs it reads it from the created site instead.

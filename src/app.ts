@@ -15,7 +15,8 @@ import type { Registry } from "./core/kernel/registry.js";
 import { ROUTE_PREFIX, type Workflow } from "./core/kernel/workflow.js";
 import { Kernel } from "./core/kernel/kernel.js";
 import { Sealer } from "./core/kernel/seal.js";
-import { createRegistry } from "./core/workflows/index.js";
+import { createRegistry, workflowsFor } from "./core/workflows/index.js";
+import { AzureOpenAIDrafter } from "./ai/azureOpenAIDrafter.js";
 import { appSecret } from "./store/secrets.js";
 import { mountWorkflowRoutes } from "./routes.js";
 
@@ -72,7 +73,9 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
 
   // Links the app hands out (calendar files): PUBLIC_URL, else its own address once it listens.
   const site: { url?: string } = { url: config.publicUrl?.replace(/\/+$/, "") };
-  const registry = createRegistry(workflows);
+  // Drafting follow-ups only with a configured model: otherwise the feature is absent (no command, help or button).
+  const drafts = config.ai ? new AzureOpenAIDrafter(config.ai, log.child({ component: "drafts" })) : undefined;
+  const registry = createRegistry(workflows ?? workflowsFor({ drafts }));
   // The scheduler renders fan-out cards and runs workflow jobs through the kernel, which needs its jobs: a late binding.
   const core: { kernel?: Kernel } = {};
   const scheduling = createScheduling({
@@ -97,6 +100,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     sealer: new Sealer(() => appSecret(store.tables.settings, log)),
     directories: {},
     links: { base: () => site.url },
+    ...(drafts ? { drafts } : {}),
   };
   const kernel = new Kernel(registry, deps);
   core.kernel = kernel;

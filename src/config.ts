@@ -30,6 +30,17 @@ const Env = z.object({
   SLACK_CLIENT_SECRET: optional,
   SLACK_STATE_SECRET: optional,
   SLACK_API_URL: optional.pipe(z.string().url("a URL such as https://slack.com/api/").optional()),
+  // https; plain http only on this machine (a local stand-in for tests and development).
+  AZURE_OPENAI_ENDPOINT: optional.pipe(
+    z
+      .string()
+      .url("an https URL such as https://NAME.openai.azure.com")
+      .refine((v) => v.startsWith("https://") || (v.startsWith("http://") && isLoopback(new URL(v).hostname)), "an https URL such as https://NAME.openai.azure.com")
+      .optional(),
+  ),
+  AZURE_OPENAI_API_KEY: optional,
+  AZURE_OPENAI_DEPLOYMENT: optional.pipe(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "a deployment name (letters, digits, . _ -)").optional()),
+  AZURE_OPENAI_API_VERSION: optional.pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, "an API version such as 2024-10-21").optional()),
 });
 
 export type TeamsConfig =
@@ -43,6 +54,16 @@ export type SlackConfig =
 
 export type StorageConfig = { mode: "embedded"; dataDir: string } | { mode: "account"; connectionString: string };
 
+/** An Azure OpenAI deployment for drafting follow-ups from notes; absent: the feature is absent. */
+export interface AiConfig {
+  endpoint: string;
+  apiKey: string;
+  deployment: string;
+  apiVersion: string;
+}
+/** The chat completions API version used when none is set (GA, with structured outputs). */
+export const DEFAULT_AZURE_OPENAI_API_VERSION = "2024-10-21";
+
 export interface Config {
   port: number;
   host: string;
@@ -55,6 +76,7 @@ export interface Config {
   teams: TeamsConfig;
   slack: SlackConfig;
   playground: boolean;
+  ai?: AiConfig;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack = { mode: "single-workspace", signingSecret: e.SLACK_SIGNING_SECRET ?? "", botToken: e.SLACK_BOT_TOKEN ?? "", apiUrl: e.SLACK_API_URL };
   }
 
+  const aiVars = ["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT"] as const;
+  // All or none: a partial set is a mistake, never a feature half on.
+  if (aiVars.some((name) => e[name]) || e.AZURE_OPENAI_API_VERSION) need([...aiVars], "for drafting follow-ups with Azure OpenAI (set all of them, or none)");
+  const ai = e.AZURE_OPENAI_ENDPOINT && e.AZURE_OPENAI_API_KEY && e.AZURE_OPENAI_DEPLOYMENT
+    ? { endpoint: e.AZURE_OPENAI_ENDPOINT, apiKey: e.AZURE_OPENAI_API_KEY, deployment: e.AZURE_OPENAI_DEPLOYMENT, apiVersion: e.AZURE_OPENAI_API_VERSION ?? DEFAULT_AZURE_OPENAI_API_VERSION }
+    : undefined;
+
   if (problems.length) throw new ConfigError(problems);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -171,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teams,
     slack,
     playground: e.PLAYGROUND === "on" && teams.mode === "local",
+    ...(ai ? { ai } : {}),
   };
 }

@@ -205,6 +205,27 @@ export interface CoreDeps {
   directories: Partial<Record<"teams" | "slack", Directory>>;
   /** The app's own address, for links that open in a browser or calendar (unset: no such links). */
   links?: Links;
+  /** Drafts an event's follow-up from a steward's notes; present only when a model is configured (else the feature is absent). */
+  drafts?: FollowUpDrafter;
+}
+
+/** A follow-up as a model drafted it from notes: the follow-up form's fields, for the steward to edit. */
+export interface DraftedFollowUp {
+  discussed: string;
+  decisions: string[];
+  actions: Array<{ owner: string; action: string }>;
+  resources: string[];
+  nextSteps: string;
+}
+
+/** Why no draft came back: busy (rate-limited), too slow, the service failing, its content filter, or output that did not parse. */
+export type DraftFailure = { reason: "busy"; retryAfterSeconds?: number } | { reason: "timeout" | "unavailable" | "filtered" | "malformed" };
+
+export type DraftResult = { ok: true; draft: DraftedFollowUp } | { ok: false; failure: DraftFailure };
+
+/** Turns pasted meeting notes into a follow-up draft (src/ai implements it with Azure OpenAI). Never throws for the service's failures. */
+export interface FollowUpDrafter {
+  draft(request: { title: string; notes: string; locale: string }): Promise<DraftResult>;
 }
 
 export interface Links {

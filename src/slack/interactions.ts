@@ -77,7 +77,14 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
         const late = await pending;
         if (late.delivery.verb !== "error") {
           // The modal still says saving took too long: it now says it went through, so nobody submits twice.
-          const saved = !late.delivery.items.some((i) => i.kind === "form");
+          const lateForm = late.delivery.items.find((i) => i.kind === "form");
+          const saved = !lateForm;
+          if (lateForm?.kind === "form" && view.id) {
+            // What came back is a form (the next step, or this one saying why): it replaces the modal, with its values.
+            await client.views
+              .update({ view_id: view.id, view: renderModal(lateForm.form, lateForm.card.blocks.filter((b) => b.type !== "form"), renderWordsFor(lateForm.card.locale ?? "en")) as never })
+              .catch((error: unknown) => log.warn({ err: error }, "could not show the form that came back late"));
+          }
           if (saved && view.id) {
             const text = `:white_check_mark: ${t(late.request.actor.locale, "slack.form.savedLate")}`;
             await client.views

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startPlayground, type Playground } from "../support/playground.js";
+import { aiEnv, SAMPLE_DRAFT, startFakeAzureOpenAI, type FakeAzureOpenAI } from "../support/fakeAzureOpenAI.js";
 
 /**
  * The real app (local mode, its own tables on the test Azurite) driven through Microsoft 365 Agents
@@ -10,15 +11,20 @@ import { startPlayground, type Playground } from "../support/playground.js";
 describe("Teams end to end in Agents Playground", () => {
   let app: TestApp;
   let playground: Playground | undefined;
+  // Drafting follow-ups is on, against a local fake of Azure OpenAI; the last scenario moves the app's clock past an event.
+  let ai: FakeAzureOpenAI | undefined;
+  let offsetMs = 0;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    ai = await startFakeAzureOpenAI();
+    app = await startTestApp(aiEnv(ai), { clock: { now: () => new Date(Date.now() + offsetMs) } });
     playground = await startPlayground({ botUrl: `${app.url}/api/messages`, timeoutMs: 15_000 });
   }, 60_000);
 
   afterAll(async () => {
     await playground?.close();
     await app?.stop();
+    await ai?.close();
   });
 
   /** Runs a step; on failure keeps a screenshot of what the person would have seen. */
@@ -273,6 +279,31 @@ describe("Teams end to end in Agents Playground", () => {
       await pg.openPersonalChat();
       await pg.waitForText("0 of 17 steps done");
       await pg.screenshot("teams-e2e-plan");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 60_000);
+
+  it("drafts an event's follow-up from pasted notes with Azure OpenAI (a local fake), to edit before it is posted", async () => {
+    await step("draft", async (pg) => {
+      await pg.openChannel("General");
+      const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      await pg.send(`event Review call on ${day} at 10:00 UTC for 30m`, { mention: true });
+      await pg.cardWith("Review call");
+      // Once it has ended, the steward's personal chat asks how it went, with a button to draft the follow-up.
+      offsetMs = Date.parse(`${day}T10:31:00Z`) - Date.now();
+      await pg.openPersonalChat();
+      await pg.waitForText("How did Review call go?", { timeoutMs: 30_000 });
+      await pg.click("Draft from notes");
+      await pg.waitForText("Paste your notes");
+      await pg.fillInput("Notes *", "Checklist reviewed and adopted. Ana circulates it by Friday.");
+      await pg.click("Draft");
+      await pg.waitForText(SAMPLE_DRAFT.discussed);
+      expect(ai!.lastUserText()).toContain("Ana circulates it by Friday.");
+      await pg.fillInput("What was discussed *", "Checklist reviewed and adopted (edited in Teams).");
+      await pg.screenshot("teams-e2e-draft");
+      await pg.click("Post the follow-up");
+      await pg.openChannel("General");
+      expect(await pg.cardWith("Follow-up: Review call")).toContain("Checklist reviewed and adopted (edited in Teams).");
       expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
     });
   }, 60_000);

@@ -5,8 +5,8 @@ import type { Request } from "../../src/core/kernel/request.js";
 import { Sealer } from "../../src/core/kernel/seal.js";
 import { plainText } from "../../src/core/kernel/text.js";
 import type { People } from "../../src/core/kernel/workflow.js";
-import { createRegistry } from "../../src/core/workflows/index.js";
-import type { CoreDeps } from "../../src/core/ports.js";
+import { createRegistry, workflowsFor } from "../../src/core/workflows/index.js";
+import type { CoreDeps, FollowUpDrafter } from "../../src/core/ports.js";
 import { openStore } from "../../src/store/index.js";
 import { createLogger } from "../../src/log.js";
 import { createScheduling, type SchedulingOptions } from "../../src/scheduler/index.js";
@@ -20,13 +20,13 @@ export type SpaceRef = Request["space"];
  * The kernel on a real store (the test run's Azurite, tables of its own) and a settable clock; jobs are stored,
  * not run, unless the test starts `scheduling` (with `options`, e.g. fake Messengers).
  */
-export async function kernelOnRealStore(options: SchedulingOptions = {}) {
+export async function kernelOnRealStore(options: SchedulingOptions = {}, services: { drafts?: FollowUpDrafter } = {}) {
   const account = { connectionString: testConnectionString(), tablePrefix: uniquePrefix() };
   const store = openStore(account, createLogger("silent"));
   let now = new Date("2026-11-23T09:00:00Z");
   const clock = { now: () => now };
   const core: { kernel?: Kernel } = {};
-  const registry = createRegistry();
+  const registry = createRegistry(workflowsFor(services));
   const scheduling = createScheduling({
     ...options,
     account,
@@ -47,6 +47,7 @@ export async function kernelOnRealStore(options: SchedulingOptions = {}) {
     copies: scheduling.copies,
     sealer: new Sealer(async () => Buffer.alloc(32, 7)),
     directories: {},
+    ...services,
   };
   const k = new Kernel(registry, deps);
   core.kernel = k;

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "../..");
-const FORBIDDEN = [/^botbuilder/, /^@microsoft\/teams-ai/, /^@slack\//, /^@azure\//, /^azurite/, /(^|\/)(teams|slack|store|scheduler)\//];
+const FORBIDDEN = [/^botbuilder/, /^@microsoft\/teams-ai/, /^@slack\//, /^@azure\//, /^azurite/, /^openai/, /(^|\/)(teams|slack|store|scheduler|ai)\//];
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -13,11 +13,16 @@ import { planWorkflow } from "./plan/index.js";
 import { knowledgeWorkflow } from "./knowledge/index.js";
 import { matchingWorkflow } from "./matching/index.js";
 import { summariesWorkflow } from "./summaries/index.js";
+import { draftsWorkflow } from "./drafts/index.js";
+import type { CoreDeps } from "../ports.js";
 
 /** Presenters every workflow uses: a one-line notice, and a fan-out's progress. */
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
 export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, summariesWorkflow, planWorkflow];
+
+/** Every workflow, with those whose service is configured (absent otherwise, never faked): drafts need `deps.drafts`. */
+export const workflowsFor = (deps: Pick<CoreDeps, "drafts">): readonly Workflow[] => [...WORKFLOWS, ...(deps.drafts ? [draftsWorkflow] : [])];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);

@@ -73,7 +73,7 @@ export const afterJob = job({
       if (!space) continue;
       const ref: SpaceRef = { spaceKey: space.spaceKey, platform: space.platform, displayName: space.displayName, personal: false };
       const origin = await deps.sealer.seal({ form: ORIGIN, space: ref, by: person.personKey, args: {}, exp: deps.clock.now().getTime() + ASK_DAYS * 86_400_000 });
-      const data = { eventId, title: o.title, at: o.at, tally, origin };
+      const data = { eventId, title: o.title, at: o.at, tally, origin, draft: deps.drafts !== undefined };
       asks.push({ kind: "fanout", fanoutId: `after:${key}:${choiceOf(person.personKey)}`.slice(0, 200), audience: { kind: "people", people: [person.personKey] }, card: { presenter: ASK_PRESENTER, data } });
     }
     return outcome(...asks, ...ahead);

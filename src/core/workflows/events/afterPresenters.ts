@@ -5,6 +5,7 @@ import { esc } from "../../kernel/text.js";
 import { md, type Words } from "../../kernel/words.js";
 import { presenter } from "../../kernel/workflow.js";
 import { ActionItem } from "./afterModel.js";
+import { DRAFT_OPEN } from "../drafts/notesForm.js";
 
 export const ASK_PRESENTER = "events.after.ask";
 export const FOLLOW_UP_PRESENTER = "events.followUp";
@@ -19,7 +20,8 @@ export const linkTo = (url: string) => `[${esc(url)}](${url.replace(/[()\s]/g, e
 /** The private ask to the event's steward when an occurrence has ended; its buttons carry the community (sealed to them). */
 export const askPresenter = presenter({
   name: ASK_PRESENTER,
-  schema: z.object({ eventId: z.string(), title: z.string(), at: z.string(), tally: Tally, origin: z.string().optional() }),
+  // `draft`: a model is configured to draft the follow-up from notes (its button is absent otherwise).
+  schema: z.object({ eventId: z.string(), title: z.string(), at: z.string(), tally: Tally, origin: z.string().optional(), draft: z.boolean().default(false) }),
   render(d, words): Card {
     const title = words.plain("events.after.ask.title", { title: d.title });
     const text = words.t("events.after.ask.text", { title: d.title, when: words.when(d.at) });
@@ -35,6 +37,7 @@ export const askPresenter = presenter({
           actions: [
             { label: words.plain("events.after.ask.attendance"), verb: ATTENDANCE_OPEN, data, opensForm: true },
             { label: words.plain("events.after.ask.followUp"), verb: FOLLOW_UP_OPEN, data, style: "primary", opensForm: true },
+            ...(d.draft ? [{ label: words.plain("drafts.ask.button"), verb: DRAFT_OPEN, data, opensForm: true }] : []),
           ],
         },
       ],

@@ -5,6 +5,7 @@ import { md, type Words } from "../../kernel/words.js";
 import { presenter } from "../../kernel/workflow.js";
 import { ActionItem } from "./afterModel.js";
 import { ATTENDANCE_OPEN, FOLLOW_UP_OPEN, followUpBlocks } from "./afterPresenters.js";
+import { DRAFT_OPEN } from "../drafts/notesForm.js";
 import { ANSWERS, EventKind, Recurrence } from "./model.js";
 import { repeatsWords } from "./presenters.js";
 
@@ -93,6 +94,8 @@ export const eventPresenter = presenter({
           actions: [
             { label: words.plain("events.after.ask.attendance"), verb: ATTENDANCE_OPEN, data: args(d.last.at), opensForm: true },
             { label: words.plain(d.last.followUp ? "events.show.editFollowUp" : "events.after.ask.followUp"), verb: FOLLOW_UP_OPEN, data: args(d.last.at), opensForm: true },
+            // Kept only where drafting is configured: the asker's card keeps the buttons they can run, and without it there is no such command.
+            ...(d.last.followUp ? [] : [{ label: words.plain("drafts.ask.button"), verb: DRAFT_OPEN, data: args(d.last.at), opensForm: true }]),
           ],
         });
       }
