@@ -7,6 +7,7 @@ import type { OnboardingBook } from "./workflows/onboarding/ports.js";
 import type { RecognitionBook } from "./workflows/recognition/ports.js";
 import type { ResourceLibrary } from "./workflows/knowledge/ports.js";
 import type { MatchingBook } from "./workflows/matching/ports.js";
+import type { MetricsBook } from "./workflows/metrics/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -102,6 +103,8 @@ export interface Repositories {
   resources: ResourceLibrary;
   /** The matching workflow's port. */
   matching: MatchingBook;
+  /** The metrics workflow's port: activity marks, leaves, per-period aggregates. */
+  metrics: MetricsBook;
 }
 
 export interface Clock {

@@ -11,6 +11,7 @@ import { TableOnboardingBook } from "./onboarding/index.js";
 import { TableRecognitionBook } from "./recognition/index.js";
 import { TableResourceLibrary } from "./knowledge/index.js";
 import { TableMatchingBook } from "./matching/index.js";
+import { TableMetricsBook } from "./metrics/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -40,6 +41,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       recognition: new TableRecognitionBook(tables.communities, storeLog),
       resources: new TableResourceLibrary(tables.resources, storeLog),
       matching: new TableMatchingBook(tables.communities, storeLog),
+      metrics: new TableMetricsBook(tables.communities, storeLog),
     },
   };
 }

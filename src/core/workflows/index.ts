@@ -11,11 +11,12 @@ import { onboardingWorkflow } from "./onboarding/index.js";
 import { recognitionWorkflow } from "./recognition/index.js";
 import { knowledgeWorkflow } from "./knowledge/index.js";
 import { matchingWorkflow } from "./matching/index.js";
+import { metricsWorkflow } from "./metrics/index.js";
 
 /** Presenters every workflow uses: a one-line notice, and a fan-out's progress. */
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
-export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow];
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, metricsWorkflow];
 
 export const createRegistry = (workflows: readonly Workflow[] = WORKFLOWS): Registry => new Registry(workflows);
