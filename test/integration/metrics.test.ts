@@ -41,7 +41,8 @@ async function recount(h: KernelHarness, communityId: string, period: string) {
   const members: Array<{ joinedAt: string }> = [];
   for await (const r of h.tables.communities.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq 'c:${communityId}'` } })) {
     const key = String(r.rowKey);
-    if (key.startsWith("act:")) marks.push(JSON.parse(r.json));
+    // Month marks only (weeks have their own, `act:2026-W46:…`).
+    if (/^act:\d{4}-\d{2}:/.test(key)) marks.push(JSON.parse(r.json));
     else if (key.startsWith("left:")) leaves.push(JSON.parse(r.json));
     else if (key.startsWith("m:")) members.push(JSON.parse(r.json));
   }
@@ -143,10 +144,23 @@ describe("metrics after a scripted month on both platforms", () => {
     expect(cardText(card)).toContain("Each figure against 2026-10");
   });
 
+  it("shows an ISO week against the week before, kept current by the next recount", async () => {
+    h.setNow("2026-11-12T09:05:00Z");
+    const first = (await h.say(ANA, CHANNEL, "metrics week")).items[0]!.card;
+    expect(first.title).toBe("Data Stewards: figures for 2026-W46");
+    // Monday 2 November (W45): five people acted; this week Ben and Dev, and Ana now, counted once the recount runs.
+    expect(row(first, "Active members")[1]).toBe("2 (↓ 3)");
+    await runRefreshes(h);
+    const next = (await h.say(ANA, CHANNEL, "metrics 2026-W46")).items[0]!.card;
+    expect(row(next, "Active members")[1]).toBe("3 (↓ 2)");
+    expect(row(next, "Left")[1]).toBe("1 (↑ 1)");
+    expect(texts(await h.say(ANA, CHANNEL, "metrics 2026-W53"))[0]).toMatch(/I did not understand 2026-W53/);
+  });
+
   it("refuses members, and says how to type a month it cannot read", async () => {
     const refused = await h.say(BEN, CHANNEL, "metrics");
     expect(texts(refused)[0]).toMatch(/^Only the facilitators of Data Stewards can do that\./);
-    expect(texts(await h.say(ANA, CHANNEL, "metrics November"))[0]).toMatch(/I did not understand November\. Type @CoP Companion metrics \[YYYY-MM\]/);
+    expect(texts(await h.say(ANA, CHANNEL, "metrics November"))[0]).toMatch(/I did not understand November\. Type @CoP Companion metrics \[YYYY-MM\|week\|YYYY-Www\]/);
   });
 
   it("gives a sponsor in Slack the report, its CSV that parses back and its Markdown with well-formed tables", async () => {

@@ -4,7 +4,7 @@ import { outcome } from "../../kernel/outcome.js";
 import { job, type SpaceEvents } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import { refreshAggregates } from "./compute.js";
-import { periodOf } from "./model.js";
+import { periodOf, weekOf } from "./model.js";
 import type { MetricsBook } from "./ports.js";
 
 export const REFRESH_JOB = "metrics.refresh";
@@ -30,15 +30,15 @@ export function scheduleRefresh(deps: CoreDeps, communityId: string) {
   return { kind: "schedule" as const, job: { kind: REFRESH_JOB, key: refreshKey(communityId, dueAt), dueAt, payload: { communityId } } };
 }
 
-/** A member acted: their mark for the month (written once), and the recount of the month (scheduled once a minute). */
+/** A member acted: their marks for the month and the week (each written once), and the recount of the month (scheduled once a minute). */
 export const metricsEvents: SpaceEvents = {
   async acted(ctx) {
     const { deps, community, request, space } = ctx;
     const seen = seenIn(deps.repos.metrics);
     const now = deps.clock.now();
-    const period = periodOf(now);
-    const markKey = `${community.id}\u0000${request.actor.personKey}\u0000${period}`;
-    if (!seen.has(markKey)) {
+    for (const period of [periodOf(now), weekOf(now)]) {
+      const markKey = `${community.id}\u0000${request.actor.personKey}\u0000${period}`;
+      if (seen.has(markKey)) continue;
       await deps.repos.metrics.markActive(community.id, { personKey: request.actor.personKey, period, spaceKey: space.spaceKey, at: now.toISOString() });
       seen.set(markKey, true);
     }
@@ -54,8 +54,9 @@ export const refreshJob = job({
   kind: REFRESH_JOB,
   schema: z.object({ communityId: z.string().min(1).max(200) }),
   async run({ communityId }, ctx) {
-    // The minute the activity fell in (a refresh due at midnight counts the month that just ended).
-    await refreshAggregates(ctx.deps, communityId, periodOf(new Date(ctx.dueAt.getTime() - WINDOW_MS)));
+    // The minute the activity fell in (a refresh due at midnight counts the month and week that just ended).
+    const at = new Date(ctx.dueAt.getTime() - WINDOW_MS);
+    for (const period of [periodOf(at), weekOf(at)]) await refreshAggregates(ctx.deps, communityId, period);
     return outcome();
   },
 });

@@ -5,10 +5,10 @@ import { outcome, reply } from "../../kernel/outcome.js";
 import { command, type CommunityContext } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import { aggregatesFor } from "./compute.js";
-import { ALL, Period, periodOf, previousPeriod, type Aggregate } from "./model.js";
+import { ALL, Period, periodOf, periodStart, previousPeriod, realPeriod, weekOf, type Aggregate } from "./model.js";
 import { METRICS_PRESENTER, type MetricsData } from "./presenters.js";
 
-const USAGE = "metrics [YYYY-MM]";
+const USAGE = "metrics [YYYY-MM|week|YYYY-Www]";
 
 /** A space's name for columns: as bound, else which platform it is on. */
 export const spaceName = (ctx: Pick<CommunityContext, "words">, space: Pick<Space, "displayName" | "platform">) =>
@@ -36,7 +36,7 @@ export async function metricsData(deps: CoreDeps, ctx: Pick<CommunityContext, "w
   };
 }
 
-/** `metrics [YYYY-MM]`: the month's figures for stewards and sponsors, privately. */
+/** `metrics [YYYY-MM|week|YYYY-Www]`: a month's or a week's figures for stewards and sponsors, privately. */
 export const showMetrics = command({
   verb: "metrics.show",
   permission: "sponsor",
@@ -46,8 +46,9 @@ export const showMetrics = command({
   help: { usage: "help.usage.metrics", describe: "help.cmd.metrics" },
   async handle(ctx, input) {
     const now = ctx.deps.clock.now();
-    const parsed = Period.safeParse(input.period || periodOf(now));
-    if (!parsed.success || parsed.data > periodOf(now)) {
+    const typed = input.period.toUpperCase();
+    const parsed = Period.safeParse(typed === "WEEK" ? weekOf(now) : typed || periodOf(now));
+    if (!parsed.success || !realPeriod(parsed.data) || periodStart(parsed.data) > now) {
       return outcome(tell("metrics.usage", { said: input.period, usage: typedParam(USAGE), example: typedParam(`metrics ${periodOf(now)}`) }, "warning", true));
     }
     return outcome(reply(METRICS_PRESENTER, await metricsData(ctx.deps, ctx, parsed.data), true));

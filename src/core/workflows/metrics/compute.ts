@@ -3,7 +3,7 @@ import type { CoreDeps } from "../../ports.js";
 import { liveOccurrences } from "../events/occurrences.js";
 import { metRate } from "../matching/model.js";
 import { ratesOf } from "../surveys/rates.js";
-import { ALL, EMPTY_FIGURES, periodEnd, periodStart, type Aggregate, type Figures, type Period } from "./model.js";
+import { ALL, EMPTY_FIGURES, isWeek, periodEnd, periodStart, type Aggregate, type Figures, type Period } from "./model.js";
 
 /** Everything the figures are counted from, read once per recount. */
 interface Raw {
@@ -69,8 +69,9 @@ export async function computeAggregates(deps: CoreDeps, communityId: string, per
   }
 
   // Active: marked this month; new contributors: whose first mark ever is this month's.
+  // Weeks are compared with weeks, months with months (both sort as text).
   const first = new Map<PersonKey, Period>();
-  for (const mark of marks) if (!first.has(mark.personKey) || mark.period < first.get(mark.personKey)!) first.set(mark.personKey, mark.period);
+  for (const mark of marks.filter((m) => isWeek(m.period) === isWeek(period))) if (!first.has(mark.personKey) || mark.period < first.get(mark.personKey)!) first.set(mark.personKey, mark.period);
   for (const mark of marks.filter((m) => m.period === period)) {
     const scope = raw.homeOf(mark.personKey) ?? mark.spaceKey;
     tally.add("active", scope);

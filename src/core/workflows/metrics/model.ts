@@ -1,24 +1,36 @@
+import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
 import { Instant, PersonKey, SpaceKey } from "../../domain.js";
 
-/** A metrics period: a calendar month in UTC (`2026-11`). */
-export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+/** A metrics period: a calendar month (`2026-11`) or an ISO week (`2026-W47`), in UTC. */
+export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$|^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/);
 export type Period = z.infer<typeof Period>;
+export const isWeek = (p: Period) => p.includes("W");
 
+/** The month an instant falls in (UTC). */
 export const periodOf = (at: Date): Period => at.toISOString().slice(0, 7);
-export const periodStart = (p: Period): Date => new Date(`${p}-01T00:00:00.000Z`);
-export const periodEnd = (p: Period): Date => {
-  const s = periodStart(p);
-  return new Date(Date.UTC(s.getUTCFullYear(), s.getUTCMonth() + 1, 1));
-};
-export const previousPeriod = (p: Period): Period => periodOf(new Date(periodStart(p).getTime() - 1));
-/** Every month from `from` to `to`, both included (at most `max`). */
-export function periodsBetween(from: Period, to: Period, max = 36): Period[] {
-  const out: Period[] = [];
-  for (let p = from; p <= to && out.length < max; p = periodOf(periodEnd(p))) out.push(p);
-  return out;
+/** The ISO week an instant falls in (UTC), e.g. `2026-W48`. */
+export function weekOf(at: Date): Period {
+  const day = Temporal.PlainDate.from(at.toISOString().slice(0, 10));
+  return `${day.yearOfWeek}-W${String(day.weekOfYear).padStart(2, "0")}`;
 }
-
+export function periodStart(p: Period): Date {
+  if (!isWeek(p)) return new Date(`${p}-01T00:00:00.000Z`);
+  // ISO week 1 holds 4 January; weeks start on Monday.
+  const [year, week] = p.split("-W").map(Number) as [number, number];
+  const jan4 = Temporal.PlainDate.from({ year, month: 1, day: 4 });
+  return new Date(`${jan4.subtract({ days: jan4.dayOfWeek - 1 }).add({ weeks: week - 1 }).toString()}T00:00:00.000Z`);
+}
+export function periodEnd(p: Period): Date {
+  const s = periodStart(p);
+  return isWeek(p) ? new Date(s.getTime() + 7 * 86_400_000) : new Date(Date.UTC(s.getUTCFullYear(), s.getUTCMonth() + 1, 1));
+}
+/** Whether a typed period exists (week 53 only in long years). */
+export const realPeriod = (p: Period) => !isWeek(p) || weekOf(periodStart(p)) === p;
+export const previousPeriod = (p: Period): Period => {
+  const before = new Date(periodStart(p).getTime() - 1);
+  return isWeek(p) ? weekOf(before) : periodOf(before);
+};
 /** Someone acted in the community in a month (one insert-only row per person and month). */
 export const ActivityMark = z.object({ personKey: PersonKey, period: Period, spaceKey: SpaceKey.optional(), at: Instant });
 export type ActivityMark = z.infer<typeof ActivityMark>;

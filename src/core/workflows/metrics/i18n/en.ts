@@ -1,7 +1,7 @@
 /** The metrics workflow's messages: figures per period and the sponsor report. */
 export const metricsEn = {
-  "help.usage.metrics": "metrics [YYYY-MM]",
-  "help.cmd.metrics": "Show the community's figures for a month (this month by default), for each space and combined, each against the month before. For stewards and sponsors.",
+  "help.usage.metrics": "metrics [YYYY-MM|week|YYYY-Www]",
+  "help.cmd.metrics": "Show the community's figures for a month (this month by default) or an ISO week (`week`: this week), for each space and combined, each against the period before. For stewards and sponsors.",
   "help.usage.report": "report [FROM] [TO]",
   "help.cmd.report":
     "The sponsor report from FROM to TO (YYYY-MM-DD or YYYY-MM; the last 12 months by default): purpose and goals, figures and their trend, charts, activities held, feedback results and success stories, with Markdown and CSV downloads. For stewards and sponsors.",
@@ -41,7 +41,7 @@ export const metricsEn = {
 
   "metrics.show.title": "{name}: figures for {period}",
   "metrics.show.summary": "{name} in {period}: {members} members, {active} active, {joined} joined, {left} left.",
-  "metrics.show.compared": "Each figure against {previous}. Arrows show the change; percentages change in points. Months are UTC calendar months.",
+  "metrics.show.compared": "Each figure against {previous}. Arrows show the change; percentages change in points. Months and ISO weeks are counted in UTC.",
   "metrics.show.counted": "Counted {when}; figures are recounted within a minute of new activity.",
   "metrics.show.report": "Sponsor report",
 
