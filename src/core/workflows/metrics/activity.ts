@@ -4,12 +4,14 @@ import { outcome } from "../../kernel/outcome.js";
 import { job, type SpaceEvents } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import { refreshAggregates } from "./compute.js";
-import { periodOf, weekOf } from "./model.js";
+import { periodEnd, periodOf, previousPeriod, weekOf } from "./model.js";
 import type { MetricsBook } from "./ports.js";
 
 export const REFRESH_JOB = "metrics.refresh";
 /** Activity within one minute shares one recount, run when the minute is over. */
 const WINDOW_MS = 60_000;
+/** How long after a period ends activity still recounts it. */
+const LATE_MS = 7 * 86_400_000;
 export const refreshDueAt = (now: Date) => new Date((Math.floor(now.getTime() / WINDOW_MS) + 1) * WINDOW_MS);
 export const refreshKey = (communityId: string, dueAt: Date) => `metrics.refresh:${communityId}@${dueAt.toISOString()}`;
 
@@ -56,7 +58,12 @@ export const refreshJob = job({
   async run({ communityId }, ctx) {
     // The minute the activity fell in (a refresh due at midnight counts the month and week that just ended).
     const at = new Date(ctx.dueAt.getTime() - WINDOW_MS);
-    for (const period of [periodOf(at), weekOf(at)]) await refreshAggregates(ctx.deps, communityId, period);
+    for (const period of [periodOf(at), weekOf(at)]) {
+      await refreshAggregates(ctx.deps, communityId, period);
+      // Late rows (attendance confirmed, a survey closed days after) still reach the period just ended.
+      const before = previousPeriod(period);
+      if (at.getTime() - periodEnd(before).getTime() < LATE_MS) await refreshAggregates(ctx.deps, communityId, before);
+    }
     return outcome();
   },
 });

@@ -3,7 +3,7 @@ import type { CoreDeps } from "../../ports.js";
 import { liveOccurrences } from "../events/occurrences.js";
 import { ratesOf, resultsState } from "../surveys/rates.js";
 import { aggregatesFor } from "./compute.js";
-import { ALL, EMPTY_FIGURES, Figures, Period, periodOf, type Aggregate } from "./model.js";
+import { ALL, EMPTY_FIGURES, Figures, Period, periodEnd, periodOf, type Aggregate } from "./model.js";
 import { endOf, monthsBefore, monthsOf, startOf, type Range } from "./range.js";
 
 /** A success story approved for reports (the summaries workflow provides them; none until it is wired). */
@@ -52,9 +52,10 @@ export function combine(months: Figures[]): Figures {
 const isEmpty = (f: Figures) => Object.values(f).every((v) => v === 0);
 
 /** Every month's aggregates of a range (recounted on demand where missing or counted before the month ended). */
-async function monthly(deps: CoreDeps, communityId: string, months: Period[]): Promise<Aggregate[][]> {
+async function monthly(deps: CoreDeps, communityId: string, months: Period[], since: string): Promise<Aggregate[][]> {
   const out: Aggregate[][] = [];
-  for (const p of months) out.push(await aggregatesFor(deps, communityId, p));
+  // A month that ended before the community began has nothing to count (and nothing is stored for it).
+  for (const p of months) out.push(periodEnd(p).getTime() <= Date.parse(since) ? [] : await aggregatesFor(deps, communityId, p));
   return out;
 }
 
@@ -65,7 +66,8 @@ export async function buildReport(deps: CoreDeps, communityId: string, range: Ra
   const { charter } = stored.value;
   const now = deps.clock.now();
   const months = monthsOf(range).filter((p) => p <= periodOf(now));
-  const [current, before] = await Promise.all([monthly(deps, communityId, months), monthly(deps, communityId, monthsBefore(months))]);
+  const since = stored.value.createdAt;
+  const [current, before] = await Promise.all([monthly(deps, communityId, months, since), monthly(deps, communityId, monthsBefore(months), since)]);
   const figuresOf = (aggs: Aggregate[], scope: string) => aggs.find((a) => a.scope === scope)?.figures ?? EMPTY_FIGURES;
   const perMonth = current.map((aggs, i) => ({ period: months[i]!, figures: figuresOf(aggs, ALL) }));
   const total = combine(perMonth.map((m) => m.figures));

@@ -21,7 +21,10 @@ const example = (ctx: CommunityContext) => {
 /** The report for what was asked, or the private answer saying how to ask. */
 async function withReport(ctx: CommunityContext, input: RangeInput, usage: string, then: (report: ReportData) => Outcome): Promise<Outcome> {
   const typed = input.from ? `${input.from} ${input.to ?? ""}` : input.range;
-  const range: Range | undefined = parseRange(typed, ctx.deps.clock.now());
+  const parsed: Range | undefined = parseRange(typed, ctx.deps.clock.now());
+  // By default the last 12 months, or since the community began if that is later.
+  const began = ctx.community.createdAt.slice(0, 7) + "-01";
+  const range = parsed && !typed.trim() && parsed.from < began ? { ...parsed, from: began } : parsed;
   if (!range) return outcome(tell("metrics.report.usage", { said: typed, usage: typedParam(usage), example: typedParam(`${usage.split(" [")[0]} ${example(ctx)}`) }, "warning", true));
   const spaces = await ctx.deps.repos.spaces.listForCommunity(ctx.community.id);
   const report = await buildReport(ctx.deps, ctx.community.id, range, new Map(spaces.map((s) => [s.spaceKey, spaceName(ctx, s)])));
