@@ -128,6 +128,15 @@ describe("metrics after a scripted month on both platforms", () => {
     expect([slack.members, slack.active, slack.going, slack.attendedGoing, slack.joined]).toEqual([2, 2, 1, 0, 1]);
   });
 
+  it("stores the same figures when an answer is stored again and every recount runs twice more", async () => {
+    const figures = (aggs: Aggregate[]) => Object.fromEntries(aggs.map((a) => [a.scope, a.figures]));
+    const going = { event: (await h.deps.repos.events.all(communityId))[0]!.id };
+    const [rsvp] = await h.deps.repos.events.answers(communityId, going.event);
+    await h.deps.repos.events.answer(communityId, rsvp!);
+    await runRefreshes(h, 2);
+    expect(figures(await storedAggregates(h, communityId, "2026-11"))).toEqual(figures(november));
+  });
+
   it("shows a steward the month per space and combined, each against the month before", async () => {
     const shown = await h.say(ANA, CHANNEL, "metrics 2026-11");
     expect(shown.items.map((i) => [i.kind, i.kind === "reply" && i.secret])).toEqual([["reply", true]]);
