@@ -1,4 +1,4 @@
-import type { Member, PersonKey } from "../../domain.js";
+import type { Member } from "../../domain.js";
 import type { ActivityMark, Aggregate, LeftMark, Period } from "./model.js";
 
 /** What metrics keep beside the other workflows' rows (src/store/metrics implements it). */
@@ -14,4 +14,3 @@ export interface MetricsBook {
   saveAggregates(aggregates: Aggregate[]): Promise<void>;
   aggregates(communityId: string, period: Period): Promise<Aggregate[]>;
 }
-export type { PersonKey };
