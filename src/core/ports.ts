@@ -9,6 +9,7 @@ import type { PlanBook } from "./workflows/plan/ports.js";
 import type { ResourceLibrary } from "./workflows/knowledge/ports.js";
 import type { MatchingBook } from "./workflows/matching/ports.js";
 import type { SummariesBook } from "./workflows/summaries/ports.js";
+import type { MetricsBook } from "./workflows/metrics/ports.js";
 
 /** One page of a longer list; pass `continuationToken` back to get the next. */
 export interface Page<T> {
@@ -108,6 +109,8 @@ export interface Repositories {
   summaries: SummariesBook;
   /** The plan workflow's port: programme plans. */
   plans: PlanBook;
+  /** The metrics workflow's port: activity marks, leaves, per-period aggregates. */
+  metrics: MetricsBook;
 }
 
 export interface Clock {

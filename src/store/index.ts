@@ -13,6 +13,7 @@ import { TableResourceLibrary } from "./knowledge/index.js";
 import { TableMatchingBook } from "./matching/index.js";
 import { TableSummariesBook } from "./summaries/index.js";
 import { TablePlanBook } from "./plan/index.js";
+import { TableMetricsBook } from "./metrics/index.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -44,6 +45,7 @@ export function openStore(account: StorageAccount, log: Logger): Store & { prepa
       matching: new TableMatchingBook(tables.communities, storeLog),
       summaries: new TableSummariesBook(tables.communities, storeLog),
       plans: new TablePlanBook(tables.communities, storeLog),
+      metrics: new TableMetricsBook(tables.communities, storeLog),
     },
   };
 }

@@ -283,6 +283,23 @@ describe("Teams end to end in Agents Playground", () => {
     });
   }, 60_000);
 
+  it("shows the facilitator the month's figures and the sponsor report with its charts, in the personal chat", async () => {
+    await step("metrics", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send("metrics", { mention: true });
+      await pg.send("report", { mention: true });
+      await pg.openPersonalChat();
+      await pg.waitForText("Data Stewards CoP: figures for");
+      expect(await pg.cardWith("figures for")).toContain("Active members");
+      await pg.waitForText("report to the sponsor");
+      const report = await pg.cardWith("report to the sponsor");
+      expect(report).toContain("Purpose and goals");
+      expect(report).toContain("Download CSV");
+      await pg.screenshot("teams-e2e-report");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
+
   it("drafts an event's follow-up from pasted notes with Azure OpenAI (a local fake), to edit before it is posted", async () => {
     await step("draft", async (pg) => {
       await pg.openChannel("General");

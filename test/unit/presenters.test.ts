@@ -49,6 +49,19 @@ const SUMMARIES_SAMPLES: Record<string, unknown> = {
   "summaries.stories": { name: "Data Stewards", pending: [SUMMARIES_STORY, { ...SUMMARIES_STORY, kind: "success", shareWithSponsor: true }], approved: [{ kind: "success", title: Z, author: { personKey: "teams:tenant-1:aad-1", name: Z }, decidedAt: "2027-01-08T10:00:00Z" }] },
   "summaries.story.outcome": { name: "Data Stewards", title: Z, approved: false, by: { personKey: "slack:T1:U3", name: Z } },
 };
+/** Metrics: a month per space and combined, and a sponsor report with every section filled. */
+const FIGURES = { members: 40, joined: 5, left: 1, active: 22, newContributors: 3, held: 2, confirmed: 2, going: 12, attendedGoing: 9, asked: 30, answered: 18, resources: 4, kudos: 6, groups: 5, groupsMet: 3 };
+const METRICS_SAMPLES: Record<string, unknown> = {
+  "metrics.show": { communityName: "Data Stewards", period: "2027-01", previous: "2026-12", computedAt: "2027-01-14T14:00:00Z", scopes: [{ name: "", current: FIGURES, previous: { ...FIGURES, active: 25, asked: 0 } }, { name: "Zoë Ñandú", current: FIGURES }] },
+  "metrics.report": {
+    communityName: "Data Stewards", domain: "Zoë Ñandú", purposes: ["learning", "relationships"], goals: ["Zoë Ñandú"], from: "2026-12-01", to: "2027-01-31",
+    months: [{ period: "2026-12", figures: FIGURES }, { period: "2027-01", figures: { ...FIGURES, going: 0 } }], total: FIGURES, previous: { ...FIGURES, members: 30 },
+    spaces: [{ name: "Zoë Ñandú", figures: FIGURES }, { name: "Data Stewards", figures: FIGURES }],
+    activities: [{ title: "Zoë Ñandú", at: "2027-01-14T14:00:00Z", going: 8, attended: 6 }, { title: "Data Stewards", at: "2027-01-21T14:00:00Z", going: 3 }],
+    feedback: [{ title: "Zoë Ñandú", answered: 9, asked: 12, scores: [{ question: "Zoë Ñandú", average: 4.2, of: 5 }, { question: "Data Stewards", nps: 35 }] }],
+    stories: [{ title: "Zoë Ñandú", text: "Data Stewards", by: "Zoë Ñandú" }], empty: false,
+  },
+};
 
 export const SAMPLES: Record<string, unknown> = {
   notice: { key: "notice.roleAssigned", params: { person: "Zoë Ñandú", role: { word: "role.sponsor" }, name: "Data Stewards" }, tone: "success" },
@@ -126,6 +139,7 @@ export const SAMPLES: Record<string, unknown> = {
   ...RECOGNITION_SAMPLES,
   ...SUMMARIES_SAMPLES,
   ...PLAN_SAMPLES,
+  ...METRICS_SAMPLES,
 };
 
 /** Text people typed in the samples: allowed to stay untranslated. */

@@ -75,6 +75,7 @@ export class Kernel {
       await this.authorise(def, ctx);
       const result = await this.run(def, raw, ctx, effective, opened.seal);
       await this.apply(result, ctx, delivery);
+      await this.acted(ctx, delivery);
     } catch (error) {
       if (error instanceof DomainError) {
         const tone = error.code === "forbidden" ? "error" : "warning";
@@ -112,6 +113,15 @@ export class Kernel {
       if (result) await this.apply(result, ctx, delivery);
     }
     return delivery;
+  }
+
+  /** Tells the workflows that listen that a member acted in a bound space (activity for metrics). */
+  private async acted(ctx: Context, delivery: Delivery): Promise<void> {
+    if (!ctx.community || !ctx.space || !ctx.etag || !ctx.member) return;
+    for (const handlers of this.registry.events) {
+      const result = await handlers.acted?.(ctx as Context & { community: NonNullable<Context["community"]>; space: NonNullable<Context["space"]>; etag: string });
+      if (result) await this.apply(result, ctx, delivery);
+    }
   }
 
   /**

@@ -174,6 +174,8 @@ export interface SpaceEvents {
   /** People joined a bound space (or were found there when it was bound). */
   joined?(ctx: CommunityContext, people: Array<{ personKey: PersonKey; displayName: string }>): Promise<Outcome>;
   left?(ctx: CommunityContext, people: PersonKey[]): Promise<Outcome>;
+  /** A member's request in a bound space was carried out (on every request's path: keep it cheap). */
+  acted?(ctx: CommunityContext): Promise<Outcome | undefined>;
   /** A person opened their home (Slack App Home): this workflow's part of it (its blocks follow the earlier workflows'). */
   home?(ctx: Context): Promise<Card | undefined>;
 }

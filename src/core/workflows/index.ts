@@ -15,12 +15,13 @@ import { matchingWorkflow } from "./matching/index.js";
 import { summariesWorkflow } from "./summaries/index.js";
 import { draftsWorkflow } from "./drafts/index.js";
 import type { CoreDeps } from "../ports.js";
+import { metricsWorkflow } from "./metrics/index.js";
 
 /** Presenters every workflow uses: a one-line notice, and a fan-out's progress. */
 const kernelWorkflow: Workflow = { name: "kernel", commands: [], presenters: [noticePresenter, progressPresenter] };
 
 /** Every workflow the app runs: adding one is a folder under workflows/ and a line here. */
-export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, summariesWorkflow, planWorkflow];
+export const WORKFLOWS: readonly Workflow[] = [kernelWorkflow, helpWorkflow, communityWorkflow, linkingWorkflow, eventsWorkflow, surveysWorkflow, onboardingWorkflow, recognitionWorkflow, knowledgeWorkflow, matchingWorkflow, summariesWorkflow, planWorkflow, metricsWorkflow];
 
 /** Every workflow, with those whose service is configured (absent otherwise, never faked): drafts need `deps.drafts`. */
 export const workflowsFor = (deps: Pick<CoreDeps, "drafts">): readonly Workflow[] => [...WORKFLOWS, ...(deps.drafts ? [draftsWorkflow] : [])];

@@ -50,11 +50,15 @@ export class TableSurveyBook implements SurveyBook {
   }
 
   async open(communityId: string): Promise<Survey[]> {
+    return (await this.all(communityId)).filter((s) => s.status === "open");
+  }
+
+  async all(communityId: string): Promise<Survey[]> {
     const found: Survey[] = [];
     let token: string | undefined;
     do {
       const page = await listPage(this.surveys, prefixFilter(communityPartition(communityId), "sv:"), Survey, this.log, { pageSize: 500, continuationToken: token });
-      found.push(...page.items.filter((s) => s.status === "open"));
+      found.push(...page.items);
       token = page.continuationToken;
     } while (token);
     return found;

@@ -282,7 +282,7 @@ export const leave = command({
       const facilitators = await membersWhere(deps, community.id, (m) => m.role === "facilitator");
       if (facilitators.length <= 1) return outcome(tell("notice.lastFacilitatorLeave", { name: name(ctx) }, "warning"));
     }
-    await deps.repos.members.remove(community.id, request.actor.personKey, { optOut: true });
+    if ((await deps.repos.members.remove(community.id, request.actor.personKey, { optOut: true })) === "removed") await deps.repos.metrics.recordLeft(member, deps.clock.now());
     return outcome(tell("notice.left", { name: name(ctx), join: typedParam("join") }, "success"));
   },
 });

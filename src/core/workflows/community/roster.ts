@@ -65,7 +65,10 @@ export const rosterEvents: SpaceEvents = {
     // Someone who left one space may still be in another linked one: only the space they joined through counts here.
     for (const personKey of people) {
       const member = await ctx.deps.repos.members.get(ctx.community.id, personKey);
-      if (member && member.role !== "facilitator" && (!member.spaceKey || member.spaceKey === ctx.space.spaceKey)) await ctx.deps.repos.members.remove(ctx.community.id, personKey);
+      if (member && member.role !== "facilitator" && (!member.spaceKey || member.spaceKey === ctx.space.spaceKey)) {
+        // Kept for metrics, whose counts of who left cannot come from a row that is gone.
+        if ((await ctx.deps.repos.members.remove(ctx.community.id, personKey)) === "removed") await ctx.deps.repos.metrics.recordLeft(member, ctx.deps.clock.now());
+      }
     }
     return outcome();
   },

@@ -10,6 +10,8 @@ export interface SurveyBook {
   get(communityId: string, id: string): Promise<Versioned<Survey> | undefined>;
   /** Every survey of a community still open. */
   open(communityId: string): Promise<Survey[]>;
+  /** Every survey of a community, open or closed (reports). */
+  all(communityId: string): Promise<Survey[]>;
   /**
    * Stores a person's response, replacing the one they gave before. An anonymous response is keyed by a
    * keyed hash of the person, never the person; not recorded when the survey's ballot key is gone (closed).
