@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { occurrencesOf } from "../../src/core/workflows/events/recurrence.js";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { readCalendar } from "../support/icalendar.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+
+import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * An event's calendar file, from the link on its announcement in Teams and in Slack, fetched over real HTTP
@@ -15,14 +15,8 @@ import { linkTeamsAndSlack } from "../support/linked.js";
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 const CALENDAR_LINK = /http:\/\/127\.0\.0\.1:\d+\/w\/events\/calendar\/[\w-]+\.[\w-]+\.ics/;
 

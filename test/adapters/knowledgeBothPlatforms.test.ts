@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+
+import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { messageShortcut, slashCommand } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, message, messageActionInvoke, post, type SentMessage } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * The library through both adapters, which know nothing of it: shared from Teams, found from Slack in a
@@ -13,14 +13,8 @@ import { linkTeamsAndSlack } from "../support/linked.js";
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 const SOON = { timeout: 10_000 };
 let linked: Promise<string> | undefined;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, slackButton, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+
+import { blocksText, slackButton, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { MEGAN, cardOf, cardText, message, post, press, thread, type TeamsUser } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * Peer matching through both adapters, in a community linked across Teams and Slack: Megan (Teams) and two Slack
@@ -15,14 +15,8 @@ import { linkTeamsAndSlack } from "../support/linked.js";
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 describe("peer matching in a community linked across Teams and Slack", () => {
   it("introduces a Slack–Teams group by direct message on each platform, each told how to reach the others", async () => {

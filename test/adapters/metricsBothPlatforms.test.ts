@@ -1,10 +1,10 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotConnector, type FakeBotConnector, type UploadSession } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector, type UploadSession } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+
+import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { slashCommand } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, fileConsentAnswer, message, post, press } from "../support/teamsActivities.js";
 
@@ -15,14 +15,8 @@ import { ADELE, MEGAN, cardOf, cardText, fileConsentAnswer, message, post, press
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 type Sent = ReturnType<FakeBotConnector["activitiesTo"]>[number];
 const consentOf = (a: Sent | undefined) => a?.attachments?.find((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent") as

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+
+import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * Counts updated in place on every copy: in a community linked across Teams and Slack, an answer pressed on
@@ -14,14 +14,8 @@ import { linkTeamsAndSlack } from "../support/linked.js";
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 const JO: TeamsUser = { id: "29:1jo-lee", name: "Jo Lee", aadObjectId: "aad-0003-jo" };
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+
+import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { newTriggerId, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
 
@@ -14,14 +14,8 @@ import { GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, threa
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 type ModalBlock = { type: string; block_id?: string; element?: Record<string, unknown> & { type: string; initial_option?: { value: string } } };
 /** What a modal submits: each input as drawn (its initial value), `typed` over it by block id. */

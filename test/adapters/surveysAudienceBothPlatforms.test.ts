@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { membersWhere } from "../../src/core/kernel/members.js";
 import { liveOccurrences } from "../../src/core/workflows/events/occurrences.js";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
+
+import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, thread, type TeamsUser } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * A survey for an event date's attendees, through both adapters: the attendees (one on Teams, one on Slack) get it
@@ -15,14 +15,8 @@ import { linkTeamsAndSlack } from "../support/linked.js";
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 const luc = { id: FAKE_IDS.member, username: "luc", name: "luc", team_id: FAKE_IDS.teamId };
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
+import { type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { FAST } from "../support/scheduling.js";
-import { blocksText, startSlackApp, type SlackTestApp, slackButton } from "../support/slackApp.js";
+
+import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack } from "../support/linked.js";
+import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * The surveys workflow through both adapters, which know nothing of it: a quick poll posted from Teams in a
@@ -14,19 +14,11 @@ import { linkTeamsAndSlack } from "../support/linked.js";
  */
 let s: SlackTestApp;
 let connector: FakeBotConnector;
-beforeAll(async () => {
-  connector = await startFakeBotConnector();
-  s = await startSlackApp({ options: { scheduling: FAST } });
-});
-afterAll(async () => {
-  await s?.stop();
-  await connector?.stop();
-});
-
+beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
+afterAll(() => stopBothPlatforms(s, connector));
 
 let linked: Promise<string> | undefined;
 const linkedCommunity = () => (linked ??= linkTeamsAndSlack(s, connector));
-
 
 describe("a quick poll in a community linked across Teams and Slack", () => {
   it("counts answers from Teams and Slack once per person, and keeps no identity with the anonymous answers", async () => {

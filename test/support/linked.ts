@@ -1,6 +1,6 @@
-import type { FakeBotConnector } from "./fakeBotConnector.js";
-import { waitFor } from "./scheduling.js";
-import { blocksText, type SlackTestApp } from "./slackApp.js";
+import { startFakeBotConnector, type FakeBotConnector } from "./fakeBotConnector.js";
+import { FAST, waitFor } from "./scheduling.js";
+import { blocksText, startSlackApp, type SlackTestApp } from "./slackApp.js";
 import { slashCommand } from "./slackRequests.js";
 import { GENERAL, MEGAN, TENANT, message, post, setUpInChannel } from "./teamsActivities.js";
 
@@ -24,4 +24,15 @@ export async function linkTeamsAndSlack(s: SlackTestApp, connector: FakeBotConne
   // Slack has its 200 at once; the link is made when the channel hears where the community now meets.
   await waitFor("Slack to hear where the community now meets", () => s.fake.callsTo("chat.postMessage").some((c) => blocksText(c.args.blocks).includes("now meets in")), 10_000);
   return (await s.app.deps.repos.spaces.find(TEAMS_GENERAL_SPACE))!.communityId;
+}
+
+/** The app with Slack on (fast scheduling) and a fake Bot Connector for Teams: what a both-platforms test starts. */
+export async function startBothPlatforms(): Promise<{ s: SlackTestApp; connector: FakeBotConnector }> {
+  const connector = await startFakeBotConnector();
+  return { s: await startSlackApp({ options: { scheduling: FAST } }), connector };
+}
+
+export async function stopBothPlatforms(s: SlackTestApp | undefined, connector: FakeBotConnector | undefined): Promise<void> {
+  await s?.stop();
+  await connector?.stop();
 }
