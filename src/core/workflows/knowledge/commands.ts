@@ -13,16 +13,18 @@ const PAGE = 8;
 /** The private answer to a link that is there already: which entry, who put it there and when. */
 export const alreadyThere = (existing: Resource): Effect => reply(DUPLICATE_PRESENTER, viewOf(existing), true);
 
-/** Records a checked share: a private confirmation and a short note in every space, or who has it already. */
-async function record(ctx: CommunityContext, input: ShareInput): Promise<Outcome> {
+/** What the asker adds; who shared it, when, where and in which community come from the request. */
+type Shared = Pick<Resource, "url" | "title" | "tags" | "note" | "source" | "author">;
+
+/**
+ * Adds what the asker shared here (typed, in the form, or a message saved from its menu): a private confirmation
+ * (`confirm`) and a short note in every space, or, for a link there already, who has it.
+ */
+export async function shareHere(ctx: CommunityContext, shared: Shared, confirm: "knowledge.added" | "knowledge.savedMessage"): Promise<Outcome> {
   const { deps, community, request } = ctx;
   const found = await addToLibrary(deps, {
+    ...shared,
     communityId: community.id,
-    url: new URL(input.url).href,
-    title: input.title.trim() || titleFromLink(input.url),
-    tags: input.tags,
-    note: input.note.trim(),
-    source: "shared",
     sharedBy: request.actor.personKey,
     sharedByName: request.actor.displayName || ctx.member?.displayName || "",
     sharedAt: deps.clock.now().toISOString(),
@@ -31,10 +33,14 @@ async function record(ctx: CommunityContext, input: ShareInput): Promise<Outcome
   if ("duplicate" in found) return outcome(alreadyThere(found.duplicate));
   const r = found.added;
   return outcome(
-    tell("knowledge.added", { title: r.title, name: community.charter.name, id: r.id, find: typedParam(r.tags[0] ? `resources #${r.tags[0]}` : "resources") }, "success", true),
+    tell(confirm, { title: r.title, name: community.charter.name, id: r.id, find: typedParam(r.tags[0] ? `resources #${r.tags[0]}` : "resources") }, "success", true),
     post("community", SHARED_PRESENTER, viewOf(r)),
   );
 }
+
+/** Records a checked share. */
+const record = (ctx: CommunityContext, input: ShareInput): Promise<Outcome> =>
+  shareHere(ctx, { url: new URL(input.url).href, title: input.title.trim() || titleFromLink(input.url), tags: input.tags, note: input.note.trim(), source: "shared" }, "knowledge.added");
 
 /** `share URL [title] [#tags]`; alone, the form. A typed line that does not fit is answered privately, quoting it. */
 export const share = command({

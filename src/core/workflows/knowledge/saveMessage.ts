@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { PickedMessage } from "../../kernel/request.js";
-import { tell, typedParam } from "../../kernel/notice.js";
-import { outcome, post } from "../../kernel/outcome.js";
+import { tell } from "../../kernel/notice.js";
+import { outcome } from "../../kernel/outcome.js";
 import { cutSafely } from "../../kernel/text.js";
 import { command } from "../../kernel/workflow.js";
-import { alreadyThere } from "./commands.js";
-import { addToLibrary, viewOf } from "./library.js";
+import { shareHere } from "./commands.js";
 import { parseTags, RESOURCE_LIMITS as L } from "./model.js";
-import { SHARED_PRESENTER } from "./presenters.js";
 
 const TITLE_CHARS = 80;
 
@@ -35,28 +33,14 @@ export const saveMessage = command({
   messageAction: { title: "knowledge.saveMessage.title" },
   input: z.object({ message: PickedMessage }),
   async handle(ctx, { message }) {
-    const { deps, community, request, people } = ctx;
+    const { people } = ctx;
     if (!message.link) return outcome(tell("knowledge.error.noLink", {}, "warning", true));
     // The author's name is the platform's, looked up by id on the server; the name sent along is only a fallback.
     const author = message.author ? ((await people.resolve(message.author.id))?.displayName ?? message.author.name) : undefined;
-    const found = await addToLibrary(deps, {
-      communityId: community.id,
-      url: message.link,
-      title: titleOf(message.text, ctx.words.plain("knowledge.saveMessage.title")),
-      tags: tagsIn(message.text),
-      note: cutSafely(message.text.trim(), L.note),
-      source: "message",
-      ...(author ? { author: author.slice(0, 120) } : {}),
-      sharedBy: request.actor.personKey,
-      sharedByName: request.actor.displayName || ctx.member?.displayName || "",
-      sharedAt: deps.clock.now().toISOString(),
-      spaceKey: request.space.spaceKey,
-    });
-    if ("duplicate" in found) return outcome(alreadyThere(found.duplicate));
-    const r = found.added;
-    return outcome(
-      tell("knowledge.savedMessage", { title: r.title, name: community.charter.name, id: r.id, find: typedParam(r.tags[0] ? `resources #${r.tags[0]}` : "resources") }, "success", true),
-      post("community", SHARED_PRESENTER, viewOf(r)),
+    return shareHere(
+      ctx,
+      { url: message.link, title: titleOf(message.text, ctx.words.plain("knowledge.saveMessage.title")), tags: tagsIn(message.text), note: cutSafely(message.text.trim(), L.note), source: "message", ...(author ? { author: author.slice(0, 120) } : {}) },
+      "knowledge.savedMessage",
     );
   },
 });
