@@ -38,12 +38,15 @@ export const metricsEvents: SpaceEvents = {
     const { deps, community, request, space } = ctx;
     const seen = seenIn(deps.repos.metrics);
     const now = deps.clock.now();
-    for (const period of [periodOf(now), weekOf(now)]) {
-      const markKey = `${community.id}\u0000${request.actor.personKey}\u0000${period}`;
-      if (seen.has(markKey)) continue;
-      await deps.repos.metrics.markActive(community.id, { personKey: request.actor.personKey, period, spaceKey: space.spaceKey, at: now.toISOString() });
-      seen.set(markKey, true);
-    }
+    // The month's mark and the week's, written together (each at most once per instance).
+    await Promise.all(
+      [periodOf(now), weekOf(now)].map(async (period) => {
+        const markKey = `${community.id}\u0000${request.actor.personKey}\u0000${period}`;
+        if (seen.has(markKey)) return;
+        await deps.repos.metrics.markActive(community.id, { personKey: request.actor.personKey, period, spaceKey: space.spaceKey, at: now.toISOString() });
+        seen.set(markKey, true);
+      }),
+    );
     const refresh = scheduleRefresh(deps, community.id);
     if (seen.has(refresh.job.key)) return undefined;
     seen.set(refresh.job.key, true);
