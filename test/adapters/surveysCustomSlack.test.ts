@@ -59,7 +59,7 @@ describe("a custom survey written in a Slack modal", () => {
 
     const modal = await openModal("custom survey");
     const deadline = { "deadline.date": new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), "deadline.time": "12:00", "deadline.zone": "Europe/Rome" };
-    const good = { title: "Spring series", intro: "Three questions.", questions: "How useful was it? | rating\nWhich day suits? | single | Tue; Wed\nAnything else? | text 300 | optional", privacy: "anonymous", visibility: "live", ...deadline };
+    const good = { title: "Spring series", intro: "Three questions.", questions: "How useful was it? | rating\nWhich day suits? | single | Tue; Wed\nAnything else? | text 300 | optional", privacy: "anonymous", visibility: "live", audience: "community", ...deadline };
 
     // A duplicate option: Slack keeps the modal open with the error under the field, and what was typed stays in it.
     const refused = await submit(modal, { ...good, questions: "Which day suits? | single | Tue; tue" });

@@ -91,6 +91,21 @@ describe("survey audiences", () => {
     expect(await progress(id)).toMatch(/0 of 3 answered/);
   });
 
+  it("asks the same audiences from a custom survey: those who said going or maybe, only they answer", async () => {
+    const custom = { title: "Our own questions", questions: "Was the pace right? | rating\nAnything else? | text 300 | optional", privacy: "anonymous", visibility: "afterClose", "deadline.date": "2026-12-10", "deadline.time": "17:00", "deadline.zone": "Europe/Rome" };
+    const said = texts(await h.submit(ANA, await h.say(ANA, CHANNEL, "custom survey"), { ...custom, audience: "rsvp", event: eventId, eventDate: "2026-12-03" }))[0]!;
+    expect(said).toMatch(/to 2 people/);
+    const id = idIn(said);
+    expect((await fanouts(`surveys:${communityId}:${id}:invite`)).flatMap((f) => f.audience.people).sort()).toEqual([SLACK_CAROL.personKey, BEN.personKey].sort());
+    expect(kinds(await openForm(SLACK_CAROL, SLACK_CHANNEL, id))).toEqual(["form"]);
+    expect(texts(await openForm(DEV, CHANNEL, id))[0]).toMatch(/asks only some people/);
+    expect(await progress(id)).toMatch(/0 of 2 answered/);
+    // An event date that does not exist is a field error, with the questions kept.
+    const wrongDay = await h.submit(ANA, await h.say(ANA, CHANNEL, "custom survey"), { ...custom, audience: "rsvp", event: eventId, eventDate: "2026-12-04" });
+    expect(formOf(wrongDay).fields.find((f) => f.name === "eventDate")!.error).toBe("That event has no date on that day.");
+    expect(formOf(wrongDay).fields.find((f) => f.name === "questions")!.value).toBe(custom.questions);
+  });
+
   it("refuses a missing or unknown event or date as field errors, keeping what was typed", async () => {
     const none = await start({ audience: "attended", title: "Kept title" });
     expect(formOf(none).fields.find((f) => f.name === "event")!.error).toBe("Type the event ID its card shows.");

@@ -41,7 +41,7 @@ describe("a custom survey", () => {
     ["a deadline in the past", { "deadline.date": "2026-11-01" }, "deadline", /already passed/],
   ])("refuses %s with a field error, keeps what was typed, and stores nothing", async (_name, change, field, error) => {
     const shown = await h.say(ANA, CHANNEL, "custom survey");
-    expect(formOf(shown).fields.map((f) => f.name)).toEqual(["title", "intro", "questions", "privacy", "visibility", "deadline"]);
+    expect(formOf(shown).fields.map((f) => f.name)).toEqual(["title", "intro", "questions", "privacy", "visibility", "deadline", "audience", "event", "eventDate"]);
     const refused = await h.submit(ANA, shown, { ...GOOD, ...change });
     const errors = fieldErrors(refused);
     expect(Object.keys(errors)).toEqual([field]);

@@ -8,7 +8,7 @@ import type { SurveyDraft } from "./surveyForm.js";
 type Resolved = { value: SurveyAudience | undefined } | { field: string; error: MessageKey };
 
 /** The audience a steward chose in the survey form: the space it was started in, or an event's date found by typed id and date. */
-export async function audienceOfDraft(ctx: CommunityContext, draft: SurveyDraft): Promise<Resolved> {
+export async function audienceOfDraft(ctx: CommunityContext, draft: Pick<SurveyDraft, "audience" | "event" | "eventDate" | "zone">): Promise<Resolved> {
   if (draft.audience === "community") return { value: undefined };
   if (draft.audience === "space" && ctx.request.space.personal) return { field: "audience", error: "surveys.error.spaceHere" };
   if (draft.audience === "space") return { value: { kind: "space", spaceKey: ctx.request.space.spaceKey } };

@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { tell, typedParam } from "../../kernel/notice.js";
-import { openForm, outcome, post } from "../../kernel/outcome.js";
+import { openForm, outcome } from "../../kernel/outcome.js";
 import { command } from "../../kernel/workflow.js";
 import type { CheckedValues, FieldSpec, FormSpec, RawValues } from "../../kernel/forms.js";
 import type { Words } from "../../kernel/words.js";
-import { CLOSE_JOB, closeJobKey, createSurvey } from "./commands.js";
+import { createSurvey } from "./commands.js";
 import { Question, SURVEY_LIMITS, type Answers } from "./model.js";
-import { scheduleNudge } from "./nudges.js";
-import { deadlineOf, shownValues, surveyForm } from "./surveyForm.js";
+import { deadlineOf, shownValues, surveyForm, SurveyDraft } from "./surveyForm.js";
+import { audienceOfDraft } from "./audienceForm.js";
+import { startSurvey } from "./surveyCommands.js";
 import { ANSWER_VERB, checkAnswers } from "./templates.js";
-import { surveyState } from "./tally.js";
 
 /** A custom survey's questions, one a line: `QUESTION | KIND [| OPTIONS] [| optional]` (see help.cmd.customSurvey). */
 export const CUSTOM = { lineMax: 140, intro: 1000, template: "custom" } as const;
@@ -65,6 +64,10 @@ export const CustomDraft = z.object({
   visibility: z.enum(["live", "afterClose", "stewards"]),
   deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/),
   zone: z.string().min(1).max(64),
+  /** Who is asked, as in a template survey: the community, this space, or an event date's attendees or RSVPs. */
+  audience: SurveyDraft.shape.audience,
+  event: SurveyDraft.shape.event,
+  eventDate: SurveyDraft.shape.eventDate,
 });
 export type CustomDraft = z.infer<typeof CustomDraft>;
 
@@ -84,6 +87,9 @@ export const customSurveyForm: FormSpec<CustomDraft> = {
     shared("privacy"),
     shared("visibility"),
     shared("deadline"),
+    shared("audience"),
+    shared("event"),
+    shared("eventDate"),
   ],
   toInput(values: CheckedValues, words: Words) {
     const text = (name: string) => String(values[name] ?? "");
@@ -101,12 +107,15 @@ export const customSurveyForm: FormSpec<CustomDraft> = {
         visibility: text("visibility"),
         deadline: text("deadline"),
         zone: text("deadline.zone"),
+        audience: text("audience") || "community",
+        event: text("event"),
+        eventDate: text("eventDate"),
       }),
     };
   },
 };
 
-export const NEW_CUSTOM: RawValues = { privacy: "anonymous", visibility: "afterClose" };
+export const NEW_CUSTOM: RawValues = { privacy: "anonymous", visibility: "afterClose", audience: "community" };
 
 export const openCustomForm = command({
   verb: "surveys.custom.open",
@@ -129,7 +138,10 @@ export const submitCustomSurvey = command({
     const { deps, community, request, words } = ctx;
     const now = deps.clock.now();
     const deadline = deadlineOf(draft, now);
-    if (!deadline.ok) return outcome(openForm({ form: customSurveyForm.name, values: shownValues(ctx.submitted?.values ?? {}), errors: { deadline: words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }) } }));
+    const refused = (field: string, error: string) => outcome(openForm({ form: customSurveyForm.name, values: shownValues(ctx.submitted?.values ?? {}), errors: { [field]: error } }));
+    if (!deadline.ok) return refused("deadline", words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }));
+    const audience = await audienceOfDraft(ctx, draft);
+    if ("field" in audience) return refused(audience.field, words.plain(audience.error));
     const survey = await createSurvey(deps, {
       communityId: community.id,
       style: "survey",
@@ -143,13 +155,9 @@ export const submitCustomSurvey = command({
       closesAt: deadline.at,
       createdBy: request.actor.personKey,
       createdAt: now.toISOString(),
+      ...(audience.value && { audience: audience.value }),
     });
-    return outcome(
-      tell("surveys.started", { title: survey.title, id: survey.id, name: community.charter.name, close: typedParam(`close survey ${survey.id}`) }, "success", true),
-      post("community", "surveys.announcement", await surveyState(deps, survey)),
-      { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(survey), dueAt: new Date(deadline.at), payload: { communityId: community.id, surveyId: survey.id } } },
-      ...scheduleNudge(survey, now),
-    );
+    return startSurvey(ctx, survey, now);
   },
 });
 

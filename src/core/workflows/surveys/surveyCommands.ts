@@ -59,15 +59,24 @@ export const submitSurvey = command({
       createdAt: now.toISOString(),
       ...(audience.value && { audience: audience.value }),
     });
-    if (isDirect(survey)) return outcome(...(await directStart(deps, survey, now)));
-    return outcome(
-      tell("surveys.started", { title: survey.title, id: survey.id, name: community.charter.name, close: typedParam(`close survey ${survey.id}`) }, "success", true),
-      post("community", "surveys.announcement", await surveyState(deps, survey)),
-      { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(survey), dueAt: new Date(deadline.at), payload: { communityId: community.id, surveyId: survey.id } } },
-      ...scheduleNudge(survey, now),
-    );
+    return startSurvey(ctx, survey, now);
   },
 });
+
+/**
+ * A new survey goes out: to people directly (an event's attendees or RSVPs), or announced in every space (the
+ * community, or one space); closed at its deadline by a job, and nudged.
+ */
+export async function startSurvey(ctx: CommunityContext, survey: Survey, now: Date): Promise<Outcome> {
+  const { deps, community } = ctx;
+  if (isDirect(survey)) return outcome(...(await directStart(deps, survey, now)));
+  return outcome(
+    tell("surveys.started", { title: survey.title, id: survey.id, name: community.charter.name, close: typedParam(`close survey ${survey.id}`) }, "success", true),
+    post("community", "surveys.announcement", await surveyState(deps, survey)),
+    { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(survey), dueAt: new Date(survey.closesAt!), payload: { communityId: community.id, surveyId: survey.id } } },
+    ...scheduleNudge(survey, now),
+  );
+}
 
 /** For an event's audience, how the survey starts: a DM to each person asked, and the announcement to the stewards only. */
 export async function directStart(deps: CoreDeps, survey: Survey, now: Date): Promise<Effect[]> {
