@@ -156,7 +156,7 @@ describe("peer matching", () => {
       personKey: `teams:tenant-1:aad-person-${String(i).padStart(3, "0")}`,
       displayName: `Person ${i} with a rather long display name`,
       role: "member" as const,
-      profile: { organisation: `Organisation number ${i % 9}`, role: "", expertise: ["research data management"], interests: [`topic ${i % 4}`], offers: "", wantsToLearn: "", timezone: "" },
+      profile: { visible: true, organisation: `Organisation number ${i % 9}`, role: "", expertise: ["research data management"], interests: [`topic ${i % 4}`], offers: "", wantsToLearn: "", timezone: "" },
       joinedAt: now,
       lastActiveAt: now,
     }));

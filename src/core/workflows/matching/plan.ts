@@ -18,10 +18,17 @@ export const candidateOf = (m: Member): Candidate => ({
   topics: [...new Set(topicsOf(m))],
 });
 
-export const matchedOf = (m: Member): Matched => ({ personKey: m.personKey, name: m.displayName || m.personKey, organisation: m.profile.organisation.trim() });
+/**
+ * A member as the others in their group may read about them: a profile not made visible shows nothing (no
+ * organisation, no topics), as `profile @person` would show it. Grouping may still weigh it; messages never say it.
+ */
+const asShared = (m: Member): Member => (m.profile.visible ? m : { ...m, profile: { ...m.profile, organisation: "", expertise: [], interests: [], offers: "", wantsToLearn: "" } });
 
-/** Something to talk about: a topic all share, else one person's expertise another is interested in, else an open question. */
-export function suggestTopic(members: readonly Member[]): Topic {
+export const matchedOf = (m: Member): Matched => ({ personKey: m.personKey, name: m.displayName || m.personKey, organisation: asShared(m).profile.organisation.trim() });
+
+/** Something to talk about, from what the group made visible: a topic all share, else one person's expertise another is interested in, else an open question. */
+export function suggestTopic(group: readonly Member[]): Topic {
+  const members = group.map(asShared);
   const [first, ...rest] = members.map((m) => ({ m, topics: topicsOf(m) }));
   const shared = first?.topics.find((t) => rest.every((r) => r.topics.includes(t)));
   if (shared) return { kind: "shared", topic: original(members, shared) };
