@@ -102,7 +102,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     links: { base: () => site.url },
     ...(drafts ? { drafts } : {}),
   };
-  const kernel = new Kernel(registry, deps);
+  const kernel = new Kernel(registry, deps, log.child({ component: "kernel" }));
   core.kernel = kernel;
   const work = new BackgroundWork();
   const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, kernel, storage, log, work })));

@@ -234,3 +234,13 @@ describe("metrics after a scripted month on both platforms", () => {
     expect(texts(await h.say(ANA, CHANNEL, "report 2026-11 2026-01"))[0]).toMatch(/I did not understand 2026-11 2026-01/);
   });
 });
+
+describe("activity that cannot be recorded", () => {
+  it("does not take the asker's answer away: what they asked for is done, the failure only logged", async () => {
+    const h = await kernelOnRealStore();
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
+    h.deps.repos.metrics.markActive = () => Promise.reject(new Error("storage is down"));
+    const shown = await h.say(BEN, CHANNEL, "charter");
+    expect(cardText(shown.items[0]!.card)).toContain(CHARTER_VALUES.name);
+  });
+});

@@ -54,6 +54,8 @@ export class Kernel {
   constructor(
     readonly registry: Registry,
     readonly deps: CoreDeps,
+    /** Where the kernel reports what it carries on past (a failure to record activity, say). */
+    private readonly log: { warn(details: object, message: string): void } = { warn: () => undefined },
   ) {}
 
   async handle(request: Request, people: People): Promise<Delivery> {
@@ -119,8 +121,13 @@ export class Kernel {
   private async acted(ctx: Context, delivery: Delivery): Promise<void> {
     if (!ctx.community || !ctx.space || !ctx.etag || !ctx.member) return;
     for (const handlers of this.registry.events) {
-      const result = await handlers.acted?.(ctx as Context & { community: NonNullable<Context["community"]>; space: NonNullable<Context["space"]>; etag: string });
-      if (result) await this.apply(result, ctx, delivery);
+      // What the person asked for is done: a failure to record the activity must not take their answer away.
+      try {
+        const result = await handlers.acted?.(ctx as Context & { community: NonNullable<Context["community"]>; space: NonNullable<Context["space"]>; etag: string });
+        if (result) await this.apply(result, ctx, delivery);
+      } catch (error) {
+        this.log.warn({ err: error, communityId: ctx.community.id }, "could not record a member's activity");
+      }
     }
   }
 

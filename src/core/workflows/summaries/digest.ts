@@ -34,6 +34,8 @@ export const digestJob = job({
     if (!schedule?.on || schedule.series !== series || !community) return outcome();
     const now = deps.clock.now();
     const next = scheduleDigest(communityId, series, nextAfter(schedule, dueAt, now));
+    // The next one first (its key makes this idempotent): a run that keeps failing must not end the series.
+    if (next.kind === "schedule") await deps.jobs.schedule(next.job);
     if (community.value.status === "closed" || !sameLocalDay(schedule.zone, dueAt, now)) return outcome(next);
     const from = await windowStart(deps, communityId, schedule, dueAt);
     const claimed = await deps.repos.summaries.claimRun({ communityId, at: dueAt.toISOString(), from: from.toISOString() });
