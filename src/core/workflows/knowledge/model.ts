@@ -46,13 +46,24 @@ export function linkProblem(url: string): "notLink" | "notHttps" | "tooLong" | u
   }
   if (parsed.protocol !== "https:") return parsed.protocol === "http:" ? "notHttps" : "notLink";
   if (!parsed.hostname.includes(".") && parsed.hostname !== "localhost") return "notLink";
+  // What is stored is the link as a URL writes it (non-ASCII letters percent-encoded): that must fit too.
+  if (parsed.href.length > L.url) return "tooLong";
   return undefined;
+}
+
+/** A path as people read it; one with a broken %-escape is shown as written rather than refused. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The title a link gets when nobody gave one (the page is never fetched): its host and path. */
 export function titleFromLink(url: string): string {
   const u = new URL(url);
-  const path = decodeURIComponent(u.pathname).replace(/\/+$/, "");
+  const path = decodedPath(u.pathname).replace(/\/+$/, "");
   return `${u.hostname.replace(/^www\./, "")}${path}`.slice(0, L.title);
 }
 

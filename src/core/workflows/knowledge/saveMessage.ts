@@ -5,7 +5,7 @@ import { outcome } from "../../kernel/outcome.js";
 import { cutSafely } from "../../kernel/text.js";
 import { command } from "../../kernel/workflow.js";
 import { shareHere } from "./commands.js";
-import { parseTags, RESOURCE_LIMITS as L } from "./model.js";
+import { linkProblem, parseTags, RESOURCE_LIMITS as L } from "./model.js";
 
 const TITLE_CHARS = 80;
 
@@ -35,6 +35,8 @@ export const saveMessage = command({
   async handle(ctx, { message }) {
     const { people } = ctx;
     if (!message.link) return outcome(tell("knowledge.error.noLink", {}, "warning", true));
+    // A platform's message link can be longer than the library keeps: said plainly, nothing stored.
+    if (linkProblem(message.link)) return outcome(tell("knowledge.error.tooLong", { max: L.url }, "warning", true));
     // The author's name is the platform's, looked up by id on the server; the name sent along is only a fallback.
     const author = message.author ? ((await people.resolve(message.author.id))?.displayName ?? message.author.name) : undefined;
     return shareHere(
