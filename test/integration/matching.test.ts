@@ -59,12 +59,13 @@ describe("peer matching", () => {
     const [checkIn] = await listJobs(h, "matching.checkIn");
     expect(checkIn!.dueAt).toBe("2026-11-28T09:00:00.000Z");
 
-    // Hal leaves during the round: he is asked nothing more.
+    // Hal leaves during the round, and Gus opts out of matching: neither is asked anything more.
     await h.say(HAL, CHANNEL, "leave");
+    await h.say(GUS, CHANNEL, "matching opt out");
     h.setNow("2026-11-28T09:00:00Z");
     await run("matching.checkIn", checkIn!);
     const asks = await fanouts("matching:community-1:checkIn:");
-    expect(reached(asks)).toEqual([ANA, BEN, CAROL, GUS].map((p) => p.personKey).sort());
+    expect(reached(asks)).toEqual([ANA, BEN, CAROL].map((p) => p.personKey).sort());
     const askBen = dmTo(asks, BEN);
     expect(cardText(askBen)).toMatch(/^Did you meet\?\nDid you meet .* from this round of peer matching in Data Stewards\?/);
     const [yes] = actionsOf(askBen);
@@ -79,8 +80,8 @@ describe("peer matching", () => {
 
     const status = cardText((await h.say(ANA, CHANNEL, "matching")).items[0]!.card);
     expect(status).toMatch(/Rounds run every week, in groups of 2\./);
-    // Fay and Hal left: their choice is kept, but they are not counted (nor matched).
-    expect(status).toMatch(/Members taking part\n5/);
+    // Fay and Hal left: their choice is kept, but they are not counted (nor matched); Gus opted out.
+    expect(status).toMatch(/Members taking part\n4/);
     // Ben said yes and Ana no: Ben's group met, the other did not (Ana's no does not undo Ben's yes if they are together).
     expect(status).toMatch(/1 of 2 groups met \(50%\); 2 of 5 people answered/);
     // Members see the settings and their own state, not the met-rate.

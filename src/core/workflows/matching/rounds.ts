@@ -113,19 +113,21 @@ export async function originFor(deps: CoreDeps, communityId: string, member: Mem
   return deps.sealer.seal({ form: ORIGIN, space: ref, by: member.personKey, args: {}, exp: deps.clock.now().getTime() + ORIGIN_DAYS * 86_400_000 });
 }
 
-/** "Did you meet?" to each person of the round still on the roster. */
+/** "Did you meet?" to each person of the round still on the roster and still taking part (not opted out or snoozed since). */
 export const checkInJob = job({
   kind: CHECK_IN_JOB,
   schema: z.object({ communityId: z.string().min(1), roundId: z.string().min(1) }),
   async run({ communityId, roundId }, { deps }) {
     const [round, community] = await Promise.all([deps.repos.matching.round(communityId, roundId), deps.repos.communities.get(communityId)]);
     if (!round || !community) return outcome();
-    const roster = await rosterOf(deps, communityId);
+    const [roster, prefs] = await Promise.all([rosterOf(deps, communityId), deps.repos.matching.prefs(communityId)]);
+    const today = deps.clock.now().toISOString().slice(0, 10);
     const sends: Effect[] = [];
     for (const group of round.groups) {
       for (const p of group.people) {
         const member = roster.get(p.personKey);
-        if (!member) continue;
+        const pref = prefs.get(p.personKey);
+        if (!member || !pref?.optedIn || (pref.snoozedUntil && pref.snoozedUntil > today)) continue;
         const others = group.people.filter((o) => o.personKey !== p.personKey).map((o) => ({ personKey: o.personKey, name: o.name }));
         const data: CheckInData = { name: community.value.charter.name, roundId, others, origin: await originFor(deps, communityId, member) };
         sends.push({ kind: "fanout", fanoutId: `matching:${communityId}:checkIn:${roundId}:${personTag(p.personKey)}`, audience: { kind: "people", people: [p.personKey] }, card: { presenter: CHECK_IN_PRESENTER, data } });
