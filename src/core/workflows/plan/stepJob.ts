@@ -59,11 +59,13 @@ async function startSurvey(deps: CoreDeps, plan: StoredPlan, placed: PlacedStep)
     createdBy: plan.createdBy,
     createdAt: now.toISOString(),
   };
-  if ((await deps.repos.surveys.create(survey)) !== "created") return [];
+  // A retried job finds the survey it made: it goes out the same way (every effect below is keyed, so once).
+  const made = (await deps.repos.surveys.create(survey)) === "created" ? survey : (await deps.repos.surveys.get(plan.communityId, survey.id))?.value;
+  if (!made || made.status !== "open") return [];
   return [
-    { kind: "fanout", fanoutId: `plan:${plan.communityId}:${plan.id}:${placed.index}:survey`, audience: { kind: "spaces", communityId: plan.communityId, except: [] }, card: { presenter: "surveys.announcement", data: await surveyState(deps, survey) } },
-    { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(survey), dueAt: new Date(survey.closesAt!), payload: { communityId: survey.communityId, surveyId: survey.id } } },
-    ...scheduleNudge(survey, now),
+    { kind: "fanout", fanoutId: `plan:${plan.communityId}:${plan.id}:${placed.index}:survey`, audience: { kind: "spaces", communityId: plan.communityId, except: [] }, card: { presenter: "surveys.announcement", data: await surveyState(deps, made) } },
+    { kind: "schedule", job: { kind: CLOSE_JOB, key: closeJobKey(made), dueAt: new Date(made.closesAt!), payload: { communityId: made.communityId, surveyId: made.id } } },
+    ...scheduleNudge(made, new Date(made.createdAt)),
   ];
 }
 
