@@ -122,7 +122,9 @@ describe("importing the built-in one-year plan", () => {
     // The digest step turned the digest on, as `digest weekly on DAY at HH:MM` would, and its first run is scheduled.
     const schedule = (await h.deps.repos.summaries.schedule(await communityId(h)))?.value;
     expect(schedule).toMatchObject({ on: true, cadenceWeeks: 1 });
-    expect(await listJobs(h, "summaries.digest")).toHaveLength(1);
+    // Its first digest is the step's own date and time, not a week later.
+    const digestStep = (await h.deps.repos.plans.get(await communityId(h), String((digest!.payload as { planId: string }).planId)))!.value.steps.find((s) => s.step.kind === "digest")!;
+    expect((await listJobs(h, "summaries.digest")).map((j) => j.dueAt)).toEqual([new Date(digestStep.at).toISOString()]);
     // The survey step starts the post-event feedback survey for the whole community, announced in every space.
     expect(fanouts.find((f) => f.key.endsWith(":survey"))!.payload).toMatchObject({ audience: { kind: "spaces" }, card: { presenter: "surveys.announcement" } });
     const surveys = await h.deps.repos.surveys.open(await communityId(h));

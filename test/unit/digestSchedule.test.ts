@@ -22,6 +22,15 @@ describe("the digest's schedule", () => {
     expect(firstAfter(s, new Date("2027-03-22T08:00:00Z")).toISOString()).toBe("2027-03-29T07:00:00.000Z");
   });
 
+  it("moves a time the clocks skip by an hour on that day only, not on every later week", () => {
+    // 02:30 on Sunday 28 March 2027 does not exist in Brussels (02:00 → 03:00): that run is at 03:30 local.
+    const s = { day: "sunday", time: "02:30", zone: "Europe/Brussels", cadenceWeeks: 1 } as const;
+    const first = firstAfter(s, new Date("2027-03-27T12:00:00Z"));
+    expect(first.toISOString()).toBe("2027-03-28T01:30:00.000Z");
+    // The week after is 02:30 local again (00:30 UTC in summer time), not 03:30.
+    expect(nextAfter(s, first, first).toISOString()).toBe("2027-04-04T00:30:00.000Z");
+  });
+
   it("counts a late run as the same day in the schedule's zone, not in UTC", () => {
     // 23:30 UTC on Monday is already Tuesday in Rome.
     expect(sameLocalDay("Europe/Rome", new Date("2027-03-22T08:00:00Z"), new Date("2027-03-22T21:30:00Z"))).toBe(true);

@@ -30,7 +30,7 @@ const CADENCE_WEEKS = { weekly: 1, biweekly: 2, monthly: 4 } as const;
  */
 async function startDigest(deps: CoreDeps, plan: StoredPlan, placed: PlacedStep, step: DigestStep): Promise<Effect[]> {
   const day = WEEKDAYS[DateTime.fromISO(placed.at, { zone: plan.zone }).weekday - 1]!;
-  const started = await setDigestSchedule(deps, plan.communityId, { on: true, cadenceWeeks: CADENCE_WEEKS[step.cadence], day, time: step.time, zone: plan.zone }, plan.createdBy);
+  const started = await setDigestSchedule(deps, plan.communityId, { on: true, cadenceWeeks: CADENCE_WEEKS[step.cadence], day, time: step.time, zone: plan.zone }, plan.createdBy, new Date(placed.at));
   return started.effect ? [started.effect] : [];
 }
 
