@@ -244,3 +244,18 @@ describe("activity that cannot be recorded", () => {
     expect(cardText(shown.items[0]!.card)).toContain(CHARTER_VALUES.name);
   });
 });
+
+describe("joins and leaves", () => {
+  it("ask for a recount of the month though nobody typed anything, once a minute however many arrive", async () => {
+    const h = await kernelOnRealStore();
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
+    h.setNow("2026-11-30T10:00:30Z");
+    const before = (await listJobs(h, "metrics.refresh")).map((j) => j.key);
+    const nobody = { resolve: async () => undefined };
+    await h.kernel.onEvent({ kind: "joined", people: [{ personKey: DEV.personKey, displayName: DEV.displayName }] }, { actor: DEV, space: CHANNEL }, nobody);
+    await h.kernel.onEvent({ kind: "joined", people: [{ personKey: BEN.personKey, displayName: BEN.displayName }] }, { actor: BEN, space: CHANNEL }, nobody);
+    await h.kernel.onEvent({ kind: "left", people: [DEV.personKey] }, { actor: DEV, space: CHANNEL }, nobody);
+    const added = (await listJobs(h, "metrics.refresh")).filter((j) => !before.includes(j.key));
+    expect(added.map((j) => j.dueAt)).toEqual(["2026-11-30T10:01:00.000Z"]);
+  });
+});

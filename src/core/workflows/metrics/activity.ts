@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import { outcome } from "../../kernel/outcome.js";
+import { outcome, type Outcome } from "../../kernel/outcome.js";
 import { job, type SpaceEvents } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import { refreshAggregates } from "./compute.js";
@@ -47,12 +47,21 @@ export const metricsEvents: SpaceEvents = {
         seen.set(markKey, true);
       }),
     );
-    const refresh = scheduleRefresh(deps, community.id);
-    if (seen.has(refresh.job.key)) return undefined;
-    seen.set(refresh.job.key, true);
-    return outcome(refresh);
+    return recountSoon(deps, community.id);
   },
+  // Joins and leaves change the figures too (members, joined, left) though nobody typed anything.
+  joined: async (ctx) => recountSoon(ctx.deps, ctx.community.id) ?? outcome(),
+  left: async (ctx) => recountSoon(ctx.deps, ctx.community.id) ?? outcome(),
 };
+
+/** The recount of a community's open period, asked for once a minute by this instance however often things happen. */
+function recountSoon(deps: CoreDeps, communityId: string): Outcome | undefined {
+  const seen = seenIn(deps.repos.metrics);
+  const refresh = scheduleRefresh(deps, communityId);
+  if (seen.has(refresh.job.key)) return undefined;
+  seen.set(refresh.job.key, true);
+  return outcome(refresh);
+}
 
 /** Recounts the open period of a community from its raw rows (idempotent: a second run stores the same). */
 export const refreshJob = job({
