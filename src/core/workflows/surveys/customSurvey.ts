@@ -3,11 +3,9 @@ import { openForm, outcome } from "../../kernel/outcome.js";
 import { command } from "../../kernel/workflow.js";
 import type { CheckedValues, FieldSpec, FormSpec, RawValues } from "../../kernel/forms.js";
 import type { Words } from "../../kernel/words.js";
-import { createSurvey } from "./commands.js";
 import { Question, SURVEY_LIMITS, type Answers } from "./model.js";
-import { deadlineOf, shownValues, surveyForm, SurveyDraft } from "./surveyForm.js";
-import { audienceOfDraft } from "./audienceForm.js";
-import { startSurvey } from "./surveyCommands.js";
+import { surveyForm, SurveyDraft } from "./surveyForm.js";
+import { launchSurvey } from "./surveyCommands.js";
 import { ANSWER_VERB, checkAnswers } from "./templates.js";
 
 /** A custom survey's questions, one a line: `QUESTION | KIND [| OPTIONS] [| optional]` (see help.cmd.customSurvey). */
@@ -127,38 +125,15 @@ export const openCustomForm = command({
   handle: async () => outcome(openForm({ form: customSurveyForm.name, values: NEW_CUSTOM })),
 });
 
-/** Checks the deadline, then makes the same survey a template makes: announced, closed by its job, nudged. */
+/** Checks the deadline and audience, then makes the same survey a template makes: announced or sent, closed by its job, nudged. */
 export const submitCustomSurvey = command({
   verb: "surveys.custom",
   permission: "steward",
   where: "community",
   input: z.custom<CustomDraft>(),
   form: customSurveyForm,
-  async handle(ctx, draft) {
-    const { deps, community, request, words } = ctx;
-    const now = deps.clock.now();
-    const deadline = deadlineOf(draft, now);
-    const refused = (field: string, error: string) => outcome(openForm({ form: customSurveyForm.name, values: shownValues(ctx.submitted?.values ?? {}), errors: { [field]: error } }));
-    if (!deadline.ok) return refused("deadline", words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }));
-    const audience = await audienceOfDraft(ctx, draft);
-    if ("field" in audience) return refused(audience.field, words.plain(audience.error));
-    const survey = await createSurvey(deps, {
-      communityId: community.id,
-      style: "survey",
-      template: CUSTOM.template,
-      title: draft.title,
-      ...(draft.intro ? { intro: draft.intro } : {}),
-      questions: draft.questions,
-      anonymous: draft.anonymous,
-      visibility: draft.visibility,
-      status: "open",
-      closesAt: deadline.at,
-      createdBy: request.actor.personKey,
-      createdAt: now.toISOString(),
-      ...(audience.value && { audience: audience.value }),
-    });
-    return startSurvey(ctx, survey, now);
-  },
+  handle: (ctx, draft) =>
+    launchSurvey(ctx, draft, customSurveyForm.name, { template: CUSTOM.template, title: draft.title, ...(draft.intro ? { intro: draft.intro } : {}), questions: draft.questions }),
 });
 
 const SCORES = { rating: [1, 2, 3, 4, 5], nps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } as const;

@@ -35,33 +35,47 @@ export const submitSurvey = command({
   input: z.custom<SurveyDraft>(),
   form: surveyForm,
   async handle(ctx, draft) {
-    const { deps, community, request, words } = ctx;
-    const values = shownValues(ctx.submitted?.values ?? {});
-    const refused = (field: string, error: string) => outcome(openForm({ form: surveyForm.name, values, errors: { [field]: error } }));
+    const { words } = ctx;
     const template = templateById(draft.template);
-    if (!template) return refused("template", words.plain("form.error.unknownChoice", { value: draft.template.slice(0, 40) }));
-    const now = deps.clock.now();
-    const deadline = deadlineOf(draft, now);
-    if (!deadline.ok) return refused("deadline", words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }));
-    const audience = await audienceOfDraft(ctx, draft);
-    if ("field" in audience) return refused(audience.field, words.plain(audience.error));
-    const survey = await createSurvey(deps, {
-      communityId: community.id,
-      style: "survey",
-      template: template.id,
-      title: draft.title,
-      questions: questionsOf(template, words),
-      anonymous: draft.anonymous,
-      visibility: draft.visibility,
-      status: "open",
-      closesAt: deadline.at,
-      createdBy: request.actor.personKey,
-      createdAt: now.toISOString(),
-      ...(audience.value && { audience: audience.value }),
-    });
-    return startSurvey(ctx, survey, now);
+    if (!template) return refusedIn(ctx, surveyForm.name, "template", words.plain("form.error.unknownChoice", { value: draft.template.slice(0, 40) }));
+    return launchSurvey(ctx, draft, surveyForm.name, { template: template.id, title: draft.title, questions: questionsOf(template, words) });
   },
 });
+
+/** The survey form back, with what was typed and one field's error; nothing is stored. */
+const refusedIn = (ctx: CommunityContext, form: string, field: string, error: string): Outcome =>
+  outcome(openForm({ form, values: shownValues(ctx.submitted?.values ?? {}), errors: { [field]: error } }));
+
+/**
+ * A survey form's submission (a template's or a custom one): its deadline and audience checked (refused back into
+ * `form` with the field's error), then the survey made from `content` and started.
+ */
+export async function launchSurvey(
+  ctx: CommunityContext,
+  draft: Pick<SurveyDraft, "deadline" | "zone" | "audience" | "event" | "eventDate" | "anonymous" | "visibility">,
+  form: string,
+  content: Pick<Survey, "template" | "title" | "intro" | "questions">,
+): Promise<Outcome> {
+  const { deps, community, request, words } = ctx;
+  const now = deps.clock.now();
+  const deadline = deadlineOf(draft, now);
+  if (!deadline.ok) return refusedIn(ctx, form, "deadline", words.plain(deadline.error, { zone: draft.zone.slice(0, 64) }));
+  const audience = await audienceOfDraft(ctx, draft);
+  if ("field" in audience) return refusedIn(ctx, form, audience.field, words.plain(audience.error));
+  const survey = await createSurvey(deps, {
+    ...content,
+    communityId: community.id,
+    style: "survey",
+    anonymous: draft.anonymous,
+    visibility: draft.visibility,
+    status: "open",
+    closesAt: deadline.at,
+    createdBy: request.actor.personKey,
+    createdAt: now.toISOString(),
+    ...(audience.value && { audience: audience.value }),
+  });
+  return startSurvey(ctx, survey, now);
+}
 
 /**
  * A new survey goes out: to people directly (an event's attendees or RSVPs), or announced in every space (the
