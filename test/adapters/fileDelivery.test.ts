@@ -4,11 +4,12 @@ import { FILE_LIMIT_BYTES } from "../../src/core/kernel/files.js";
 import { file, outcome } from "../../src/core/kernel/outcome.js";
 import { command, type Workflow } from "../../src/core/kernel/workflow.js";
 import { WORKFLOWS } from "../../src/core/workflows/index.js";
-import { startFakeBotConnector, type FakeBotConnector, type UploadSession } from "../support/fakeBotConnector.js";
+import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
 import { slashCommand } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, cardOf, cardText, fileConsentAnswer, message, post, type TeamsUser } from "../support/teamsActivities.js";
+import { consentOf, uploadInfo } from "../support/fakeOneDriveUpload.js";
 
 /**
  * The private file effect through both real adapters: a throwaway workflow's command answers with a CSV,
@@ -79,10 +80,6 @@ describe("a file in Slack", () => {
 
 const personalChat = (user: TeamsUser) => `a:1personal-${user.aadObjectId}`;
 type Sent = ReturnType<FakeBotConnector["activitiesTo"]>[number];
-const consentOf = (a: Sent | undefined) => a?.attachments?.find((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent") as
-  | { name: string; content: { description: string; sizeInBytes: number; acceptContext: unknown; declineContext: unknown } }
-  | undefined;
-const uploadInfo = (session: UploadSession) => ({ name: session.name, uploadUrl: session.uploadUrl, contentUrl: session.contentUrl, uniqueId: session.uniqueId, fileType: session.fileType });
 const textsIn = (conversationId: string) => connector.activitiesTo(conversationId).map((a) => a.text ?? "");
 
 /** Megan asks for the CSV in her 1:1 chat; the consent card offering it. */

@@ -1,12 +1,13 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeBotConnector, type UploadSession } from "../support/fakeBotConnector.js";
+import type { FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { slashCommand } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, fileConsentAnswer, message, post, press } from "../support/teamsActivities.js";
+import { consentOf, uploadInfo } from "../support/fakeOneDriveUpload.js";
 
 /**
  * `metrics` and `report` through both real adapters in a community linked across Teams and Slack: the combined
@@ -19,10 +20,6 @@ beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
 afterAll(() => stopBothPlatforms(s, connector));
 
 type Sent = ReturnType<FakeBotConnector["activitiesTo"]>[number];
-const consentOf = (a: Sent | undefined) => a?.attachments?.find((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent") as
-  | { name: string; content: { description: string; sizeInBytes: number; acceptContext: unknown } }
-  | undefined;
-const uploadInfo = (session: UploadSession) => ({ name: session.name, uploadUrl: session.uploadUrl, contentUrl: session.contentUrl, uniqueId: session.uniqueId, fileType: session.fileType });
 
 describe("metrics and the sponsor report in a community on Teams and Slack", () => {
   it("counts both platforms' people, sends the CSV privately on each platform, and refuses members", async () => {

@@ -1,12 +1,13 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeBotConnector, type UploadSession } from "../support/fakeBotConnector.js";
+import type { FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, cardOf, cardText, fileConsentAnswer, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
+import { consentOf, uploadInfo } from "../support/fakeOneDriveUpload.js";
 
 /**
  * `export survey ID` through both real adapters, in a community linked across Teams and Slack: a named poll
@@ -19,10 +20,6 @@ beforeAll(async () => ({ s, connector } = await startBothPlatforms()));
 afterAll(() => stopBothPlatforms(s, connector));
 
 type Sent = ReturnType<FakeBotConnector["activitiesTo"]>[number];
-const consentOf = (a: Sent | undefined) => a?.attachments?.find((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent") as
-  | { name: string; content: { description: string; sizeInBytes: number; acceptContext: unknown } }
-  | undefined;
-const uploadInfo = (session: UploadSession) => ({ name: session.name, uploadUrl: session.uploadUrl, contentUrl: session.contentUrl, uniqueId: session.uniqueId, fileType: session.fileType });
 const parsed = (bytes: Buffer) => parse(bytes, { bom: true }) as string[][];
 
 describe("exporting a named poll answered from Teams and Slack", () => {

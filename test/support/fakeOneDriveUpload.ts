@@ -52,3 +52,12 @@ export function serveUploadPut(req: IncomingMessage, res: ServerResponse, raw: B
   session.bytes = raw;
   answer(201, { id: session.uniqueId, name: session.name, size: raw.length, file: {} });
 }
+
+/** The file consent card in a Teams activity the app sent (what the person is asked to allow), if there is one. */
+export const consentOf = (a: { attachments?: Array<{ contentType?: string }> } | undefined) =>
+  a?.attachments?.find((x) => x.contentType === "application/vnd.microsoft.teams.card.file.consent") as
+    | { name: string; content: { description: string; sizeInBytes: number; acceptContext: unknown; declineContext: unknown } }
+    | undefined;
+
+/** What Teams sends the bot about a session when the person presses Allow (`uploadInfo` of the consent answer). */
+export const uploadInfo = (session: UploadSession) => ({ name: session.name, uploadUrl: session.uploadUrl, contentUrl: session.contentUrl, uniqueId: session.uniqueId, fileType: session.fileType });
