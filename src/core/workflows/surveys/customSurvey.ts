@@ -4,7 +4,7 @@ import { command } from "../../kernel/workflow.js";
 import type { CheckedValues, FieldSpec, FormSpec, RawValues } from "../../kernel/forms.js";
 import type { Words } from "../../kernel/words.js";
 import { Question, SURVEY_LIMITS, type Answers } from "./model.js";
-import { surveyForm, SurveyDraft } from "./surveyForm.js";
+import { surveyChoices, surveyForm, SurveyDraft } from "./surveyForm.js";
 import { launchSurvey } from "./surveyCommands.js";
 import { ANSWER_VERB, checkAnswers } from "./templates.js";
 
@@ -98,16 +98,9 @@ export const customSurveyForm: FormSpec<CustomDraft> = {
     return {
       ok: true,
       value: CustomDraft.parse({
-        title: text("title"),
+        ...surveyChoices(values),
         intro: text("intro") || undefined,
         questions: parsed,
-        anonymous: text("privacy") !== "named",
-        visibility: text("visibility"),
-        deadline: text("deadline"),
-        zone: text("deadline.zone"),
-        audience: text("audience") || "community",
-        event: text("event"),
-        eventDate: text("eventDate"),
       }),
     };
   },

@@ -57,18 +57,26 @@ export const surveyForm: FormSpec<SurveyDraft> = {
       ok: true,
       value: SurveyDraft.parse({
         template: text("template"),
-        title: text("title"),
-        anonymous: text("privacy") !== "named",
-        visibility: text("visibility"),
-        deadline: text("deadline"),
-        zone: text("deadline.zone"),
-        audience: text("audience") || "community",
-        event: text("event"),
-        eventDate: text("eventDate"),
+        ...surveyChoices(values),
       }),
     };
   },
 };
+
+/** What every survey form asks besides its questions: title, privacy, visibility, deadline and audience, as typed. */
+export function surveyChoices(values: CheckedValues) {
+  const text = (name: string) => String(values[name] ?? "");
+  return {
+    title: text("title"),
+    anonymous: text("privacy") !== "named",
+    visibility: text("visibility"),
+    deadline: text("deadline"),
+    zone: text("deadline.zone"),
+    audience: text("audience") || "community",
+    event: text("event"),
+    eventDate: text("eventDate"),
+  };
+}
 
 /** The deadline as an instant, or why it cannot be one: past, more than a year away (the field's error key). */
 export function deadlineOf(draft: Pick<SurveyDraft, "deadline" | "zone">, now: Date): { ok: true; at: string } | { ok: false; error: "surveys.error.past" | "surveys.error.tooFar" | "form.error.zone" } {
