@@ -153,6 +153,70 @@ describe("importing the built-in one-year plan", () => {
   });
 });
 
+describe("undoing a plan after some of its steps ran, or after a confirmation cut short", () => {
+  let h: KernelHarness;
+  beforeEach(async () => {
+    h = await kernelOnRealStore();
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
+  });
+
+  it("turns off the digest the plan turned on, and names the plan's survey still open", async () => {
+    await h.press(ANA, CHANNEL, "plan.confirm", confirmData(replyCard(await preview(h))));
+    h.setNow("2027-03-12T10:00:00Z");
+    const [, , digest, survey] = await listJobs(h, "plan.step");
+    await runJob(h, digest!);
+    await runJob(h, survey!);
+    const id = await communityId(h);
+    const [opened] = await h.deps.repos.surveys.open(id);
+
+    const undone = texts(await h.say(ANA, CHANNEL, "plan undo"));
+    expect(undone).toContainEqual(expect.stringMatching(/The digest the plan turned on is off again/));
+    expect(undone).toContainEqual(expect.stringMatching(new RegExp(`survey ${opened!.id} stays open .*close survey ${opened!.id}`)));
+    expect((await h.deps.repos.summaries.schedule(id))?.value.on).toBe(false);
+    // Those answering it keep their survey.
+    expect((await h.deps.repos.surveys.open(id)).map((s) => s.id)).toEqual([opened!.id]);
+  });
+
+  it("leaves a digest a steward has set since", async () => {
+    await h.press(ANA, CHANNEL, "plan.confirm", confirmData(replyCard(await preview(h))));
+    h.setNow("2027-03-12T10:00:00Z");
+    await runJob(h, (await listJobs(h, "plan.step"))[2]!);
+    await h.say(ANA, CHANNEL, "digest weekly on friday at 16:00 Europe/Rome");
+    const undone = texts(await h.say(ANA, CHANNEL, "plan undo"));
+    expect(undone.join("\n")).not.toMatch(/digest/i);
+    expect((await h.deps.repos.summaries.schedule(await communityId(h)))?.value).toMatchObject({ on: true, day: "friday" });
+  });
+
+  it("carries on a confirmation cut short before the plan was saved, without a second copy of any event", async () => {
+    const shown = await preview(h);
+    const plans = h.deps.repos.plans;
+    const update = plans.update.bind(plans);
+    plans.update = () => Promise.reject(new Error("storage went away"));
+    await expect(h.press(ANA, CHANNEL, "plan.confirm", confirmData(replyCard(shown)))).rejects.toThrow(/storage went away/);
+    plans.update = update;
+    const id = await communityId(h);
+    expect((await h.deps.repos.events.all(id)).length).toBe(6);
+
+    // Pressed again, the same plan carries on: the six events, once each, announced now.
+    const done = await h.press(ANA, CHANNEL, "plan.confirm", confirmData(replyCard(shown)));
+    expect(texts(done)[0]).toMatch(/6 events announced and 11 steps scheduled/);
+    expect(done.items.filter((i) => i.kind === "post").length).toBe(6);
+    expect((await h.deps.repos.events.all(id)).length).toBe(6);
+    expect((await listJobs(h, "events.reminder")).length).toBe(12);
+  });
+
+  it("undoes a confirmation cut short: the events it made are found although the plan never recorded them", async () => {
+    const shown = await preview(h);
+    const plans = h.deps.repos.plans;
+    const update = plans.update.bind(plans);
+    plans.update = () => Promise.reject(new Error("storage went away"));
+    await expect(h.press(ANA, CHANNEL, "plan.confirm", confirmData(replyCard(shown)))).rejects.toThrow();
+    plans.update = update;
+    expect(texts(await h.say(ANA, CHANNEL, "plan undo"))[0]).toMatch(/undone: 6 events cancelled/);
+    expect((await h.deps.repos.events.all(await communityId(h))).every((e) => e.cancelled)).toBe(true);
+  });
+});
+
 describe("a plan file", () => {
   let h: KernelHarness;
   beforeEach(async () => {

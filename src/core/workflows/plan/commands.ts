@@ -97,7 +97,9 @@ export const confirmPlan = command({
     // A preview left waiting until its first date passed is not half-applied: it is imported again.
     const late = stored.value.steps.find((s) => Date.parse(s.at) <= deps.clock.now().getTime());
     if (late) return outcome(tell("plan.stale", { when: { at: late.at }, usage: typedParam("plan import") }, "warning", true));
-    if ((await deps.repos.plans.claimActive(community.id, planId)) === "taken") return outcome(tell("plan.active", { name: community.charter.name, undo: typedParam("plan undo") }, "warning", true));
+    // Claimed already by this very plan: a confirmation cut short before the plan was saved. It carries on.
+    const claimed = (await deps.repos.plans.claimActive(community.id, planId)) === "claimed" || (await deps.repos.plans.activeId(community.id)) === planId;
+    if (!claimed) return outcome(tell("plan.active", { name: community.charter.name, undo: typedParam("plan undo") }, "warning", true));
     const created = await createPlanned(ctx, stored.value);
     const plan: StoredPlan = { ...stored.value, status: "active", events: created.events, jobs: created.jobs, confirmedAt: deps.clock.now().toISOString() };
     await deps.repos.plans.update(plan, stored.etag);
@@ -127,6 +129,8 @@ export const undoPlan = command({
     const titles = removed.events.join(", ");
     const effects: Effect[] = [tell("plan.undone", { plan: stored.value.name, events: removed.events.length, steps: removed.steps }, "success", true)];
     if (removed.events.length) effects.push(tell("plan.undone.events", { titles }, "info", true), announce("community", "plan.undone.post", { plan: stored.value.name, titles }, "warning"));
+    if (removed.digestOff) effects.push(tell("plan.undone.digest", { on: typedParam("digest on") }, "info", true));
+    for (const id of removed.openSurveys) effects.push(tell("plan.undone.survey", { id, close: typedParam(`close survey ${id}`) }, "info", true));
     return outcome(...effects);
   },
 });

@@ -11,8 +11,8 @@ import type { Survey } from "../surveys/model.js";
 import { scheduleNudge } from "../surveys/nudges.js";
 import { surveyState } from "../surveys/tally.js";
 import { questionsOf, templateById } from "../surveys/templates.js";
-import { WEEKDAYS } from "../summaries/model.js";
-import { setDigestSchedule } from "../summaries/schedule.js";
+import { WEEKDAYS, type ScheduleChoice } from "../summaries/model.js";
+import { firstAfter, setDigestSchedule } from "../summaries/schedule.js";
 import type { PlacedStep, StoredPlan } from "./model.js";
 import { DUE_PRESENTER } from "./presenters.js";
 
@@ -29,13 +29,27 @@ const CADENCE_WEEKS = { weekly: 1, biweekly: 2, monthly: 4 } as const;
  * at the step's cadence (what a steward's `digest weekly on DAY at HH:MM` does). The stewards are told.
  */
 async function startDigest(deps: CoreDeps, plan: StoredPlan, placed: PlacedStep, step: DigestStep): Promise<Effect[]> {
-  const day = WEEKDAYS[DateTime.fromISO(placed.at, { zone: plan.zone }).weekday - 1]!;
-  const started = await setDigestSchedule(deps, plan.communityId, { on: true, cadenceWeeks: CADENCE_WEEKS[step.cadence], day, time: step.time, zone: plan.zone }, plan.createdBy, new Date(placed.at));
+  const started = await setDigestSchedule(deps, plan.communityId, digestChoice(plan, placed, step), plan.createdBy, new Date(placed.at));
   return started.effect ? [started.effect] : [];
 }
 
+/** The schedule a digest step sets: on, from the step's day, at its time in the plan's zone. */
+function digestChoice(plan: StoredPlan, placed: PlacedStep, step: DigestStep): ScheduleChoice {
+  const day = WEEKDAYS[DateTime.fromISO(placed.at, { zone: plan.zone }).weekday - 1]!;
+  return { on: true, cadenceWeeks: CADENCE_WEEKS[step.cadence], day, time: step.time, zone: plan.zone };
+}
+
+/**
+ * The series a digest step started (what `setDigestSchedule` records), so `plan undo` can tell whether the
+ * digest is still the one the plan turned on: any steward's change since starts another series.
+ */
+export function planDigestSeries(plan: StoredPlan, placed: PlacedStep): string | undefined {
+  if (placed.step.kind !== "digest") return undefined;
+  return firstAfter(digestChoice(plan, placed, placed.step), new Date(Date.parse(placed.at) - 1)).toISOString();
+}
+
 /** A plan survey's id: the same on every run of its job, so a job run twice starts one survey. */
-const surveyId = (plan: StoredPlan, index: number) => `P${createHash("sha256").update(`${plan.communityId}|${plan.id}|${index}`).digest("hex").slice(0, 9).toUpperCase()}`;
+export const planSurveyId = (plan: Pick<StoredPlan, "communityId" | "id">, index: number) => `P${createHash("sha256").update(`${plan.communityId}|${plan.id}|${index}`).digest("hex").slice(0, 9).toUpperCase()}`;
 
 /** The template survey, open to the whole community until its deadline: announced in every space, nudged, closed. */
 async function startSurvey(deps: CoreDeps, plan: StoredPlan, placed: PlacedStep): Promise<Effect[]> {
@@ -45,7 +59,7 @@ async function startSurvey(deps: CoreDeps, plan: StoredPlan, placed: PlacedStep)
   const now = deps.clock.now();
   const words = wordsFor({ locale: plan.locale, timezone: plan.zone, platform: decodeKey(plan.createdBy).platform, personal: false });
   const survey: Survey = {
-    id: surveyId(plan, placed.index),
+    id: planSurveyId(plan, placed.index),
     communityId: plan.communityId,
     style: "survey",
     template: template.id,

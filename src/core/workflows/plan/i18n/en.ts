@@ -6,7 +6,7 @@ export const planEn = {
   "help.cmd.planImport":
     "Import a programme plan: paste a plan file (YAML or JSON) or take the built-in one-year programme, with its start date and time zone. You see every event, survey and step it creates, with dates, and confirm before anything is created.",
   "help.usage.planUndo": "plan undo",
-  "help.cmd.planUndo": "Undo the imported plan: cancels its events not held yet and every step still to come, and says what was removed.",
+  "help.cmd.planUndo": "Undo the imported plan: cancels its events not held yet and every step still to come, turns off the digest it turned on, and says what was removed.",
   "action.planImport": "Import a plan",
 
   "plan.form.title": "Import a programme plan",
@@ -55,6 +55,8 @@ export const planEn = {
   "plan.imported": "The plan **{plan}** is in place for **{name}**: {events, plural, =0 {no events} one {# event announced} other {# events announced}} and {steps, plural, =0 {no other steps} one {# step scheduled} other {# steps scheduled}}. See it with {usage}.",
   "plan.undone": "The plan **{plan}** is undone: {events, plural, =0 {no events were cancelled} one {# event cancelled} other {# events cancelled}} and {steps, plural, =0 {no steps were left to remove} one {# scheduled step removed} other {# scheduled steps removed}}.",
   "plan.undone.events": "Cancelled: {titles}.",
+  "plan.undone.digest": "The digest the plan turned on is off again. {on} starts it again.",
+  "plan.undone.survey": "The plan's survey **{id}** stays open for those answering it; {close} closes it now.",
   "plan.undone.post": "The programme plan **{plan}** was withdrawn: {titles} will not take place.",
 
   "plan.status.title": "Programme plan: {name}",
