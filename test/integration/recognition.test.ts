@@ -186,6 +186,29 @@ describe("milestones", () => {
     expect((await milestonePosts()).map((p) => p.card.data.kind)).toEqual(["firstContribution"]);
   });
 
+  it("passes over history from before it ran: old first RSVPs, a 10th event and a 100th member long past", async () => {
+    const event = posted(await h.say(ANA, CHANNEL, "event Monthly call on 2027-01-14 at 15:00 Europe/Rome for 60m"));
+    const going = event.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.data.answer === "going")!;
+    await h.press(DEV, CHANNEL, going.verb, going.data);
+    for (let i = 2; i <= 10; i++) await h.say(ANA, CHANNEL, `event Call ${i} on 2027-01-${String(i + 10).padStart(2, "0")} at 15:00 Europe/Rome for 60m`);
+    const id = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    const joinedAt = h.deps.clock.now().toISOString();
+    for (let i = 0; i < 97; i++) {
+      await h.deps.repos.members.add({ communityId: id, personKey: `teams:tenant-1:aad-old${i}`, displayName: `Old ${i}`, role: "member", spaceKey: CHANNEL.spaceKey, joinedAt, lastActiveAt: joinedAt }, { optedOut: false });
+    }
+    // Three weeks later the daily look runs for the first time; Ben answers now.
+    h.setNow("2026-12-14T08:00:00Z");
+    await h.press(BEN, CHANNEL, going.verb, going.data);
+    await h.say(ANA, CHANNEL, "kudos");
+    const job = await dailyJob();
+    await runDaily(job);
+    await runDaily(job);
+    expect((await milestonePosts()).map((p) => [p.card.data.kind, (p.card.data.person as { personKey: string } | undefined)?.personKey])).toEqual([["firstContribution", BEN.personKey]]);
+    // Passed over for good: the next join neither counts the roster again nor celebrates.
+    await join([{ personKey: "teams:tenant-1:aad-late", displayName: "Late" }]);
+    expect(await milestonePosts("hundredthMember")).toEqual([]);
+  });
+
   it("celebrates the 10th event when posts are on, once however often the run is retried", async () => {
     for (let i = 1; i <= 10; i++) await h.say(ANA, CHANNEL, `event Call ${i} on 2027-01-${String(i + 10).padStart(2, "0")} at 15:00 Europe/Rome for 60m`);
     await h.say(ANA, CHANNEL, "kudos");

@@ -14,8 +14,11 @@ export const MILESTONES_JOB = "recognition.milestones.daily";
 /** The daily look for milestones runs at this hour (UTC), every community at the same time of day. */
 const DAILY_HOUR_UTC = 8;
 const DAY_MS = 86_400_000;
-/** An anniversary found later than this (the app was down, posts were off) passes uncelebrated. */
-const ANNIVERSARY_WINDOW_MS = 14 * DAY_MS;
+/**
+ * A milestone found later than this passes uncelebrated: an anniversary while the app was down, and history
+ * from before milestones ran (a community's old RSVPs, its 10th event or 100th member long passed).
+ */
+const LATE_MS = 14 * DAY_MS;
 /** A run celebrates at most this many members; the rest wait for the next day, so a channel is never flooded. */
 const MEMBERS_PER_RUN = 10;
 /** A marker this recent whose posts were due is posted again (idempotently): a run that died after marking still posts. */
@@ -58,13 +61,13 @@ type Reached = Pick<Milestone, "kind" | "subject" | "person" | "contribution" | 
  * milestone posts off it is only marked (turning them on brings no backlog). A recent marker whose posts were
  * due is posted again under the same fan-out keys, so a run that died in between still posts, and never twice.
  */
-export async function celebrate(deps: CoreDeps, community: Community, reached: Reached, known?: Milestone): Promise<Effect[]> {
+export async function celebrate(deps: CoreDeps, community: Community, reached: Reached, known?: Milestone, late = false): Promise<Effect[]> {
   const now = deps.clock.now();
   if (known) return known.posted && now.getTime() - Date.parse(known.at) < RETRY_WINDOW_MS ? announce(community, known) : [];
   const { milestones } = await deps.repos.recognition.settings(community.id);
-  const marker: Milestone = { ...reached, communityId: community.id, posted: milestones, at: now.toISOString() };
+  const marker: Milestone = { ...reached, communityId: community.id, posted: milestones && !late, at: now.toISOString() };
   const result = await deps.repos.recognition.reach(marker);
-  if (result.result === "created") return milestones ? announce(community, marker) : [];
+  if (result.result === "created") return marker.posted ? announce(community, marker) : [];
   return result.stored ? celebrate(deps, community, reached, result.stored) : [];
 }
 
@@ -76,20 +79,30 @@ export async function firstContribution(deps: CoreDeps, community: Community, me
   return celebrate(deps, community, known ?? { kind: "firstContribution", subject: member.personKey, person: named(member), contribution }, known);
 }
 
-/** The community's 100th member, checked when people join (and by the daily run, which knows the count already). */
-export async function hundredthMember(deps: CoreDeps, community: Community, count?: number): Promise<Effect[]> {
+const lateAt = (deps: CoreDeps, at: string) => deps.clock.now().getTime() - Date.parse(at) > LATE_MS;
+
+/**
+ * The community's 100th member, checked when people join (and by the daily run, which has the roster already).
+ * Only marked, not posted, when the 100th joined long ago.
+ */
+export async function hundredthMember(deps: CoreDeps, community: Community, roster?: Member[]): Promise<Effect[]> {
   // The marker first: one read, and once it is there, joins never count the roster again.
   const known = await deps.repos.recognition.reached(community.id, "hundredthMember", COMMUNITY);
   if (known) return celebrate(deps, community, known, known);
-  if ((count ?? (await deps.repos.members.count(community.id))) < HUNDREDTH_MEMBER) return [];
-  return celebrate(deps, community, { kind: "hundredthMember", subject: COMMUNITY, count: HUNDREDTH_MEMBER });
+  if ((roster?.length ?? (await deps.repos.members.count(community.id))) < HUNDREDTH_MEMBER) return [];
+  const joined = (roster ?? (await membersWhere(deps, community.id, () => true))).map((m) => m.joinedAt).sort();
+  const hundredth = joined[HUNDREDTH_MEMBER - 1];
+  if (!hundredth) return [];
+  return celebrate(deps, community, { kind: "hundredthMember", subject: COMMUNITY, count: HUNDREDTH_MEMBER }, undefined, lateAt(deps, hundredth));
 }
 
+/** The community's 10th event (by when it was scheduled); only marked when that was long ago. */
 async function tenthEvent(deps: CoreDeps, community: Community): Promise<Effect[]> {
-  const events = (await deps.repos.events.all(community.id)).filter((e) => !e.cancelled);
-  if (events.length < TENTH_EVENT) return [];
+  const created = (await deps.repos.events.all(community.id)).filter((e) => !e.cancelled).map((e) => e.createdAt).sort();
+  const tenth = created[TENTH_EVENT - 1];
+  if (!tenth) return [];
   const known = await deps.repos.recognition.reached(community.id, "tenthEvent", COMMUNITY);
-  return celebrate(deps, community, known ?? { kind: "tenthEvent", subject: COMMUNITY, count: TENTH_EVENT }, known);
+  return celebrate(deps, community, known ?? { kind: "tenthEvent", subject: COMMUNITY, count: TENTH_EVENT }, known, lateAt(deps, tenth));
 }
 
 /** When a member's first year is up: a year after they joined, in UTC. */
@@ -127,21 +140,25 @@ export async function detectMilestones(deps: CoreDeps, community: Community): Pr
   const now = deps.clock.now().getTime();
   const members = await membersWhere(deps, community.id, () => true);
   const byPerson = new Map(members.map((m) => [m.personKey, m]));
-  const effects = [...(await hundredthMember(deps, community, members.length)), ...(await tenthEvent(deps, community))];
+  const effects = [...(await hundredthMember(deps, community, members)), ...(await tenthEvent(deps, community))];
   const budget = { left: MEMBERS_PER_RUN };
 
   const due = members.filter((m) => {
     const at = anniversaryOf(m.joinedAt).getTime();
-    return at <= now && now - at < ANNIVERSARY_WINDOW_MS;
+    return at <= now && now - at < LATE_MS;
   });
   effects.push(...(await memberMilestones(deps, community, "anniversary", due.map((member) => ({ member })), budget)));
 
-  // A first RSVP (going or maybe) to any of the community's events; anonymous survey answers hold no identity, so they never count.
-  const answered = new Set<string>();
+  // A first RSVP (going or maybe) to any of the community's events, if it is recent: older ones are history from
+  // before milestones ran. Anonymous survey answers hold no identity, so they never count.
+  const firstAnswered = new Map<string, string>();
   for (const event of await deps.repos.events.all(community.id)) {
-    for (const rsvp of await deps.repos.events.answers(community.id, event.id)) if (rsvp.answer !== "no") answered.add(rsvp.personKey);
+    for (const rsvp of await deps.repos.events.answers(community.id, event.id)) {
+      const seen = firstAnswered.get(rsvp.personKey);
+      if (rsvp.answer !== "no" && (!seen || rsvp.at < seen)) firstAnswered.set(rsvp.personKey, rsvp.at);
+    }
   }
-  const firsts = [...answered].flatMap((p) => (byPerson.has(p) ? [{ member: byPerson.get(p)!, contribution: "rsvp" as const }] : []));
+  const firsts = [...firstAnswered].flatMap(([p, at]) => (byPerson.has(p) && !lateAt(deps, at) ? [{ member: byPerson.get(p)!, contribution: "rsvp" as const }] : []));
   effects.push(...(await memberMilestones(deps, community, "firstContribution", firsts, budget)));
   return effects;
 }
