@@ -233,6 +233,20 @@ describe("metrics after a scripted month on both platforms", () => {
     expect(actionsOf(shown.items[0]!.card)).toEqual([]);
     expect(texts(await h.say(ANA, CHANNEL, "report 2026-11 2026-01"))[0]).toMatch(/I did not understand 2026-11 2026-01/);
   });
+
+  it("counts a report's months never counted in one read of the community's rows, with the same figures", async () => {
+    h.setNow("2027-06-03T09:00:00Z");
+    const list = h.deps.repos.members.list.bind(h.deps.repos.members);
+    let reads = 0;
+    h.deps.repos.members.list = (...args) => ((reads += 1), list(...args));
+    const text = cardText((await h.say(ANA, CHANNEL, "report 2026-09 2027-05")).items[0]!.card);
+    h.deps.repos.members.list = list;
+    // Eight months since the community began (November recounted now that it is closed): one roster read for
+    // them all, and one for the poll's response rate (each month alone read it once each).
+    expect(reads).toBe(2);
+    expect(text).toMatch(/Monthly call: 3 said going, 3 attended/);
+    expect((await storedAggregates(h, communityId, "2026-11")).find((a) => a.scope === "all")!.figures).toEqual(all());
+  });
 });
 
 describe("activity that cannot be recorded", () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
+import { memberFor } from "../../src/core/kernel/members.js";
 import { ANA, BEN, CHANNEL, CHARTER_VALUES, PEOPLE, SLACK_CAROL, SLACK_CHANNEL, cardText, kernelOnRealStore, kinds, listJobs, texts, type KernelHarness, type StoredJob } from "../support/core.js";
 
 /** Recognition: kudos between members, and milestones celebrated once each, in every linked space. */
@@ -194,7 +195,8 @@ describe("milestones", () => {
     const id = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
     const joinedAt = h.deps.clock.now().toISOString();
     for (let i = 0; i < 97; i++) {
-      await h.deps.repos.members.add({ communityId: id, personKey: `teams:tenant-1:aad-old${i}`, displayName: `Old ${i}`, role: "member", spaceKey: CHANNEL.spaceKey, joinedAt, lastActiveAt: joinedAt }, { optedOut: false });
+      const person = { personKey: `teams:tenant-1:aad-old${i}`, displayName: `Old ${i}` };
+      await h.deps.repos.members.add(memberFor(person, { communityId: id, spaceKey: CHANNEL.spaceKey, role: "member", now: joinedAt }), { optedOut: false });
     }
     // Three weeks later the daily look runs for the first time; Ben answers now.
     h.setNow("2026-12-14T08:00:00Z");

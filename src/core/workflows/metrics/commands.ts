@@ -24,7 +24,8 @@ export function scopesOf(aggregates: Aggregate[], spaces: Space[]): Aggregate[] 
 export async function metricsData(deps: CoreDeps, ctx: Pick<CommunityContext, "words" | "community">, period: Period): Promise<MetricsData> {
   const communityId = ctx.community.id;
   const previous = previousPeriod(period);
-  const [current, before, spaces] = await Promise.all([aggregatesFor(deps, communityId, period), aggregatesFor(deps, communityId, previous), deps.repos.spaces.listForCommunity(communityId)]);
+  const [counted, spaces] = await Promise.all([aggregatesFor(deps, communityId, [period, previous]), deps.repos.spaces.listForCommunity(communityId)]);
+  const [current = [], before = []] = counted;
   const names = new Map(spaces.map((s) => [s.spaceKey, spaceName(ctx, s)]));
   const scopes = scopesOf(current, spaces).slice(0, 20);
   return {

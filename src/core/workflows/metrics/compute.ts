@@ -1,14 +1,28 @@
 import type { Member, PersonKey, Space } from "../../domain.js";
 import type { CoreDeps } from "../../ports.js";
+import type { CopEvent } from "../events/model.js";
 import { liveOccurrences } from "../events/occurrences.js";
-import { metRate } from "../matching/model.js";
+import type { Resource } from "../knowledge/model.js";
+import { metRate, type Round } from "../matching/model.js";
+import type { Kudos } from "../recognition/model.js";
+import type { Survey } from "../surveys/model.js";
 import { ratesOf } from "../surveys/rates.js";
-import { ALL, EMPTY_FIGURES, isWeek, periodEnd, periodStart, type Aggregate, type Figures, type Period } from "./model.js";
+import { ALL, EMPTY_FIGURES, isWeek, periodEnd, periodStart, type ActivityMark, type Aggregate, type Figures, type LeftMark, type Period } from "./model.js";
 
-/** Everything the figures are counted from, read once per recount. */
+/**
+ * Everything the figures are counted from that is not per occurrence or per survey: read once for every period
+ * counted together (a report's missing months share one read of the roster, marks, resources and kudos).
+ */
 interface Raw {
   roster: Member[];
   spaces: Space[];
+  marks: ActivityMark[];
+  leaves: LeftMark[];
+  events: CopEvent[];
+  surveys: Survey[];
+  resources: Resource[];
+  kudos: Kudos[];
+  rounds: Round[];
   homeOf: (person: PersonKey) => string | undefined;
 }
 
@@ -48,13 +62,45 @@ class Tally {
  * rows always give the same figures, so recounting after a replayed event changes nothing.
  */
 export async function computeAggregates(deps: CoreDeps, communityId: string, period: Period): Promise<Aggregate[]> {
+  return countPeriod(deps, communityId, await readRaw(deps, communityId, periodStart(period)), period);
+}
+
+/** The rows every period from `since` on is counted from. */
+async function readRaw(deps: CoreDeps, communityId: string, since: Date): Promise<Raw> {
   const { repos } = deps;
-  const start = periodStart(period);
-  const end = periodEnd(period);
-  const [members, spaces, marks, leaves] = await Promise.all([roster(deps, communityId), repos.spaces.listForCommunity(communityId), repos.metrics.activity(communityId), repos.metrics.leftMarks(communityId)]);
+  const [members, spaces, marks, leaves, events, surveys, resources, kudos, rounds] = await Promise.all([
+    roster(deps, communityId),
+    repos.spaces.listForCommunity(communityId),
+    repos.metrics.activity(communityId),
+    repos.metrics.leftMarks(communityId),
+    repos.events.upcoming(communityId, since),
+    repos.surveys.all(communityId),
+    repos.resources.all(communityId),
+    kudosSince(deps, communityId, since),
+    repos.matching.recentRounds(communityId, 100),
+  ]);
   const home = new Map(members.map((m) => [m.personKey, m.spaceKey]));
   for (const l of leaves) if (!home.has(l.personKey)) home.set(l.personKey, l.spaceKey);
-  const raw: Raw = { roster: members, spaces, homeOf: (p) => home.get(p) };
+  return { roster: members, spaces, marks, leaves, events, surveys, resources, kudos, rounds, homeOf: (p) => home.get(p) };
+}
+
+/** Kudos come newest first: pages are read until `since` is passed. */
+async function kudosSince(deps: CoreDeps, communityId: string, since: Date): Promise<Kudos[]> {
+  const found: Kudos[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await deps.repos.recognition.recent(communityId, { pageSize: 200, after });
+    found.push(...page.items);
+    const oldest = page.items.at(-1);
+    if (!page.continuationToken || !oldest || Date.parse(oldest.at) < since.getTime()) return found;
+    after = page.continuationToken;
+  }
+}
+
+async function countPeriod(deps: CoreDeps, communityId: string, raw: Raw, period: Period): Promise<Aggregate[]> {
+  const start = periodStart(period);
+  const end = periodEnd(period);
+  const { roster: members, spaces, marks, leaves } = raw;
   const tally = new Tally(spaces.map((s) => s.spaceKey));
 
   // Members: on the roster by the period's end, or who were and left after it.
@@ -78,7 +124,8 @@ export async function computeAggregates(deps: CoreDeps, communityId: string, per
     if (first.get(mark.personKey) === period) tally.add("newContributors", scope);
   }
 
-  await Promise.all([countEvents(deps, communityId, start, end, raw, tally), countSurveys(deps, communityId, start, end, tally), countShared(deps, communityId, start, end, raw, tally)]);
+  await Promise.all([countEvents(deps, communityId, start, end, raw, tally), countSurveys(deps, start, end, raw, tally), countRounds(deps, communityId, start, end, raw, tally)]);
+  countShared(start, end, raw, tally);
 
   const computedAt = deps.clock.now().toISOString();
   const names = new Map(spaces.map((s) => [s.spaceKey, s.displayName]));
@@ -87,9 +134,8 @@ export async function computeAggregates(deps: CoreDeps, communityId: string, per
 
 /** Occurrences held in the period; for those with attendance confirmed, who said going and which of them came. */
 async function countEvents(deps: CoreDeps, communityId: string, start: Date, end: Date, raw: Raw, tally: Tally): Promise<void> {
-  const events = await deps.repos.events.upcoming(communityId, start);
   const now = deps.clock.now().getTime();
-  for (const event of events) {
+  for (const event of raw.events) {
     for (const o of liveOccurrences(event).filter((o) => within(o.at, start, end) && Date.parse(o.at) <= now)) {
       tally.add("held", undefined);
       const attendance = await deps.repos.events.attendance(communityId, event.id, o.id);
@@ -107,9 +153,8 @@ async function countEvents(deps: CoreDeps, communityId: string, start: Date, end
 }
 
 /** Surveys opened in the period: answered ÷ asked per space (kept at close, counted now while open). */
-async function countSurveys(deps: CoreDeps, communityId: string, start: Date, end: Date, tally: Tally): Promise<void> {
-  const surveys = (await deps.repos.surveys.all(communityId)).filter((s) => within(s.createdAt, start, end));
-  for (const survey of surveys) {
+async function countSurveys(deps: CoreDeps, start: Date, end: Date, raw: Raw, tally: Tally): Promise<void> {
+  for (const survey of raw.surveys.filter((s) => within(s.createdAt, start, end))) {
     for (const r of await ratesOf(deps, survey)) {
       tally.add("asked", r.spaceKey, r.asked);
       tally.add("answered", r.spaceKey, r.answered);
@@ -117,19 +162,15 @@ async function countSurveys(deps: CoreDeps, communityId: string, start: Date, en
   }
 }
 
-/** Resources shared, kudos given and matching rounds held in the period. */
-async function countShared(deps: CoreDeps, communityId: string, start: Date, end: Date, raw: Raw, tally: Tally): Promise<void> {
-  for (const r of await deps.repos.resources.all(communityId)) if (within(r.sharedAt, start, end)) tally.add("resources", r.spaceKey ?? raw.homeOf(r.sharedBy));
-  // Kudos come newest first: read pages until the period's start is passed.
-  let after: string | undefined;
-  for (;;) {
-    const page = await deps.repos.recognition.recent(communityId, { pageSize: 200, after });
-    for (const k of page.items) if (within(k.at, start, end)) tally.add("kudos", raw.homeOf(k.from.personKey));
-    const oldest = page.items.at(-1);
-    if (!page.continuationToken || !oldest || Date.parse(oldest.at) < start.getTime()) break;
-    after = page.continuationToken;
-  }
-  for (const round of (await deps.repos.matching.recentRounds(communityId, 100)).filter((r) => within(r.at, start, end))) {
+/** Resources shared and kudos given in the period. */
+function countShared(start: Date, end: Date, raw: Raw, tally: Tally): void {
+  for (const r of raw.resources) if (within(r.sharedAt, start, end)) tally.add("resources", r.spaceKey ?? raw.homeOf(r.sharedBy));
+  for (const k of raw.kudos) if (within(k.at, start, end)) tally.add("kudos", raw.homeOf(k.from.personKey));
+}
+
+/** Matching rounds held in the period, and how many of their groups met. */
+async function countRounds(deps: CoreDeps, communityId: string, start: Date, end: Date, raw: Raw, tally: Tally): Promise<void> {
+  for (const round of raw.rounds.filter((r) => within(r.at, start, end))) {
     const rate = metRate(round, await deps.repos.matching.checkIns(communityId, round.id));
     tally.add("groups", undefined, rate.groups);
     tally.add("groupsMet", undefined, rate.groupsMet);
@@ -137,16 +178,24 @@ async function countShared(deps: CoreDeps, communityId: string, start: Date, end
 }
 
 /**
- * A period's stored aggregates, recounted first when they are missing or were counted before the period ended
- * (a closed period is counted once more after it closes, then read as stored).
+ * Periods' stored aggregates, in the order asked; those missing or counted before their period ended are
+ * recounted first, together, from one read of the rows (a closed period is counted once more after it closes,
+ * then read as stored).
  */
-export async function aggregatesFor(deps: CoreDeps, communityId: string, period: Period): Promise<Aggregate[]> {
-  const stored = await deps.repos.metrics.aggregates(communityId, period);
-  const end = periodEnd(period).getTime();
+export async function aggregatesFor(deps: CoreDeps, communityId: string, periods: Period[]): Promise<Aggregate[][]> {
   const now = deps.clock.now().getTime();
-  const fresh = stored.length > 0 && stored.some((a) => a.scope === ALL) && (end > now || stored.every((a) => Date.parse(a.computedAt) >= end));
-  if (fresh) return stored;
-  return refreshAggregates(deps, communityId, period);
+  const stored = await Promise.all(periods.map((p) => deps.repos.metrics.aggregates(communityId, p)));
+  const fresh = (aggs: Aggregate[], p: Period) => aggs.some((a) => a.scope === ALL) && (periodEnd(p).getTime() > now || aggs.every((a) => Date.parse(a.computedAt) >= periodEnd(p).getTime()));
+  const stale = periods.filter((p, i) => !fresh(stored[i]!, p));
+  if (stale.length === 0) return stored;
+  const raw = await readRaw(deps, communityId, new Date(Math.min(...stale.map((p) => periodStart(p).getTime()))));
+  const counted = new Map<Period, Aggregate[]>();
+  for (const p of stale) {
+    const aggregates = await countPeriod(deps, communityId, raw, p);
+    await deps.repos.metrics.saveAggregates(aggregates);
+    counted.set(p, aggregates);
+  }
+  return periods.map((p, i) => counted.get(p) ?? stored[i]!);
 }
 
 /** Recounts a period and stores its aggregates (idempotent: the rows decide the figures). */

@@ -53,10 +53,10 @@ const isEmpty = (f: Figures) => Object.values(f).every((v) => v === 0);
 
 /** Every month's aggregates of a range (recounted on demand where missing or counted before the month ended). */
 async function monthly(deps: CoreDeps, communityId: string, months: Period[], since: string): Promise<Aggregate[][]> {
-  const out: Aggregate[][] = [];
   // A month that ended before the community began has nothing to count (and nothing is stored for it).
-  for (const p of months) out.push(periodEnd(p).getTime() <= Date.parse(since) ? [] : await aggregatesFor(deps, communityId, p));
-  return out;
+  const counted = months.filter((p) => periodEnd(p).getTime() > Date.parse(since));
+  const found = new Map((await aggregatesFor(deps, communityId, counted)).map((aggs, i) => [counted[i]!, aggs]));
+  return months.map((p) => found.get(p) ?? []);
 }
 
 /** The sponsor report's content for a range: figures from the monthly aggregates, activities and feedback from their rows. */
@@ -67,7 +67,10 @@ export async function buildReport(deps: CoreDeps, communityId: string, range: Ra
   const now = deps.clock.now();
   const months = monthsOf(range).filter((p) => p <= periodOf(now));
   const since = stored.value.createdAt;
-  const [current, before] = await Promise.all([monthly(deps, communityId, months, since), monthly(deps, communityId, monthsBefore(months), since)]);
+  const earlier = monthsBefore(months);
+  const all = await monthly(deps, communityId, [...earlier, ...months], since);
+  const before = all.slice(0, earlier.length);
+  const current = all.slice(earlier.length);
   const figuresOf = (aggs: Aggregate[], scope: string) => aggs.find((a) => a.scope === scope)?.figures ?? EMPTY_FIGURES;
   const perMonth = current.map((aggs, i) => ({ period: months[i]!, figures: figuresOf(aggs, ALL) }));
   const total = combine(perMonth.map((m) => m.figures));
