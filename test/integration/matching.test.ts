@@ -204,4 +204,19 @@ describe("peer matching", () => {
     expect(cardText(dmTo(sent, IVY))).toMatch(/^Your buddy in Data Stewards\nWelcome to Data Stewards! Carol Ng is your buddy/);
     expect(cardText(dmTo(sent, CAROL))).toMatch(/^A newcomer in Data Stewards\nIvy Park just joined Data Stewards, and you are their buddy/);
   });
+
+  it("passes over the best buddy when the app cannot reach them, and asks the next", async () => {
+    await h.say(ANA, CHANNEL, "matching buddies on");
+    for (const who of [BEN, CAROL]) await h.say(who, CHANNEL, "matching opt in");
+    for (const [who, org] of [[BEN, "Uni A"], [CAROL, "Agency C"]] as const) {
+      const m = (await h.deps.repos.members.get("community-1", who.personKey))!;
+      await h.deps.repos.members.save({ ...m, profile: { ...m.profile, organisation: org } });
+    }
+    // Carol blocked the app: the best match by organisation cannot be told.
+    await h.deps.repos.conversationRefs.save({ key: CAROL.personKey, platform: "teams", reference: {}, unreachable: true, updatedAt: "2026-11-23T09:00:00Z" });
+    const IVY = person("ivy", "Ivy Park");
+    await h.kernel.onEvent({ kind: "joined", people: [{ personKey: IVY.personKey, displayName: IVY.displayName }] }, { actor: ANA, space: CHANNEL }, PEOPLE);
+    const sent = await fanouts("matching:community-1:buddy:");
+    expect(reached(sent)).toEqual([BEN.personKey, IVY.personKey].sort());
+  });
 });

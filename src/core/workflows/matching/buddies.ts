@@ -8,16 +8,20 @@ import { INTRO_PRESENTER, type IntroData } from "./presenters.js";
 import { personTag } from "./rounds.js";
 
 /**
- * The buddy for a newcomer: an opted-in member on the roster, not snoozed, reachable, from another organisation
- * (and platform, when preferred) where possible; among equals, a stable pick per newcomer.
+ * Who could be a newcomer's buddy, best first: opted-in members on the roster, not snoozed, from another
+ * organisation (and platform, when preferred) where possible; among equals, a stable order per newcomer.
  */
-export function chooseBuddy(newcomer: Member, members: readonly Member[], eligible: (m: Member) => boolean, crossPlatform: boolean): Member | undefined {
+export function rankBuddies(newcomer: Member, members: readonly Member[], eligible: (m: Member) => boolean, crossPlatform: boolean): Member[] {
   const them = candidateOf(newcomer);
   const score = (m: Member) => pairCost(them, candidateOf(m), { met: new Map(), crossOrganisation: true, crossPlatform });
   const tie = (m: Member) => seedOf(`${newcomer.personKey}|${m.personKey}`);
-  return members
-    .filter((m) => m.personKey !== newcomer.personKey && eligible(m))
-    .sort((a, b) => score(a) - score(b) || tie(a) - tie(b))[0];
+  return members.filter((m) => m.personKey !== newcomer.personKey && eligible(m)).sort((a, b) => score(a) - score(b) || tie(a) - tie(b));
+}
+
+/** The first of the ranked whom the app can reach: their conversation references are read one by one, best first. */
+async function firstReachable(ctx: CommunityContext, ranked: Member[]): Promise<Member | undefined> {
+  for (const m of ranked) if (!(await ctx.deps.repos.conversationRefs.get(m.personKey))?.unreachable) return m;
+  return undefined;
 }
 
 async function buddyFor(ctx: CommunityContext, personKey: string, members: Member[]): Promise<Effect[]> {
@@ -26,9 +30,8 @@ async function buddyFor(ctx: CommunityContext, personKey: string, members: Membe
   if (!newcomer) return [];
   const [prefs, settings] = await Promise.all([deps.repos.matching.prefs(community.id), deps.repos.matching.settings(community.id)]);
   const day = deps.clock.now().toISOString().slice(0, 10);
-  const refs = await Promise.all(members.map((m) => deps.repos.conversationRefs.get(m.personKey)));
-  const unreachable = new Set(members.filter((_, i) => refs[i]?.unreachable).map((m) => m.personKey));
-  const buddy = chooseBuddy(newcomer, members, (m) => isEligible(m, prefs, unreachable, day), settings?.value.crossPlatform ?? true);
+  const ranked = rankBuddies(newcomer, members, (m) => isEligible(m, prefs, new Set(), day), settings?.value.crossPlatform ?? true);
+  const buddy = await firstReachable(ctx, ranked);
   if (!buddy) return [];
   // Insert-only: a join delivered twice (or to two instances) gives one buddy and one pair of messages.
   if ((await deps.repos.matching.addBuddy(community.id, { newcomer: personKey, buddy: buddy.personKey, at: deps.clock.now().toISOString() })) === "duplicate") return [];
