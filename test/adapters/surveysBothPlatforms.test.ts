@@ -5,7 +5,8 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { TEAMS_GENERAL_SPACE, linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { membersWhere } from "../../src/core/kernel/members.js";
 
 /**
  * The surveys workflow through both adapters, which know nothing of it: a quick poll posted from Teams in a
@@ -67,6 +68,33 @@ describe("a quick poll in a community linked across Teams and Slack", () => {
     const keys: unknown[] = [];
     for await (const row of s.app.store.tables.surveyKeys.listEntities()) keys.push(row);
     expect(keys).toEqual([]);
+  }, 30_000);
+});
+
+describe("a quick poll for one space of a linked community", () => {
+  it("`poll here` from Teams is posted in that channel only, and counts and takes answers from its members only", async () => {
+    const communityId = await linkedCommunity();
+    const postFanouts = async () => {
+      let n = 0;
+      for await (const row of s.app.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) if (row.json?.includes('"kind":"fanout"') && row.json.includes('"post:')) n += 1;
+      return n;
+    };
+    const before = await postFanouts();
+    const everyone = await membersWhere(s.app.deps, communityId, () => true);
+    const here = everyone.filter((m) => m.spaceKey === TEAMS_GENERAL_SPACE).length;
+    expect(here).toBeGreaterThan(0);
+    expect(here).toBeLessThan(everyone.length);
+    const where = { place: "channel" as const, threadId: "9", user: MEGAN };
+    expect((await post(s.app.url, message(connector.serviceUrl, 'poll here "Lunch here?" Pizza Salad', where))).status).toBe(200);
+    const poll = () => shownNow(connector.activitiesTo(thread("9"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Lunch here?") && cardText(cardOf(a).body).includes("answered"));
+    await expect.poll(poll).toBeTruthy();
+    expect(cardText(cardOf(poll()).body)).toContain(`0 of ${here} answered`);
+    expect(cardText(cardOf(poll()).body)).toContain("Asks the members of this space only.");
+    expect((await post(s.app.url, press(connector.serviceUrl, poll()!, "Pizza", { ...where, user: ADELE }))).status).toBe(200);
+    await expect.poll(() => cardText(cardOf(poll()).body)).toContain(`1 of ${here} answered`);
+    // Posted in the Teams channel alone: no fan-out to the other spaces was ever scheduled, and Slack got nothing.
+    expect(await postFanouts()).toBe(before);
+    expect(s.fake.callsTo("chat.postMessage").filter((c) => blocksText(c.args.blocks).includes("Lunch here?"))).toEqual([]);
   }, 30_000);
 });
 

@@ -36,7 +36,7 @@ describe("a quick poll", () => {
     expect(text).toMatch(/Anonymous: no one, not even the facilitators, can see who answered what/);
     // The question may also run up to its question mark, without quotes.
     expect(posted(await h.say(ANA, CHANNEL, "poll named Lunch where? Pizza Salad")).title).toBe("Lunch where?");
-    expect(texts(await h.say(ANA, CHANNEL, "help"))[0]).toContain('poll [named] "QUESTION?" OPTION OPTION …');
+    expect(texts(await h.say(ANA, CHANNEL, "help"))[0]).toContain('poll [named] [here | for going EVENT [DATE] | for attended EVENT [DATE]] "QUESTION?" OPTION OPTION …');
   });
 
   it("counts one answer per member, changeable, with a private confirmation and the counts updated for everyone", async () => {

@@ -29,7 +29,15 @@ export type Question = z.infer<typeof Question>;
 
 /** Who a survey asks: the whole community (default), one space, those who attended a date, or who said going/maybe to it. */
 export const AUDIENCES = ["community", "space", "attended", "rsvp"] as const;
-export const SurveyAudience = z.object({ kind: z.enum(AUDIENCES), spaceKey: SpaceKey.optional(), eventId: z.string().max(100).optional(), occurrence: Instant.optional() });
+export const SurveyAudience = z.object({
+  kind: z.enum(AUDIENCES),
+  spaceKey: SpaceKey.optional(),
+  eventId: z.string().max(100).optional(),
+  occurrence: Instant.optional(),
+  /** A quick poll's card names the event date it asks about: its title and when it takes place. */
+  eventTitle: z.string().max(200).optional(),
+  eventAt: Instant.optional(),
+});
 export type SurveyAudience = z.infer<typeof SurveyAudience>;
 
 /** A survey (or a one-question quick poll) as stored in its community's partition. */

@@ -90,6 +90,8 @@ export const SurveyState = z.object({
   canExport: z.boolean().default(false),
   /** A steward's private view of an open survey: with the "send reminder now" button. */
   remind: z.boolean().default(false),
+  /** Whom a quick poll asks, when not the whole community: its card says so. */
+  asks: z.object({ kind: z.enum(["space", "rsvp", "attended"]), title: z.string().optional(), at: z.string().optional() }).optional(),
 });
 export type SurveyState = z.infer<typeof SurveyState>;
 
@@ -106,7 +108,11 @@ export async function surveyState(deps: CoreDeps, survey: Survey, known?: Survey
   return recountedState(deps, survey);
 }
 
-const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false, spaces: [] });
+/** Whom a survey asks, as its card says it (nothing for the whole community). */
+const asksOf = ({ audience: a }: Survey): Pick<SurveyState, "asks"> =>
+  a && a.kind !== "community" ? { asks: { kind: a.kind, ...(a.eventTitle ? { title: a.eventTitle } : {}), ...(a.eventAt ? { at: a.eventAt } : {}) } } : {};
+
+const stateHead = (survey: Survey) => ({ ...asksOf(survey), surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false, spaces: [] });
 
 /** Reads every response of a survey and tallies it: what the kept counts must always equal. */
 export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
