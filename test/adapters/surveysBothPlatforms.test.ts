@@ -5,7 +5,7 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
-import { TEAMS_GENERAL_SPACE, linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { TEAMS_GENERAL_SPACE, linkTeamsAndSlack, takePart, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 import { membersWhere } from "../../src/core/kernel/members.js";
 
 /**
@@ -24,6 +24,8 @@ const linkedCommunity = () => (linked ??= linkTeamsAndSlack(s, connector));
 describe("a quick poll in a community linked across Teams and Slack", () => {
   it("counts answers from Teams and Slack once per person, and keeps no identity with the anonymous answers", async () => {
     const communityId = await linkedCommunity();
+    // Adele and Luc take part where the community meets (an answer alone enrols no one).
+    await takePart(s, connector, communityId, { teams: [ADELE], slack: [FAKE_IDS.member] });
     const where = { place: "channel" as const, threadId: "2", user: MEGAN };
     expect((await post(s.app.url, message(connector.serviceUrl, 'poll "Which day suits?" Tue Wed "Thu am"', where))).status).toBe(200);
     const poll = () => shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Which day suits?") && cardText(cardOf(a).body).includes("answered"));
@@ -79,6 +81,7 @@ describe("a quick poll for one space of a linked community", () => {
       for await (const row of s.app.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) if (row.json?.includes('"kind":"fanout"') && row.json.includes('"post:')) n += 1;
       return n;
     };
+    await takePart(s, connector, communityId, { teams: [ADELE] });
     const before = await postFanouts();
     const everyone = await membersWhere(s.app.deps, communityId, () => true);
     const here = everyone.filter((m) => m.spaceKey === TEAMS_GENERAL_SPACE).length;
@@ -122,6 +125,7 @@ function modalState(blocks: ModalBlock[], values: Record<string, string | string
 describe("a survey from a template in the linked community", () => {
   it("is answered in a form only the person sees, on each platform, and tallied together without identities", async () => {
     const communityId = await linkedCommunity();
+    await takePart(s, connector, communityId, { teams: [ADELE], slack: [FAKE_IDS.member] });
     const where = { place: "channel" as const, threadId: "3", user: MEGAN };
     expect((await post(s.app.url, message(connector.serviceUrl, "survey", where))).status).toBe(200);
     const form = () => connector.activitiesTo(thread("3")).find((a) => cardText(cardOf(a).body).includes("Who sees the results"));

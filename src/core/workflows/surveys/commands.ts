@@ -95,6 +95,8 @@ async function closedCard(ctx: CommunityContext, id: string): Promise<Effect[]> 
 export const vote = command({
   verb: VOTE_VERB,
   permission: "member",
+  // An anonymous answer must not be dated by anything else written about the person at the same moment.
+  unlinkable: true,
   where: "community",
   input: z.object({ survey: z.string().min(1).max(20), option: z.coerce.number().int().min(0).max(9) }),
   async handle(ctx, { survey: id, option }) {
