@@ -180,7 +180,9 @@ describe("a survey from a template in the linked community", () => {
     const traces = [ADELE.id, ADELE.aadObjectId!, ADELE.name, FAKE_IDS.member, "Luc Member"];
     const rows: string[] = [];
     for await (const row of s.app.store.tables.surveyResponses.listEntities({ queryOptions: { filter: `PartitionKey eq 'r:${communityId}:${survey!.id}'` } })) rows.push(JSON.stringify(row));
-    expect(rows.filter((r) => !r.includes('"rowKey":"~t:'))).toHaveLength(2);
+    // Two responses, the counters (numbers only), and Adele's free text in a row of its own (Luc wrote none).
+    expect(rows.filter((r) => !r.includes('"rowKey":"~'))).toHaveLength(2);
+    expect(rows.filter((r) => r.includes('"rowKey":"~x:'))).toEqual([expect.stringContaining("More time to talk")]);
     for (const trace of traces) expect(rows.filter((r) => r.includes(trace))).toEqual([]);
     const lines = s.app.logs.slice(logsBefore).map((l) => JSON.stringify(l));
     for (const trace of traces) expect(lines.filter((l) => l.includes(trace))).toEqual([]);

@@ -9,10 +9,10 @@ const CAROL = { personKey: "teams:tenant-1:aad-carol", displayName: "Carol Ng", 
 const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
 const optionData = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
 
-/** Every row of a table, keys and values, as text (responses: without the counter rows, which hold numbers only). */
+/** Every row of a table, keys and values, as text (responses: the responses alone, without the counter rows and the free-text rows, see surveysTexts.test.ts). */
 async function rowsOf(h: KernelHarness, table: "surveyResponses" | "surveyKeys" | "communities"): Promise<string[]> {
   const rows: string[] = [];
-  for await (const row of h.tables[table].listEntities()) if (table !== "surveyResponses" || !row.rowKey?.startsWith("~t:")) rows.push(JSON.stringify(row));
+  for await (const row of h.tables[table].listEntities()) if (table !== "surveyResponses" || !row.rowKey?.startsWith("~")) rows.push(JSON.stringify(row));
   return rows;
 }
 

@@ -59,6 +59,8 @@ export const Survey = z.object({
   closedAt: Instant.optional(),
   /** Its counts are kept as answers come (set by the store for every survey made since counting began). */
   counted: z.boolean().optional(),
+  /** Its free-text answers are kept in rows of their own as well, and counted (set by the store for every survey made since). */
+  textRows: z.boolean().optional(),
   /** Who may answer and is counted (absent: the whole community). */
   audience: SurveyAudience.optional(),
   /** Answered / asked per linked space, counted at close (see rates.ts). */

@@ -57,6 +57,7 @@ function questionBlocks(q: QuestionResult, words: Words): Block[] {
   const blocks: Block[] = [{ type: "text", text: `**${esc(q.text)}**`, style: "default" }];
   if (q.kind === "text") {
     blocks.push({ type: "list", heading: "", items: q.texts.map((t) => esc(t)), omitted: q.textsOmitted, empty: words.t("surveys.results.noText") });
+    if (q.textsOmitted > 0) blocks.push({ type: "context", texts: [words.t("surveys.results.moreTexts", { count: q.answered })] });
     return blocks;
   }
   const lines = countLines(q, words);

@@ -58,6 +58,7 @@ export const surveysEn = {
   "surveys.results.average": "Average {average} out of {of}",
   "surveys.results.nps": "Net promoter score {nps}",
   "surveys.results.noText": "No written answers.",
+  "surveys.results.moreTexts": "All {count} written answers are in the CSV export, which a facilitator can ask for.",
   "surveys.results.byPerson": "**Who answered what** (a named survey: shown to the facilitators only)",
   "surveys.results.person": "Person",
   "surveys.results.q": "Q{n}",
