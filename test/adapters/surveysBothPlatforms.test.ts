@@ -4,9 +4,9 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 
 import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
-import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
+import { ADELE, MEGAN, TENANT, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
 import { TEAMS_GENERAL_SPACE, linkTeamsAndSlack, takePart, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
-import { membersWhere } from "../../src/core/kernel/members.js";
+import { memberFor, membersWhere } from "../../src/core/kernel/members.js";
 
 /**
  * The surveys workflow through both adapters, which know nothing of it: a quick poll posted from Teams in a
@@ -98,6 +98,43 @@ describe("a quick poll for one space of a linked community", () => {
     // Posted in the Teams channel alone: no fan-out to the other spaces was ever scheduled, and Slack got nothing.
     expect(await postFanouts()).toBe(before);
     expect(s.fake.callsTo("chat.postMessage").filter((c) => blocksText(c.args.blocks).includes("Lunch here?"))).toEqual([]);
+  }, 30_000);
+});
+
+describe("an answer through either adapter", () => {
+  it("writes no conversation ref for the person who gives it (a member the app never heard from before)", async () => {
+    const communityId = await linkedCommunity();
+    const nia = { id: "29:1nia-new", name: "Nia New", aadObjectId: "aad-0042-nia" };
+    const omar = "U0OMAR042";
+    s.fake.setUser({ id: omar, name: "omar" });
+    const slackSpace = (await s.app.deps.repos.spaces.listForCommunity(communityId)).find((space) => space.platform === "slack")!.spaceKey;
+    const now = new Date().toISOString();
+    // Both are on the roster already (as a roster sync would put them), and the app has never heard from either.
+    await s.app.deps.repos.members.add(memberFor({ personKey: `teams:${TENANT}:${nia.aadObjectId}`, displayName: nia.name, locale: "en" }, { communityId, spaceKey: TEAMS_GENERAL_SPACE, role: "member", now }), { optedOut: false });
+    await s.app.deps.repos.members.add(memberFor({ personKey: `slack:${FAKE_IDS.teamId}:${omar}`, displayName: "omar", locale: "en" }, { communityId, spaceKey: slackSpace, role: "member", now }), { optedOut: false });
+    const refsNaming = async (...traces: string[]) => {
+      const found: string[] = [];
+      for await (const row of s.app.store.tables.conversationRefs.listEntities()) if (traces.some((t) => JSON.stringify(row).includes(t))) found.push(JSON.stringify(row));
+      return found;
+    };
+
+    const where = { place: "channel" as const, threadId: "10", user: MEGAN };
+    expect((await post(s.app.url, message(connector.serviceUrl, 'poll "Tea or coffee?" Tea Coffee', where))).status).toBe(200);
+    const poll = () => shownNow(connector.activitiesTo(thread("10"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Tea or coffee?") && cardText(cardOf(a).body).includes("answered"));
+    await expect.poll(poll).toBeTruthy();
+    expect((await post(s.app.url, press(connector.serviceUrl, poll()!, "Tea", { ...where, user: nia }))).status).toBe(200);
+    await expect.poll(() => cardText(cardOf(poll()).body)).toContain("Tea: 1 (100%)");
+    const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Tea or coffee?"));
+    await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
+    const coffee = slackButton(slackPost()!.args.blocks, "Coffee");
+    expect((await s.send(blockActions({ user: { id: omar, username: "omar", name: "omar", team_id: FAKE_IDS.teamId }, actions: [buttonAction(coffee.action_id!, coffee.value!)] }))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === omar && `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("You answered *Coffee*"))).toBe(true);
+    expect(await refsNaming(nia.aadObjectId, nia.id, omar)).toEqual([]);
+
+    // What the answers left out: anything else they do is remembered, so the app can write to them later.
+    await takePart(s, connector, communityId, { teams: [nia], slack: [omar] });
+    await expect.poll(async () => (await refsNaming(nia.aadObjectId)).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await refsNaming(omar)).length).toBeGreaterThan(0);
   }, 30_000);
 });
 

@@ -217,8 +217,13 @@ export class Kernel {
     return (await this.deps.repos.members.get(communityId, request.actor.personKey)) ?? member;
   }
 
+  /** Whether an ask names an unlinkable command: the adapters then keep nothing new about the person either (their conversation ref). */
+  unlinkable(ask: Request["ask"]): boolean {
+    return this.declared({ ask })?.unlinkable === true;
+  }
+
   /** The command a request names, looked up before its context is loaded (what it declares decides how). */
-  private declared(request: Request): CommandDef | undefined {
+  private declared(request: Pick<Request, "ask">): CommandDef | undefined {
     const { ask } = request;
     return ask.kind === "text" ? this.registry.parseText(ask.text, ask.mentions)?.def : this.registry.command(ask.verb);
   }
