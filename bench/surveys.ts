@@ -11,6 +11,7 @@ import { TableClient } from "@azure/data-tables";
 import { startApp, type RunningApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
+import { memberFor } from "../src/core/kernel/members.js";
 import type { Survey } from "../src/core/workflows/surveys/model.js";
 import { createLogger } from "../src/log.js";
 import { responsePartition } from "../src/store/surveys/index.js";
@@ -81,6 +82,25 @@ function presses(poll: Awaited<ReturnType<typeof postedPoll>>, connector: FakeBo
   return list;
 }
 
+/**
+ * The voters take part in the community before the burst, as a roster does (an answer enrols no one: answers are
+ * unlinkable): a member row for each, in their own platform's space.
+ */
+async function enrolVoters(app: RunningApp): Promise<void> {
+  const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
+  const communityId = (await app.deps.repos.spaces.find(teamsSpace))!.communityId;
+  const slackSpace = (await app.deps.repos.spaces.listForCommunity(communityId)).find((space) => space.platform === "slack")!.spaceKey;
+  const now = new Date().toISOString();
+  const voter = (i: number) =>
+    i % 2 === 0
+      ? { personKey: `slack:${FAKE_IDS.teamId}:U${String(i).padStart(8, "0")}`, displayName: `member${i}`, spaceKey: slackSpace }
+      : { personKey: `teams:${TENANT}:aad-bench-${String(i).padStart(6, "0")}`, displayName: `Member ${i}`, spaceKey: teamsSpace };
+  for (let from = 0; from < responses; from += 64) {
+    const batch = Array.from({ length: Math.min(64, responses - from) }, (_, n) => voter(from + n));
+    await Promise.all(batch.map(({ spaceKey, ...who }) => app.deps.repos.members.add(memberFor({ ...who, locale: "en" }, { communityId, spaceKey, role: "member", now }), { optedOut: false })));
+  }
+}
+
 /** The response rows of a survey's partition, read with the bare SDK (counter rows left out). */
 async function rawScan(table: TableClient, survey: Survey): Promise<{ rows: number; byOption: number[]; ms: number }> {
   const t0 = performance.now();
@@ -126,6 +146,7 @@ const app = await startApp(config, { log, tablePrefix });
 const bare = await startBareFrameworks(fake, "message");
 try {
   const poll = await postedPoll(app, connector, fake);
+  await enrolVoters(app);
   console.log(`survey burst: ${responses} answers to one quick poll within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
   const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
   console.log("  the app…");

@@ -107,7 +107,7 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
       await ack({ response_action: "update", view: renderModal(form.form, form.card.blocks.filter((b) => b.type !== "form"), renderWordsFor(form.card.locale ?? "en")) as never });
     } else await ack();
     await deliverSlack(targetOf({ ...inbound }, delivery, log, { recordCopy: copyRecorder(rt) }), delivery, true);
-    await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, undefined);
+    await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, undefined, { person: !rt.kernel.unlinkable(request.ask) });
   });
 
   // Message shortcuts: the callback id is the verb of a command declared as a message action. Shortcuts the

@@ -30,10 +30,13 @@ export class RefKeeper {
     private readonly log: Logger,
   ) {}
 
-  /** The request's space (unless personal) and its person; DMs are opened at delivery time. */
-  async rememberRequest(request: Request, workspace: Workspace, userId: string, channelId: string | undefined): Promise<void> {
+  /**
+   * The request's space (unless personal) and its person; DMs are opened at delivery time. `person: false` (an
+   * unlinkable request, e.g. an anonymous answer): nothing about the person is written at that moment.
+   */
+  async rememberRequest(request: Request, workspace: Workspace, userId: string, channelId: string | undefined, { person = true } = {}): Promise<void> {
     const installation = { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: workspace.isEnterpriseInstall };
-    const saves = [this.save(request.actor.personKey, workspace, { ...installation, userId })];
+    const saves = person ? [this.save(request.actor.personKey, workspace, { ...installation, userId })] : [];
     if (!request.space.personal && channelId) saves.push(this.save(request.space.spaceKey, workspace, { ...installation, channelId }));
     await Promise.all(saves);
   }

@@ -101,7 +101,7 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
   }
   const request: Request = { actor, space, ask };
   // First: what this request sets off (a fan-out to this channel, just linked) may need to reach it at once.
-  await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId);
+  await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId, { person: !rt.kernel.unlinkable(ask) });
   const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
   // A DM's key names its person: logged only as personal, so no answer is ever logged beside who gave it.
   log.debug({ verb: delivery.verb, space: delivery.space.personal ? "personal" : delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");

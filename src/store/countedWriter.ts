@@ -27,6 +27,13 @@ export interface CountedKind<C, G extends CountedGroup = CountedGroup> {
   shardBy?(row: Row): string;
   /** Moves `counts` by one row of `group` changing from `previous` (undefined: new) to `next`. */
   move(counts: C, previous: Row | undefined, next: Row, group: G): void;
+  /**
+   * Rows kept beside a row, written or deleted in the same transaction as it changes from `previous` to `next`
+   * (in its partition, with keys outside the counter prefix and unique to the row).
+   */
+  companions?(previous: Row | undefined, next: Row, group: G): TransactionAction[];
+  /** How many operations a row may take in a transaction, itself and its companions at most (default 1). */
+  weight?(row: Row, group: G): number;
 }
 
 export interface CountedGroup {
@@ -92,7 +99,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
   private async drain(id: string, queue: Queue<C, G>): Promise<void> {
     try {
       while (queue.pending.length) {
-        const batch = takeBatch(queue.pending);
+        const batch = takeBatch(queue.pending, (row) => this.kind.weight?.(row, queue.group) ?? 1);
         try {
           const shards = await this.commit(queue.group, batch);
           for (const p of batch) p.resolve(shards);
@@ -138,7 +145,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
         this.kind.move(counts, previous[i], row, group);
         moved.set(key, counts);
       });
-      const actions: TransactionAction[] = [...rows.values()].map((row) => ["upsert", row, "Replace"]);
+      const actions: TransactionAction[] = [...rows.values()].flatMap((row, i): TransactionAction[] => [["upsert", row, "Replace"], ...(this.kind.companions?.(previous[i], row, group) ?? [])]);
       for (const [key, counts] of moved) {
         const counted = toRow(this.kind.schema, group.partitionKey, key, this.kind.counterKind, counts);
         const etag = counters.get(key)?.etag;
@@ -160,16 +167,22 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
   }
 }
 
-/** The presses that go into one commit: as many as fit one transaction, in arrival order. */
-function takeBatch<C>(pending: Pending<C>[]): Pending<C>[] {
+/** The presses that go into one commit: as many as fit one transaction (each row with its companions), in arrival order. */
+function takeBatch<C>(pending: Pending<C>[], weight: (row: Row) => number): Pending<C>[] {
   const keys = new Set<string>();
+  let operations = 0;
   let bytes = 0;
   let taken = 0;
   for (const p of pending) {
-    const size = sizeOf(p.row);
+    const w = weight(p.row);
+    // Companions hold at most what their row holds.
+    const size = sizeOf(p.row) * Math.min(w, 2);
     const fresh = !keys.has(p.row.rowKey);
-    if (taken > 0 && fresh && (keys.size >= MAX_ROWS || bytes + size > MAX_BYTES)) break;
-    if (fresh) keys.add(p.row.rowKey);
+    if (taken > 0 && fresh && (operations + w > MAX_ROWS || bytes + size > MAX_BYTES)) break;
+    if (fresh) {
+      keys.add(p.row.rowKey);
+      operations += w;
+    }
     bytes += size;
     taken += 1;
   }

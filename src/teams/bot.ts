@@ -84,7 +84,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
   /** Records the turn, has the core answer the ask (or refuses what cannot be one) and carries out the answer. */
   async function run(context: TurnContext, ask: Ask | { kind: "malformed"; detail: string }, invoke: boolean): Promise<TurnReplies> {
     const { activity } = context;
-    await recorder.recordTurn(activity);
+    await recorder.recordTurn(activity, false, { person: ask.kind === "malformed" || !kernel.unlinkable(ask) });
     const actor = actorOf(activity);
     const space = await namedSpace(context);
     // A 1:1 chat's key names its person: the log says only that it was one, so no answer is ever logged beside who gave it.

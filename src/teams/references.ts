@@ -18,8 +18,11 @@ export class ReferenceRecorder {
     private readonly clock: Clock,
   ) {}
 
-  /** Records the space and the sender; `force` rewrites even when unchanged (install, reinstall). */
-  async recordTurn(activity: Activity, force = false): Promise<void> {
+  /**
+   * Records the space and the sender; `force` rewrites even when unchanged (install, reinstall). `person: false`
+   * (an unlinkable request, e.g. an anonymous answer): the sender is not recorded at that moment.
+   */
+  async recordTurn(activity: Activity, force = false, { person = true } = {}): Promise<void> {
     if (!activity.serviceUrl || !activity.conversation?.id || !activity.from?.id) return;
     const ids = teamsIds(activity);
     const space = spaceOf(activity);
@@ -30,7 +33,7 @@ export class ReferenceRecorder {
     };
     // A channel's ref names whoever spoke last: that alone is no reason to write it again on every turn.
     const writes = [this.save(space.spaceKey, spaceRef, force, withoutUser)];
-    if (activity.from.role !== "bot") {
+    if (activity.from.role !== "bot" && person) {
       writes.push(this.recordPerson(activity, activity.from, force));
     }
     await Promise.all(writes);

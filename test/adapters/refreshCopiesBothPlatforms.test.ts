@@ -5,7 +5,7 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
 import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { linkTeamsAndSlack, takePart, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
  * Counts updated in place on every copy: in a community linked across Teams and Slack, an answer pressed on
@@ -80,7 +80,7 @@ describe("the copies of an announcement in a community linked across Teams and S
   }, 40_000);
 
   it("show a poll's counts on every copy: posted from Slack, answered in Teams and in Slack", async () => {
-    await linkedCommunity();
+    await takePart(s, connector, await linkedCommunity(), { teams: [ADELE], slack: [FAKE_IDS.member] });
     expect((await s.send(slashCommand({ text: 'poll "Lunch order?" Pizza Salad' }))).status).toBe(200);
     // Posted in the Slack channel by the request itself, and in the Teams channel by the fan-out.
     const slackPoll = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Lunch order?"));

@@ -4,8 +4,9 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 
 import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand, viewSubmission } from "../support/slackRequests.js";
-import { ADELE, MEGAN, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
-import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { ADELE, MEGAN, TENANT, cardOf, cardText, inputsOf, message, post, press, shownNow, thread } from "../support/teamsActivities.js";
+import { TEAMS_GENERAL_SPACE, linkTeamsAndSlack, takePart, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { memberFor, membersWhere } from "../../src/core/kernel/members.js";
 
 /**
  * The surveys workflow through both adapters, which know nothing of it: a quick poll posted from Teams in a
@@ -23,6 +24,8 @@ const linkedCommunity = () => (linked ??= linkTeamsAndSlack(s, connector));
 describe("a quick poll in a community linked across Teams and Slack", () => {
   it("counts answers from Teams and Slack once per person, and keeps no identity with the anonymous answers", async () => {
     const communityId = await linkedCommunity();
+    // Adele and Luc take part where the community meets (an answer alone enrols no one).
+    await takePart(s, connector, communityId, { teams: [ADELE], slack: [FAKE_IDS.member] });
     const where = { place: "channel" as const, threadId: "2", user: MEGAN };
     expect((await post(s.app.url, message(connector.serviceUrl, 'poll "Which day suits?" Tue Wed "Thu am"', where))).status).toBe(200);
     const poll = () => shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Which day suits?") && cardText(cardOf(a).body).includes("answered"));
@@ -70,6 +73,71 @@ describe("a quick poll in a community linked across Teams and Slack", () => {
   }, 30_000);
 });
 
+describe("a quick poll for one space of a linked community", () => {
+  it("`poll here` from Teams is posted in that channel only, and counts and takes answers from its members only", async () => {
+    const communityId = await linkedCommunity();
+    const postFanouts = async () => {
+      let n = 0;
+      for await (const row of s.app.scheduling.storage.tables.jobs.listEntities<{ json?: string }>()) if (row.json?.includes('"kind":"fanout"') && row.json.includes('"post:')) n += 1;
+      return n;
+    };
+    await takePart(s, connector, communityId, { teams: [ADELE] });
+    const before = await postFanouts();
+    const everyone = await membersWhere(s.app.deps, communityId, () => true);
+    const here = everyone.filter((m) => m.spaceKey === TEAMS_GENERAL_SPACE).length;
+    expect(here).toBeGreaterThan(0);
+    expect(here).toBeLessThan(everyone.length);
+    const where = { place: "channel" as const, threadId: "9", user: MEGAN };
+    expect((await post(s.app.url, message(connector.serviceUrl, 'poll here "Lunch here?" Pizza Salad', where))).status).toBe(200);
+    const poll = () => shownNow(connector.activitiesTo(thread("9"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Lunch here?") && cardText(cardOf(a).body).includes("answered"));
+    await expect.poll(poll).toBeTruthy();
+    expect(cardText(cardOf(poll()).body)).toContain(`0 of ${here} answered`);
+    expect(cardText(cardOf(poll()).body)).toContain("Asks the members of this space only.");
+    expect((await post(s.app.url, press(connector.serviceUrl, poll()!, "Pizza", { ...where, user: ADELE }))).status).toBe(200);
+    await expect.poll(() => cardText(cardOf(poll()).body)).toContain(`1 of ${here} answered`);
+    // Posted in the Teams channel alone: no fan-out to the other spaces was ever scheduled, and Slack got nothing.
+    expect(await postFanouts()).toBe(before);
+    expect(s.fake.callsTo("chat.postMessage").filter((c) => blocksText(c.args.blocks).includes("Lunch here?"))).toEqual([]);
+  }, 30_000);
+});
+
+describe("an answer through either adapter", () => {
+  it("writes no conversation ref for the person who gives it (a member the app never heard from before)", async () => {
+    const communityId = await linkedCommunity();
+    const nia = { id: "29:1nia-new", name: "Nia New", aadObjectId: "aad-0042-nia" };
+    const omar = "U0OMAR042";
+    s.fake.setUser({ id: omar, name: "omar" });
+    const slackSpace = (await s.app.deps.repos.spaces.listForCommunity(communityId)).find((space) => space.platform === "slack")!.spaceKey;
+    const now = new Date().toISOString();
+    // Both are on the roster already (as a roster sync would put them), and the app has never heard from either.
+    await s.app.deps.repos.members.add(memberFor({ personKey: `teams:${TENANT}:${nia.aadObjectId}`, displayName: nia.name, locale: "en" }, { communityId, spaceKey: TEAMS_GENERAL_SPACE, role: "member", now }), { optedOut: false });
+    await s.app.deps.repos.members.add(memberFor({ personKey: `slack:${FAKE_IDS.teamId}:${omar}`, displayName: "omar", locale: "en" }, { communityId, spaceKey: slackSpace, role: "member", now }), { optedOut: false });
+    const refsNaming = async (...traces: string[]) => {
+      const found: string[] = [];
+      for await (const row of s.app.store.tables.conversationRefs.listEntities()) if (traces.some((t) => JSON.stringify(row).includes(t))) found.push(JSON.stringify(row));
+      return found;
+    };
+
+    const where = { place: "channel" as const, threadId: "10", user: MEGAN };
+    expect((await post(s.app.url, message(connector.serviceUrl, 'poll "Tea or coffee?" Tea Coffee', where))).status).toBe(200);
+    const poll = () => shownNow(connector.activitiesTo(thread("10"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Tea or coffee?") && cardText(cardOf(a).body).includes("answered"));
+    await expect.poll(poll).toBeTruthy();
+    expect((await post(s.app.url, press(connector.serviceUrl, poll()!, "Tea", { ...where, user: nia }))).status).toBe(200);
+    await expect.poll(() => cardText(cardOf(poll()).body)).toContain("Tea: 1 (100%)");
+    const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Tea or coffee?"));
+    await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
+    const coffee = slackButton(slackPost()!.args.blocks, "Coffee");
+    expect((await s.send(blockActions({ user: { id: omar, username: "omar", name: "omar", team_id: FAKE_IDS.teamId }, actions: [buttonAction(coffee.action_id!, coffee.value!)] }))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === omar && `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("You answered *Coffee*"))).toBe(true);
+    expect(await refsNaming(nia.aadObjectId, nia.id, omar)).toEqual([]);
+
+    // What the answers left out: anything else they do is remembered, so the app can write to them later.
+    await takePart(s, connector, communityId, { teams: [nia], slack: [omar] });
+    await expect.poll(async () => (await refsNaming(nia.aadObjectId)).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await refsNaming(omar)).length).toBeGreaterThan(0);
+  }, 30_000);
+});
+
 type ModalBlock = { block_id?: string; element?: { type?: string } };
 /** The state Slack sends for a submitted modal: each field's element type with the values a person picked or typed. */
 function modalState(blocks: ModalBlock[], values: Record<string, string | string[]>) {
@@ -94,6 +162,7 @@ function modalState(blocks: ModalBlock[], values: Record<string, string | string
 describe("a survey from a template in the linked community", () => {
   it("is answered in a form only the person sees, on each platform, and tallied together without identities", async () => {
     const communityId = await linkedCommunity();
+    await takePart(s, connector, communityId, { teams: [ADELE], slack: [FAKE_IDS.member] });
     const where = { place: "channel" as const, threadId: "3", user: MEGAN };
     expect((await post(s.app.url, message(connector.serviceUrl, "survey", where))).status).toBe(200);
     const form = () => connector.activitiesTo(thread("3")).find((a) => cardText(cardOf(a).body).includes("Who sees the results"));
@@ -148,7 +217,9 @@ describe("a survey from a template in the linked community", () => {
     const traces = [ADELE.id, ADELE.aadObjectId!, ADELE.name, FAKE_IDS.member, "Luc Member"];
     const rows: string[] = [];
     for await (const row of s.app.store.tables.surveyResponses.listEntities({ queryOptions: { filter: `PartitionKey eq 'r:${communityId}:${survey!.id}'` } })) rows.push(JSON.stringify(row));
-    expect(rows.filter((r) => !r.includes('"rowKey":"~t:'))).toHaveLength(2);
+    // Two responses, the counters (numbers only), and Adele's free text in a row of its own (Luc wrote none).
+    expect(rows.filter((r) => !r.includes('"rowKey":"~'))).toHaveLength(2);
+    expect(rows.filter((r) => r.includes('"rowKey":"~x:'))).toEqual([expect.stringContaining("More time to talk")]);
     for (const trace of traces) expect(rows.filter((r) => r.includes(trace))).toEqual([]);
     const lines = s.app.logs.slice(logsBefore).map((l) => JSON.stringify(l));
     for (const trace of traces) expect(lines.filter((l) => l.includes(trace))).toEqual([]);

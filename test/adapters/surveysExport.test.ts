@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeBotConnector } from "../support/fakeBotConnector.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
-import { linkTeamsAndSlack, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
+import { linkTeamsAndSlack, takePart, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 import { blocksText, type SlackTestApp, slackButton } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
@@ -25,6 +25,7 @@ const parsed = (bytes: Buffer) => parse(bytes, { bom: true }) as string[][];
 describe("exporting a named poll answered from Teams and Slack", () => {
   it("sends the steward the CSV privately on each platform, and refuses a member", async () => {
     const communityId = await linkTeamsAndSlack(s, connector);
+    await takePart(s, connector, communityId, { teams: [ADELE], slack: [FAKE_IDS.member] });
     const where = { place: "channel" as const, threadId: "2", user: MEGAN };
     expect((await post(s.app.url, message(connector.serviceUrl, 'poll named "Lunch where?" Pizza "Salad, soup"', where))).status).toBe(200);
     const poll = () => shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Lunch where?") && cardText(cardOf(a).body).includes("answered"));

@@ -123,6 +123,20 @@ describe("Teams end to end in Agents Playground", () => {
     });
   }, 45_000);
 
+  it("posts a quick poll for this channel only, saying so on its card, and counts the press of one of its members", async () => {
+    await step("poll-here", async (pg) => {
+      await pg.openChannel("General");
+      await pg.send('poll here "Lunch here?" Pizza Salad', { mention: true });
+      const poll = await pg.cardWith("Lunch here?");
+      expect(poll).toContain("Asks the members of this space only.");
+      expect(poll).toContain("Pizza: 0 (0%)");
+      await pg.click("Pizza");
+      await pg.waitForText("Pizza: 1 (100%)");
+      await pg.screenshot("teams-e2e-poll-here");
+      expect(await pg.logText()).not.toMatch(/\b(invoke|message) [45]\d\d\b/);
+    });
+  }, 45_000);
+
   it("shares a link to the library in the channel and finds it by tag, answered in the personal chat", async () => {
     await step("library", async (pg) => {
       await pg.openChannel("General");

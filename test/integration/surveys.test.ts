@@ -9,12 +9,22 @@ const CAROL = { personKey: "teams:tenant-1:aad-carol", displayName: "Carol Ng", 
 const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
 const optionData = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
 
-/** Every row of a table, keys and values, as text (responses: without the counter rows, which hold numbers only). */
+/** Every row of a table, keys and values, as text (responses: the responses alone, without the counter rows and the free-text rows, see surveysTexts.test.ts). */
 async function rowsOf(h: KernelHarness, table: "surveyResponses" | "surveyKeys" | "communities"): Promise<string[]> {
   const rows: string[] = [];
-  for await (const row of h.tables[table].listEntities()) if (table !== "surveyResponses" || !row.rowKey?.startsWith("~t:")) rows.push(JSON.stringify(row));
+  for await (const row of h.tables[table].listEntities()) if (table !== "surveyResponses" || !row.rowKey?.startsWith("~")) rows.push(JSON.stringify(row));
   return rows;
 }
+
+/** Every row of every table of the store and the scheduler, by table and keys, as text (its ETag with it). */
+async function everyRow(h: KernelHarness): Promise<Map<string, string>> {
+  const rows = new Map<string, string>();
+  const tables = [...Object.entries(h.tables), ...Object.entries(h.scheduling.storage.tables)];
+  for (const [name, table] of tables) for await (const row of table.listEntities()) rows.set(`${name}|${row.partitionKey}|${row.rowKey}`, `${name} ${JSON.stringify(row)}`);
+  return rows;
+}
+/** The rows written (new or changed) between two snapshots. */
+const writtenSince = (before: Map<string, string>, after: Map<string, string>) => [...after].filter(([key, row]) => before.get(key) !== row).map(([, row]) => row);
 
 describe("a quick poll", () => {
   let h: KernelHarness;
@@ -22,6 +32,10 @@ describe("a quick poll", () => {
     h = await kernelOnRealStore();
     await setUp(h);
   });
+  /** People take part by acting in the channel (an answer alone enrols no one). */
+  const join = async (...people: Actor[]) => {
+    for (const who of people) await h.say(who, CHANNEL, "surveys");
+  };
 
   it("is posted to the community with a button per option, anonymous by default, and the grammar is in the help", async () => {
     const done = await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed "Thu am"');
@@ -36,10 +50,11 @@ describe("a quick poll", () => {
     expect(text).toMatch(/Anonymous: no one, not even the facilitators, can see who answered what/);
     // The question may also run up to its question mark, without quotes.
     expect(posted(await h.say(ANA, CHANNEL, "poll named Lunch where? Pizza Salad")).title).toBe("Lunch where?");
-    expect(texts(await h.say(ANA, CHANNEL, "help"))[0]).toContain('poll [named] "QUESTION?" OPTION OPTION …');
+    expect(texts(await h.say(ANA, CHANNEL, "help"))[0]).toContain('poll [named] [here | for going EVENT [DATE] | for attended EVENT [DATE]] "QUESTION?" OPTION OPTION …');
   });
 
   it("counts one answer per member, changeable, with a private confirmation and the counts updated for everyone", async () => {
+    await join(BEN, CAROL);
     const card = posted(await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed Thu'));
     const first = await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Tue"));
     expect(first.items.map((i) => [i.kind, i.kind === "reply" ? i.secret : i.kind === "replace" ? i.for : ""])).toEqual([
@@ -48,7 +63,7 @@ describe("a quick poll", () => {
     ]);
     expect(texts(first)[0]).toMatch(/You answered Tue to Which day suits\?\. Your answer is stored without your name/);
     expect(texts(first)[1]).toMatch(/Tue: 1 \(100%\)\nWed: 0 \(0%\)/);
-    expect(texts(first)[1]).toMatch(/1 of 2 answered/);
+    expect(texts(first)[1]).toMatch(/1 of 3 answered/);
     await h.press(CAROL, CHANNEL, "surveys.vote", optionData(card, "Wed"));
     // Ben changes his mind: his answer is replaced, not added.
     const changed = await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Wed"));
@@ -57,6 +72,7 @@ describe("a quick poll", () => {
   });
 
   it("stores anonymous answers with no identity, deletes the ballot key at close, then refuses answers and posts the results", async () => {
+    await join(BEN, CAROL);
     const card = posted(await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed Thu'));
     const id = String(optionData(card, "Tue").survey);
     await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Tue"));
@@ -88,6 +104,27 @@ describe("a quick poll", () => {
     expect(texts(await h.say(ANA, CHANNEL, `close survey ${id}`))[0]).toMatch(/is closed, so answers are no longer taken/);
   });
 
+  it("writes nothing about who answers anonymously: a non-member is told how to join, a member's first answer of the month marks no activity", async () => {
+    await join(BEN);
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed Thu'));
+    // Carol never took part here: her press is refused with how to join, and nothing is written.
+    const before = await everyRow(h);
+    const refused = await h.press(CAROL, CHANNEL, "surveys.vote", optionData(card, "Tue"));
+    expect(texts(refused)).toEqual(["Only members of Data Stewards can answer, and answering never makes you one, so that an anonymous answer cannot be tied to you. Type @CoP Companion join to take part, then answer again."]);
+    expect(writtenSince(before, await everyRow(h))).toEqual([]);
+
+    // Ben's first answer in December: the answer, its counts and the card's refresh are written, and none names him.
+    h.setNow("2026-12-01T09:00:00Z");
+    const snapshot = await everyRow(h);
+    expect(texts(await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Wed")))[0]).toMatch(/You answered Wed/);
+    const written = writtenSince(snapshot, await everyRow(h));
+    expect(written.filter((row) => row.startsWith("surveyResponses ") && !row.includes('"rowKey":"~t:'))).toHaveLength(1);
+    for (const row of written) for (const trace of [BEN.personKey, "aad-ben", BEN.displayName]) expect(row).not.toContain(trace);
+    // What the answer left out: anything else Ben does in December marks him active, with his name on the row.
+    await h.say(BEN, CHANNEL, "surveys");
+    expect(writtenSince(snapshot, await everyRow(h)).filter((row) => row.includes("aad-ben") && row.includes("act:"))).not.toEqual([]);
+  });
+
   it("refuses an answer to another community's poll", async () => {
     const card = posted(await h.say(ANA, CHANNEL, 'poll "Which day suits?" Tue Wed'));
     await h.submit(SLACK_CAROL, await h.say(SLACK_CAROL, SLACK_CHANNEL, "setup"), { ...CHARTER_VALUES, name: "Other CoP" });
@@ -96,6 +133,7 @@ describe("a quick poll", () => {
   });
 
   it("keeps who answered in a named poll", async () => {
+    await join(BEN);
     const card = posted(await h.say(ANA, CHANNEL, 'poll named "Lunch?" Pizza Salad'));
     expect(texts(await h.press(BEN, CHANNEL, "surveys.vote", optionData(card, "Salad")))[0]).toMatch(/You answered Salad to Lunch\?\. You can change it/);
     const [row] = await rowsOf(h, "surveyResponses");

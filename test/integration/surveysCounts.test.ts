@@ -4,6 +4,7 @@ import type { Delivery } from "../../src/core/kernel/kernel.js";
 import { resultFromCounts } from "../../src/core/workflows/surveys/counts.js";
 import { recountedState, surveyState } from "../../src/core/workflows/surveys/tally.js";
 import { createLogger } from "../../src/log.js";
+import { memberFor } from "../../src/core/kernel/members.js";
 import { TableSurveyBook } from "../../src/store/surveys/index.js";
 import { ANA, CHANNEL, CHARTER_VALUES, kernelOnRealStore, texts, type KernelHarness } from "../support/core.js";
 
@@ -24,6 +25,8 @@ describe("counted votes", () => {
     const id = String(optionData(card, "Tue").survey);
     const labels = ["Tue", "Wed", "Thu"];
     // 70 people vote; 30 of them vote again at the same moment with another choice (100 presses in all).
+    // They are members already (an answer enrols no one: see surveys.test.ts).
+    await Promise.all(Array.from({ length: 70 }, (_, n) => h.deps.repos.members.add(memberFor(person(n), { communityId: "community-1", spaceKey: CHANNEL.spaceKey, role: "member", now: "2026-11-23T08:00:00Z" }), { optedOut: false })));
     const presses = [...Array.from({ length: 70 }, (_, n) => [n, labels[n % 3]!] as const), ...Array.from({ length: 30 }, (_, n) => [n, labels[(n + 1) % 3]!] as const)];
     const delivered = await Promise.all(presses.map(([n, label]) => h.press(person(n), CHANNEL, "surveys.vote", optionData(card, label))));
     expect(delivered.every((d) => /^You answered/.test(texts(d)[0]!))).toBe(true);

@@ -2,7 +2,8 @@ import { startFakeBotConnector, type FakeBotConnector } from "./fakeBotConnector
 import { FAST, waitFor } from "./scheduling.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "./slackApp.js";
 import { slashCommand } from "./slackRequests.js";
-import { GENERAL, MEGAN, TENANT, message, post, setUpInChannel } from "./teamsActivities.js";
+import { GENERAL, MEGAN, TENANT, message, post, setUpInChannel, type TeamsUser } from "./teamsActivities.js";
+import { FAKE_IDS } from "./fakeSlack.js";
 
 const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
 export const TEAMS_GENERAL_SPACE = `teams:${TENANT}:${GENERAL.id}`;
@@ -35,4 +36,21 @@ export async function startBothPlatforms(): Promise<{ s: SlackTestApp; connector
 export async function stopBothPlatforms(s: SlackTestApp | undefined, connector: FakeBotConnector | undefined): Promise<void> {
   await s?.stop();
   await connector?.stop();
+}
+
+/**
+ * People take part in the linked community by saying something where it meets (`surveys`): Teams people in the
+ * General channel, Slack people (user ids) in the Slack general channel. An answer to a survey enrols no one.
+ */
+export async function takePart(s: SlackTestApp, connector: FakeBotConnector, communityId: string, people: { teams?: TeamsUser[]; slack?: string[] }): Promise<void> {
+  const keys: string[] = [];
+  for (const user of people.teams ?? []) {
+    await post(s.app.url, message(connector.serviceUrl, "surveys", { place: "channel", user }));
+    keys.push(`teams:${TENANT}:${user.aadObjectId}`);
+  }
+  for (const user of people.slack ?? []) {
+    await s.send(slashCommand({ text: "surveys", user_id: user, user_name: user.toLowerCase() }));
+    keys.push(`slack:${FAKE_IDS.teamId}:${user}`);
+  }
+  for (const key of keys) await waitFor(`${key} to take part`, async () => Boolean(await s.app.deps.repos.members.get(communityId, key)), 10_000);
 }

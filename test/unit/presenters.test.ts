@@ -99,7 +99,7 @@ export const SAMPLES: Record<string, unknown> = {
   "events.changed": { eventId: "e1", title: "Data Stewards", kind: "meeting", agenda: "Zoë Ñandú", at: "2027-02-11T15:00:00Z", occurrence: "2027-02-11T14:00:00Z", minutes: 60, recurrence: "monthly", until: "2027-12-31", tally: { going: 2, maybe: 0, no: 1 }, scope: "occurrence", was: "2027-02-11T14:00:00Z" },
   "events.cancelled": { title: "Data Stewards", at: "2027-02-11T14:00:00Z", series: false, message: "Zoë Ñandú", personal: true },
   "events.cancel.about": { title: "Data Stewards", at: "2027-02-11T14:00:00Z", series: true },
-  "surveys.poll": { surveyId: "7K3F9Q", style: "poll", title: "Zoë Ñandú", anonymous: true, closed: false, answered: 34, members: 120, questions: [{ text: "Zoë Ñandú", kind: "single", labels: ["Zoë Ñandú", "Data Stewards"], counts: [20, 14], answered: 34 }] },
+  "surveys.poll": { surveyId: "7K3F9Q", style: "poll", title: "Zoë Ñandú", anonymous: true, closed: false, answered: 34, members: 120, asks: { kind: "rsvp", title: "Data Stewards", at: "2027-01-14T14:00:00Z" }, questions: [{ text: "Zoë Ñandú", kind: "single", labels: ["Zoë Ñandú", "Data Stewards"], counts: [20, 14], answered: 34 }] },
   "surveys.voted": { title: "Zoë Ñandú", choice: "Data Stewards", anonymous: true },
   "surveys.results": {
     surveyId: "7K3F9Q",

@@ -65,7 +65,9 @@ export class Kernel {
     const words = wordsFor(reader);
     const base = { space: effective.space, reader, verb: verbOf(request), items: [] as DeliveryItem[] };
     if (!opened.ok) return { ...base, items: [this.notice(words, words.t(opened.refusal), "warning")] };
-    const ctx = await this.context(effective, reader, words, people);
+    // An unlinkable command (an anonymous answer) enrols no one and marks no activity.
+    const unlinkable = this.declared(effective)?.unlinkable === true;
+    const ctx = await this.context(effective, reader, words, people, !unlinkable);
     const delivery: Delivery = { ...base, communityId: ctx.community?.id };
     try {
       const found = this.find(effective, ctx);
@@ -77,7 +79,7 @@ export class Kernel {
       await this.authorise(def, ctx);
       const result = await this.run(def, raw, ctx, effective, opened.seal);
       await this.apply(result, ctx, delivery);
-      await this.acted(ctx, delivery);
+      if (!unlinkable) await this.acted(ctx, delivery);
     } catch (error) {
       if (error instanceof DomainError) {
         const tone = error.code === "forbidden" ? "error" : "warning";
@@ -215,6 +217,17 @@ export class Kernel {
     return (await this.deps.repos.members.get(communityId, request.actor.personKey)) ?? member;
   }
 
+  /** Whether an ask names an unlinkable command: the adapters then keep nothing new about the person either (their conversation ref). */
+  unlinkable(ask: Request["ask"]): boolean {
+    return this.declared({ ask })?.unlinkable === true;
+  }
+
+  /** The command a request names, looked up before its context is loaded (what it declares decides how). */
+  private declared(request: Pick<Request, "ask">): CommandDef | undefined {
+    const { ask } = request;
+    return ask.kind === "text" ? this.registry.parseText(ask.text, ask.mentions)?.def : this.registry.command(ask.verb);
+  }
+
   private find(request: Request, ctx: Context): { def: CommandDef; raw: unknown } | { refusal: string } {
     const { words } = ctx;
     const { ask } = request;
@@ -247,6 +260,7 @@ export class Kernel {
       throw new DomainError("conflict", "notice.closed", { name: ctx.community.charter.name, reopen: { typed: "status launched" } });
     }
     if (holds(def.permission, ctx.member)) return;
+    if (def.permission === "member" && ctx.community && def.unlinkable) throw new DomainError("forbidden", "notice.notMemberUnlinkable", { name: ctx.community.charter.name, join: { typed: "join" } });
     if (def.permission === "member" && ctx.community) throw new DomainError("forbidden", "notice.notMemberHere", { name: ctx.community.charter.name, join: { typed: "join" } });
     const key = def.permission === "facilitator" ? "notice.forbiddenFacilitator" : "notice.forbidden";
     const stewards = ctx.community ? await this.stewardNames(ctx.community.id) : [];

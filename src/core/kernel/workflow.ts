@@ -89,6 +89,11 @@ export interface CommandDef<I = unknown, W extends Where = Where> {
    * `{ message }`; only ever that way. `title` names it in the menu (manifests list the same verb and title).
    */
   messageAction?: { title: MessageKey };
+  /**
+   * A request to it writes nothing about the person (an anonymous answer): no enrolment, no activity mark, so no
+   * row names them at the moment they answered. A non-member is refused with how to join.
+   */
+  unlinkable?: boolean;
   /** Submitted through this form: the kernel checks its fields and the sealed context first. */
   form?: FormSpec<I>;
   handle(ctx: ContextFor<W>, input: I): Promise<Outcome>;

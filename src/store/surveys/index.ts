@@ -40,7 +40,7 @@ export class TableSurveyBook implements SurveyBook {
   async create(survey: Survey): Promise<"created" | "duplicate"> {
     // The key is stored first: a survey row never exists without the key its answers need.
     if (survey.anonymous) await this.keys.upsertEntity(toRow(BallotKey, "ballot", keyRow(survey), "ballotKey", { key: randomBytes(32).toString("base64url") }), "Replace");
-    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", { ...survey, counted: true }));
+    return insertRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", { ...survey, counted: true, textRows: true }));
   }
 
   async get(communityId: string, id: string): Promise<Versioned<Survey> | undefined> {
@@ -90,6 +90,10 @@ export class TableSurveyBook implements SurveyBook {
 
   async counts(survey: Survey): Promise<SurveyCounts | undefined> {
     return survey.counted ? this.counted.totals(responsePartition(survey)) : undefined;
+  }
+
+  texts(survey: Survey, questionId: string, limit: number): Promise<string[]> {
+    return survey.textRows ? this.counted.texts(responsePartition(survey), questionId, limit) : Promise.resolve([]);
   }
 
   setMuted(communityId: string, personKey: string, muted: boolean, at: Date): Promise<void> {

@@ -15,6 +15,7 @@ export const kernelEn = {
   "notice.alreadyBound": "This space already belongs to **{name}**. Type {charter} to see it.",
   "notice.forbidden": "Only the facilitators of **{name}** can do that. Ask {stewards}.",
   "notice.forbiddenFacilitator": "Only a facilitator of **{name}** can do that. Ask {stewards}.",
+  "notice.notMemberUnlinkable": "Only members of **{name}** can answer, and answering never makes you one, so that an anonymous answer cannot be tied to you. Type {join} to take part, then answer again.",
   "notice.notMemberHere": "You are not taking part in **{name}** (you left it). Type {join} to take part again.",
   "notice.closed": "**{name}** is closed, so nothing in it can change. A facilitator can reopen it with {reopen}.",
   "notice.tryAgain": "Someone else changed this at the same moment. Please try again.",

@@ -1,15 +1,17 @@
 import { z } from "zod";
-import { codeParam, tell, typedParam } from "../../kernel/notice.js";
+import { atParam, codeParam, tell, typedParam, wordParam } from "../../kernel/notice.js";
 import { outcome, post, replace, reply, type Effect, type Outcome } from "../../kernel/outcome.js";
 import { command, type CommunityContext } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
 import type { Survey } from "./model.js";
 import { parsePollLine } from "./pollLine.js";
 import { VOTE_VERB } from "./presenters.js";
-import { surveyState } from "./tally.js";
+import { surveyState, type SurveyState } from "./tally.js";
 import { pollCopies, refreshPoll } from "./pollCopies.js";
 import { nudgeJobKey } from "./nudges.js";
 import { resultsState, spaceRates } from "./rates.js";
+import { pollAudienceOf } from "./pollAudience.js";
+import { mayAnswer } from "./audience.js";
 
 const POLL_EXAMPLE = 'poll "Which day suits?" Tue Wed "Thu am"';
 export const CLOSE_JOB = "surveys.close";
@@ -42,7 +44,11 @@ export const openPoll = command({
   async handle(ctx, { line }) {
     const { deps, community, request } = ctx;
     const parsed = parsePollLine(line);
-    if (!parsed.ok) return outcome(tell(`surveys.poll.error.${parsed.why}`, { usage: codeParam(ctx.words.plain("help.usage.poll")), example: codeParam(POLL_EXAMPLE), poll: typedParam("poll") }, "warning", true));
+    // A poll refused for its audience repeats the line, so that it can be copied, mended and sent again.
+    const typed = codeParam(`poll ${line.trim()}`.slice(0, 400));
+    if (!parsed.ok) return outcome(tell(`surveys.poll.error.${parsed.why}`, { usage: codeParam(ctx.words.plain("help.usage.poll")), example: codeParam(POLL_EXAMPLE), poll: typedParam("poll"), line: typed }, "warning", true));
+    const audience = await pollAudienceOf(ctx, parsed.audience);
+    if ("error" in audience) return outcome(tell(audience.error, { event: audience.event ?? "", line: typed }, "warning", true));
     const now = deps.clock.now().toISOString();
     const survey = await createSurvey(deps, {
       communityId: community.id,
@@ -54,10 +60,20 @@ export const openPoll = command({
       status: "open",
       createdBy: request.actor.personKey,
       createdAt: now,
+      ...(audience.value && { audience: audience.value }),
     });
+    const state = await surveyState(deps, survey);
+    const close = typedParam(`close survey ${survey.id}`);
+    const privacy = wordParam(survey.anonymous ? "surveys.poll.privacy.anonymous" : "surveys.poll.privacy.named");
+    const a = survey.audience;
+    if (a?.kind === "space") return outcome(tell("surveys.poll.posted.space", { privacy, id: survey.id, count: state.members, close }, "success", true), post("space", "surveys.poll", state, pollCopies(survey)));
+    if (a?.kind === "rsvp" || a?.kind === "attended") {
+      const params = { privacy, id: survey.id, name: community.charter.name, count: state.members, title: a.eventTitle ?? "", when: atParam(new Date(a.eventAt ?? now)), close };
+      return outcome(tell(`surveys.poll.posted.${a.kind}`, params, "success", true), post("community", "surveys.poll", state, pollCopies(survey)));
+    }
     return outcome(
-      tell(survey.anonymous ? "surveys.poll.posted.anonymous" : "surveys.poll.posted.named", { name: community.charter.name, id: survey.id, close: typedParam(`close survey ${survey.id}`) }, "success", true),
-      post("community", "surveys.poll", await surveyState(deps, survey), pollCopies(survey)),
+      tell(survey.anonymous ? "surveys.poll.posted.anonymous" : "surveys.poll.posted.named", { name: community.charter.name, id: survey.id, close }, "success", true),
+      post("community", "surveys.poll", state, pollCopies(survey)),
     );
   },
 });
@@ -79,6 +95,8 @@ async function closedCard(ctx: CommunityContext, id: string): Promise<Effect[]> 
 export const vote = command({
   verb: VOTE_VERB,
   permission: "member",
+  // An anonymous answer must not be dated by anything else written about the person at the same moment.
+  unlinkable: true,
   where: "community",
   input: z.object({ survey: z.string().min(1).max(20), option: z.coerce.number().int().min(0).max(9) }),
   async handle(ctx, { survey: id, option }) {
@@ -87,6 +105,7 @@ export const vote = command({
     const { survey } = found;
     const question = survey.questions[0];
     if (survey.style !== "poll" || question?.kind !== "single" || option >= question.options.length) return outcome(tell("surveys.unknownOption", {}, "warning", true));
+    if (!(await mayAnswer(ctx.deps, survey, ctx.request.actor.personKey))) return outcome(tell("surveys.notAsked", { title: survey.title }, "info", true));
     // The person goes to the store only to derive the ballot's keyed hash; nothing here logs them with it.
     const responded = await ctx.deps.repos.surveys.respond(survey, ctx.request.actor.personKey, { q1: option });
     if (!responded.recorded) return outcome(tell("surveys.closed", { title: survey.title }, "info", true));
@@ -120,10 +139,18 @@ export const closeByHand = command({
     const closed = await closeSurvey(ctx.deps, found.survey, found.etag);
     const state = await resultsState(ctx.deps, closed);
     // Results only the stewards may see go to the one who closed it, privately; the rest to every space.
-    const results = closed.visibility === "stewards" ? reply("surveys.results", { ...state, canExport: true }, true) : post("community", "surveys.results", state);
-    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, { kind: "cancel", key: nudgeJobKey(closed) }, results, ...refreshPoll(closed));
+    const results = closed.visibility === "stewards" ? reply("surveys.results", { ...state, canExport: true }, true) : resultsWhere(ctx, closed, state);
+    return outcome(tell(closed.visibility === "stewards" ? "surveys.close.doneStewards" : closed.audience?.kind === "space" ? "surveys.close.doneSpace" : "surveys.close.done", { title: closed.title }, "success", true), { kind: "cancel", key: closeJobKey(closed) }, { kind: "cancel", key: nudgeJobKey(closed) }, results, ...refreshPoll(closed));
   },
 });
+
+/** Results for everyone: in every space, or, for a poll that asked one space, in that space alone. */
+function resultsWhere(ctx: CommunityContext, survey: Survey, state: SurveyState): Effect {
+  const only = survey.audience?.kind === "space" ? survey.audience.spaceKey : undefined;
+  if (!only) return post("community", "surveys.results", state);
+  if (only === ctx.request.space.spaceKey) return post("space", "surveys.results", state);
+  return { kind: "fanout", fanoutId: `surveys:${survey.communityId}:${survey.id}:results`, audience: { kind: "targets", targets: [{ kind: "space", spaceKey: only }] }, card: { presenter: "surveys.results", data: state } };
+}
 
 export const listSurveys = command({
   verb: "surveys.list",

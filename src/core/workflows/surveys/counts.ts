@@ -4,7 +4,8 @@ import { tallyQuestion, type QuestionResult } from "./tally.js";
 
 /**
  * Running counts of a survey's answers, kept as they change (Table Storage cannot count): per question, how many
- * answered, the sum of the scores and the count per option or score. Free text is not counted: it is read from rows.
+ * answered, the sum of the scores and the count per option or score; for free text, how many wrote something (the
+ * texts themselves are kept in rows of their own: src/store/surveys/counted.ts).
  */
 export const QuestionCounts = z.object({ answered: z.number().int(), sum: z.number(), counts: z.array(z.number().int()) });
 export const SurveyCounts = z.object({ responses: z.number().int(), questions: z.record(z.string(), QuestionCounts) });
@@ -16,7 +17,6 @@ export const noCounts = (): SurveyCounts => ({ responses: 0, questions: {} });
 export function addResponse(counts: SurveyCounts, survey: Pick<Survey, "questions">, answers: Answers, sign: 1 | -1): SurveyCounts {
   counts.responses += sign;
   for (const q of survey.questions) {
-    if (q.kind === "text") continue;
     const one = tallyQuestion(q, [{ answers }]);
     if (one.answered === 0) continue;
     const c = (counts.questions[q.id] ??= { answered: 0, sum: 0, counts: one.labels.map(() => 0) });
@@ -42,8 +42,8 @@ export function sumCounts(parts: readonly SurveyCounts[]): SurveyCounts {
   return total;
 }
 
-/** Whether counts alone give a survey's whole results (no free-text question to list). */
-export const countsSuffice = (survey: Pick<Survey, "questions">) => survey.questions.every((q) => q.kind !== "text");
+/** Whether counts give a survey's results: no free-text question, or its texts kept in rows of their own. */
+export const countsSuffice = (survey: Pick<Survey, "questions" | "textRows">) => survey.textRows === true || survey.questions.every((q) => q.kind !== "text");
 
 /** One question's results from the counts: the same as a recount of its rows gives. */
 export function resultFromCounts(q: Question, counts: SurveyCounts): QuestionResult {

@@ -29,7 +29,15 @@ export type Question = z.infer<typeof Question>;
 
 /** Who a survey asks: the whole community (default), one space, those who attended a date, or who said going/maybe to it. */
 export const AUDIENCES = ["community", "space", "attended", "rsvp"] as const;
-export const SurveyAudience = z.object({ kind: z.enum(AUDIENCES), spaceKey: SpaceKey.optional(), eventId: z.string().max(100).optional(), occurrence: Instant.optional() });
+export const SurveyAudience = z.object({
+  kind: z.enum(AUDIENCES),
+  spaceKey: SpaceKey.optional(),
+  eventId: z.string().max(100).optional(),
+  occurrence: Instant.optional(),
+  /** A quick poll's card names the event date it asks about: its title and when it takes place. */
+  eventTitle: z.string().max(200).optional(),
+  eventAt: Instant.optional(),
+});
 export type SurveyAudience = z.infer<typeof SurveyAudience>;
 
 /** A survey (or a one-question quick poll) as stored in its community's partition. */
@@ -51,6 +59,8 @@ export const Survey = z.object({
   closedAt: Instant.optional(),
   /** Its counts are kept as answers come (set by the store for every survey made since counting began). */
   counted: z.boolean().optional(),
+  /** Its free-text answers are kept in rows of their own as well, and counted (set by the store for every survey made since). */
+  textRows: z.boolean().optional(),
   /** Who may answer and is counted (absent: the whole community). */
   audience: SurveyAudience.optional(),
   /** Answered / asked per linked space, counted at close (see rates.ts). */

@@ -25,6 +25,8 @@ export interface SurveyBook {
   close(survey: Survey, etag: string): Promise<void>;
   /** The counts kept as answers came (undefined for a survey made before counting began: recount its rows). */
   counts(survey: Survey): Promise<SurveyCounts | undefined>;
+  /** At most `limit` free-text answers to a question, from their own rows (a survey with `textRows`); no identity. */
+  texts(survey: Survey, questionId: string, limit: number): Promise<string[]>;
   /** Which of `people` have answered (anonymous: by each one's keyed hash, computed on the spot; nothing stored). */
   answeredAmong(survey: Survey, people: readonly PersonKey[]): Promise<Set<PersonKey>>;
   /** Mutes (or unmutes) survey reminders for a member of a community. */

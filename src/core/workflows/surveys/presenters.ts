@@ -17,6 +17,13 @@ const countLines = (q: QuestionResult, words: Words) => q.labels.map((label, i) 
 const progress = (s: SurveyState, words: Words) => words.t("surveys.progress", { answered: words.count(s.answered), members: words.count(s.members) });
 const privacy = (s: SurveyState, words: Words) => words.t(s.anonymous ? `surveys.anonymous.${s.style}` : `surveys.named.${s.style}`);
 
+/** Whom a poll asks, when not the whole community. */
+function asks({ asks: a }: SurveyState, words: Words): string[] {
+  if (!a) return [];
+  if (a.kind === "space") return [words.t("surveys.poll.asks.space")];
+  return [words.t(`surveys.poll.asks.${a.kind}`, { title: a.title ?? "", when: a.at ? words.when(a.at) : "" })];
+}
+
 /** A quick poll in every space: the question, the counts so far, and a button per option. */
 export const pollPresenter = presenter({
   name: "surveys.poll",
@@ -25,7 +32,7 @@ export const pollPresenter = presenter({
     const q = s.questions[0]!;
     const blocks: Block[] = [
       { type: "list", heading: "", items: countLines(q, words), omitted: 0, empty: "" },
-      { type: "context", texts: [progress(s, words), privacy(s, words)] },
+      { type: "context", texts: [progress(s, words), privacy(s, words), ...asks(s, words)] },
     ];
     if (s.closed) blocks.push({ type: "text", text: words.t("surveys.poll.closed"), style: "subtle" });
     else {
@@ -50,6 +57,7 @@ function questionBlocks(q: QuestionResult, words: Words): Block[] {
   const blocks: Block[] = [{ type: "text", text: `**${esc(q.text)}**`, style: "default" }];
   if (q.kind === "text") {
     blocks.push({ type: "list", heading: "", items: q.texts.map((t) => esc(t)), omitted: q.textsOmitted, empty: words.t("surveys.results.noText") });
+    if (q.textsOmitted > 0) blocks.push({ type: "context", texts: [words.t("surveys.results.moreTexts", { count: q.answered })] });
     return blocks;
   }
   const lines = countLines(q, words);

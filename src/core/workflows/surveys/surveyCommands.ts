@@ -137,6 +137,8 @@ export const openAnswerForm = command({
 export const submitAnswer = command({
   verb: ANSWER_VERB,
   permission: "member",
+  // An anonymous answer must not be dated by anything else written about the person at the same moment.
+  unlinkable: true,
   where: "community",
   input: z.custom<Answers>(),
   form: ANSWER_FORMS[0]!,

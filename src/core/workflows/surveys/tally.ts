@@ -90,23 +90,37 @@ export const SurveyState = z.object({
   canExport: z.boolean().default(false),
   /** A steward's private view of an open survey: with the "send reminder now" button. */
   remind: z.boolean().default(false),
+  /** Whom a quick poll asks, when not the whole community: its card says so. */
+  asks: z.object({ kind: z.enum(["space", "rsvp", "attended"]), title: z.string().optional(), at: z.string().optional() }).optional(),
 });
 export type SurveyState = z.infer<typeof SurveyState>;
 
 /**
- * A survey's state: from its kept counts when they give the whole results (a vote costs a few rows, not a recount),
- * otherwise from every response row (free-text answers are listed from rows).
+ * A survey's state: from its kept counts when they give the results (a vote costs a few rows, not a recount; free
+ * text listed from its own rows, at most TEXTS_SHOWN per question), otherwise from every response row.
  */
 export async function surveyState(deps: CoreDeps, survey: Survey, known?: SurveyCounts): Promise<SurveyState> {
   const counted = survey.counted && countsSuffice(survey) ? (known ?? (await deps.repos.surveys.counts(survey))) : undefined;
   if (counted) {
     const members = await askedCount(deps, survey);
-    return { ...stateHead(survey), answered: counted.responses, members: Math.max(members, counted.responses), questions: survey.questions.map((q) => resultFromCounts(q, counted)) };
+    const questions = await Promise.all(survey.questions.map((q) => (q.kind === "text" ? listedTexts(deps, survey, q, counted) : resultFromCounts(q, counted))));
+    return { ...stateHead(survey), answered: counted.responses, members: Math.max(members, counted.responses), questions };
   }
   return recountedState(deps, survey);
 }
 
-const stateHead = (survey: Survey) => ({ surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false, spaces: [] });
+/** Whom a survey asks, as its card says it (nothing for the whole community). */
+const asksOf = ({ audience: a }: Survey): Pick<SurveyState, "asks"> =>
+  a && a.kind !== "community" ? { asks: { kind: a.kind, ...(a.eventTitle ? { title: a.eventTitle } : {}), ...(a.eventAt ? { at: a.eventAt } : {}) } } : {};
+
+/** A free-text question's results: how many wrote something (counted), and the first few texts, read from their own rows. */
+async function listedTexts(deps: CoreDeps, survey: Survey, q: Question, counted: SurveyCounts): Promise<QuestionResult> {
+  const result = resultFromCounts(q, counted);
+  const texts = await deps.repos.surveys.texts(survey, q.id, TEXTS_SHOWN);
+  return { ...result, texts, textsOmitted: Math.max(0, result.answered - texts.length) };
+}
+
+const stateHead = (survey: Survey) => ({ ...asksOf(survey), surveyId: survey.id, style: survey.style, title: survey.title, ...(survey.intro ? { intro: survey.intro } : {}), anonymous: survey.anonymous, visibility: survey.visibility, closed: survey.status === "closed", closesAt: survey.closesAt, people: [], peopleOmitted: 0, canExport: false, remind: false, spaces: [] });
 
 /** Reads every response of a survey and tallies it: what the kept counts must always equal. */
 export async function recountedState(deps: CoreDeps, survey: Survey): Promise<SurveyState> {
