@@ -36,6 +36,8 @@ const only = process.env.BENCH_ONLY;
 if (!only || only === "fanout") await fanoutBench();
 if (!only || only === "rsvp") await ownProcess("rsvp.ts");
 if (!only || only === "surveys") await ownProcess("surveys.ts");
+if (!only || only === "latency") await ownProcess("latency.ts");
+if (!only || only === "memory") await ownProcess("memory.ts");
 
 /** A burst bench (bench/rsvp.ts, bench/surveys.ts), in a process of its own. */
 function ownProcess(file: string): Promise<void> {
