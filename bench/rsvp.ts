@@ -5,36 +5,22 @@
  * card shows right after the burst, and the Slack ack p99 and Teams invoke p99, each next to the bare
  * framework (Bolt; teams-ai on botbuilder) answering the same requests at the same pace in the same run.
  */
-import { startApp, type RunningApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
-import { startFakeBotConnector, type FakeBotConnector } from "../test/support/fakeBotConnector.js";
-import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../test/support/fakeSlack.js";
-import { blockActions, buttonAction, send, slashCommand, TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
-import { GENERAL, MEGAN, TENANT, cardOf, cardText, executeAction, message, post, setUpInChannel, shownNow, thread, type TeamsUser } from "../test/support/teamsActivities.js";
+import type { RunningApp } from "../src/app.js";
+import type { FakeBotConnector } from "../test/support/fakeBotConnector.js";
+import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
+import { blockActions, buttonAction, send } from "../test/support/slackRequests.js";
+import { GENERAL, TENANT, cardOf, cardText, executeAction, message, post, shownNow, thread, type TeamsUser } from "../test/support/teamsActivities.js";
 import { burst, latencyRow, ms, startBareFrameworks, until, type Press } from "./burst.js";
-import { startStorageProcess } from "./storageProcess.js";
+import { linkedCommunity, startBenchWorld, WHERE } from "./world.js";
 
 const members = Number(process.env.BENCH_RSVP_MEMBERS ?? 2000);
 const windowMs = Number(process.env.BENCH_RSVP_SECONDS ?? 60) * 1000;
 const ANSWERS = ["going", "maybe", "no"] as const;
 const answerOf = (i: number) => ANSWERS[i % 3]!;
-const WHERE = { place: "channel" as const, threadId: "2", user: MEGAN };
-
-
-
-
-
 
 /** A community set up in Teams, linked to a Slack channel, with an event announced in both. */
 async function announcedEvent(app: RunningApp, connector: FakeBotConnector, fake: FakeSlack) {
-  await setUpInChannel(app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(app.url, message(connector.serviceUrl, "link", WHERE));
-  const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
-  const body = await until("a link code", () => connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((b) => CODE.test(b)));
-  await send(app.url, slashCommand({ text: `link ${CODE.exec(body)![1]}` }));
-  await until("the link", () => fake.callsTo("chat.postMessage").some((c) => JSON.stringify(c.args.blocks ?? "").includes("now meets in")));
+  await linkedCommunity(app.url, connector, fake);
   await post(app.url, message(connector.serviceUrl, "event Bench call on 2030-01-10 at 15:00 Europe/Rome for 60m", WHERE));
   const slackPost = await until("the Slack announcement", () => fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && JSON.stringify(c.args.blocks ?? "").includes("Bench call")));
   const buttons = (slackPost.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>).flatMap((b) => b.elements ?? []);
@@ -80,12 +66,8 @@ function presses(event: Awaited<ReturnType<typeof announcedEvent>>, connector: F
   return list;
 }
 
-const storage = await startStorageProcess();
-const fake = await startFakeSlack({ rateLimits: false });
-const connector = await startFakeBotConnector({ rateWindows: false });
-const log = createLogger(process.env.BENCH_LOG ?? "warn");
-const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", PLAYGROUND: "off", AZURE_STORAGE_CONNECTION_STRING: storage.connectionString, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
-const app = await startApp(config, { log, tablePrefix: `r${Date.now().toString(36)}` });
+const world = await startBenchWorld("r");
+const { fake, connector, app } = world;
 const bare = await startBareFrameworks(fake, "execute");
 try {
   const event = await announcedEvent(app, connector, fake);
@@ -119,11 +101,7 @@ try {
   console.log(`one count of the answers from rows after the burst: ${ms(tallyMs)}`);
   console.log(`card right after the burst: the presser's refreshed Teams card ${shown ?? "(no counts)"}; the Teams announcement ${teamsNow ?? "(no counts)"}; the Slack announcement's last update ${slackNow ?? "(none)"}`);
 } finally {
-  await bare.stop();
-  await app.stop();
-  await connector.stop();
-  await fake.stop();
-  await storage.stop();
+  await world.stop(bare);
 }
 // Keep-alive sockets and the SDKs' timers would hold the process open.
 process.exit(0);

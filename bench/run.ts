@@ -3,8 +3,9 @@
  * 50 and 500 requests/s (BENCH_RATES), through the scheduler, the queue and the workers, each next to a
  * baseline measured in the same run: the same deliveries sent straight from memory with the same pacing.
  * Prints figures; never fails on them. Azurite runs in its own process, as Azure Storage is remote.
- * Then the RSVP burst (bench/rsvp.ts) and the survey burst (bench/surveys.ts). BENCH_ONLY=fanout, rsvp or
- * surveys runs one of them.
+ * Then the RSVP burst (bench/rsvp.ts), the survey burst (bench/surveys.ts), latency side by side
+ * (bench/latency.ts) and memory and start-up (bench/memory.ts). BENCH_ONLY=fanout, rsvp, surveys, latency or
+ * memory runs one of them.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -31,13 +32,15 @@ function phase(mode: "baseline" | "scheduled", rate: number, connectionString = 
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-// BENCH_ONLY=fanout, rsvp or surveys runs one of them.
+// BENCH_ONLY=fanout, rsvp, surveys, latency or memory runs one of them.
 const only = process.env.BENCH_ONLY;
 if (!only || only === "fanout") await fanoutBench();
 if (!only || only === "rsvp") await ownProcess("rsvp.ts");
 if (!only || only === "surveys") await ownProcess("surveys.ts");
+if (!only || only === "latency") await ownProcess("latency.ts");
+if (!only || only === "memory") await ownProcess("memory.ts");
 
-/** A burst bench (bench/rsvp.ts, bench/surveys.ts), in a process of its own. */
+/** A bench of its own (bench/rsvp.ts, surveys.ts, latency.ts, memory.ts), in a process of its own. */
 function ownProcess(file: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, file)], { stdio: "inherit" });

@@ -8,59 +8,36 @@
  * come from a recount of the rows against the presses answered 200.
  */
 import { TableClient } from "@azure/data-tables";
-import { startApp, type RunningApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
+import type { RunningApp } from "../src/app.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
 import { memberFor } from "../src/core/kernel/members.js";
 import type { Survey } from "../src/core/workflows/surveys/model.js";
-import { createLogger } from "../src/log.js";
 import { responsePartition } from "../src/store/surveys/index.js";
 import { COUNTER_PREFIX } from "../src/store/surveys/counted.js";
 import { TABLE_NAMES } from "../src/store/tables.js";
-import { startFakeBotConnector, type FakeBotConnector } from "../test/support/fakeBotConnector.js";
-import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../test/support/fakeSlack.js";
-import { blockActions, buttonAction, send, slashCommand, TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
-import { GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, press, setUpInChannel, shownNow, thread, type TeamsUser } from "../test/support/teamsActivities.js";
-import { burst, latencyRow, ms, paced, startBareFrameworks, until, type Press } from "./burst.js";
-import { startStorageProcess } from "./storageProcess.js";
+import type { FakeBotConnector } from "../test/support/fakeBotConnector.js";
+import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
+import { blockActions, buttonAction, send } from "../test/support/slackRequests.js";
+import { GENERAL, TENANT, post, press, type TeamsUser } from "../test/support/teamsActivities.js";
+import { burst, latencyRow, ms, paced, startBareFrameworks, type Press } from "./burst.js";
+import { linkedCommunity, postedPoll, startBenchWorld, WHERE } from "./world.js";
 
 const responses = Number(process.env.BENCH_SURVEY_RESPONSES ?? 10_000);
 const windowMs = Number(process.env.BENCH_SURVEY_SECONDS ?? 60) * 1000;
 const OPTIONS = ["Red", "Green", "Blue"] as const;
 const optionOf = (i: number) => i % OPTIONS.length;
-const WHERE = { place: "channel" as const, threadId: "2", user: MEGAN };
-
-
-
-
-
-
-
-type Button = { action_id?: string; value?: string; text?: { text?: string } };
 const POLL_TITLE = "Bench poll: which colour?";
 
 /** A community set up in Teams, linked to a Slack channel, with a quick poll posted in both. */
-async function postedPoll(app: RunningApp, connector: FakeBotConnector, fake: FakeSlack) {
-  await setUpInChannel(app.url, connector, "1");
-  const before = connector.calls.length;
-  await post(app.url, message(connector.serviceUrl, "link", WHERE));
-  const CODE = /\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/;
-  const body = await until("a link code", () => connector.calls.slice(before).map((c) => JSON.stringify(c.body)).find((b) => CODE.test(b)));
-  await send(app.url, slashCommand({ text: `link ${CODE.exec(body)![1]}` }));
-  await until("the link", () => fake.callsTo("chat.postMessage").some((c) => JSON.stringify(c.args.blocks ?? "").includes("now meets in")));
-  await post(app.url, message(connector.serviceUrl, `poll "${POLL_TITLE}" ${OPTIONS.join(" ")}`, WHERE));
-  const slackPost = await until("the Slack poll", () => fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && JSON.stringify(c.args.blocks ?? "").includes(POLL_TITLE)));
-  const buttons = (slackPost.args.blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []);
-  const teamsPoll = await until("the Teams poll", () => teamsPollOf(connector));
+async function postedSurveyPoll(app: RunningApp, connector: FakeBotConnector, fake: FakeSlack) {
+  await linkedCommunity(app.url, connector, fake);
+  const posted = await postedPoll(app.url, connector, fake, POLL_TITLE, OPTIONS);
   const communityId = (await app.deps.repos.spaces.find(`teams:${TENANT}:${GENERAL.id}`))!.communityId;
   const [survey] = await app.deps.repos.surveys.open(communityId);
-  return { survey: survey!, slackTs: String((slackPost.response as { ts?: unknown }).ts), slackButton: (option: number) => buttons.find((e) => e.text?.text === OPTIONS[option])!, teamsPoll };
+  return { ...posted, survey: survey! };
 }
 
-const teamsPollOf = (connector: FakeBotConnector) =>
-  shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes(POLL_TITLE));
-
-function presses(poll: Awaited<ReturnType<typeof postedPoll>>, connector: FakeBotConnector, fake: FakeSlack): Press[] {
+function presses(poll: Awaited<ReturnType<typeof postedSurveyPoll>>, connector: FakeBotConnector, fake: FakeSlack): Press[] {
   const list: Press[] = [];
   const slackUsers = Array.from({ length: Math.ceil(responses / 2) }, (_, n) => `U${String(n * 2).padStart(8, "0")}`);
   const general = fake.state.channels.get(FAKE_IDS.general)!;
@@ -136,16 +113,11 @@ async function rawInserts(connectionString: string, prefix: string): Promise<{ p
   return { pacedPerSecond: (responses - failed) / seconds, unpacedPerSecond: responses / unpacedSeconds, failed };
 }
 
-const storage = await startStorageProcess();
-const fake = await startFakeSlack({ rateLimits: false });
-const connector = await startFakeBotConnector({ rateWindows: false });
-const log = createLogger(process.env.BENCH_LOG ?? "warn");
-const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", PLAYGROUND: "off", AZURE_STORAGE_CONNECTION_STRING: storage.connectionString, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl });
-const tablePrefix = `s${Date.now().toString(36)}`;
-const app = await startApp(config, { log, tablePrefix });
+const world = await startBenchWorld("s");
+const { storage, fake, connector, app, tablePrefix } = world;
 const bare = await startBareFrameworks(fake, "message");
 try {
-  const poll = await postedPoll(app, connector, fake);
+  const poll = await postedSurveyPoll(app, connector, fake);
   await enrolVoters(app);
   console.log(`survey burst: ${responses} answers to one quick poll within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
   const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
@@ -187,11 +159,7 @@ try {
   console.log(`not answered 200: ${JSON.stringify(Object.fromEntries(real.refusals))} (bare: ${JSON.stringify(Object.fromEntries(baseline.refusals))})`);
   console.log(`lost: ${lost}; doubled: ${doubled}; raw insert failures: ${raw.failed}`);
 } finally {
-  await bare.stop();
-  await app.stop();
-  await connector.stop();
-  await fake.stop();
-  await storage.stop();
+  await world.stop(bare);
 }
 // Keep-alive sockets and the SDKs' timers would hold the process open.
 process.exit(0);

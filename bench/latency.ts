@@ -1,0 +1,163 @@
+/**
+ * Latency side by side (`BENCH_ONLY=latency npm run bench`): four requests — a signed Slack `/cop help` from the
+ * bound channel, a Slack poll vote (block_actions), a Teams `help` in the personal chat and a Teams poll vote as
+ * an `adaptiveCard/action` invoke — each at BENCH_LATENCY_RATES (50,200) requests/s and saturated
+ * (BENCH_LATENCY_CONNECTIONS, 50, connections as fast as answers come), for BENCH_LATENCY_SECONDS (15) each,
+ * against three servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
+ * same work at the least (one table read by keys, one reply), and the app. Storage (Azurite) and the fake
+ * platforms run in processes of their own too; autocannon (this process) generates the load. Prints figures;
+ * never fails on them.
+ */
+import { loadavg } from "node:os";
+import autocannon from "autocannon";
+import { blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
+import { FAKE_IDS } from "../test/support/fakeSlack.js";
+import { executeAction, message } from "../test/support/teamsActivities.js";
+import { forkBench } from "./child.js";
+import { BENCH_USERS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
+import type { ServerKind } from "./latencyServer.js";
+import { startStorageProcess } from "./storageProcess.js";
+
+const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
+const rates = (process.env.BENCH_LATENCY_RATES ?? "50,200").split(",").map(Number);
+const connections = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 50);
+const SERVERS: ServerKind[] = ["bare", "same-work", "app"];
+type Ready = Extract<FixtureAnswer, { type: "ready" }>;
+type Fakes = Extract<FixtureAnswer, { type: "fakes" }>;
+type Built = { method: "POST"; path: string; headers: Record<string, string>; body: string };
+
+const withHost = (req: Built, url: string): Built => ({ ...req, headers: { ...req.headers, host: new URL(url).host } });
+const slack = (req: { headers: Record<string, string>; body: string }): Built => ({ method: "POST", path: "/slack/events", headers: req.headers, body: req.body });
+const teams = (activity: unknown): Built => ({ method: "POST", path: "/api/messages", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
+
+/** Each request kind: how the n-th one is built (signed at send time: Slack refuses old or replayed signatures). */
+function requestKinds(fakes: Fakes, poll: Ready): Array<{ name: string; slack: boolean; build(n: number): Built }> {
+  return [
+    { name: "Slack `/cop help` (bound channel)", slack: true, build: (n) => slack(slashCommand({ text: "help", user_id: slackUser(n), user_name: `member${n % BENCH_USERS}` })) },
+    {
+      name: "Slack poll vote (block_actions)",
+      slack: true,
+      build: (n) => {
+        const id = slackUser(n);
+        const pressed = { container: { type: "message", message_ts: poll.slackTs, channel_id: FAKE_IDS.general, is_ephemeral: false }, message: { type: "message", user: FAKE_IDS.botUserId, ts: poll.slackTs, text: "", blocks: [] } };
+        return slack(blockActions({ user: { id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId }, ...pressed, actions: [buttonAction(poll.actionId, poll.value)] }));
+      },
+    },
+    { name: "Teams `help` (personal chat)", slack: false, build: (n) => teams(message(fakes.serviceUrl, "help", { place: "personal", user: teamsUser(n) })) },
+    {
+      name: "Teams poll vote (adaptiveCard/action)",
+      slack: false,
+      build: (n) => {
+        const verb = String(poll.teamsData.verb);
+        const where = { place: "channel" as const, threadId: "2", user: teamsUser(n) };
+        return teams({ ...executeAction(fakes.serviceUrl, verb, poll.teamsData, where), replyToId: poll.teamsPollId });
+      },
+    },
+  ];
+}
+
+interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number }
+
+const storage = await startStorageProcess();
+const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");
+const fakes = await fixture.next((m): m is Fakes => m.type === "fakes");
+const prefix = `l${Date.now().toString(36)}`;
+const servers = SERVERS.map((kind) => ({
+  kind,
+  process: forkBench<{ url: string; type?: undefined }>("latencyServer.ts", [kind], {
+    BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
+  }),
+}));
+const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next()).url] as const))) as Record<ServerKind, string>;
+
+const ask = (request: FixtureRequest) => fixture.child.send(request);
+async function replies(): Promise<{ slack: number; teams: number }> {
+  ask({ type: "count" });
+  const c = await fixture.next((m): m is Extract<FixtureAnswer, { type: "count" }> => m.type === "count");
+  return { slack: c.slack, teams: c.teams };
+}
+/** Waits until the replies a run caused have all reached the fakes (none for 1 s, at most 60 s), and counts them. */
+async function drained(): Promise<number> {
+  let total = 0;
+  const deadline = Date.now() + 60_000;
+  for (let quiet = 0; quiet < 2 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const c = await replies();
+    const n = c.slack + c.teams;
+    total += n;
+    quiet = n === 0 ? quiet + 1 : 0;
+  }
+  return total;
+}
+
+async function run(url: string, build: (n: number) => Built, rate: number | undefined, duration: number): Promise<Figures> {
+  let n = 0;
+  const load = loadavg()[0]!;
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 30,
+    ...(rate ? { overallRate: rate } : {}),
+    // Headers given here replace autocannon's own, Host included (the app's local mode answers loopback names only).
+    requests: [{ setupRequest: () => withHost(build(n++), url) }],
+  });
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    okPerSecond: result["2xx"] / result.duration,
+    failed: result.non2xx + result.errors,
+    statuses: [...Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith("2")).map(([code, c]) => `${code}×${c.count ?? 0}`), ...(result.errors ? [`errors×${result.errors} (timeouts ${result.timeouts})`] : [])].join(" "),
+    replies: await drained(),
+    load,
+  };
+}
+
+try {
+  ask({ type: "setup", appUrl: urls.app });
+  const poll = await fixture.next((m): m is Ready => m.type === "ready");
+  await replies();
+  const loads: Array<{ name: string; rate?: number }> = [...rates.map((rate) => ({ name: `${rate}/s`, rate })), { name: `saturated (${connections} conn.)` }];
+  const rows: string[] = [];
+  let slackAckP99 = 0;
+  // Each server answers each request once first, so a refusal shows as what it is, not as a fast error.
+  for (const kind of requestKinds(fakes, poll)) {
+    for (const server of SERVERS) {
+      const req = kind.build(0);
+      const t0 = performance.now();
+      const res = await fetch(new URL(req.path, urls[server]), { method: "POST", headers: req.headers, body: req.body });
+      const body = (await res.text()).slice(0, 200);
+      console.log(`  probe: ${kind.name} → ${server}: ${res.status} in ${(performance.now() - t0).toFixed(0)} ms ${body}`);
+    }
+  }
+  console.log(`latency: ${loads.length} loads × 4 requests × ${SERVERS.length} servers, ${seconds} s each`);
+  for (const kind of requestKinds(fakes, poll)) {
+    // Warm-up: each server takes the request a few times first (JIT, connection pools, caches).
+    for (const server of SERVERS) await run(urls[server], kind.build, 20, 2);
+    for (const load of loads) {
+      const figures = {} as Record<ServerKind, Figures>;
+      for (const server of SERVERS) figures[server] = await run(urls[server], kind.build, load.rate, seconds);
+      const { bare, app } = figures;
+      const same = figures["same-work"];
+      if (kind.slack) slackAckP99 = Math.max(slackAckP99, app.p99);
+      console.log(`  ${kind.name} at ${load.name}: ${JSON.stringify(figures)}`);
+      const f = (x: Figures) => `${x.p50} / ${x.p99}`;
+      const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : "–");
+      rows.push(
+        `| ${kind.name} | ${load.name} | ${f(bare)} | ${f(same)} | ${f(app)} | ${bare.okPerSecond.toFixed(0)} / ${same.okPerSecond.toFixed(0)} / ${app.okPerSecond.toFixed(0)} | ` +
+          `${ratio(app.p50, bare.p50)} / ${ratio(app.p99, bare.p99)} / ${ratio(app.okPerSecond, bare.okPerSecond)} | ${ratio(app.p50, same.p50)} / ${ratio(app.p99, same.p99)} / ${ratio(app.okPerSecond, same.okPerSecond)} | ` +
+          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
+      );
+    }
+  }
+  console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read + 1 reply) / the app\n`);
+  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | load avg 1 min at start |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
+  console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);
+} finally {
+  for (const server of servers) await server.process.stop();
+  await fixture.stop();
+  await storage.stop();
+}
+process.exit(0);

@@ -1,0 +1,64 @@
+/**
+ * The latency bench's fake platforms in a process of their own (their CPU is neither the app's nor the load
+ * generator's), driven over IPC: `setup` makes a community linked across Teams and Slack on a server and posts a
+ * quick poll; `count` says how many replies each platform got since the last count. Once set up, recorded calls
+ * are counted and dropped every second, so a long run does not grow this process.
+ */
+import { FAKE_IDS } from "../test/support/fakeSlack.js";
+import { MEGAN } from "../test/support/teamsActivities.js";
+import { BENCH_USERS, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
+import { linkedCommunity, postedPoll, startFakes } from "./world.js";
+
+const answer = (message: FixtureAnswer) => process.send!(message);
+// Everyone who votes is on the roster, in Slack's channel and in the Teams team (an answer enrols no one).
+const { fake, connector } = await startFakes([MEGAN, ...Array.from({ length: BENCH_USERS }, (_, n) => teamsUser(n))].map((u) => ({ id: u.id, name: u.name, aadObjectId: u.aadObjectId })));
+const general = fake.state.channels.get(FAKE_IDS.general)!;
+const users = Array.from({ length: BENCH_USERS }, (_, n) => slackUser(n));
+fake.setChannel({ id: FAKE_IDS.general, members: [...new Set([...general.members, ...users])] });
+for (const [n, id] of users.entries()) fake.setUser({ id, name: `member${n}` });
+
+// Replies: Slack chat.* posts and updates; Teams sends, replies and updates.
+const totals = { slack: 0, teams: 0 };
+let trimming = false;
+function tally(): void {
+  totals.slack += fake.calls.filter((c) => c.method.startsWith("chat.") && c.ok).length;
+  totals.teams += connector.calls.filter((c) => ["send", "reply", "update"].includes(c.kind) && c.status < 300 && (c.activity?.type ?? "message") === "message").length;
+  fake.calls.length = 0;
+  connector.calls.length = 0;
+}
+setInterval(() => trimming && tally(), 1000).unref();
+
+process.on("message", (request: FixtureRequest) => {
+  void (async () => {
+    if (request.type === "count") {
+      if (trimming) tally();
+      answer({ type: "count", ...totals });
+      totals.slack = 0;
+      totals.teams = 0;
+      return;
+    }
+    trimming = false;
+    const title = `Bench poll ${Date.now().toString(36)}`;
+    await linkedCommunity(request.appUrl, connector, fake);
+    const poll = await postedPoll(request.appUrl, connector, fake, title, POLL_OPTIONS);
+    const button = poll.slackButton(1);
+    const card = poll.teamsPoll.attachments?.[0]?.content;
+    const teamsButton = findButton(card, POLL_OPTIONS[1]);
+    if (!teamsButton?.data) throw new Error("no Green button on the Teams poll");
+    tally();
+    trimming = true;
+    answer({ type: "ready", slackTs: poll.slackTs, actionId: button.action_id!, value: button.value!, teamsPollId: poll.teamsPoll.id!, teamsData: teamsButton.data });
+  })().catch((error: unknown) => answer({ type: "failed", error: String((error as Error).stack ?? error) }));
+});
+
+/** The first action titled `title` anywhere in a card. */
+function findButton(node: unknown, title: string): { data?: Record<string, unknown> } | undefined {
+  if (Array.isArray(node)) return node.map((n) => findButton(n, title)).find(Boolean);
+  if (!node || typeof node !== "object") return undefined;
+  const o = node as Record<string, unknown>;
+  if (o.title === title && typeof o.type === "string" && o.type.startsWith("Action.")) return o as { data?: Record<string, unknown> };
+  return Object.values(o).map((v) => findButton(v, title)).find(Boolean);
+}
+
+answer({ type: "fakes", apiUrl: fake.apiUrl, botToken: fake.botToken, serviceUrl: connector.serviceUrl });
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,83 @@
+/**
+ * One server of the latency bench, in a process of its own (forked with IPC; says `{ url }` once listening):
+ * `app` is the real app; `bare` is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter)
+ * that only answers; `same-work` is the same two doing what the app does for `help` and a vote at the least:
+ * one table read by keys with @azure/data-tables, and one reply (Slack chat.postEphemeral after the ack; Teams
+ * sendActivity, or the invoke's card). Settings come from the environment (see bench/latency.ts).
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TableClient } from "@azure/data-tables";
+import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
+import { App, ExpressReceiver } from "@slack/bolt";
+import express from "express";
+import { startApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createLogger } from "../src/log.js";
+import { FAKE_IDS } from "../test/support/fakeSlack.js";
+import { TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
+import { benchEnv } from "./world.js";
+
+export type ServerKind = "app" | "bare" | "same-work";
+const kind = process.argv[2] as ServerKind;
+const connectionString = process.env.CONNECTION_STRING ?? "";
+const fake = { apiUrl: process.env.FAKE_SLACK_URL ?? "", botToken: process.env.FAKE_SLACK_TOKEN ?? "" };
+const prefix = process.env.TABLE_PREFIX ?? `l${Date.now().toString(36)}`;
+
+/** The row the same-work baseline reads on every request (a member row's size). */
+const SAME_WORK_ROW = { partitionKey: "c:bench", rowKey: "m:member", json: JSON.stringify({ name: "Member", roles: ["member"], profile: { organisation: "Bench", expertise: ["data"], timezone: "Europe/Rome" } }) };
+const TEXT = "Here is what you can do here: `charter`, `events`, `poll`, `survey` and more.";
+const card = { type: "AdaptiveCard" as const, version: "1.4", body: [{ type: "TextBlock", text: "Your answer is in: Green", wrap: true }] };
+
+async function bare(sameWork: boolean): Promise<string> {
+  let read = async () => undefined as unknown;
+  if (sameWork) {
+    const table = TableClient.fromConnectionString(connectionString, `${prefix}SameWork`, { allowInsecureConnection: true });
+    await table.createTable();
+    await table.upsertEntity(SAME_WORK_ROW);
+    read = () => table.getEntity(SAME_WORK_ROW.partitionKey, SAME_WORK_ROW.rowKey);
+  }
+  const receiver = new ExpressReceiver({ signingSecret: TEST_SIGNING_SECRET, endpoints: "/slack/events" });
+  const bolt = new App({ receiver, token: fake.botToken, botId: FAKE_IDS.botId, botUserId: FAKE_IDS.botUserId, tokenVerificationEnabled: false, clientOptions: { slackApiUrl: fake.apiUrl } });
+  bolt.command("/cop", async ({ ack, command, client }) => {
+    await ack();
+    if (!sameWork) return;
+    await read();
+    await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: TEXT, blocks: [{ type: "section", text: { type: "mrkdwn", text: TEXT } }] });
+  });
+  bolt.action(/.*/, async ({ ack, body, client }) => {
+    await ack();
+    if (!sameWork) return;
+    await read();
+    const channel = (body as { channel?: { id?: string } }).channel?.id ?? FAKE_IDS.general;
+    await client.chat.postEphemeral({ channel, user: body.user.id, text: card.body[0]!.text });
+  });
+
+  const adapter = new TeamsAdapter({});
+  const teams = new Application<TurnState>({ adapter, botAppId: "", removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
+  teams.activity("message", async (context) => {
+    if (!sameWork) return;
+    await read();
+    await context.sendActivity(TEXT);
+  });
+  teams.adaptiveCards.actionExecute(/.*/, async () => {
+    await read();
+    return card;
+  });
+  const web = express();
+  web.post("/api/messages", express.json(), (req, res) => void adapter.process(req, res, (context) => teams.run(context).then(() => undefined)));
+  web.use(receiver.router);
+  const server = createServer(web);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function app(): Promise<string> {
+  const log = createLogger(process.env.BENCH_LOG ?? "warn");
+  const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix });
+  return running.url;
+}
+
+const url = kind === "app" ? await app() : await bare(kind === "same-work");
+process.send!({ url });
+process.on("disconnect", () => process.exit(0));

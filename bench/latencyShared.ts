@@ -1,0 +1,18 @@
+import type { TeamsUser } from "../test/support/teamsActivities.js";
+
+/** What the latency bench (bench/latency.ts) and its fake-platform process (bench/latencyFixture.ts) share. */
+export const BENCH_USERS = 1000;
+export const slackUser = (n: number) => `U${String(n % BENCH_USERS).padStart(8, "0")}`;
+/** The n-th Teams voter (the fake Teams lists them all in the team, so they are on the roster). */
+export const teamsUser = (n: number): TeamsUser => {
+  const k = n % BENCH_USERS;
+  return { id: `29:bench-${k}`, name: `Member ${k}`, aadObjectId: `aad-bench-${String(k).padStart(6, "0")}` };
+};
+export const POLL_OPTIONS = ["Red", "Green", "Blue"] as const;
+
+export type FixtureRequest = { type: "setup"; appUrl: string } | { type: "count" };
+export type FixtureAnswer =
+  | { type: "fakes"; apiUrl: string; botToken: string; serviceUrl: string }
+  | { type: "ready"; slackTs: string; actionId: string; value: string; teamsPollId: string; teamsData: Record<string, unknown> }
+  | { type: "count"; slack: number; teams: number }
+  | { type: "failed"; error: string };
