@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServer } from "./server.js";
 import type { EmbeddedAzurite } from "./store/embeddedAzurite.js";
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
+import { IdleCollector } from "./idleCollector.js";
 import type { Adapter } from "./adapters.js";
 import { createScheduling, type JobRegistry, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
 import type { Registry } from "./core/kernel/registry.js";
@@ -126,6 +127,8 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     },
   });
   const address = await http.listen(config.port, config.host);
+  const idleCollector = new IdleCollector(log.child({ component: "memory" }));
+  idleCollector.start(http.server);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   site.url ??= url;
@@ -148,6 +151,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     ],
     async stop() {
       prepared.cancel();
+      idleCollector.stop();
       // At once and each bounded, so main.ts's 10-second deadline never cuts off deliveries being recorded.
       const requests = async () => {
         await http.close(4000);
