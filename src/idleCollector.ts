@@ -10,7 +10,7 @@ export interface IdleCollectorOptions {
   minGrowthBytes?: number;
   /** The heap in use now (default process.memoryUsage().heapUsed). */
   heapUsed?: () => number;
-  /** A full garbage collection (default V8's own, exposed as jest's leak detector does). */
+  /** A full garbage collection (default V8's own, exposed as jest's leak detector does, compacting). */
   collect?: () => void;
 }
 
@@ -72,14 +72,29 @@ export class IdleCollector {
   }
 }
 
-/** V8's full collection, when the runtime lets it be exposed; without it the collector does nothing. */
+/**
+ * V8's full collection, compacting, when the runtime lets it be exposed; without it the collector does
+ * nothing. Objects that outlive a burst (cache entries) are scattered over the pages it filled, and a plain
+ * full collection frees only pages left empty: measured, the heap in use fell to 77 MB but V8 kept 287 MB
+ * of pages. Compaction is switched on for this one collection only (it costs more than a plain one).
+ */
 function exposedGc(log: Logger): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (typeof existing === "function") return existing;
   try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    return typeof gc === "function" ? (gc as () => void) : undefined;
+    let gc = (globalThis as { gc?: unknown }).gc;
+    if (typeof gc !== "function") {
+      setFlagsFromString("--expose-gc");
+      gc = runInNewContext("gc") as unknown;
+    }
+    if (typeof gc !== "function") return undefined;
+    const collect = gc as () => void;
+    return () => {
+      setFlagsFromString("--compact-on-every-full-gc");
+      try {
+        collect();
+      } finally {
+        setFlagsFromString("--no-compact-on-every-full-gc");
+      }
+    };
   } catch (error) {
     log.warn({ err: error }, "garbage collection cannot be triggered; memory comes back only as the app allocates");
     return undefined;
