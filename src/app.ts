@@ -9,14 +9,14 @@ import { createHttpServer, type HttpServer } from "./server.js";
 import type { EmbeddedAzurite } from "./store/embeddedAzurite.js";
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
-import { ADAPTER_FACTORIES, type Adapter } from "./adapters.js";
+import { IdleCollector } from "./idleCollector.js";
+import type { Adapter } from "./adapters.js";
 import { createScheduling, type JobRegistry, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
 import type { Registry } from "./core/kernel/registry.js";
 import { ROUTE_PREFIX, type Workflow } from "./core/kernel/workflow.js";
 import { Kernel } from "./core/kernel/kernel.js";
 import { Sealer } from "./core/kernel/seal.js";
 import { createRegistry, workflowsFor } from "./core/workflows/index.js";
-import { AzureOpenAIDrafter } from "./ai/azureOpenAIDrafter.js";
 import { appSecret } from "./store/secrets.js";
 import { mountWorkflowRoutes } from "./routes.js";
 
@@ -52,6 +52,12 @@ export interface AppOptions {
 
 /** Composition: storage (embedded Azurite when no account is configured), store, core, HTTP server. */
 export async function startApp(config: Config, { log, tablePrefix, workflows, scheduling: schedulingOptions, clock = { now: () => new Date() } }: AppOptions): Promise<RunningApp> {
+  // The platform SDKs (botbuilder, Bolt) take most of start-up to load: loaded while storage starts and its
+  // tables are made, not before. The drafting model's SDK (openai) is loaded only when a model is configured.
+  const adapterModule = import("./adapters.js");
+  const drafterModule = config.ai ? import("./ai/azureOpenAIDrafter.js") : undefined;
+  // Awaited below; a start that fails before then must not also report these as unhandled.
+  for (const loading of [adapterModule, drafterModule]) loading?.catch(() => undefined);
   let azurite: EmbeddedAzurite | undefined;
   let connectionString: string;
   if (config.storage.mode === "embedded") {
@@ -74,7 +80,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   // Links the app hands out (calendar files): PUBLIC_URL, else its own address once it listens.
   const site: { url?: string } = { url: config.publicUrl?.replace(/\/+$/, "") };
   // Drafting follow-ups only with a configured model: otherwise the feature is absent (no command, help or button).
-  const drafts = config.ai ? new AzureOpenAIDrafter(config.ai, log.child({ component: "drafts" })) : undefined;
+  const drafts = config.ai && drafterModule ? new (await drafterModule).AzureOpenAIDrafter(config.ai, log.child({ component: "drafts" })) : undefined;
   const registry = createRegistry(workflows ?? workflowsFor({ drafts }));
   // The scheduler renders fan-out cards and runs workflow jobs through the kernel, which needs its jobs: a late binding.
   const core: { kernel?: Kernel } = {};
@@ -105,6 +111,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   const kernel = new Kernel(registry, deps, log.child({ component: "kernel" }));
   core.kernel = kernel;
   const work = new BackgroundWork();
+  const { ADAPTER_FACTORIES } = await adapterModule;
   const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, kernel, storage, log, work })));
   for (const adapter of adapters) {
     const platform = Platform.safeParse(adapter.name);
@@ -120,6 +127,8 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     },
   });
   const address = await http.listen(config.port, config.host);
+  const idleCollector = new IdleCollector(log.child({ component: "memory" }));
+  idleCollector.start(http.server);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   site.url ??= url;
@@ -142,6 +151,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     ],
     async stop() {
       prepared.cancel();
+      idleCollector.stop();
       // At once and each bounded, so main.ts's 10-second deadline never cuts off deliveries being recorded.
       const requests = async () => {
         await http.close(4000);

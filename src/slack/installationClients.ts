@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { webApi, type Logger as SlackLogger } from "@slack/bolt";
 import type { ConversationRefs } from "../core/ports.js";
 import { installationKey, type Workspace } from "./installationStore.js";
@@ -27,7 +28,8 @@ export interface NotReached {
 
 /** One Web API client per bot token, found from a stored conversation ref (for the Messenger and the Directory). */
 export class InstallationClients {
-  private readonly clients = new Map<string, webApi.WebClient>();
+  /** By token; with many workspaces installed, the least recently used clients are dropped (made again on use). */
+  private readonly clients = new LRUCache<string, webApi.WebClient>({ max: 1_000 });
 
   constructor(private readonly options: InstallationClientsOptions) {}
 

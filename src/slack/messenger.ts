@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Logger as SlackLogger } from "@slack/bolt";
 import type { ConversationRefs, DeliveryFailure, DeliveryResult, DeliveryTarget, Messenger, UpdateResult } from "../core/ports.js";
 import type { Card } from "../core/kernel/card.js";
@@ -37,7 +38,7 @@ const UPDATE_PER_MINUTE = (SLACK_METHOD_RATE_LIMITS["chat.update"].perMinute ?? 
 export class SlackMessenger implements Messenger {
   private readonly clients: InstallationClients;
   /** DM channel ids by installation and user: conversations.open answers the same id every time. */
-  private readonly dms = new Map<string, string>();
+  private readonly dms = new LRUCache<string, string>({ max: 10_000 });
   private readonly gate: RateGate;
   private readonly maxWaitMs: number;
 

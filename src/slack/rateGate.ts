@@ -1,10 +1,16 @@
+import { LRUCache } from "lru-cache";
+
+const KEYS_KEPT = 10_000;
+
 /**
  * Paces Web API calls per key (installation + method, or + channel for chat.postMessage) with token
  * buckets, and holds a key back after a 429 until its Retry-After has passed.
  */
 export class RateGate {
-  private readonly buckets = new Map<string, { tokens: number; last: number }>();
-  private readonly blockedUntil = new Map<string, number>();
+  // One key per installation, method and channel adds up over a long run: the least recently used are
+  // forgotten past KEYS_KEPT (a bucket unused that long has refilled; a forgotten pause has long passed).
+  private readonly buckets = new LRUCache<string, { tokens: number; last: number }>({ max: KEYS_KEPT });
+  private readonly blockedUntil = new LRUCache<string, number>({ max: KEYS_KEPT });
 
   constructor(
     private readonly now: () => number = Date.now,

@@ -1,4 +1,4 @@
-import { TeamsAdapter } from "@microsoft/teams-ai";
+import { TeamsAdapter } from "@microsoft/teams-ai/lib/TeamsAdapter.js"; // not the index: see bot.ts
 import type { Activity, TurnContext } from "botbuilder";
 import type { Request, Response } from "express";
 import type { Logger } from "../log.js";

@@ -9,7 +9,9 @@ export type MessageParams = Record<string, string | number>;
  * Catalogs by language; a locale falls back to its language, then to English. `qps` is the pseudo-locale
  * (qps-ploc): every message bracketed and accented, so a test can find text that skipped the catalog.
  */
-const catalogs: Record<string, Catalog> = { en, qps: pseudo(en) };
+// The pseudo-catalog (every message parsed and rewritten) is made on first use, not at every start-up.
+let pseudoEn: Catalog | undefined;
+const catalogs: Record<string, () => Catalog> = { en: () => en, qps: () => (pseudoEn ??= pseudo(en)) };
 
 const compiled = new Map<string, IntlMessageFormat>();
 
@@ -29,7 +31,7 @@ export function t(locale: string | undefined, key: MessageKey, params: MessagePa
   const cacheKey = `${language}\u0000${key}`;
   let format = compiled.get(cacheKey);
   if (!format) {
-    const source = catalogs[language]?.[key] ?? en[key];
+    const source = catalogs[language]?.()[key] ?? en[key];
     format = new IntlMessageFormat(source, language === "qps" ? "en" : language, undefined, { ignoreTag: true });
     compiled.set(cacheKey, format);
   }
