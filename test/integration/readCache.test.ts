@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { Kernel } from "../../src/core/kernel/kernel.js";
+import type { Card } from "../../src/core/kernel/card.js";
+import { Kernel, type Delivery } from "../../src/core/kernel/kernel.js";
+import { recountedState } from "../../src/core/workflows/surveys/tally.js";
 import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/index.js";
 import { ANA, BEN, CHANNEL, CHARTER_VALUES, PEOPLE, kernelOnRealStore, kinds, texts, type Actor, type KernelHarness } from "../support/core.js";
@@ -47,5 +49,21 @@ describe("rows cached per instance", () => {
     expect(kinds(await h.say(ANA, CHANNEL, "assign co-facilitator @1", [{ id: "29:ben", name: "Ben" }]))).toEqual(["post"]);
     const closing = await h.press(ANA, CHANNEL, "community.status.set", { status: "closed", confirm: true });
     expect(texts(closing)[0]).toMatch(/now at the Closed stage/);
+  });
+
+  it("never counts a vote on a poll closed through another instance, though that instance read it open a moment before", async () => {
+    const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
+    const option = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which room?" North South'));
+    const id = String(option(card, "North").survey);
+    const voter = (n: number) => ({ personKey: `teams:tenant-1:aad-voter-${n}`, displayName: `Voter ${n}`, locale: "en" }) as const;
+    const pressOn = (kernel: Kernel, actor: Actor, label: string) => kernel.handle({ actor, space: CHANNEL, ask: { kind: "action", verb: "surveys.vote", input: option(card, label) } }, PEOPLE);
+    expect(texts(await pressOn(other, voter(1), "North"))[0]).toMatch(/^You answered/);
+    expect(texts(await h.say(ANA, CHANNEL, `close survey ${id}`)).join("\n")).toMatch(/closed/i);
+    // The other instance still holds the poll as open: the vote is refused when it is written, and nothing counts it.
+    const late = await Promise.all([1, 2, 3].map((n) => pressOn(other, voter(n), "South")));
+    for (const d of late) expect(texts(d)[0]).toMatch(/is closed/);
+    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
+    expect((await recountedState(h.deps, survey)).questions[0]!.counts).toEqual([1, 0]);
   });
 });
