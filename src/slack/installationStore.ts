@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { TableClient } from "@azure/data-tables";
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
 import { z } from "zod";
@@ -30,12 +31,17 @@ const StoredInstallation = z
   .passthrough();
 
 const partition = (key: string) => `i:${keyPart(key)}`;
+/** How long an installation read is reused; one stored or deleted through another instance applies here after this. */
+export const INSTALLATION_TTL_MS = 60_000;
 
 /**
  * Slack installations (bot tokens per workspace or org) on Azure Table Storage. Tokens are secrets: the
  * table lives in the app's own storage account, encrypted at rest, and they are never logged.
  */
 export class TableInstallationStore implements InstallationStore {
+  /** Installations found lately (read on every request): this instance's own stores and deletes apply at once. */
+  private readonly found = new LRUCache<string, Installation>({ max: 5_000, ttl: INSTALLATION_TTL_MS });
+
   constructor(
     private readonly table: TableClient,
     private readonly log: Logger,
@@ -48,6 +54,7 @@ export class TableInstallationStore implements InstallationStore {
       isEnterpriseInstall: installation.isEnterpriseInstall === true,
     };
     const key = installationKey(ws);
+    this.found.delete(key);
     await this.table.upsertEntity(toRow(StoredInstallation, partition(key), "", "slackInstallation", StoredInstallation.parse(installation)), "Replace");
     this.log.info({ installation: key, enterpriseId: ws.enterpriseId, orgWide: ws.isEnterpriseInstall }, "slack installation stored");
   }
@@ -65,15 +72,21 @@ export class TableInstallationStore implements InstallationStore {
     if (query.teamId) keys.push(`t:${query.teamId}`);
     if (!query.isEnterpriseInstall && query.enterpriseId) keys.push(`e:${query.enterpriseId}`);
     for (const key of keys) {
+      const cached = this.found.get(key);
+      if (cached) return cached;
       const row = await getRow(this.table, partition(key), "");
       const value = row && fromRow(StoredInstallation, row, this.log);
-      if (value) return value as unknown as Installation;
+      if (value) {
+        this.found.set(key, value as unknown as Installation);
+        return value as unknown as Installation;
+      }
     }
     return undefined;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     const key = installationKey({ teamId: query.teamId, enterpriseId: query.enterpriseId, isEnterpriseInstall: query.isEnterpriseInstall });
+    this.found.delete(key);
     try {
       await this.table.deleteEntity(partition(key), "");
       this.log.info({ installation: key }, "slack installation deleted");

@@ -1,6 +1,7 @@
-import type { TableClient } from "@azure/data-tables";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import { insertRow, keyPart, toRow } from "../store/entity.js";
+import { insertRow, keyPart, toRow, type Row } from "../store/entity.js";
 import { tableClient, type StorageAccount } from "../store/tables.js";
 
 /** Table of signed requests already accepted (gets the storage prefix like every other table). */
@@ -16,22 +17,81 @@ const SeenRequest = z.object({ timestamp: z.number().int(), acceptedAt: z.string
 // the 5-minute window are never read again (they can be dropped whole).
 const minutePartition = (timestampSeconds: number) => `m:${new Date(Math.floor(timestampSeconds / 60) * 60_000).toISOString().slice(0, 16)}`;
 
+/** A transaction holds at most 100 operations, all in one partition. */
+const BATCH = 100;
+/** Commits under way at once per partition; claims arriving meanwhile wait for the next one and go in together. */
+const PARALLEL = 4;
+/** Slack's window is ±5 minutes: a signature seen here is refused locally for as long, plus a margin. */
+const SEEN_MS = 11 * 60_000;
+
+interface Claim {
+  row: Row;
+  resolve(answer: "created" | "duplicate"): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Signed Slack requests already accepted, by (timestamp, signature): a second delivery of the same signed
  * request inside the 5-minute window is a replay. Insert-only rows, so every instance sees every claim.
+ *
+ * Claims are written in group commits: the claims that arrive while a commit is under way go into one
+ * transaction (up to 100 rows of the same minute). A transaction fails whole when one of its rows exists (a
+ * replay seen by another instance): its claims are then inserted one by one, so only the replay is refused.
+ * A signature this instance has already claimed is refused without asking storage.
  */
 export class SignedRequests {
+  private readonly seen = new LRUCache<string, true>({ max: 200_000, ttl: SEEN_MS });
+  private readonly queues = new Map<string, { pending: Claim[]; running: number }>();
+
   constructor(
     private readonly table: TableClient,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** `created` for the first sight of this signed request; `duplicate` for a replay of it. */
-  async claim(timestampSeconds: number, signature: string): Promise<"created" | "duplicate"> {
-    const row = toRow(SeenRequest, minutePartition(timestampSeconds), keyPart(`${timestampSeconds}:${signature}`), "slackSignedRequest", {
+  claim(timestampSeconds: number, signature: string): Promise<"created" | "duplicate"> {
+    const rowKey = keyPart(`${timestampSeconds}:${signature}`);
+    if (this.seen.has(rowKey)) return Promise.resolve("duplicate");
+    this.seen.set(rowKey, true);
+    const row = toRow(SeenRequest, minutePartition(timestampSeconds), rowKey, "slackSignedRequest", {
       timestamp: timestampSeconds,
       acceptedAt: this.now().toISOString(),
     });
-    return insertRow(this.table, row);
+    const claimed = new Promise<"created" | "duplicate">((resolve, reject) => {
+      const queue = this.queues.get(row.partitionKey) ?? { pending: [], running: 0 };
+      this.queues.set(row.partitionKey, queue);
+      queue.pending.push({ row, resolve, reject });
+      this.drain(row.partitionKey);
+    });
+    // Not recorded after all (storage failed): the same request may be tried again.
+    claimed.catch(() => this.seen.delete(rowKey));
+    return claimed;
+  }
+
+  private drain(partitionKey: string): void {
+    const queue = this.queues.get(partitionKey);
+    if (!queue) return;
+    while (queue.running < PARALLEL && queue.pending.length > 0) {
+      const claims = queue.pending.splice(0, BATCH);
+      queue.running += 1;
+      void this.commit(claims).finally(() => {
+        queue.running -= 1;
+        if (queue.running === 0 && queue.pending.length === 0) this.queues.delete(partitionKey);
+        else this.drain(partitionKey);
+      });
+    }
+  }
+
+  private async commit(claims: Claim[]): Promise<void> {
+    if (claims.length > 1) {
+      try {
+        await this.table.submitTransaction(claims.map((c): TransactionAction => ["create", c.row]));
+        for (const c of claims) c.resolve("created");
+        return;
+      } catch {
+        // A row that exists (a replay another instance took) or a failed transaction: one by one instead.
+      }
+    }
+    await Promise.all(claims.map((c) => insertRow(this.table, c.row).then(c.resolve, c.reject)));
   }
 }

@@ -40,7 +40,12 @@ export interface CountedGroup {
   partitionKey: string;
   /** Every counter row's key starts with it (and no other row's). */
   counterPrefix: string;
+  /** Asked (fresh from storage) before each commit: false refuses the commit's rows with `RefusedAtCommit` (a survey closed meanwhile). */
+  admits?(): Promise<boolean>;
 }
+
+/** The group no longer takes rows (see `CountedGroup.admits`): nothing of the commit was written. */
+export class RefusedAtCommit extends Error {}
 
 export const SHARDS = 16;
 /** A transaction holds at most 100 operations: the rows and every counter they touch. */
@@ -104,8 +109,8 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
           const shards = await this.commit(queue.group, batch);
           for (const p of batch) p.resolve(shards);
         } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
+          if (batch.length === 1 || error instanceof RefusedAtCommit) {
+            for (const p of batch) p.reject(error);
             continue;
           }
           // Something other than a conflict (a row storage refused, say): each press on its own, so that one
@@ -134,6 +139,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     // The last press for a key wins, as if they had come one after the other.
     const rows = new Map<string, Row>();
     for (const p of batch) rows.set(p.row.rowKey, p.row);
+    if (group.admits && !(await group.admits())) throw new RefusedAtCommit();
     for (let attempt = 0; ; attempt++) {
       // Counters first, then the rows: see the class comment.
       const counters = await this.readCounters(group);

@@ -14,6 +14,7 @@ import { TableMatchingBook } from "./matching/index.js";
 import { TableSummariesBook } from "./summaries/index.js";
 import { TablePlanBook } from "./plan/index.js";
 import { TableMetricsBook } from "./metrics/index.js";
+import { CommunityRows } from "./readCache.js";
 import { ensureTables, openTables, type StorageAccount, type Tables } from "./tables.js";
 
 export type { StorageAccount } from "./tables.js";
@@ -28,13 +29,14 @@ export interface Store {
 export function openStore(account: StorageAccount, log: Logger): Store & { prepare(): Promise<void> } {
   const tables = openTables(account);
   const storeLog = log.child({ component: "store" });
+  const communityRows = new CommunityRows();
   return {
     tables,
     prepare: () => ensureTables(tables),
     repos: {
-      communities: new TableCommunities(tables.communities, storeLog),
+      communities: new TableCommunities(tables.communities, storeLog, communityRows),
       spaces: new TableSpaces(tables.communities, tables.spaceIndex, storeLog),
-      members: new TableMembers(tables.communities, tables.personIndex, storeLog),
+      members: new TableMembers(tables.communities, tables.personIndex, storeLog, communityRows),
       conversationRefs: new TableConversationRefs(tables.conversationRefs, storeLog),
       linkCodes: new TableLinkCodes(tables.linkCodes, storeLog),
       events: new TableEventBook(tables.communities, storeLog),

@@ -6,6 +6,7 @@ import type { Members, Page, PageRequest } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { COMMUNITY_ROW, communityPartition } from "./communities.js";
 import { ConcurrencyError } from "../core/errors.js";
+import type { CommunityRows } from "./readCache.js";
 import { fromRow, getRow, keyPart, listPage, prefixFilter, statusOf, toRow, upsertBatched } from "./entity.js";
 
 const MembershipIndex = z.object({ communityId: z.string() });
@@ -34,12 +35,16 @@ export class TableMembers implements Members {
     private readonly communities: TableClient,
     private readonly personIndex: TableClient,
     private readonly log: Logger,
+    /** The community rows the communities store caches: a save at the community's ETag moves it. */
+    private readonly communityRows?: CommunityRows,
   ) {}
 
   async save(member: Member, options: { ifCommunityAt?: string } = {}): Promise<void> {
     if (!options.ifCommunityAt) return this.saveMany([member]);
     await this.index([member]);
     const partition = communityPartition(member.communityId);
+    // Whether it succeeds (the ETag moves on) or loses a race (the cached ETag is stale): read it afresh next time.
+    this.communityRows?.forget(member.communityId);
     try {
       // One transaction: the member row, and a touch of the community row that succeeds only at that ETag.
       await this.communities.submitTransaction([

@@ -4,6 +4,7 @@ import { Space, type SpaceKey } from "../core/domain.js";
 import type { Spaces } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { communityPartition } from "./communities.js";
+import { SpaceBindings } from "./readCache.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow, upsertBatched } from "./entity.js";
 
 const SpaceOwner = z.object({ communityId: z.string() });
@@ -18,6 +19,7 @@ export class TableSpaces implements Spaces {
     private readonly communities: TableClient,
     private readonly index: TableClient,
     private readonly log: Logger,
+    private readonly bindings = new SpaceBindings(),
   ) {}
 
   async bind(space: Space): Promise<{ result: "bound" } | { result: "taken"; communityId: string }> {
@@ -32,14 +34,19 @@ export class TableSpaces implements Spaces {
     await upsertBatched(this.communities, [
       toRow(Space, communityPartition(space.communityId), spaceRow(space.spaceKey), "space", space),
     ]);
+    this.bindings.set(space);
     return { result: "bound" };
   }
 
   async find(spaceKey: SpaceKey): Promise<Space | undefined> {
+    const cached = this.bindings.get(spaceKey);
+    if (cached) return cached;
     const communityId = await this.ownerOf(spaceKey);
     if (!communityId) return undefined;
     const row = await getRow(this.communities, communityPartition(communityId), spaceRow(spaceKey));
-    return row && fromRow(Space, row, this.log);
+    const space = row && fromRow(Space, row, this.log);
+    if (space) this.bindings.set(space);
+    return space;
   }
 
   async listForCommunity(communityId: string): Promise<Space[]> {

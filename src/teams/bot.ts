@@ -87,7 +87,9 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
   /** Records the turn, has the core answer the ask (or refuses what cannot be one) and carries out the answer. */
   async function run(context: TurnContext, ask: Ask | { kind: "malformed"; detail: string }, invoke: boolean): Promise<TurnReplies> {
     const { activity } = context;
-    await recorder.recordTurn(activity, false, { person: ask.kind === "malformed" || !kernel.unlinkable(ask) });
+    // Recorded while the core works on the answer (its reads do not need it); awaited before anything is delivered.
+    const recorded = recorder.recordTurn(activity, false, { person: ask.kind === "malformed" || !kernel.unlinkable(ask) });
+    recorded.catch(() => undefined);
     const actor = actorOf(activity);
     const space = await namedSpace(context);
     // A 1:1 chat's key names its person: the log says only that it was one, so no answer is ever logged beside who gave it.
@@ -105,6 +107,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     }
     turnLog.info({ communityId: delivery.communityId, items: delivery.items.map((i) => `${i.kind}${i.kind === "reply" && i.secret ? ":secret" : ""}`) }, "teams request handled");
     const value = (activity.value ?? {}) as Record<string, unknown>;
+    await recorded;
     return carryOut(context, delivery, {
       actor: activity.from,
       personal: space.personal,

@@ -54,6 +54,8 @@ export async function kernelOnRealStore(options: SchedulingOptions = {}, service
   return {
     kernel: k,
     deps,
+    /** The storage account and table prefix (another instance of the app opens its own store on it). */
+    account,
     scheduling,
     /** The store's tables, to read what was stored as rows. */
     tables: store.tables,

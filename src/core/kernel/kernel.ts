@@ -183,8 +183,11 @@ export class Kernel {
   private async context(request: Request, reader: Reader, words: Words, people: People, enrol = true): Promise<Context> {
     const { repos } = this.deps;
     const space = request.space.personal ? undefined : await repos.spaces.find(request.space.spaceKey);
-    const stored = space ? await repos.communities.get(space.communityId) : undefined;
-    let member = stored ? await repos.members.get(stored.value.id, request.actor.personKey) : undefined;
+    // The community and the asker's membership are independent reads: both at once.
+    const [stored, found] = space
+      ? await Promise.all([repos.communities.get(space.communityId), repos.members.get(space.communityId, request.actor.personKey)])
+      : [undefined, undefined];
+    let member = stored ? found : undefined;
     const enrolling = enrol && stored && !member && !(await repos.members.optedOut(stored.value.id, request.actor.personKey));
     if (enrolling) member = await this.enrol(request, stored.value.id);
     const place = { personal: request.space.personal, bound: !!stored };

@@ -1,4 +1,5 @@
 import { formatCount } from "../i18n/format.js";
+import { dateTimeFormat, listFormatter } from "../i18n/formatters.js";
 import type { RenderWords } from "./card.js";
 import { t, type MessageKey } from "../i18n/index.js";
 import type { Reader } from "./reader.js";
@@ -35,19 +36,19 @@ export interface Words {
 /** An instant as plain words in a zone ("Thursday, 14 January 2027 at 15:00 CET"), for plain-text surfaces. */
 export function dateTimeWords(locale: string, at: Date | string, zone = "UTC"): string {
   const options: Intl.DateTimeFormatOptions = { dateStyle: "full", timeStyle: "short", timeZone: zone };
-  const zoneName = (l: string) => new Intl.DateTimeFormat(l, { timeZone: zone, timeZoneName: "short" }).formatToParts(new Date(at)).find((p) => p.type === "timeZoneName")?.value ?? zone;
+  const zoneName = (l: string) => dateTimeFormat(l, { timeZone: zone, timeZoneName: "short" }).formatToParts(new Date(at)).find((p) => p.type === "timeZoneName")?.value ?? zone;
   try {
-    return `${new Intl.DateTimeFormat(locale, options).format(new Date(at))} ${zoneName(locale)}`;
+    return `${dateTimeFormat(locale, options).format(new Date(at))} ${zoneName(locale)}`;
   } catch {
-    return `${new Intl.DateTimeFormat("en", { ...options, timeZone: "UTC" }).format(new Date(at))} UTC`;
+    return `${dateTimeFormat("en", { ...options, timeZone: "UTC" }).format(new Date(at))} UTC`;
   }
 }
 
 function listFormat(locale: string, type: "conjunction" | "disjunction", items: string[]): string {
   try {
-    return new Intl.ListFormat(locale, { type }).format(items);
+    return listFormatter(locale, type).format(items);
   } catch {
-    return new Intl.ListFormat("en", { type }).format(items);
+    return listFormatter("en", type).format(items);
   }
 }
 

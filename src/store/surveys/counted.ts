@@ -71,8 +71,8 @@ export class CountedResponses {
   }
 
   /** Stores a response (replacing the one under the same key) and moves the counts by it, atomically: the counts as it left them. */
-  async respond(survey: Survey, partitionKey: string, rowKey: string, response: StoredResponse): Promise<SurveyCounts> {
-    return sumCounts(await this.writer.write({ partitionKey, counterPrefix: COUNTER_PREFIX, survey }, toRow(StoredResponse, partitionKey, rowKey, "response", response)));
+  async respond(survey: Survey, partitionKey: string, rowKey: string, response: StoredResponse, admits?: () => Promise<boolean>): Promise<SurveyCounts> {
+    return sumCounts(await this.writer.write({ partitionKey, counterPrefix: COUNTER_PREFIX, survey, admits }, toRow(StoredResponse, partitionKey, rowKey, "response", response)));
   }
 
   /** At most `limit` free-text answers to a question, read from their own rows (one page). */

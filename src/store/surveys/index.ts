@@ -9,6 +9,8 @@ import type { Logger } from "../../log.js";
 import { communityPartition } from "../communities.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow, statusOf, toRow } from "../entity.js";
 import { CountedResponses } from "./counted.js";
+import { RefusedAtCommit } from "../countedWriter.js";
+import { LRUCache } from "lru-cache";
 import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
 import { setSurveyAfterEvents, surveyAfterEvents } from "./afterEvents.js";
 import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
@@ -18,6 +20,14 @@ const surveyRow = (id: string) => `sv:${keyPart(id)}`;
 export const responsePartition = (s: Pick<Survey, "communityId" | "id">) => `r:${keyPart(s.communityId)}:${keyPart(s.id)}`;
 const keyRow = (s: Pick<Survey, "communityId" | "id">) => `${keyPart(s.communityId)}:${keyPart(s.id)}`;
 const BallotKey = z.object({ key: z.string().min(43) });
+/**
+ * A survey's row is read on every vote: it is reused this long (this instance's own close replaces it at once).
+ * Whether the survey is still open is read afresh by each group commit of votes, so a vote never counts on a
+ * survey closed elsewhere; only what is shown (open or closed) may lag this long on another instance.
+ */
+export const SURVEY_TTL_MS = 5_000;
+/** An anonymous survey's ballot key, kept in memory this long at most (it is deleted from storage at close). */
+export const BALLOT_KEY_TTL_MS = 30_000;
 
 /**
  * Surveys live in their community's partition; responses in a partition per survey (SurveyResponses table);
@@ -27,6 +37,8 @@ const BallotKey = z.object({ key: z.string().min(43) });
  */
 export class TableSurveyBook implements SurveyBook {
   private readonly counted: CountedResponses;
+  private readonly rows = new LRUCache<string, Versioned<Survey>>({ max: 1_000, ttl: SURVEY_TTL_MS });
+  private readonly ballotKeys = new LRUCache<string, Buffer>({ max: 1_000, ttl: BALLOT_KEY_TTL_MS });
 
   constructor(
     private readonly surveys: TableClient,
@@ -44,9 +56,20 @@ export class TableSurveyBook implements SurveyBook {
   }
 
   async get(communityId: string, id: string): Promise<Versioned<Survey> | undefined> {
+    const cacheKey = `${communityId}\u0000${id}`;
+    const cached = this.rows.get(cacheKey);
+    if (cached) return structuredClone(cached);
     const row = await getRow(this.surveys, communityPartition(communityId), surveyRow(id));
     const value = row && fromRow(Survey, row, this.log);
-    return value && row ? { value, etag: row.etag } : undefined;
+    if (!value || !row) return undefined;
+    this.rows.set(cacheKey, structuredClone({ value, etag: row.etag }));
+    return { value, etag: row.etag };
+  }
+
+  /** Whether the survey is still open, read from storage now (never cached): asked by each commit of answers. */
+  private async stillOpen(survey: Pick<Survey, "communityId" | "id">): Promise<boolean> {
+    const row = await getRow(this.surveys, communityPartition(survey.communityId), surveyRow(survey.id));
+    return (row && fromRow(Survey, row, this.log))?.status === "open";
   }
 
   async open(communityId: string): Promise<Survey[]> {
@@ -72,10 +95,14 @@ export class TableSurveyBook implements SurveyBook {
   /** How row keys are derived from people, the ballot key read once (undefined once it is gone). */
   private async ballots(survey: Survey): Promise<((person: PersonKey) => string) | undefined> {
     if (!survey.anonymous) return (person) => `p:${keyPart(person)}`;
-    const row = await getRow(this.keys, "ballot", keyRow(survey));
-    const key = row && fromRow(BallotKey, row, this.log);
-    if (!key) return undefined;
-    const secret = Buffer.from(key.key, "base64url");
+    let secret = this.ballotKeys.get(keyRow(survey));
+    if (!secret) {
+      const row = await getRow(this.keys, "ballot", keyRow(survey));
+      const key = row && fromRow(BallotKey, row, this.log);
+      if (!key) return undefined;
+      secret = Buffer.from(key.key, "base64url");
+      this.ballotKeys.set(keyRow(survey), secret);
+    }
     return (person) => `b:${createHmac("sha256", secret).update(person).digest("base64url")}`;
   }
 
@@ -116,7 +143,14 @@ export class TableSurveyBook implements SurveyBook {
     const rowKey = await this.ballot(survey, person);
     if (!rowKey) return { recorded: false };
     const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
-    if (survey.counted) return { recorded: true, counts: await this.counted.respond(survey, responsePartition(survey), rowKey, response) };
+    if (survey.counted) {
+      try {
+        return { recorded: true, counts: await this.counted.respond(survey, responsePartition(survey), rowKey, response, () => this.stillOpen(survey)) };
+      } catch (error) {
+        if (error instanceof RefusedAtCommit) return { recorded: false };
+        throw error;
+      }
+    }
     await this.responseTable.upsertEntity(toRow(StoredResponse, responsePartition(survey), rowKey, "response", response), "Replace");
     return { recorded: true };
   }
@@ -139,12 +173,18 @@ export class TableSurveyBook implements SurveyBook {
 
   async close(survey: Survey, etag: string): Promise<void> {
     const closed: Survey = { ...survey, status: "closed" };
-    await replaceRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", closed), etag, "survey");
-    if (!survey.anonymous) return;
     try {
-      await this.keys.deleteEntity("ballot", keyRow(survey));
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      await replaceRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", closed), etag, "survey");
+      if (!survey.anonymous) return;
+      try {
+        await this.keys.deleteEntity("ballot", keyRow(survey));
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
+    } finally {
+      // Closed here (or changed since it was read): read afresh next time, and the key is not kept.
+      this.rows.delete(`${survey.communityId}\u0000${survey.id}`);
+      this.ballotKeys.delete(keyRow(survey));
     }
   }
 }
