@@ -58,6 +58,8 @@ describe("rows cached per instance", () => {
     const id = String(option(card, "North").survey);
     const voter = (n: number) => ({ personKey: `teams:tenant-1:aad-voter-${n}`, displayName: `Voter ${n}`, locale: "en" }) as const;
     const pressOn = (kernel: Kernel, actor: Actor, label: string) => kernel.handle({ actor, space: CHANNEL, ask: { kind: "action", verb: "surveys.vote", input: option(card, label) } }, PEOPLE);
+    // The voters take part first (an answer enrols no one).
+    for (const n of [1, 2, 3]) await h.say(voter(n), CHANNEL, "charter");
     expect(texts(await pressOn(other, voter(1), "North"))[0]).toMatch(/^You answered/);
     expect(texts(await h.say(ANA, CHANNEL, `close survey ${id}`)).join("\n")).toMatch(/closed/i);
     // The other instance still holds the poll as open: the vote is refused when it is written, and nothing counts it.
