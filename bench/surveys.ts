@@ -131,15 +131,21 @@ try {
   const responseTable = TableClient.fromConnectionString(storage.connectionString, `${tablePrefix}${TABLE_NAMES.surveyResponses}`, { allowInsecureConnection: true });
   const expected = OPTIONS.map(() => 0);
   for (const i of real.answered) expected[optionOf(i)]! += 1;
+  // The app's tally as its cards take it (kept counts), and its recount of every row (what closing can fall back
+  // to), each timed twice between two raw scans; the best of each counts, as for the raw scan.
+  const timed = async <T>(work: () => Promise<T>) => {
+    const t0 = performance.now();
+    const value = await work();
+    return { value, ms: performance.now() - t0 };
+  };
   const scan = await rawScan(responseTable, poll.survey);
-  // The app's tally as its cards take it (kept counts), and its recount of every row (what closing can fall back to).
-  let t0 = performance.now();
-  const shown = await surveyState(app.deps, poll.survey);
-  const tallyMs = performance.now() - t0;
-  t0 = performance.now();
-  const recounted = await recountedState(app.deps, poll.survey);
-  const recountMs = performance.now() - t0;
+  const tallies = [await timed(() => surveyState(app.deps, poll.survey)), await timed(() => surveyState(app.deps, poll.survey))];
+  const recounts = [await timed(() => recountedState(app.deps, poll.survey)), await timed(() => recountedState(app.deps, poll.survey))];
   const rawAgain = await rawScan(responseTable, poll.survey);
+  const shown = tallies[1]!.value;
+  const recounted = recounts[1]!.value;
+  const tallyMs = Math.min(...tallies.map((t) => t.ms));
+  const recountMs = Math.min(...recounts.map((t) => t.ms));
   const rawScanMs = Math.min(scan.ms, rawAgain.ms);
   const lost = expected.reduce((sum, n, o) => sum + Math.max(0, n - (scan.byOption[o] ?? 0)), 0);
   const doubled = Math.max(0, scan.rows - real.answered.size) + Math.max(0, shown.answered - scan.rows);

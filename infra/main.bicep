@@ -413,7 +413,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
-      appCommandLine: 'npm start'
+      // The compiled build (npm run build ran during deployment): faster start, less memory than tsx.
+      appCommandLine: 'npm run start:prod'
       alwaysOn: true
       healthCheckPath: '/healthz'
       http20Enabled: true
