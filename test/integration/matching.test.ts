@@ -189,14 +189,18 @@ describe("peer matching", () => {
     expect(cardText((await h.say(BEN, CHANNEL, "matching")).items[0]!.card)).toMatch(/Rounds are not running\.[\s\S]*Buddies for newcomers\nOff[\s\S]*You\nTaking part/);
   });
 
-  it("gives a newcomer one buddy from another organisation when buddies are on, even if the join arrives twice", async () => {
+  /** Buddies on, Ben and Carol opted in: Carol works elsewhere than the newcomer, Ben at the same place. */
+  async function buddiesOn(): Promise<void> {
     await h.say(ANA, CHANNEL, "matching buddies on");
     for (const who of [BEN, CAROL]) await h.say(who, CHANNEL, "matching opt in");
-    // Carol works elsewhere than the newcomer; Ben at the same place.
     for (const [who, org] of [[BEN, "Uni A"], [CAROL, "Agency C"]] as const) {
       const m = (await h.deps.repos.members.get("community-1", who.personKey))!;
       await h.deps.repos.members.save({ ...m, profile: { ...m.profile, organisation: org } });
     }
+  }
+
+  it("gives a newcomer one buddy from another organisation when buddies are on, even if the join arrives twice", async () => {
+    await buddiesOn();
     const IVY = person("ivy", "Ivy Park");
     for (let i = 0; i < 2; i++) await h.kernel.onEvent({ kind: "joined", people: [{ personKey: IVY.personKey, displayName: IVY.displayName }] }, { actor: ANA, space: CHANNEL }, PEOPLE);
     const sent = await fanouts("matching:community-1:buddy:");
@@ -206,12 +210,7 @@ describe("peer matching", () => {
   });
 
   it("passes over the best buddy when the app cannot reach them, and asks the next", async () => {
-    await h.say(ANA, CHANNEL, "matching buddies on");
-    for (const who of [BEN, CAROL]) await h.say(who, CHANNEL, "matching opt in");
-    for (const [who, org] of [[BEN, "Uni A"], [CAROL, "Agency C"]] as const) {
-      const m = (await h.deps.repos.members.get("community-1", who.personKey))!;
-      await h.deps.repos.members.save({ ...m, profile: { ...m.profile, organisation: org } });
-    }
+    await buddiesOn();
     // Carol blocked the app: the best match by organisation cannot be told.
     await h.deps.repos.conversationRefs.save({ key: CAROL.personKey, platform: "teams", reference: {}, unreachable: true, updatedAt: "2026-11-23T09:00:00Z" });
     const IVY = person("ivy", "Ivy Park");

@@ -3,10 +3,10 @@ import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
 import { choiceOf } from "../../src/core/workflows/events/afterForms.js";
 import { ATTENDANCE_OPEN } from "../../src/core/workflows/events/afterPresenters.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, SLACK_CAROL, SLACK_CHANNEL, cardText, formOf, kernelOnRealStore, kinds, listJobs, texts, type Actor, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, SLACK_CAROL, SLACK_CHANNEL, cardText, formOf, kernelOnRealStore, kinds, listJobs, texts, type Actor, type KernelHarness } from "../support/core.js";
+import { DEV, linkedWithRsvps } from "../support/rsvpWorld.js";
 
 /** A survey's audience: one space, an event date's attendees, or its RSVPs; only they answer and count. */
-const DEV = { personKey: "teams:tenant-1:aad-dev", displayName: "Dev Rao", locale: "en" } as const;
 const BEN_CHAT = { spaceKey: "teams:tenant-1:a:1on1-ben", platform: "teams", displayName: "", personal: true } as const;
 const FEEDBACK = { template: "postEvent", title: "Feedback on the call", privacy: "anonymous", visibility: "live", "deadline.date": "2026-12-20", "deadline.time": "17:00", "deadline.zone": "Europe/Rome" };
 const ANSWERS = { q1: "4", q2: "1", q3: ["0"], q4: "9", q5: "" };
@@ -21,17 +21,7 @@ describe("survey audiences", () => {
   let communityId: string;
   beforeEach(async () => {
     h = await kernelOnRealStore();
-    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
-    const code = /link ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(texts(await h.say(ANA, CHANNEL, "link"))[0]!)![1]!;
-    await h.say(SLACK_CAROL, SLACK_CHANNEL, `link ${code}`);
-    for (const who of [BEN, DEV]) await h.say(who, CHANNEL, "surveys");
-    const card = posted(await h.say(ANA, CHANNEL, "event Monthly call on 2026-12-03 at 15:00 Europe/Rome for 60m"))!;
-    const going = actionsOf(card).find((a) => a.data.answer === "going")!.data;
-    eventId = String(going.event);
-    await h.press(BEN, CHANNEL, "events.rsvp", going);
-    await h.press(SLACK_CAROL, SLACK_CHANNEL, "events.rsvp", { ...going, answer: "maybe" });
-    await h.press(DEV, CHANNEL, "events.rsvp", { ...going, answer: "no" });
-    communityId = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    ({ eventId, communityId } = await linkedWithRsvps(h));
     h.setNow("2026-12-04T09:00:00Z");
   });
 

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, SLACK_CAROL, SLACK_CHANNEL, cardText, kernelOnRealStore, listJobs, texts, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, SLACK_CAROL, SLACK_CHANNEL, cardText, kernelOnRealStore, listJobs, texts, type KernelHarness } from "../support/core.js";
+import { DEV, linkedWithRsvps } from "../support/rsvpWorld.js";
 
 /** A quick poll's audience, typed on its line: this space only, or an event date's RSVPs or attendees. */
-const DEV = { personKey: "teams:tenant-1:aad-dev", displayName: "Dev Rao", locale: "en" } as const;
 const actionsOf = (card: Card) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : []));
 const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")?.card;
 const vote = (card: Card, label: string) => actionsOf(card).find((a) => a.label === label)!.data;
@@ -16,18 +16,8 @@ describe("a quick poll's audience", () => {
   const postFanouts = async () => (await listJobs(h, "fanout")).filter((j) => j.key.startsWith("post:")).length;
   beforeEach(async () => {
     h = await kernelOnRealStore();
-    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
-    const code = /link ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(texts(await h.say(ANA, CHANNEL, "link"))[0]!)![1]!;
-    await h.say(SLACK_CAROL, SLACK_CHANNEL, `link ${code}`);
+    ({ eventId, communityId } = await linkedWithRsvps(h));
     await h.say(SLACK_CAROL, SLACK_CHANNEL, "surveys");
-    for (const who of [BEN, DEV]) await h.say(who, CHANNEL, "surveys");
-    const card = posted(await h.say(ANA, CHANNEL, "event Monthly call on 2026-12-03 at 15:00 Europe/Rome for 60m"))!;
-    const going = actionsOf(card).find((a) => a.data.answer === "going")!.data;
-    eventId = String(going.event);
-    await h.press(BEN, CHANNEL, "events.rsvp", going);
-    await h.press(SLACK_CAROL, SLACK_CHANNEL, "events.rsvp", { ...going, answer: "maybe" });
-    await h.press(DEV, CHANNEL, "events.rsvp", { ...going, answer: "no" });
-    communityId = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
   });
 
   it("`poll here` is posted in this space only, counts only its members, and takes answers only from them", async () => {
