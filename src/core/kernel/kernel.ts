@@ -1,6 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { STEWARD_ROLES, type Member, type SpaceRef } from "../domain.js";
-import { memberFor, membersWhere } from "./members.js";
+import type { SpaceRef } from "../domain.js";
 import { ConcurrencyError, DomainError } from "../errors.js";
 import type { CoreDeps } from "../ports.js";
 import type { Card, FormBlock } from "./card.js";
@@ -9,13 +8,15 @@ import { COPIES_REFRESH_JOB, refreshDue, refreshJobKey, type RefreshPayload } fr
 import { prepareFile, type DeliveredFile } from "./files.js";
 import { checkFields, fieldsFor, type FieldErrors, type RawValues } from "./forms.js";
 import type { CardRef, Effect, FormRef, Outcome } from "./outcome.js";
-import { fitsPlace, forEveryone, holds } from "./permissions.js";
+import { forEveryone } from "./permissions.js";
 import { Reader } from "./reader.js";
 import type { Registry } from "./registry.js";
 import type { Request } from "./request.js";
 import { FORM_HOURS } from "./seal.js";
 import { ORIGIN, originOf, sealActions, type OpenedSeal } from "./origin.js";
 import { wordsFor, type Words } from "./words.js";
+import { authorise, findCommand } from "./authorise.js";
+import { loadContext } from "./context.js";
 import type { CommandDef, Context, JobContext, JobDef, People } from "./workflow.js";
 
 /** What an adapter carries out for one request: cards already rendered for the asker. */
@@ -67,16 +68,16 @@ export class Kernel {
     if (!opened.ok) return { ...base, items: [this.notice(words, words.t(opened.refusal), "warning")] };
     // An unlinkable command (an anonymous answer) enrols no one and marks no activity.
     const unlinkable = this.declared(effective)?.unlinkable === true;
-    const ctx = await this.context(effective, reader, words, people, !unlinkable);
+    const ctx = await loadContext(this.deps, this.registry, { request: effective, reader, words, people }, !unlinkable);
     const delivery: Delivery = { ...base, communityId: ctx.community?.id };
     try {
-      const found = this.find(effective, ctx);
+      const found = findCommand(this.registry, effective, words);
       if ("refusal" in found) {
         delivery.items.push(this.notice(words, found.refusal, "info"));
         return delivery;
       }
       const { def, raw } = found;
-      await this.authorise(def, ctx);
+      await authorise(this.deps, def, ctx);
       const result = await this.run(def, raw, ctx, effective, opened.seal);
       await this.apply(result, ctx, delivery);
       if (!unlinkable) await this.acted(ctx, delivery);
@@ -105,7 +106,7 @@ export class Kernel {
     const request: Request = { ...who, ask: { kind: "action", verb: `event.${event.kind}`, input: {} } };
     const reader = readerOf(request);
     const words = wordsFor(reader);
-    const ctx = await this.context(request, reader, words, people, false);
+    const ctx = await loadContext(this.deps, this.registry, { request, reader, words, people }, false);
     const delivery: Delivery = { space: request.space, reader, verb: request.ask.kind === "action" ? request.ask.verb : "event", communityId: ctx.community?.id, items: [] };
     for (const handlers of this.registry.events) {
       let result: Outcome | undefined;
@@ -140,7 +141,7 @@ export class Kernel {
   async home(who: Pick<Request, "actor" | "space">, people: People): Promise<Card | undefined> {
     const request: Request = { ...who, ask: { kind: "action", verb: "event.home", input: {} } };
     const reader = readerOf(request);
-    const ctx = await this.context(request, reader, wordsFor(reader), people, false);
+    const ctx = await loadContext(this.deps, this.registry, { request, reader, words: wordsFor(reader), people }, false);
     const parts = await Promise.all(this.registry.events.map((handlers) => handlers.home?.(ctx)));
     const shown = parts.filter((card): card is Card => card !== undefined);
     if (shown.length === 0) return undefined;
@@ -180,46 +181,6 @@ export class Kernel {
     if (next) await this.deps.jobs.schedule({ kind: def.kind, key: occurrenceKey(ctx.key, next), dueAt: next, payload });
   }
 
-  private async context(request: Request, reader: Reader, words: Words, people: People, enrol = true): Promise<Context> {
-    const { repos } = this.deps;
-    const space = request.space.personal ? undefined : await repos.spaces.find(request.space.spaceKey);
-    // The community and the asker's membership are independent reads: both at once.
-    const [stored, found] = space
-      ? await Promise.all([repos.communities.get(space.communityId), repos.members.get(space.communityId, request.actor.personKey)])
-      : [undefined, undefined];
-    let member = stored ? found : undefined;
-    const enrolling = enrol && stored && !member && !(await repos.members.optedOut(stored.value.id, request.actor.personKey));
-    if (enrolling) member = await this.enrol(request, stored.value.id);
-    const place = { personal: request.space.personal, bound: !!stored };
-    const ctx: Context = {
-      deps: this.deps,
-      request,
-      reader,
-      words,
-      people,
-      space,
-      community: stored?.value,
-      etag: stored?.etag,
-      member,
-      enrolledNow: Boolean(enrolling),
-      registry: this.registry,
-      can: (verb) => {
-        const def = this.registry.command(verb);
-        return !!def && fitsPlace(def, place) && holds(def.permission, ctx.member);
-      },
-    };
-    return ctx;
-  }
-
-  /** Anyone who acts in a bound space takes part: they join its roster as a member. */
-  private async enrol(request: Request, communityId: string): Promise<Member> {
-    const now = this.deps.clock.now().toISOString();
-    const member = memberFor(request.actor, { communityId, spaceKey: request.space.spaceKey, role: "member", now });
-    // Enrolled only after finding that they had not said `leave`: there is nothing to clear.
-    if ((await this.deps.repos.members.add(member, { optedOut: false })) === "added") return member;
-    return (await this.deps.repos.members.get(communityId, request.actor.personKey)) ?? member;
-  }
-
   /** Whether an ask names an unlinkable command: the adapters then keep nothing new about the person either (their conversation ref). */
   unlinkable(ask: Request["ask"]): boolean {
     return this.declared({ ask })?.unlinkable === true;
@@ -229,50 +190,6 @@ export class Kernel {
   private declared(request: Pick<Request, "ask">): CommandDef | undefined {
     const { ask } = request;
     return ask.kind === "text" ? this.registry.parseText(ask.text, ask.mentions)?.def : this.registry.command(ask.verb);
-  }
-
-  private find(request: Request, ctx: Context): { def: CommandDef; raw: unknown } | { refusal: string } {
-    const { words } = ctx;
-    const { ask } = request;
-    if (ask.kind === "text") {
-      const found = this.registry.parseText(ask.text, ask.mentions);
-      if (found) return found;
-      const said = ask.text.trim().slice(0, 60);
-      return { refusal: words.t("notice.unknownCommand", { text: said, help: words.typed("help") }) };
-    }
-    const def = this.registry.command(ask.verb);
-    if (!def) return { refusal: words.t("notice.unknownAction", { help: words.typed("help") }) };
-    // A message action runs only from a message's menu, and a message's menu runs only message actions.
-    if (Boolean(def.messageAction) !== (ask.kind === "message")) return { refusal: words.t("notice.unknownAction", { help: words.typed("help") }) };
-    if (ask.kind === "message") return { def, raw: { message: ask.message } };
-    // A command that takes a form is only ever its sealed, checked submission: never a hand-made button.
-    if (def.form && ask.kind !== "form") return { refusal: words.t("form.error.invalid") };
-    return { def, raw: ask.kind === "action" ? ask.input : {} };
-  }
-
-  /** Place, then person: both checked here, for every command, before its handler runs. */
-  private async authorise(def: CommandDef, ctx: Context): Promise<void> {
-    const { request } = ctx;
-    const personal = request.space.personal;
-    if (!fitsPlace(def, { personal, bound: !!ctx.community })) {
-      if (personal) throw new DomainError("invalid_input", "notice.personalSpace", { setup: { typed: "setup", shared: true } });
-      if (def.where === "community") throw new DomainError("not_found", "notice.noCommunity", { setup: { typed: "setup" }, link: { typed: "link CODE" } });
-      throw new DomainError("conflict", "notice.alreadyBound", { name: ctx.community?.charter.name ?? "", charter: { typed: "charter" } });
-    }
-    if (ctx.community?.status === "closed" && !forEveryone(def) && def.whenClosed !== "allowed") {
-      throw new DomainError("conflict", "notice.closed", { name: ctx.community.charter.name, reopen: { typed: "status launched" } });
-    }
-    if (holds(def.permission, ctx.member)) return;
-    if (def.permission === "member" && ctx.community && def.unlinkable) throw new DomainError("forbidden", "notice.notMemberUnlinkable", { name: ctx.community.charter.name, join: { typed: "join" } });
-    if (def.permission === "member" && ctx.community) throw new DomainError("forbidden", "notice.notMemberHere", { name: ctx.community.charter.name, join: { typed: "join" } });
-    const key = def.permission === "facilitator" ? "notice.forbiddenFacilitator" : "notice.forbidden";
-    const stewards = ctx.community ? await this.stewardNames(ctx.community.id) : [];
-    throw new DomainError("forbidden", key, { name: ctx.community?.charter.name ?? "", stewards: stewards.length ? ctx.words.or(stewards) : "—" });
-  }
-
-  private async stewardNames(communityId: string): Promise<string[]> {
-    const stewards = await membersWhere(this.deps, communityId, (m) => STEWARD_ROLES.includes(m.role), 10);
-    return stewards.map((m) => m.displayName || m.personKey);
   }
 
   private async run(def: CommandDef, raw: unknown, ctx: Context, original: Request, seal?: OpenedSeal): Promise<Outcome> {
