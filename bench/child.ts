@@ -8,8 +8,8 @@ export interface Forked<M extends { type?: string }> {
   stop(): Promise<void>;
 }
 
-export function forkBench<M extends { type?: string }>(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Forked<M> {
-  const child = fork(join(import.meta.dirname, file), args, { execArgv: ["--import", "tsx"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export function forkBench<M extends { type?: string }>(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): Forked<M> {
+  const child = fork(join(import.meta.dirname, file), args, { execArgv: [...nodeFlags, "--import", "tsx"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const queue: M[] = [];
   const waiting: Array<(message: M) => void> = [];
   child.on("message", (message: M) => {

@@ -6,7 +6,8 @@
  * against three servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
  * same work at the least (one table read by keys, one reply), and the app. Storage (Azurite) and the fake
  * platforms run in processes of their own too; autocannon (this process) generates the load. Prints figures;
- * never fails on them.
+ * never fails on them. BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and
+ * BENCH_LATENCY_SERVERS (bare,same-work,app) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
  */
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
@@ -19,9 +20,12 @@ import type { ServerKind } from "./latencyServer.js";
 import { startStorageProcess } from "./storageProcess.js";
 
 const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
-const rates = (process.env.BENCH_LATENCY_RATES ?? "50,200").split(",").map(Number);
+const rates = (process.env.BENCH_LATENCY_RATES ?? "50,200").split(",").map(Number).filter((rate) => rate > 0);
 const connections = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 50);
-const SERVERS: ServerKind[] = ["bare", "same-work", "app"];
+const only = process.env.BENCH_LATENCY_KINDS?.split(",");
+const SERVERS = (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ["bare", "same-work", "app"]) as ServerKind[];
+/** BENCH_CPU_PROF=DIR: the app's process writes a V8 CPU profile there when the bench ends (for `--cpu-prof` reading). */
+const cpuProfile = process.env.BENCH_CPU_PROF;
 type Ready = Extract<FixtureAnswer, { type: "ready" }>;
 type Fakes = Extract<FixtureAnswer, { type: "fakes" }>;
 type Built = { method: "POST"; path: string; headers: Record<string, string>; body: string };
@@ -31,10 +35,11 @@ const slack = (req: { headers: Record<string, string>; body: string }): Built =>
 const teams = (activity: unknown): Built => ({ method: "POST", path: "/api/messages", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
 
 /** Each request kind: how the n-th one is built (signed at send time: Slack refuses old or replayed signatures). */
-function requestKinds(fakes: Fakes, poll: Ready): Array<{ name: string; slack: boolean; build(n: number): Built }> {
-  return [
-    { name: "Slack `/cop help` (bound channel)", slack: true, build: (n) => slack(slashCommand({ text: "help", user_id: slackUser(n), user_name: `member${n % BENCH_USERS}` })) },
+function requestKinds(fakes: Fakes, poll: Ready): Array<{ id: string; name: string; slack: boolean; build(n: number): Built }> {
+  const all: Array<{ id: string; name: string; slack: boolean; build(n: number): Built }> = [
+    { id: "slack-help", name: "Slack `/cop help` (bound channel)", slack: true, build: (n) => slack(slashCommand({ text: "help", user_id: slackUser(n), user_name: `member${n % BENCH_USERS}` })) },
     {
+      id: "slack-vote",
       name: "Slack poll vote (block_actions)",
       slack: true,
       build: (n) => {
@@ -43,8 +48,9 @@ function requestKinds(fakes: Fakes, poll: Ready): Array<{ name: string; slack: b
         return slack(blockActions({ user: { id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId }, ...pressed, actions: [buttonAction(poll.actionId, poll.value)] }));
       },
     },
-    { name: "Teams `help` (personal chat)", slack: false, build: (n) => teams(message(fakes.serviceUrl, "help", { place: "personal", user: teamsUser(n) })) },
+    { id: "teams-help", name: "Teams `help` (personal chat)", slack: false, build: (n) => teams(message(fakes.serviceUrl, "help", { place: "personal", user: teamsUser(n) })) },
     {
+      id: "teams-vote",
       name: "Teams poll vote (adaptiveCard/action)",
       slack: false,
       build: (n) => {
@@ -54,6 +60,7 @@ function requestKinds(fakes: Fakes, poll: Ready): Array<{ name: string; slack: b
       },
     },
   ];
+  return all.filter((kind) => !only || only.includes(kind.id));
 }
 
 interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number }
@@ -66,7 +73,7 @@ const servers = SERVERS.map((kind) => ({
   kind,
   process: forkBench<{ url: string; type?: undefined }>("latencyServer.ts", [kind], {
     BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
-  }),
+  }, kind === "app" && cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}`] : []),
 }));
 const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next()).url] as const))) as Record<ServerKind, string>;
 
@@ -135,7 +142,8 @@ try {
     // Warm-up: each server takes the request a few times first (JIT, connection pools, caches).
     for (const server of SERVERS) await run(urls[server], kind.build, 20, 2);
     for (const load of loads) {
-      const figures = {} as Record<ServerKind, Figures>;
+      const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0 };
+      const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none };
       for (const server of SERVERS) figures[server] = await run(urls[server], kind.build, load.rate, seconds);
       const { bare, app } = figures;
       const same = figures["same-work"];

@@ -81,3 +81,5 @@ async function app(): Promise<string> {
 const url = kind === "app" ? await app() : await bare(kind === "same-work");
 process.send!({ url });
 process.on("disconnect", () => process.exit(0));
+// A normal exit when the bench stops this process, so `--cpu-prof` (BENCH_CPU_PROF) writes its profile.
+process.on("SIGTERM", () => process.exit(0));

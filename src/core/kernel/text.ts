@@ -38,36 +38,34 @@ export type Token =
  */
 export function tokens(source: string): Token[] {
   const out: Token[] = [];
-  let plain = "";
-  const flush = () => {
-    if (plain) out.push({ kind: "text", text: plain });
-    plain = "";
+  // Plain text is kept as the run [from, i) and cut out once, when something else starts.
+  let from = 0;
+  const flush = (i: number) => {
+    if (i > from) out.push({ kind: "text", text: source.slice(from, i) });
   };
   for (let i = 0; i < source.length; ) {
     const ch = source[i]!;
+    let token: Token | undefined;
+    let end = i;
     if (ch === "\\" && i + 1 < source.length) {
-      flush();
-      out.push({ kind: "literal", char: source[i + 1]! });
-      i += 2;
-      continue;
+      token = { kind: "literal", char: source[i + 1]! };
+      end = i + 2;
+    } else if (ch === "\n") {
+      token = { kind: "newline" };
+      end = i + 1;
+    } else if (ch in SPANS) {
+      const span = markupAt(source, i);
+      if (span) ({ token, end } = span);
     }
-    if (ch === "\n") {
-      flush();
-      out.push({ kind: "newline" });
+    if (!token) {
       i += 1;
       continue;
     }
-    const span = markupAt(source, i);
-    if (span) {
-      flush();
-      out.push(span.token);
-      i = span.end;
-      continue;
-    }
-    plain += ch;
-    i += 1;
+    flush(i);
+    out.push(token);
+    i = from = end;
   }
-  flush();
+  flush(source.length);
   return out;
 }
 
@@ -75,7 +73,7 @@ export function tokens(source: string): Token[] {
 const unescape = (text: string) => text.replace(/\\(.)/g, "$1");
 
 /** An instant: `<time:2027-01-14T14:00:00Z|fallback>` (typed `<` is always escaped, so only a presenter writes one). */
-const TIME = /^<time:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)\|([^<>|\\\n]*)>/;
+const TIME = /<time:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)\|([^<>|\\\n]*)>/y;
 
 /**
  * An instant in neutral markdown: each renderer writes it so the platform shows it in each reader's own
@@ -88,27 +86,31 @@ export function instant(at: Date | string, fallback: string): string {
 }
 
 /** A person: `<person:slack:T1:U3|Carol>` (typed `<` is always escaped, so only a presenter writes one). */
-const PERSON = /^<person:((?:teams|slack):[^<>|\\\n\s]+)\|([^<>|\\\n]*)>/;
+const PERSON = /<person:((?:teams|slack):[^<>|\\\n\s]+)\|([^<>|\\\n]*)>/y;
 
 /** A person in neutral markdown: a Slack renderer mentions a Slack person; every other surface shows `name`. */
 export function person(personKey: string, name: string): string {
   return `<person:${personKey.replace(/[<>|\\\s]/g, "")}|${clean(name).replace(/[<>|\\\n]/g, " ")}>`;
 }
 
+// Spans by their first character, each pattern sticky: matched where it stands, without copying the rest of the text.
+const SPANS: Record<string, Array<[RegExp, (m: RegExpExecArray) => Token]>> = {
+  "<": [
+    [TIME, (m) => ({ kind: "time", iso: m[1]!, fallback: m[2]! })],
+    [PERSON, (m) => ({ kind: "person", personKey: m[1]!, fallback: m[2]! })],
+  ],
+  "*": [[/\*\*((?:\\.|[^*\\\n])+?)\*\*/y, (m) => ({ kind: "bold", text: unescape(m[1]!) })]],
+  _: [[/_((?:\\.|[^_\\\n])+?)_/y, (m) => ({ kind: "italic", text: unescape(m[1]!) })]],
+  "`": [[/`([^`\n]+)`/y, (m) => ({ kind: "code", text: m[1]! })]],
+  "[": [[/\[((?:\\.|[^\]\\\n])+)\]\(([^)\s]+)\)/y, (m) => ({ kind: "link", label: unescape(m[1]!), url: m[2]! })]],
+};
+
 function markupAt(source: string, i: number): { token: Token; end: number } | undefined {
-  const rest = source.slice(i);
-  const time = TIME.exec(rest);
-  if (time) return { token: { kind: "time", iso: time[1]!, fallback: time[2]! }, end: i + time[0].length };
-  const who = PERSON.exec(rest);
-  if (who) return { token: { kind: "person", personKey: who[1]!, fallback: who[2]! }, end: i + who[0].length };
-  let m = /^\*\*((?:\\.|[^*\\\n])+?)\*\*/.exec(rest);
-  if (m) return { token: { kind: "bold", text: unescape(m[1]!) }, end: i + m[0].length };
-  m = /^_((?:\\.|[^_\\\n])+?)_/.exec(rest);
-  if (m) return { token: { kind: "italic", text: unescape(m[1]!) }, end: i + m[0].length };
-  m = /^`([^`\n]+)`/.exec(rest);
-  if (m) return { token: { kind: "code", text: m[1]! }, end: i + m[0].length };
-  m = /^\[((?:\\.|[^\]\\\n])+)\]\(([^)\s]+)\)/.exec(rest);
-  if (m) return { token: { kind: "link", label: unescape(m[1]!), url: m[2]! }, end: i + m[0].length };
+  for (const [pattern, token] of SPANS[source[i]!] ?? []) {
+    pattern.lastIndex = i;
+    const m = pattern.exec(source);
+    if (m) return { token: token(m), end: i + m[0].length };
+  }
   return undefined;
 }
 
