@@ -4,7 +4,7 @@
  * an `adaptiveCard/action` invoke — each at BENCH_LATENCY_RATES (50,200) requests/s and saturated
  * (BENCH_LATENCY_CONNECTIONS, 50, connections as fast as answers come), for BENCH_LATENCY_SECONDS (15) each,
  * against three servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
- * same work at the least (one table read by keys, one reply), and the app. Storage (Azurite) and the fake
+ * same work at the least (one table read by keys, for a vote one row written, one reply), and the app. Storage (Azurite) and the fake
  * platforms run in processes of their own too; autocannon (this process) generates the load. Prints figures;
  * never fails on them. BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and
  * BENCH_LATENCY_SERVERS (bare,same-work,app) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
@@ -24,7 +24,7 @@ const rates = (process.env.BENCH_LATENCY_RATES ?? "50,200").split(",").map(Numbe
 const connections = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 50);
 const only = process.env.BENCH_LATENCY_KINDS?.split(",");
 const SERVERS = (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ["bare", "same-work", "app"]) as ServerKind[];
-/** BENCH_CPU_PROF=DIR: the app's process writes a V8 CPU profile there when the bench ends (for `--cpu-prof` reading). */
+/** BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile in DIR/KIND when the bench ends (`--cpu-prof`). */
 const cpuProfile = process.env.BENCH_CPU_PROF;
 type Ready = Extract<FixtureAnswer, { type: "ready" }>;
 type Fakes = Extract<FixtureAnswer, { type: "fakes" }>;
@@ -73,7 +73,7 @@ const servers = SERVERS.map((kind) => ({
   kind,
   process: forkBench<{ url: string; type?: undefined }>("latencyServer.ts", [kind], {
     BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
-  }, kind === "app" && cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}`] : []),
+  }, cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []),
 }));
 const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next()).url] as const))) as Record<ServerKind, string>;
 
@@ -158,7 +158,7 @@ try {
       );
     }
   }
-  console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read + 1 reply) / the app\n`);
+  console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
   console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | load avg 1 min at start |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);

@@ -2,8 +2,8 @@
  * One server of the latency bench, in a process of its own (forked with IPC; says `{ url }` once listening):
  * `app` is the real app; `bare` is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter)
  * that only answers; `same-work` is the same two doing what the app does for `help` and a vote at the least:
- * one table read by keys with @azure/data-tables, and one reply (Slack chat.postEphemeral after the ack; Teams
- * sendActivity, or the invoke's card). Settings come from the environment (see bench/latency.ts).
+ * one table read by keys with @azure/data-tables, for a vote one row written (a vote is stored before it is
+ * confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the invoke's card). Settings come from the environment (see bench/latency.ts).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -31,11 +31,14 @@ const card = { type: "AdaptiveCard" as const, version: "1.4", body: [{ type: "Te
 
 async function bare(sameWork: boolean): Promise<string> {
   let read = async () => undefined as unknown;
+  let store = async (_voter: string) => undefined as unknown;
   if (sameWork) {
     const table = TableClient.fromConnectionString(connectionString, `${prefix}SameWork`, { allowInsecureConnection: true });
     await table.createTable();
     await table.upsertEntity(SAME_WORK_ROW);
     read = () => table.getEntity(SAME_WORK_ROW.partitionKey, SAME_WORK_ROW.rowKey);
+    // A vote is kept before it is confirmed: one row per voter, written over when they vote again.
+    store = (voter) => table.upsertEntity({ partitionKey: "v:bench", rowKey: voter, option: 1 }, "Replace");
   }
   const receiver = new ExpressReceiver({ signingSecret: TEST_SIGNING_SECRET, endpoints: "/slack/events" });
   const bolt = new App({ receiver, token: fake.botToken, botId: FAKE_IDS.botId, botUserId: FAKE_IDS.botUserId, tokenVerificationEnabled: false, clientOptions: { slackApiUrl: fake.apiUrl } });
@@ -49,6 +52,7 @@ async function bare(sameWork: boolean): Promise<string> {
     await ack();
     if (!sameWork) return;
     await read();
+    await store(body.user.id);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? FAKE_IDS.general;
     await client.chat.postEphemeral({ channel, user: body.user.id, text: card.body[0]!.text });
   });
@@ -60,8 +64,9 @@ async function bare(sameWork: boolean): Promise<string> {
     await read();
     await context.sendActivity(TEXT);
   });
-  teams.adaptiveCards.actionExecute(/.*/, async () => {
+  teams.adaptiveCards.actionExecute(/.*/, async (context) => {
     await read();
+    await store(context.activity.from.id);
     return card;
   });
   const web = express();

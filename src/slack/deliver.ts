@@ -57,6 +57,9 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
       return triggerId;
     }
     case "replace":
+      // A refresh of every copy is coming within the window: the pressed message waits for it (Slack allows
+      // chat.update about 50 times a minute; a burst of presses would otherwise queue behind its limit).
+      if (item.for === "everyone" && item.refreshing) return triggerId;
       if (item.for === "everyone" && target.pressed) {
         const message = renderMessage(item.card);
         await target.client.chat.update({ channel: target.pressed.channel, ts: target.pressed.ts, text: message.text, blocks: message.blocks });

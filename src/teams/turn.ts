@@ -106,6 +106,8 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
       case "replace":
         if (item.for === "actor") return privately(item.card);
         if (options.invoke) replies.invokeCard = renderCard(item.card).card;
+        // A refresh of every copy is coming within the window: the pressed message waits for it.
+        if (item.refreshing) return;
         if (options.pressedId) updates.push({ ...cardActivity(item.card), id: options.pressedId });
         else if (!options.invoke) outgoing.push(cardActivity(item.card));
         return;

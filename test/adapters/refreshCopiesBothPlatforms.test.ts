@@ -4,7 +4,7 @@ import { FAKE_IDS } from "../support/fakeSlack.js";
 
 import { blocksText, type SlackTestApp } from "../support/slackApp.js";
 import { blockActions, buttonAction, slashCommand } from "../support/slackRequests.js";
-import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread, type TeamsUser } from "../support/teamsActivities.js";
+import { ADELE, GENERAL, MEGAN, cardOf, cardText, message, post, press, shownNow, thread, updatedCardText, type TeamsUser } from "../support/teamsActivities.js";
 import { linkTeamsAndSlack, takePart, startBothPlatforms, stopBothPlatforms } from "../support/linked.js";
 
 /**
@@ -37,7 +37,7 @@ function slackPress(blocks: unknown, ts: string, user: string, label: string) {
 /** What a Slack message shows now: its latest chat.update, as the channel sees it. */
 const slackShows = (ts: string) => blocksText(s.fake.callsTo("chat.update").filter((c) => c.args.channel === FAKE_IDS.general && c.args.ts === ts).at(-1)?.args.blocks);
 /** What a Teams message shows now: its latest update. */
-const teamsShows = (activityId: string) => cardText(connector.calls.filter((c) => c.kind === "update" && c.activityId === activityId && c.status < 300).at(-1)?.activity?.attachments?.[0]?.content);
+const teamsShows = (activityId: string) => updatedCardText(connector, activityId);
 const tsOf = (call: { response: unknown }) => String((call.response as { ts?: string }).ts ?? "");
 
 describe("the copies of an announcement in a community linked across Teams and Slack", () => {
@@ -99,4 +99,32 @@ describe("the copies of an announcement in a community linked across Teams and S
     await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Salad: 1 (50%)");
     expect(teamsShows(teamsId)).toContain("Pizza: 1 (50%)");
   }, 30_000);
+
+  it("keep up with a burst of votes within Slack's update limit: every copy shows the final counts within seconds", async () => {
+    // 60 people vote on the Slack copy as fast as Slack sends their presses; chat.update allows 50 a minute.
+    const voters = Array.from({ length: 60 }, (_, n) => `UBURST${String(n).padStart(3, "0")}`);
+    for (const id of voters) s.fake.setUser({ id, name: id.toLowerCase() });
+    const general = s.fake.state.channels.get(FAKE_IDS.general)!;
+    s.fake.setChannel({ id: FAKE_IDS.general, members: [...new Set([...general.members, ...voters])] });
+    await takePart(s, connector, await linkedCommunity(), { slack: voters });
+    expect((await s.send(slashCommand({ text: 'poll "Team dinner?" Thai Tapas' }))).status).toBe(200);
+    const slackPoll = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Team dinner?"));
+    await expect.poll(slackPoll).toBeTruthy();
+    const { blocks } = slackPoll()!.args;
+    const slackTs = tsOf(slackPoll()!);
+    const teamsPoll = () => shownNow(connector.activitiesTo(GENERAL.id)).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes("Team dinner?"));
+    await expect.poll(teamsPoll, { timeout: 10_000 }).toBeTruthy();
+    const teamsId = teamsPoll()!.id!;
+    // Slack's per-minute allowances start afresh for the burst (joining used some).
+    s.fake.reset();
+
+    const answers = await Promise.all(voters.map((id, n) => slackPress(blocks, slackTs, id, n % 2 ? "Tapas" : "Thai")));
+    expect(answers.map((a) => a.status)).toEqual(voters.map(() => 200));
+    await expect.poll(() => slackShows(slackTs), { timeout: 10_000 }).toContain("Thai: 30 (50%)");
+    expect(slackShows(slackTs)).toContain("Tapas: 30 (50%)");
+    await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Tapas: 30 (50%)");
+    // Each voter was told their answer is in, and no update had to wait for Slack's limit.
+    await expect.poll(() => new Set(s.fake.callsTo("chat.postEphemeral").filter((c) => c.ok).map((c) => c.args.user))).toEqual(new Set(voters));
+    expect(s.fake.calls.filter((c) => c.method === "chat.update" && c.status === 429)).toEqual([]);
+  }, 60_000);
 });

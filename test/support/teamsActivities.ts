@@ -273,6 +273,10 @@ export function shownNow<T extends { id?: string }>(sent: readonly T[]): T[] {
   return [...byId.values()];
 }
 
+/** What a Teams message shows after its latest update (however the update addressed its conversation). */
+export const updatedCardText = (connector: Pick<FakeBotConnector, "calls">, activityId: string): string =>
+  cardText(connector.calls.filter((c) => c.kind === "update" && c.activityId === activityId && c.status < 300).at(-1)?.activity?.attachments?.[0]?.content);
+
 /** A channel thread's conversation id, as Teams addresses replies in it. */
 export const thread = (rootId: string) => `${GENERAL.id};messageid=${rootId}`;
 

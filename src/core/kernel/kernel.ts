@@ -24,7 +24,12 @@ export type DeliveryItem =
   | { kind: "reply"; card: Card; secret: boolean }
   /** `copies`: the adapter records the message this becomes under that key (`Copies.posted`). */
   | { kind: "post"; card: Card; copies?: string }
-  | { kind: "replace"; card: Card; for: "actor" | "everyone" }
+  /**
+   * `refreshing`: every copy of this card (the pressed one too) is refreshed at the end of this window
+   * (copies.refresh), already asked for by an earlier press: the pressed message need not be updated now
+   * (one update a window, not one a press); an adapter shows the card only where that costs no call.
+   */
+  | { kind: "replace"; card: Card; for: "actor" | "everyone"; refreshing?: true }
   | { kind: "form"; card: Card; form: FormBlock }
   /** A file for the asker alone; `card` is the line that goes with it (and the fallback where files cannot go). */
   | { kind: "file"; card: Card; file: DeliveredFile };
@@ -223,6 +228,7 @@ export class Kernel {
   private async apply(result: Outcome, ctx: Context, delivery: Delivery): Promise<void> {
     const reader = ctx.reader;
     const shared: Reader = { ...reader, personal: false };
+    const refreshing = result.effects.some((e) => e.kind === "refreshCopies" && this.refreshesScheduled.has(refreshJobKey(e.of, refreshDue(this.deps.clock.now()))));
     for (const effect of result.effects) {
       switch (effect.kind) {
         case "reply":
@@ -233,6 +239,7 @@ export class Kernel {
             kind: "replace",
             for: effect.for,
             card: effect.for === "actor" ? await this.privately(this.present(effect.card, reader), ctx) : this.withActions(this.present(effect.card, reader), this.everyone),
+            ...(refreshing && effect.for === "everyone" ? { refreshing: true as const } : {}),
           });
           break;
         case "post":
