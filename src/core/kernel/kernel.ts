@@ -56,6 +56,8 @@ export const readerOf = (request: Request): Reader =>
 export class Kernel {
   /** Refresh jobs this instance scheduled lately (a window's key is only scheduled once). */
   private readonly refreshesScheduled = new LRUCache<string, true>({ max: 5000, ttl: 60_000 });
+  /** Cards presented lately, by presenter, reader and data (bounded by the size of what made them). */
+  private readonly presented = new LRUCache<string, Card>({ max: 1000, maxSize: 8_000_000, sizeCalculation: (_card, key) => key.length * 4 });
 
   constructor(
     readonly registry: Registry,
@@ -153,11 +155,20 @@ export class Kernel {
     return { ...shown[0]!, blocks: shown.flatMap((card) => card.blocks) };
   }
 
-  /** Renders a presenter's card for a reader (requests, deliveries, previews). */
+  /**
+   * Renders a presenter's card for a reader (requests, deliveries, previews). A presenter is a function of its
+   * data and reader alone (no clock, no storage), so a card asked for again (help, a notice) is the one made
+   * before. Cards are frozen: whatever changes one (buttons kept, sealed) makes a copy.
+   */
   present(ref: CardRef, reader: Reader): Card {
     const def = this.registry.presenter(ref.presenter);
     if (!def) throw new Error(`no presenter ${ref.presenter}`);
-    return { ...def.render(def.schema.parse(ref.data), wordsFor(reader)), locale: reader.locale };
+    const key = `${ref.presenter}\u0000${JSON.stringify(reader)}\u0000${JSON.stringify(ref.data)}`;
+    const made = this.presented.get(key);
+    if (made) return made;
+    const card = deepFreeze({ ...def.render(def.schema.parse(ref.data), wordsFor(reader)), locale: reader.locale });
+    this.presented.set(key, card);
+    return card;
   }
 
   /** A card for someone other than the asker (a space, a fan-out recipient): only buttons everyone may press, or sealed to its reader. */
@@ -379,3 +390,12 @@ export class Kernel {
 export const occurrenceKey = (key: string, at: Date) => `${key.replace(/@[^@]*$/, "")}@${at.toISOString()}`;
 
 const verbOf = (request: Request) => (request.ask.kind === "text" ? "text" : request.ask.verb);
+
+/** An object and everything in it made read-only (a card shared by every request that asks for it). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
