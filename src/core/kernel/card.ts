@@ -118,3 +118,23 @@ export interface RenderWords {
   /** Said after a text that had to be shortened to fit. */
   textCut(): string;
 }
+
+/** An object and everything in it made read-only (a presented card, shared by every request that asks for it). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
+ * A platform's rendering of a card, made once per card when the card cannot change (frozen, as presented
+ * cards are), and itself frozen; a card still being put together is rendered each time.
+ */
+export function renderedOnce<T>(kept: WeakMap<Card, T>, card: Card, render: () => T): T {
+  if (!Object.isFrozen(card)) return render();
+  let rendered = kept.get(card);
+  if (rendered === undefined) kept.set(card, (rendered = deepFreeze(render())));
+  return rendered;
+}

@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { SpaceRef } from "../domain.js";
 import { ConcurrencyError, DomainError } from "../errors.js";
 import type { CoreDeps } from "../ports.js";
-import type { Card, FormBlock } from "./card.js";
+import { deepFreeze, type Card, type FormBlock } from "./card.js";
 import { FANOUT_JOB, type FanoutPayload } from "./fanout.js";
 import { COPIES_REFRESH_JOB, refreshDue, refreshJobKey, type RefreshPayload } from "./copies.js";
 import { prepareFile, type DeliveredFile } from "./files.js";
@@ -294,6 +294,7 @@ export class Kernel {
 
   /** Keeps only the buttons the audience may press: a card shown to everyone carries no steward button. */
   withActions(card: Card, may: (verb: string) => boolean): Card {
+    if (card.blocks.every((b) => b.type !== "actions" || b.actions.every((a) => may(a.verb)))) return card;
     return {
       ...card,
       blocks: card.blocks
@@ -390,12 +391,3 @@ export class Kernel {
 export const occurrenceKey = (key: string, at: Date) => `${key.replace(/@[^@]*$/, "")}@${at.toISOString()}`;
 
 const verbOf = (request: Request) => (request.ask.kind === "text" ? "text" : request.ask.verb);
-
-/** An object and everything in it made read-only (a card shared by every request that asks for it). */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}

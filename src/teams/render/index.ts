@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type Activity } from "botbuilder";
-import type { Block, Card } from "../../core/kernel/card.js";
+import { renderedOnce, type Block, type Card } from "../../core/kernel/card.js";
 import { plainText } from "../../core/kernel/text.js";
 import { MAX_CARD_BYTES, TEAMS_LIMITS, teamsBytes } from "../limits.js";
 import { renderBlock } from "./blocks.js";
@@ -74,7 +74,13 @@ function dropOrder(blocks: readonly Block[]): number[] {
  * then whole blocks are left out from the end (saying how many). What it adds itself ("…and 3 more") comes
  * from `words`, else from the catalog in the card's locale.
  */
+const renderedCards = new WeakMap<Card, RenderedCard>();
+
 export function renderCard(card: Card, words?: TeamsRenderWords): RenderedCard {
+  return words ? renderFitting(card, words) : renderedOnce(renderedCards, card, () => renderFitting(card));
+}
+
+function renderFitting(card: Card, words?: TeamsRenderWords): RenderedCard {
   const resolved = wordsFrom(words, card.locale);
   let ctx = contextFor(card, BUDGETS[0]!, resolved);
   let elements: Array<Element | undefined> = [];

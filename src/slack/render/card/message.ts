@@ -2,7 +2,7 @@
  * A platform-neutral card as a Slack message: one renderer per card block kind, each inside the Block Kit
  * limits table, cutting safely and saying what it cut.
  */
-import type { Block, BlockOf, BlockType, Card, RenderWords } from "../../../core/kernel/card.js";
+import { renderedOnce, type Block, type BlockOf, type BlockType, type Card, type RenderWords } from "../../../core/kernel/card.js";
 import { SLACK_LIMITS as L } from "../../limits.js";
 import {
   TONE_GLYPH,
@@ -181,6 +181,9 @@ export function summaryText(card: Card): string {
   return cutMrkdwn(entities(words), L.message.textRecommended);
 }
 
-export function renderMessage(card: Card, words: RenderWords = renderWords(card.locale)): SlackMessage {
-  return { text: summaryText(card), blocks: renderCardBlocks(card, words, L.message.blocks) };
+const renderedMessages = new WeakMap<Card, SlackMessage>();
+
+export function renderMessage(card: Card, words?: RenderWords): SlackMessage {
+  const render = () => ({ text: summaryText(card), blocks: renderCardBlocks(card, words ?? renderWords(card.locale), L.message.blocks) });
+  return words ? render() : renderedOnce(renderedMessages, card, render);
 }
