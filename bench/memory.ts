@@ -4,7 +4,9 @@
  * (BENCH_STARTS) from spawn to /healthz answering 200, median, next to `npm start` (tsx) the same way; then one
  * compiled instance's RSS (VmRSS of its process) idle, during BENCH_SATURATION_SECONDS (300) of saturated Slack
  * `/cop help` (BENCH_LATENCY_CONNECTIONS, 50, connections) and after BENCH_IDLE_SECONDS (60) idle. Prints
- * figures; never fails on them.
+ * figures; never fails on them. BENCH_STARTS=0 skips the start times and BENCH_SATURATION_SECONDS=0 the saturation (idle
+ * RSS only). For that RSS, BENCH_APP_NODE_ARGS adds node options (e.g. an --import listing the loaded modules) and
+ * BENCH_APP_ENTRY runs another build (e.g. a copy of dist/ from before a change, inside the repository).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -22,6 +24,8 @@ const starts = Number(process.env.BENCH_STARTS ?? 5);
 const saturationSeconds = Number(process.env.BENCH_SATURATION_SECONDS ?? 300);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const connections = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 50);
+const appNodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+const appEntry = process.env.BENCH_APP_ENTRY ?? "dist/main.js";
 const root = join(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
@@ -41,6 +45,9 @@ const storage = await startStorageProcess();
 const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");
 const fakes = await fixture.next((m): m is Extract<FixtureAnswer, { type: "fakes" }> => m.type === "fakes");
 const dataDir = mkdtempSync(join(tmpdir(), "cop-bench-"));
+
+/** Ends the run after the idle RSS when BENCH_SATURATION_SECONDS=0. */
+class IdleOnly extends Error {}
 
 interface Started { child: ChildProcess; url: string; ms: number; stop(): Promise<void> }
 
@@ -85,15 +92,20 @@ try {
   const loadAtStart = loadavg()[0]!;
   const compiled = await startTimes(process.execPath, ["dist/main.js"]);
   const tsx = await startTimes("npm", ["start", "--silent"]);
-  console.log(`  start to healthy, compiled: ${compiled.map((t) => t.toFixed(0)).join(", ")} ms; npm start (tsx): ${tsx.map((t) => t.toFixed(0)).join(", ")} ms`);
+  if (starts > 0) console.log(`  start to healthy, compiled: ${compiled.map((t) => t.toFixed(0)).join(", ")} ms; npm start (tsx): ${tsx.map((t) => t.toFixed(0)).join(", ")} ms`);
 
-  const app = await start(process.execPath, ["dist/main.js"]);
+  const app = await start(process.execPath, [...appNodeArgs, appEntry]);
   const pid = app.child.pid!;
   fixture.child.send({ type: "setup", appUrl: app.url });
   await fixture.next((m): m is Extract<FixtureAnswer, { type: "ready" }> => m.type === "ready");
   await sleep(5_000);
   const idle = rssKb(pid);
   const loadAtSaturation = loadavg()[0]!;
+  if (saturationSeconds <= 0) {
+    await app.stop();
+    console.log(`  compiled idle RSS (set up, 5 s idle): ${mb(idle)}; load avg 1 min ${loadAtSaturation.toFixed(1)}`);
+    throw new IdleOnly();
+  }
   console.log(`  idle RSS ${mb(idle)}; ${saturationSeconds} s of saturated Slack /cop help…`);
   let peak = idle;
   const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 1000);
@@ -117,6 +129,8 @@ try {
   console.log(`| RSS at the end of ${saturationSeconds} s saturated /cop help (peak) | ${mb(loaded)} (${mb(peak)}) | – |`);
   console.log(`| RSS after ${idleSeconds} s idle, ÷ idle RSS | ${mb(after)}, ${(after / idle).toFixed(2)}× | ≤ 1.3× |`);
   console.log(`| saturated /cop help: answered 2xx, per s, p50 / p99 | ${result["2xx"]} of ${result["2xx"] + result.non2xx + result.errors}, ${(result["2xx"] / result.duration).toFixed(0)}/s, ${result.latency.p50} / ${result.latency.p99} ms | – |`);
+} catch (error) {
+  if (!(error instanceof IdleOnly)) throw error;
 } finally {
   await fixture.stop();
   await storage.stop();
