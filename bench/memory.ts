@@ -5,8 +5,8 @@
  * compiled instance's RSS (VmRSS of its process) idle, during BENCH_SATURATION_SECONDS (300) of saturated Slack
  * `/cop help` (BENCH_LATENCY_CONNECTIONS, 50, connections) and after BENCH_IDLE_SECONDS (60) idle. Prints
  * figures; never fails on them. BENCH_STARTS=0 skips the start times and BENCH_SATURATION_SECONDS=0 the saturation (idle
- * RSS only). For that RSS, BENCH_APP_NODE_ARGS adds node options (e.g. an --import listing the loaded modules) and
- * BENCH_APP_ENTRY runs another build (e.g. a copy of dist/ from before a change, inside the repository).
+ * RSS only). For the compiled app, BENCH_APP_NODE_ARGS adds node options (e.g. an --import listing the loaded
+ * modules) and BENCH_APP_ENTRY runs another build (e.g. a copy of dist/ from before a change, inside the repository).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -87,7 +87,7 @@ try {
   // One start first, unmeasured: it creates the tables, as the first start against a new storage account does.
   await (await start(process.execPath, ["dist/main.js"])).stop();
   const loadAtStart = loadavg()[0]!;
-  const compiled = await startTimes(process.execPath, ["dist/main.js"]);
+  const compiled = await startTimes(process.execPath, [...appNodeArgs, appEntry]);
   const tsx = await startTimes("npm", ["start", "--silent"]);
   if (starts > 0) console.log(`  start to healthy, compiled: ${compiled.map((t) => t.toFixed(0)).join(", ")} ms; npm start (tsx): ${tsx.map((t) => t.toFixed(0)).join(", ")} ms`);
 
