@@ -1,6 +1,7 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
+import { upTo } from "../core/cacheBound.js";
 import { insertRow, keyPart, toRow, type Row } from "../store/entity.js";
 import { tableClient, type StorageAccount } from "../store/tables.js";
 
@@ -40,7 +41,7 @@ interface Claim {
  * A signature this instance has already claimed is refused without asking storage.
  */
 export class SignedRequests {
-  private readonly seen = new LRUCache<string, true>({ max: 200_000, ttl: SEEN_MS });
+  private readonly seen = new LRUCache<string, true>({ ...upTo(200_000), ttl: SEEN_MS });
   private readonly queues = new Map<string, { pending: Claim[]; running: number }>();
 
   constructor(

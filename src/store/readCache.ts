@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { upTo } from "../core/cacheBound.js";
 import type { Community, Space } from "../core/domain.js";
 import type { Versioned } from "../core/ports.js";
 
@@ -36,7 +37,7 @@ export class CommunityRows {
 }
 
 export class SpaceBindings {
-  private readonly spaces = new LRUCache<string, Space>({ max: 20_000, ttl: SPACE_TTL_MS });
+  private readonly spaces = new LRUCache<string, Space>({ ...upTo(20_000), ttl: SPACE_TTL_MS });
 
   get(spaceKey: string): Space | undefined {
     const hit = this.spaces.get(spaceKey);

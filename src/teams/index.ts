@@ -1,3 +1,5 @@
+// First: Teams AI's unused sign-in modules then load botbuilder-dialogs only on first use (see the file).
+import "./deferredSignIn.js";
 import type { Adapter, AdapterContext } from "../adapters.js";
 import { jsonBody } from "../server.js";
 import { describeAuth } from "./auth.js";

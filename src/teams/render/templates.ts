@@ -1,17 +1,23 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 // The package root's types pull in adaptivecards' TypeScript sources; the engine module alone does not.
-import { Template } from "adaptivecards-templating/lib/template-engine.js";
+import type * as TemplateEngine from "adaptivecards-templating/lib/template-engine.js";
 import type { Element } from "./context.js";
+
+// The engine (with adaptive-expressions and its ANTLR parser, about 20 MB) loads with the first Teams card,
+// not at start: an instance that never renders one (Slack only) never holds it.
+let engine: typeof TemplateEngine | undefined;
+const templateEngine = () => (engine ??= createRequire(import.meta.url)("adaptivecards-templating/lib/template-engine.js") as typeof TemplateEngine);
 
 // cards/blocks/ sits three levels up from both src/teams/render/ and dist/teams/render/.
 const FOLDER = new URL("../../../cards/blocks/", import.meta.url);
-const templates = new Map<string, Template>();
+const templates = new Map<string, TemplateEngine.Template>();
 
 /** cards/blocks/<name>.json, parsed once. */
-export function loadTemplate(name: string): Template {
+export function loadTemplate(name: string): TemplateEngine.Template {
   let template = templates.get(name);
   if (!template) {
-    template = new Template(JSON.parse(readFileSync(new URL(`${name}.json`, FOLDER), "utf8")));
+    template = new (templateEngine().Template)(JSON.parse(readFileSync(new URL(`${name}.json`, FOLDER), "utf8")));
     templates.set(name, template);
   }
   return template;

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
+import { upTo } from "../../cacheBound.js";
 import { outcome, type Outcome } from "../../kernel/outcome.js";
 import { job, type SpaceEvents } from "../../kernel/workflow.js";
 import type { CoreDeps } from "../../ports.js";
@@ -22,7 +23,7 @@ export const refreshKey = (communityId: string, dueAt: Date) => `metrics.refresh
 const recent = new WeakMap<MetricsBook, LRUCache<string, true>>();
 const seenIn = (book: MetricsBook) => {
   let cache = recent.get(book);
-  if (!cache) recent.set(book, (cache = new LRUCache<string, true>({ max: 50_000, ttl: 36 * 3_600_000 })));
+  if (!cache) recent.set(book, (cache = new LRUCache<string, true>({ ...upTo(50_000), ttl: 36 * 3_600_000 })));
   return cache;
 };
 
