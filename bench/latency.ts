@@ -9,6 +9,7 @@
  * never fails on them. BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and
  * BENCH_LATENCY_SERVERS (bare,same-work,app) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
@@ -63,7 +64,17 @@ function requestKinds(fakes: Fakes, poll: Ready): Array<{ id: string; name: stri
   return all.filter((kind) => !only || only.includes(kind.id));
 }
 
-interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number }
+interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number; cpuMs: number; storageCpuMs: number }
+
+/** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 const storage = await startStorageProcess();
 const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");
@@ -97,9 +108,16 @@ async function drained(): Promise<number> {
   return total;
 }
 
-async function run(url: string, build: (n: number) => Built, rate: number | undefined, duration: number): Promise<Figures> {
+/**
+ * One cell: autocannon against one server, then the replies drained. The server's and storage's CPU over
+ * the cell (the work after the ack included) is divided by the requests answered 2xx.
+ */
+async function run(server: ServerKind, build: (n: number) => Built, rate: number | undefined, duration: number): Promise<Figures> {
   let n = 0;
+  const url = urls[server];
   const load = loadavg()[0]!;
+  const pid = servers.find((s) => s.kind === server)?.process.child.pid;
+  const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
   const result = await autocannon({
     url,
     connections,
@@ -117,6 +135,8 @@ async function run(url: string, build: (n: number) => Built, rate: number | unde
     statuses: [...Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith("2")).map(([code, c]) => `${code}×${c.count ?? 0}`), ...(result.errors ? [`errors×${result.errors} (timeouts ${result.timeouts})`] : [])].join(" "),
     replies: await drained(),
     load,
+    cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result["2xx"],
+    storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result["2xx"],
   };
 }
 
@@ -140,27 +160,29 @@ try {
   console.log(`latency: ${loads.length} loads × 4 requests × ${SERVERS.length} servers, ${seconds} s each`);
   for (const kind of requestKinds(fakes, poll)) {
     // Warm-up: each server takes the request a few times first (JIT, connection pools, caches).
-    for (const server of SERVERS) await run(urls[server], kind.build, 20, 2);
+    for (const server of SERVERS) await run(server, kind.build, 20, 2);
     for (const load of loads) {
-      const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0 };
+      const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN };
       const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none };
-      for (const server of SERVERS) figures[server] = await run(urls[server], kind.build, load.rate, seconds);
+      for (const server of SERVERS) figures[server] = await run(server, kind.build, load.rate, seconds);
       const { bare, app } = figures;
       const same = figures["same-work"];
       if (kind.slack) slackAckP99 = Math.max(slackAckP99, app.p99);
       console.log(`  ${kind.name} at ${load.name}: ${JSON.stringify(figures)}`);
       const f = (x: Figures) => `${x.p50} / ${x.p99}`;
       const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}×` : "–");
+      const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "–");
       rows.push(
         `| ${kind.name} | ${load.name} | ${f(bare)} | ${f(same)} | ${f(app)} | ${bare.okPerSecond.toFixed(0)} / ${same.okPerSecond.toFixed(0)} / ${app.okPerSecond.toFixed(0)} | ` +
           `${ratio(app.p50, bare.p50)} / ${ratio(app.p99, bare.p99)} / ${ratio(app.okPerSecond, bare.okPerSecond)} | ${ratio(app.p50, same.p50)} / ${ratio(app.p99, same.p99)} / ${ratio(app.okPerSecond, same.okPerSecond)} | ` +
-          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
+          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ` +
+          `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
       );
     }
   }
   console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
-  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | load avg 1 min at start |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | load avg 1 min at start |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
   console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);
 } finally {
