@@ -10,6 +10,10 @@ export interface StorageProcess {
 /** Starts Azurite (tables and queues, in memory) as a child process and returns its connection string. */
 export function startStorageProcess(): Promise<StorageProcess> {
   const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_AZURITE_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", join(import.meta.dirname, "azurite.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+  // A bench that fails or exits early takes its Azurite with it (it would otherwise run on, orphaned).
+  const orphaned = () => child.kill("SIGTERM");
+  process.once("exit", orphaned);
+  child.once("exit", () => process.off("exit", orphaned));
   return new Promise((resolve, reject) => {
     let buffer = "";
     child.once("exit", (code) => reject(new Error(`Azurite exited with ${code}`)));
