@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import { Kernel, type Delivery } from "../../src/core/kernel/kernel.js";
+import { ORIGIN } from "../../src/core/kernel/origin.js";
 import { recountedState } from "../../src/core/workflows/surveys/tally.js";
 import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/index.js";
@@ -67,5 +68,22 @@ describe("rows cached per instance", () => {
     for (const d of late) expect(texts(d)[0]).toMatch(/is closed/);
     const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
     expect((await recountedState(h.deps, survey)).questions[0]!.counts).toEqual([1, 0]);
+  });
+  it("shows a card asked for again as before, with its buttons sealed to each person who asked", async () => {
+    // The kernel keeps a presented card (help here) for whoever asks with the same data; what each person gets
+    // must still carry their own seal, never the first asker's.
+    const origins = async (actor: Actor) => {
+      const delivery = await h.say(actor, CHANNEL, "help");
+      const tokens = delivery.items.flatMap((i) => i.card.blocks.flatMap((b) => (b.type === "actions" ? b.actions.map((a) => String(a.data[ORIGIN])) : [])));
+      const opened = await Promise.all(tokens.map((token) => h.deps.sealer.open(token, new Date())));
+      return { text: texts(delivery).join("\n"), by: opened.map((o) => (o.ok ? o.seal.by : o.why)) };
+    };
+    const first = await origins(ANA);
+    const again = await origins(ANA);
+    const ben = await origins(BEN);
+    expect(first.by.length).toBeGreaterThan(0);
+    expect(again.text).toBe(first.text);
+    expect(new Set([...first.by, ...again.by])).toEqual(new Set([ANA.personKey]));
+    expect(new Set(ben.by)).toEqual(new Set([BEN.personKey]));
   });
 });
