@@ -5,7 +5,7 @@ import { ORIGIN } from "../../src/core/kernel/origin.js";
 import { recountedState } from "../../src/core/workflows/surveys/tally.js";
 import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/index.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, PEOPLE, kernelOnRealStore, kinds, texts, type Actor, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, PEOPLE, kernelOnRealStore, kinds, numbered, texts, type Actor, type KernelHarness } from "../support/core.js";
 
 /**
  * Each instance keeps the rows read on every request (a space's community, the community row) for a short while.
@@ -57,7 +57,7 @@ describe("rows cached per instance", () => {
     const option = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
     const card = posted(await h.say(ANA, CHANNEL, 'poll "Which room?" North South'));
     const id = String(option(card, "North").survey);
-    const voter = (n: number) => ({ personKey: `teams:tenant-1:aad-voter-${n}`, displayName: `Voter ${n}`, locale: "en" }) as const;
+    const voter = (n: number) => numbered("Voter", n);
     const pressOn = (kernel: Kernel, actor: Actor, label: string) => kernel.handle({ actor, space: CHANNEL, ask: { kind: "action", verb: "surveys.vote", input: option(card, label) } }, PEOPLE);
     // The voters take part first (an answer enrols no one).
     for (const n of [1, 2, 3]) await h.say(voter(n), CHANNEL, "charter");

@@ -6,12 +6,12 @@ import { recountedState, surveyState } from "../../src/core/workflows/surveys/ta
 import { createLogger } from "../../src/log.js";
 import { memberFor } from "../../src/core/kernel/members.js";
 import { TableSurveyBook } from "../../src/store/surveys/index.js";
-import { ANA, CHANNEL, CHARTER_VALUES, kernelOnRealStore, texts, type KernelHarness } from "../support/core.js";
+import { ANA, CHANNEL, CHARTER_VALUES, kernelOnRealStore, numbered, texts, type KernelHarness } from "../support/core.js";
 
 /** Votes are counted as they come (counter rows beside the answers), and the counts always equal a recount of the rows. */
 const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
 const optionData = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
-const person = (n: number) => ({ personKey: `teams:tenant-1:aad-voter-${n}`, displayName: `Voter ${n}`, locale: "en" }) as const;
+const person = (n: number) => numbered("Voter", n);
 
 describe("counted votes", () => {
   let h: KernelHarness;

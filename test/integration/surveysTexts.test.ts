@@ -2,12 +2,12 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
 import { memberFor } from "../../src/core/kernel/members.js";
-import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, kernelOnRealStore, texts, type Actor, type KernelHarness } from "../support/core.js";
+import { ANA, BEN, CHANNEL, CHARTER_VALUES, cardText, kernelOnRealStore, numbered, texts, type Actor, type KernelHarness } from "../support/core.js";
 
 /** Free-text answers are kept in rows of their own: results list a few of them and say how many more, without reading every response. */
 const SURVEY = { title: "Spring series", intro: "", questions: "Was the pace right? | rating\nAnything else? | text 300 | optional", visibility: "live", "deadline.date": "2026-12-20", "deadline.time": "17:00", "deadline.zone": "Europe/Rome" };
 const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
-const person = (n: number) => ({ personKey: `teams:tenant-1:aad-writer-${n}`, displayName: `Writer ${n}`, locale: "en" }) as const;
+const person = (n: number) => numbered("Writer", n);
 
 describe("free-text answers", () => {
   let h: KernelHarness;

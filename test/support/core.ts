@@ -82,6 +82,9 @@ export const SLACK_CHANNEL = { spaceKey: "slack:T1:C123", platform: "slack", dis
 export const PERSONAL = { spaceKey: "teams:tenant-1:a:1on1-ana", platform: "teams", displayName: "", personal: true } as const;
 export const ANA = { personKey: "teams:tenant-1:aad-ana", displayName: "Ana Duarte", locale: "en-GB" } as const;
 export const BEN = { personKey: "teams:tenant-1:aad-ben", displayName: "Ben Okafor", locale: "en-US" } as const;
+/** The n-th of many Teams people in one role (`Voter 3`, key `…:aad-voter-3`), for tests that need a crowd. */
+export const numbered = (role: string, n: number) =>
+  ({ personKey: `teams:tenant-1:aad-${role.toLowerCase()}-${n}`, displayName: `${role} ${n}`, locale: "en" }) as const;
 export const SLACK_CAROL = { personKey: "slack:T1:U3", displayName: "Carol", locale: "en" } as const;
 
 /** Platform people as the server would look them up: only ids the platform knows resolve. */
