@@ -16,7 +16,7 @@ import { blockActions, buttonAction, slashCommand } from "../test/support/slackR
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { executeAction, message } from "../test/support/teamsActivities.js";
 import { forkBench } from "./child.js";
-import { BENCH_USERS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
+import { BENCH_USERS, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
 import type { ServerKind } from "./latencyServer.js";
 import { startStorageProcess } from "./storageProcess.js";
 
@@ -64,7 +64,7 @@ function requestKinds(fakes: Fakes, poll: Ready): Array<{ id: string; name: stri
   return all.filter((kind) => !only || only.includes(kind.id));
 }
 
-interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number; cpuMs: number; storageCpuMs: number }
+interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number; cpuMs: number; storageCpuMs: number; storageRequests: number }
 
 /** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
 function cpuSeconds(pid: number | undefined): number {
@@ -82,17 +82,39 @@ const fakes = await fixture.next((m): m is Fakes => m.type === "fakes");
 const prefix = `l${Date.now().toString(36)}`;
 const servers = SERVERS.map((kind) => ({
   kind,
-  process: forkBench<{ url: string; type?: undefined }>("latencyServer.ts", [kind], {
+  process: forkBench<{ url: string; type?: undefined } | { type: "enrolled" | "failed" } | { type: "storage"; requests: number }>("latencyServer.ts", [kind], {
     BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
   }, cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []),
 }));
-const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next()).url] as const))) as Record<ServerKind, string>;
+const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next((m): m is { url: string } => "url" in m)).url] as const))) as Record<ServerKind, string>;
 
 const ask = (request: FixtureRequest) => fixture.child.send(request);
 async function replies(): Promise<{ slack: number; teams: number }> {
   ask({ type: "count" });
   const c = await fixture.next((m): m is Extract<FixtureAnswer, { type: "count" }> => m.type === "count");
   return { slack: c.slack, teams: c.teams };
+}
+/** How many requests a server has sent to storage so far. */
+async function storageRequests(server: ServerKind): Promise<number> {
+  const forked = servers.find((s) => s.kind === server)!.process;
+  forked.child.send({ type: "storage" });
+  return (await forked.next((m): m is { type: "storage"; requests: number } => m.type === "storage")).requests;
+}
+/** What the last few replies said since this was last asked. */
+async function latest(): Promise<string[]> {
+  ask({ type: "latest" });
+  return (await fixture.next((m): m is Extract<FixtureAnswer, { type: "latest" }> => m.type === "latest")).replies;
+}
+/** What the replies to a probe said: those that reached the fakes within 5 s (none needed when `body` is the answer). */
+async function latestReplies(body: string): Promise<string[]> {
+  const deadline = Date.now() + 5_000;
+  const said: string[] = [];
+  while (Date.now() < deadline) {
+    said.push(...(await latest()));
+    if (said.length || body.includes(POLL_OPTIONS[1])) return said;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return said;
 }
 /** Waits until the replies a run caused have all reached the fakes (none for 1 s, at most 60 s), and counts them. */
 async function drained(): Promise<number> {
@@ -118,6 +140,7 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
   const load = loadavg()[0]!;
   const pid = servers.find((s) => s.kind === server)?.process.child.pid;
   const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
+  const requestsBefore = await storageRequests(server);
   const result = await autocannon({
     url,
     connections,
@@ -137,24 +160,37 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
     load,
     cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result["2xx"],
     storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result["2xx"],
+    storageRequests: ((await storageRequests(server)) - requestsBefore) / result["2xx"],
   };
 }
 
 try {
   ask({ type: "setup", appUrl: urls.app });
   const poll = await fixture.next((m): m is Ready => m.type === "ready");
+  const app = servers.find((s) => s.kind === "app")?.process;
+  if (app) {
+    app.child.send({ type: "enrol" });
+    await app.next((m): m is { type: "enrolled" } => m.type === "enrolled");
+  }
   await replies();
   const loads: Array<{ name: string; rate?: number }> = [...rates.map((rate) => ({ name: `${rate}/s`, rate })), { name: `saturated (${connections} conn.)` }];
   const rows: string[] = [];
   let slackAckP99 = 0;
-  // Each server answers each request once first, so a refusal shows as what it is, not as a fast error.
+  // Each server answers each request once first, with what it replied, so a refusal shows as what it is, not
+  // as a fast answer: the app's vote must be confirmed (the option pressed named) or the bench stops.
   for (const kind of requestKinds(fakes, poll)) {
     for (const server of SERVERS) {
       const req = kind.build(0);
+      await latest();
       const t0 = performance.now();
       const res = await fetch(new URL(req.path, urls[server]), { method: "POST", headers: req.headers, body: req.body });
       const body = (await res.text()).slice(0, 200);
-      console.log(`  probe: ${kind.name} → ${server}: ${res.status} in ${(performance.now() - t0).toFixed(0)} ms ${body}`);
+      const ms = (performance.now() - t0).toFixed(0);
+      const said = server === "bare" ? [] : await latestReplies(body);
+      console.log(`  probe: ${kind.name} → ${server}: ${res.status} in ${ms} ms ${body}${said.length ? `; replied ${said.join(" | ").slice(0, 300)}` : ""}`);
+      if (server === "app" && kind.id.endsWith("vote") && ![body, ...said].some((text) => text.includes(POLL_OPTIONS[1]))) {
+        throw new Error(`the app did not confirm the ${kind.name}: ${body} ${said.join(" | ")}`);
+      }
     }
   }
   console.log(`latency: ${loads.length} loads × 4 requests × ${SERVERS.length} servers, ${seconds} s each`);
@@ -162,7 +198,7 @@ try {
     // Warm-up: each server takes the request a few times first (JIT, connection pools, caches).
     for (const server of SERVERS) await run(server, kind.build, 20, 2);
     for (const load of loads) {
-      const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN };
+      const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
       const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none };
       for (const server of SERVERS) figures[server] = await run(server, kind.build, load.rate, seconds);
       const { bare, app } = figures;
@@ -175,14 +211,14 @@ try {
       rows.push(
         `| ${kind.name} | ${load.name} | ${f(bare)} | ${f(same)} | ${f(app)} | ${bare.okPerSecond.toFixed(0)} / ${same.okPerSecond.toFixed(0)} / ${app.okPerSecond.toFixed(0)} | ` +
           `${ratio(app.p50, bare.p50)} / ${ratio(app.p99, bare.p99)} / ${ratio(app.okPerSecond, bare.okPerSecond)} | ${ratio(app.p50, same.p50)} / ${ratio(app.p99, same.p99)} / ${ratio(app.okPerSecond, same.okPerSecond)} | ` +
-          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ` +
+          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
           `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
       );
     }
   }
   console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
-  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | load avg 1 min at start |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | storage requests per 2xx (same / app) | load avg 1 min at start |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
   console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);
 } finally {

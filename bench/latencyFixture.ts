@@ -1,8 +1,9 @@
 /**
  * The latency bench's fake platforms in a process of their own (their CPU is neither the app's nor the load
  * generator's), driven over IPC: `setup` makes a community linked across Teams and Slack on a server and posts a
- * quick poll; `count` says how many replies each platform got since the last count. Once set up, recorded calls
- * are counted and dropped every second, so a long run does not grow this process.
+ * quick poll; `count` says how many replies each platform got since the last count; `latest` what the last few
+ * replies since the last `latest` said. Once set up, recorded calls are counted and dropped every second, so a
+ * long run does not grow this process.
  */
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { MEGAN } from "../test/support/teamsActivities.js";
@@ -19,10 +20,15 @@ for (const [n, id] of users.entries()) fake.setUser({ id, name: `member${n}` });
 
 // Replies: Slack chat.* posts and updates; Teams sends, replies and updates.
 const totals = { slack: 0, teams: 0 };
+/** What the latest replies said (their text and cards as JSON), for the bench's probe of each server. */
+let latest: string[] = [];
 let trimming = false;
 function tally(): void {
-  totals.slack += fake.calls.filter((c) => c.method.startsWith("chat.") && c.ok).length;
-  totals.teams += connector.calls.filter((c) => ["send", "reply", "update"].includes(c.kind) && c.status < 300 && (c.activity?.type ?? "message") === "message").length;
+  const slack = fake.calls.filter((c) => c.method.startsWith("chat.") && c.ok);
+  const teams = connector.calls.filter((c) => ["send", "reply", "update"].includes(c.kind) && c.status < 300 && (c.activity?.type ?? "message") === "message");
+  totals.slack += slack.length;
+  totals.teams += teams.length;
+  latest = [...latest, ...slack.map((c) => JSON.stringify([c.args.text, c.args.blocks])), ...teams.map((c) => JSON.stringify([c.activity?.text, c.activity?.attachments]))].slice(-5);
   fake.calls.length = 0;
   connector.calls.length = 0;
 }
@@ -30,6 +36,12 @@ setInterval(() => trimming && tally(), 1000).unref();
 
 process.on("message", (request: FixtureRequest) => {
   void (async () => {
+    if (request.type === "latest") {
+      tally();
+      answer({ type: "latest", replies: latest });
+      latest = [];
+      return;
+    }
     if (request.type === "count") {
       if (trimming) tally();
       answer({ type: "count", ...totals });

@@ -3,8 +3,12 @@
  * `app` is the real app; `bare` is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter)
  * that only answers; `same-work` is the same two doing what the app does for `help` and a vote at the least:
  * one table read by keys with @azure/data-tables, for a vote one row written (a vote is stored before it is
- * confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the invoke's card). Settings come from the environment (see bench/latency.ts).
+ * confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the invoke's card).
+ * Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how many requests it has
+ * sent to storage so far (answered `{ type: "storage", requests }`); `app` takes `{ type: "enrol" }` once the community
+ * is set up, puts every bench voter on its roster and says `{ type: "enrolled" }`.
  */
+import { channel } from "node:diagnostics_channel";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TableClient } from "@azure/data-tables";
@@ -16,7 +20,9 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
-import { benchEnv } from "./world.js";
+import { TENANT } from "../test/support/teamsActivities.js";
+import { BENCH_USERS, slackUser, teamsUser } from "./latencyShared.js";
+import { benchEnv, enrolVoters, type Voter } from "./world.js";
 
 export type ServerKind = "app" | "bare" | "same-work";
 const kind = process.argv[2] as ServerKind;
@@ -80,8 +86,31 @@ async function bare(sameWork: boolean): Promise<string> {
 async function app(): Promise<string> {
   const log = createLogger(process.env.BENCH_LOG ?? "warn");
   const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix });
+  // Once the community is set up: every bench voter on its roster, in their own platform's space.
+  process.on("message", (request: { type?: string }) => {
+    if (request.type !== "enrol") return;
+    const voters = Array.from({ length: BENCH_USERS }, (_, n): Voter[] => [
+      { platform: "slack", personKey: `slack:${FAKE_IDS.teamId}:${slackUser(n)}`, displayName: `member${n}` },
+      { platform: "teams", personKey: `teams:${TENANT}:${teamsUser(n).aadObjectId}`, displayName: teamsUser(n).name },
+    ]).flat();
+    enrolVoters(running, voters).then(
+      () => process.send!({ type: "enrolled" }),
+      (error: unknown) => process.send!({ type: "failed", error: String((error as Error).stack ?? error) }),
+    );
+  });
   return running.url;
 }
+
+/** Requests this process has sent to storage (each HTTP request to its endpoint; a transaction is one). */
+let storageRequests = 0;
+const storageHost = new URL(/TableEndpoint=([^;]+)/.exec(connectionString)?.[1] ?? "http://unknown").host;
+channel("http.client.request.start").subscribe((message) => {
+  const request = (message as { request: { getHeader(name: string): unknown } }).request;
+  if (request.getHeader("host") === storageHost) storageRequests += 1;
+});
+process.on("message", (request: { type?: string }) => {
+  if (request.type === "storage") process.send!({ type: "storage", requests: storageRequests });
+});
 
 const url = kind === "app" ? await app() : await bare(kind === "same-work");
 process.send!({ url });

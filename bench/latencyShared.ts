@@ -10,9 +10,10 @@ export const teamsUser = (n: number): TeamsUser => {
 };
 export const POLL_OPTIONS = ["Red", "Green", "Blue"] as const;
 
-export type FixtureRequest = { type: "setup"; appUrl: string } | { type: "count" };
+export type FixtureRequest = { type: "setup"; appUrl: string } | { type: "count" } | { type: "latest" };
 export type FixtureAnswer =
   | { type: "fakes"; apiUrl: string; botToken: string; serviceUrl: string }
   | { type: "ready"; slackTs: string; actionId: string; value: string; teamsPollId: string; teamsData: Record<string, unknown> }
   | { type: "count"; slack: number; teams: number }
+  | { type: "latest"; replies: string[] }
   | { type: "failed"; error: string };

@@ -10,7 +10,6 @@
 import { TableClient } from "@azure/data-tables";
 import type { RunningApp } from "../src/app.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
-import { memberFor } from "../src/core/kernel/members.js";
 import type { Survey } from "../src/core/workflows/surveys/model.js";
 import { responsePartition } from "../src/store/surveys/index.js";
 import { COUNTER_PREFIX } from "../src/store/surveys/counted.js";
@@ -20,7 +19,7 @@ import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
 import { blockActions, buttonAction, send } from "../test/support/slackRequests.js";
 import { GENERAL, TENANT, post, press, type TeamsUser } from "../test/support/teamsActivities.js";
 import { burst, latencyRow, ms, paced, startBareFrameworks, type Press } from "./burst.js";
-import { linkedCommunity, postedPoll, startBenchWorld, WHERE } from "./world.js";
+import { enrolVoters, linkedCommunity, postedPoll, startBenchWorld, WHERE } from "./world.js";
 
 const responses = Number(process.env.BENCH_SURVEY_RESPONSES ?? 10_000);
 const windowMs = Number(process.env.BENCH_SURVEY_SECONDS ?? 60) * 1000;
@@ -59,24 +58,12 @@ function presses(poll: Awaited<ReturnType<typeof postedSurveyPoll>>, connector: 
   return list;
 }
 
-/**
- * The voters take part in the community before the burst, as a roster does (an answer enrols no one: answers are
- * unlinkable): a member row for each, in their own platform's space.
- */
-async function enrolVoters(app: RunningApp): Promise<void> {
-  const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
-  const communityId = (await app.deps.repos.spaces.find(teamsSpace))!.communityId;
-  const slackSpace = (await app.deps.repos.spaces.listForCommunity(communityId)).find((space) => space.platform === "slack")!.spaceKey;
-  const now = new Date().toISOString();
-  const voter = (i: number) =>
+/** The voters take part in the community before the burst (see `enrolVoters`): Slack's even, Teams' odd. */
+const enrolSurveyVoters = (app: RunningApp) =>
+  enrolVoters(app, Array.from({ length: responses }, (_, i) =>
     i % 2 === 0
-      ? { personKey: `slack:${FAKE_IDS.teamId}:U${String(i).padStart(8, "0")}`, displayName: `member${i}`, spaceKey: slackSpace }
-      : { personKey: `teams:${TENANT}:aad-bench-${String(i).padStart(6, "0")}`, displayName: `Member ${i}`, spaceKey: teamsSpace };
-  for (let from = 0; from < responses; from += 64) {
-    const batch = Array.from({ length: Math.min(64, responses - from) }, (_, n) => voter(from + n));
-    await Promise.all(batch.map(({ spaceKey, ...who }) => app.deps.repos.members.add(memberFor({ ...who, locale: "en" }, { communityId, spaceKey, role: "member", now }), { optedOut: false })));
-  }
-}
+      ? { platform: "slack" as const, personKey: `slack:${FAKE_IDS.teamId}:U${String(i).padStart(8, "0")}`, displayName: `member${i}` }
+      : { platform: "teams" as const, personKey: `teams:${TENANT}:aad-bench-${String(i).padStart(6, "0")}`, displayName: `Member ${i}` }));
 
 /** The response rows of a survey's partition, read with the bare SDK (counter rows left out). */
 async function rawScan(table: TableClient, survey: Survey): Promise<{ rows: number; byOption: number[]; ms: number }> {
@@ -118,7 +105,7 @@ const { storage, fake, connector, app, tablePrefix } = world;
 const bare = await startBareFrameworks(fake, "message");
 try {
   const poll = await postedSurveyPoll(app, connector, fake);
-  await enrolVoters(app);
+  await enrolSurveyVoters(app);
   console.log(`survey burst: ${responses} answers to one quick poll within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
   const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
   console.log("  the app…");

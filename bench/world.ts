@@ -3,12 +3,13 @@
  * Teams and linked to a Slack channel, a quick poll posted in both, and one teardown for whatever was started.
  */
 import { startApp, type RunningApp } from "../src/app.js";
+import { memberFor } from "../src/core/kernel/members.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
 import { startFakeBotConnector, type ConnectorRosterMember, type FakeBotConnector } from "../test/support/fakeBotConnector.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../test/support/fakeSlack.js";
 import { send, slashCommand, TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
-import { MEGAN, cardOf, cardText, message, post, setUpInChannel, shownNow, thread } from "../test/support/teamsActivities.js";
+import { GENERAL, MEGAN, TENANT, cardOf, cardText, message, post, setUpInChannel, shownNow, thread } from "../test/support/teamsActivities.js";
 import { until } from "./burst.js";
 import { startStorageProcess, type StorageProcess } from "./storageProcess.js";
 
@@ -82,3 +83,25 @@ export async function postedPoll(appUrl: string, connector: FakeBotConnector, fa
 
 export const teamsPollOf = (connector: FakeBotConnector, title: string) =>
   shownNow(connector.activitiesTo(thread("2"))).filter((a) => a.attachments?.length).find((a) => cardText(cardOf(a).body).includes(title));
+
+export interface Voter {
+  platform: "slack" | "teams";
+  personKey: string;
+  displayName: string;
+}
+
+/**
+ * Voters take part in the community before a bench presses (an answer enrols no one: it must not be dated by a
+ * row naming the person): a member row for each in their own platform's space of the linked community, as the
+ * roster sync would leave them (a Slack roster of thousands takes it minutes, paced to users.info's tier).
+ */
+export async function enrolVoters(app: Pick<RunningApp, "deps">, voters: readonly Voter[]): Promise<void> {
+  const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
+  const communityId = (await app.deps.repos.spaces.find(teamsSpace))!.communityId;
+  const slackSpace = (await app.deps.repos.spaces.listForCommunity(communityId)).find((space) => space.platform === "slack")!.spaceKey;
+  const now = new Date().toISOString();
+  for (let from = 0; from < voters.length; from += 64) {
+    await Promise.all(voters.slice(from, from + 64).map(({ platform, ...who }) =>
+      app.deps.repos.members.add(memberFor({ ...who, locale: "en" }, { communityId, spaceKey: platform === "slack" ? slackSpace : teamsSpace, role: "member", now }), { optedOut: false })));
+  }
+}

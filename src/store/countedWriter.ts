@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
 import { fromRow, getRow, statusOf, toRow, type Row } from "./entity.js";
 import type { z } from "zod";
@@ -17,6 +18,11 @@ import type { z } from "zod";
  * a few requests per commit plus one read per row, instead of three requests per press and a retry storm on
  * the counters (measured by `npm run bench`, the RSVP and survey bursts). Within one instance a group has one
  * commit at a time; instances contend only through the ETags.
+ *
+ * What a commit wrote is kept for the next (`Known`): the counters with the ETags the transaction returned,
+ * and the rows as written. The next commit to the group reads neither again, only rows it has not seen: the
+ * same ETags guard it, since a row changed elsewhere moved its counter too. A commit that loses on a kept
+ * ETag forgets what was kept and is tried again at once, reading as above.
  */
 export interface CountedKind<C, G extends CountedGroup = CountedGroup> {
   schema: z.ZodType<C, z.ZodTypeDef, unknown>;
@@ -54,6 +60,8 @@ const MAX_ROWS = 100 - SHARDS;
 const MAX_BYTES = 2 * 1024 * 1024;
 /** Enough for a commit to get its turn against other instances committing to the same group. */
 const ATTEMPTS = 40;
+/** Rows kept from this instance's commits, over every group (a few hundred bytes each). */
+const KNOWN_ROWS = 20_000;
 
 const shardKey = (group: CountedGroup, by: string) => `${group.counterPrefix}${createHash("sha256").update(by).digest()[0]! % SHARDS}`;
 /** A short pause before trying again, spread so that colliding commits do not collide again. */
@@ -72,8 +80,17 @@ interface Queue<C, G> {
   pending: Pending<C>[];
 }
 
+type Counters<C> = Map<string, { counts: C; etag: string }>;
+
+/** A group as this instance's last commit to it left it: every counter read or written, and the rows written. */
+interface Known<C> {
+  counters: Counters<C>;
+  rows: Map<string, Row>;
+}
+
 export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
   private readonly queues = new Map<string, Queue<C, G>>();
+  private readonly known = new LRUCache<string, Known<C>>({ maxSize: KNOWN_ROWS, sizeCalculation: (k) => Math.min(KNOWN_ROWS, SHARDS + k.rows.size) });
 
   constructor(
     private readonly table: TableClient,
@@ -106,7 +123,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
       while (queue.pending.length) {
         const batch = takeBatch(queue.pending, (row) => this.kind.weight?.(row, queue.group) ?? 1);
         try {
-          const shards = await this.commit(queue.group, batch);
+          const shards = await this.commit(id, queue.group, batch);
           for (const p of batch) p.resolve(shards);
         } catch (error) {
           if (batch.length === 1 || error instanceof RefusedAtCommit) {
@@ -116,7 +133,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
           // Something other than a conflict (a row storage refused, say): each press on its own, so that one
           // bad row does not take the others with it.
           for (const p of batch) {
-            await this.commit(queue.group, [p]).then(p.resolve, p.reject);
+            await this.commit(id, queue.group, [p]).then(p.resolve, p.reject);
           }
         }
       }
@@ -125,8 +142,8 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     }
   }
 
-  private async readCounters(group: G): Promise<Map<string, { counts: C; etag: string }>> {
-    const counters = new Map<string, { counts: C; etag: string }>();
+  private async readCounters(group: G): Promise<Counters<C>> {
+    const counters: Counters<C> = new Map();
     const filter = `PartitionKey eq '${group.partitionKey.replace(/'/g, "''")}' and RowKey ge '${group.counterPrefix.replace(/'/g, "''")}' and RowKey lt '${group.counterPrefix.replace(/'/g, "''")}~'`;
     for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) {
       const counts = fromRow(this.kind.schema, row, this.log);
@@ -135,15 +152,16 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     return counters;
   }
 
-  private async commit(group: G, batch: Pending<C>[]): Promise<C[]> {
+  private async commit(id: string, group: G, batch: Pending<C>[]): Promise<C[]> {
     // The last press for a key wins, as if they had come one after the other.
     const rows = new Map<string, Row>();
     for (const p of batch) rows.set(p.row.rowKey, p.row);
     if (group.admits && !(await group.admits())) throw new RefusedAtCommit();
     for (let attempt = 0; ; attempt++) {
+      const known = this.known.get(id);
       // Counters first, then the rows: see the class comment.
-      const counters = await this.readCounters(group);
-      const previous = await Promise.all([...rows.keys()].map((key) => getRow(this.table, group.partitionKey, key)));
+      const counters = known?.counters ?? (await this.readCounters(group));
+      const previous = await Promise.all([...rows.keys()].map((key) => (known?.rows.has(key) ? known.rows.get(key) : getRow(this.table, group.partitionKey, key))));
       const moved = new Map<string, C>();
       [...rows.values()].forEach((row, i) => {
         const key = shardKey(group, this.kind.shardBy?.(row) ?? row.rowKey);
@@ -152,24 +170,51 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
         moved.set(key, counts);
       });
       const actions: TransactionAction[] = [...rows.values()].flatMap((row, i): TransactionAction[] => [["upsert", row, "Replace"], ...(this.kind.companions?.(previous[i], row, group) ?? [])]);
+      const firstCounter = actions.length;
       for (const [key, counts] of moved) {
         const counted = toRow(this.kind.schema, group.partitionKey, key, this.kind.counterKind, counts);
         const etag = counters.get(key)?.etag;
         actions.push(etag ? ["update", counted, "Replace", { etag }] : ["create", counted]);
       }
       try {
-        await this.table.submitTransaction(actions);
+        const { subResponses } = await this.table.submitTransaction(actions);
+        this.remember(id, known, counters, rows, [...moved].map(([key, counts], i) => ({ key, counts, etag: subResponses[firstCounter + i]?.etag })));
         return [...counters.keys(), ...moved.keys()].filter((key, i, all) => all.indexOf(key) === i).map((key) => moved.get(key) ?? counters.get(key)!.counts);
       } catch (error) {
+        this.known.delete(id);
         // 412: a counter changed since it was read; 409: someone created it first.
         const status = statusOf(error);
         if ((status !== 412 && status !== 409) || attempt + 1 >= ATTEMPTS) {
           this.log.warn({ status, attempts: attempt + 1, rows: rows.size }, "rows could not be counted: the counters kept changing");
           throw error;
         }
-        await pause(attempt);
+        // What was kept is out of date (another instance committed): read afresh at once.
+        if (!known) await pause(attempt);
       }
     }
+  }
+
+  /**
+   * Keeps what a commit left for the next one: the counters it read or kept, those it wrote at their new ETags,
+   * and its rows (with the rows kept before when it started from kept counters). Without a new ETag, nothing.
+   */
+  private remember(id: string, known: Known<C> | undefined, counters: Counters<C>, rows: Map<string, Row>, written: Array<{ key: string; counts: C; etag?: string }>): void {
+    if (written.some((w) => !w.etag)) {
+      this.known.delete(id);
+      return;
+    }
+    const kept: Known<C> = { counters: new Map(counters), rows: known?.rows ?? new Map() };
+    for (const w of written) kept.counters.set(w.key, { counts: structuredClone(w.counts), etag: w.etag! });
+    for (const [key, row] of rows) {
+      // Most recently written last: the oldest go first when a group holds too many.
+      kept.rows.delete(key);
+      kept.rows.set(key, row);
+    }
+    for (const key of kept.rows.keys()) {
+      if (kept.rows.size <= KNOWN_ROWS - SHARDS) break;
+      kept.rows.delete(key);
+    }
+    this.known.set(id, kept);
   }
 }
 

@@ -29,7 +29,8 @@ const COUNT_TTL_MS = 5_000;
  * own partition finds every community, and so all personal data, of one person.
  */
 export class TableMembers implements Members {
-  private readonly counts = new LRUCache<string, number>({ max: 1_000, ttl: COUNT_TTL_MS });
+  /** Counts by community; a count asked for while one is being read waits for that one (a burst reads it once). */
+  private readonly counts = new LRUCache<string, number>({ max: 1_000, ttl: COUNT_TTL_MS, fetchMethod: (communityId) => this.countRows(communityId) });
 
   constructor(
     private readonly communities: TableClient,
@@ -131,14 +132,15 @@ export class TableMembers implements Members {
   }
 
   async count(communityId: string): Promise<number> {
-    const known = this.counts.get(communityId);
-    if (known !== undefined) return known;
+    return (await this.counts.fetch(communityId)) ?? this.countRows(communityId);
+  }
+
+  private async countRows(communityId: string): Promise<number> {
     let count = 0;
     const rows = this.communities.listEntities({
       queryOptions: { filter: prefixFilter(communityPartition(communityId), "m:"), select: ["RowKey"] },
     });
     for await (const page of rows.byPage({ maxPageSize: 1000 })) count += page.length;
-    this.counts.set(communityId, count);
     return count;
   }
 

@@ -74,4 +74,28 @@ describe("counted votes", () => {
     expect(recounted.answered).toBe(60);
     expect(counted.questions).toEqual(recounted.questions);
   }, 60_000);
+
+  it("stay equal to a recount when another instance counted votes since this one last committed (what it kept is out of date)", async () => {
+    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which floor?" Ground First'));
+    const id = String(optionData(card, "Ground").survey);
+    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
+    const t = h.tables;
+    const other = new TableSurveyBook(t.communities, t.surveyResponses, t.surveyKeys, createLogger("silent"));
+    const here = h.deps.repos.surveys;
+    // This instance counts one vote and keeps what it wrote; then the other counts 100 more (every shard moves),
+    // one after the other, and this one changes its voter's answer, then the other changes one of its own back.
+    await here.respond(survey, person(0).personKey, { q1: 0 });
+    for (let n = 1; n <= 100; n++) await other.respond(survey, person(n).personKey, { q1: 1 });
+    await here.respond(survey, person(0).personKey, { q1: 1 });
+    await here.respond(survey, person(1).personKey, { q1: 0 });
+    await other.respond(survey, person(1).personKey, { q1: 1 });
+    await here.respond(survey, person(2).personKey, { q1: 0 });
+
+    const counted = await surveyState(h.deps, survey);
+    const recounted = await recountedState(h.deps, survey);
+    expect(recounted.answered).toBe(101);
+    expect(recounted.questions[0]!.counts).toEqual([1, 100]);
+    expect(counted.answered).toBe(101);
+    expect(counted.questions).toEqual(recounted.questions);
+  }, 60_000);
 });
