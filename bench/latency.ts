@@ -18,6 +18,7 @@ import { executeAction, message } from "../test/support/teamsActivities.js";
 import { forkBench } from "./child.js";
 import { BENCH_USERS, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
 import type { ServerKind } from "./latencyServer.js";
+import { buildOnce } from "./build.js";
 import { startStorageProcess } from "./storageProcess.js";
 
 const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
@@ -76,6 +77,7 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+buildOnce();
 const storage = await startStorageProcess();
 const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");
 const fakes = await fixture.next((m): m is Fakes => m.type === "fakes");

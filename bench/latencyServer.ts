@@ -1,23 +1,23 @@
 /**
  * One server of the latency bench, in a process of its own (forked with IPC; says `{ url }` once listening):
- * `app` is the real app; `bare` is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter)
+ * `app` is the real app, compiled as production runs it (dist/; BENCH_APP_SOURCE=1: src/ under tsx); `bare` is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter)
  * that only answers; `same-work` is the same two doing what the app does for `help` and a vote at the least:
- * one table read by keys with @azure/data-tables, for a vote one row written (a vote is stored before it is
+ * one table read by keys with @azure/data-tables (the asker's member row, see `memberRow`), for a vote one row written (a vote is stored before it is
  * confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the invoke's card).
- * Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how many requests it has
- * sent to storage so far (answered `{ type: "storage", requests }`); `app` takes `{ type: "enrol" }` once the community
- * is set up, puts every bench voter on its roster and says `{ type: "enrolled" }`.
+ * Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how many requests it
+ * has sent to storage so far (answered `{ type: "storage", requests }`); `app` takes `{ type: "enrol" }` once
+ * the community is set up, puts every bench voter on its roster and says `{ type: "enrolled" }`.
  */
 import { channel } from "node:diagnostics_channel";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TableClient } from "@azure/data-tables";
+import { TableClient, type TransactionAction } from "@azure/data-tables";
 import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
 import { App, ExpressReceiver } from "@slack/bolt";
 import express from "express";
-import { startApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
+import type * as AppModule from "../src/app.js";
+import type * as ConfigModule from "../src/config.js";
+import type * as LogModule from "../src/log.js";
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
 import { TENANT } from "../test/support/teamsActivities.js";
@@ -30,19 +30,29 @@ const connectionString = process.env.CONNECTION_STRING ?? "";
 const fake = { apiUrl: process.env.FAKE_SLACK_URL ?? "", botToken: process.env.FAKE_SLACK_TOKEN ?? "" };
 const prefix = process.env.TABLE_PREFIX ?? `l${Date.now().toString(36)}`;
 
-/** The row the same-work baseline reads on every request (a member row's size). */
-const SAME_WORK_ROW = { partitionKey: "c:bench", rowKey: "m:member", json: JSON.stringify({ name: "Member", roles: ["member"], profile: { organisation: "Bench", expertise: ["data"], timezone: "Europe/Rome" } }) };
+/**
+ * What the same-work baseline reads on every request: the asker's member row, among a row for every bench
+ * member of both platforms in one partition, as the app's community partition holds its roster (storage reads
+ * by keys in time that grows with the partition in Azurite, so a row alone in its table is less work).
+ */
+const MEMBER_JSON = JSON.stringify({ name: "Member", roles: ["member"], profile: { organisation: "Bench", expertise: ["data"], timezone: "Europe/Rome" } });
+const memberRow = (personKey: string) => ({ partitionKey: "c:bench", rowKey: `m:${personKey}`, json: MEMBER_JSON });
+const slackPerson = (user: string) => `slack:${FAKE_IDS.teamId}:${user}`;
+const teamsPerson = (aadObjectId: string | undefined) => `teams:${TENANT}:${aadObjectId ?? ""}`;
 const TEXT = "Here is what you can do here: `charter`, `events`, `poll`, `survey` and more.";
 const card = { type: "AdaptiveCard" as const, version: "1.4", body: [{ type: "TextBlock", text: "Your answer is in: Green", wrap: true }] };
 
 async function bare(sameWork: boolean): Promise<string> {
-  let read = async () => undefined as unknown;
+  let read = async (_personKey: string) => undefined as unknown;
   let store = async (_voter: string) => undefined as unknown;
   if (sameWork) {
     const table = TableClient.fromConnectionString(connectionString, `${prefix}SameWork`, { allowInsecureConnection: true });
     await table.createTable();
-    await table.upsertEntity(SAME_WORK_ROW);
-    read = () => table.getEntity(SAME_WORK_ROW.partitionKey, SAME_WORK_ROW.rowKey);
+    const people = Array.from({ length: BENCH_USERS }, (_, n) => [slackPerson(slackUser(n)), teamsPerson(teamsUser(n).aadObjectId)]).flat();
+    for (let from = 0; from < people.length; from += 100) {
+      await table.submitTransaction(people.slice(from, from + 100).map((person): TransactionAction => ["upsert", memberRow(person), "Replace"]));
+    }
+    read = (personKey) => table.getEntity("c:bench", memberRow(personKey).rowKey);
     // A vote is kept before it is confirmed: one row per voter, written over when they vote again.
     store = (voter) => table.upsertEntity({ partitionKey: "v:bench", rowKey: voter, option: 1 }, "Replace");
   }
@@ -51,13 +61,13 @@ async function bare(sameWork: boolean): Promise<string> {
   bolt.command("/cop", async ({ ack, command, client }) => {
     await ack();
     if (!sameWork) return;
-    await read();
+    await read(slackPerson(command.user_id));
     await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: TEXT, blocks: [{ type: "section", text: { type: "mrkdwn", text: TEXT } }] });
   });
   bolt.action(/.*/, async ({ ack, body, client }) => {
     await ack();
     if (!sameWork) return;
-    await read();
+    await read(slackPerson(body.user.id));
     await store(body.user.id);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? FAKE_IDS.general;
     await client.chat.postEphemeral({ channel, user: body.user.id, text: card.body[0]!.text });
@@ -67,11 +77,11 @@ async function bare(sameWork: boolean): Promise<string> {
   const teams = new Application<TurnState>({ adapter, botAppId: "", removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
   teams.activity("message", async (context) => {
     if (!sameWork) return;
-    await read();
+    await read(teamsPerson(context.activity.from.aadObjectId));
     await context.sendActivity(TEXT);
   });
   teams.adaptiveCards.actionExecute(/.*/, async (context) => {
-    await read();
+    await read(teamsPerson(context.activity.from.aadObjectId));
     await store(context.activity.from.id);
     return card;
   });
@@ -83,7 +93,12 @@ async function bare(sameWork: boolean): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** The app as production runs it, compiled (dist/, built by the bench); BENCH_APP_SOURCE=1: from src/ under tsx. */
 async function app(): Promise<string> {
+  const from = process.env.BENCH_APP_SOURCE === "1" ? "../src" : "../dist";
+  const { startApp } = (await import(`${from}/app.js`)) as typeof AppModule;
+  const { loadConfig } = (await import(`${from}/config.js`)) as typeof ConfigModule;
+  const { createLogger } = (await import(`${from}/log.js`)) as typeof LogModule;
   const log = createLogger(process.env.BENCH_LOG ?? "warn");
   const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix });
   // Once the community is set up: every bench voter on its roster, in their own platform's space.

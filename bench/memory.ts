@@ -8,13 +8,14 @@
  * RSS only). For the compiled app, BENCH_APP_NODE_ARGS adds node options (e.g. an --import listing the loaded
  * modules) and BENCH_APP_ENTRY runs another build (e.g. a copy of dist/ from before a change, inside the repository).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import getPort from "get-port";
 import { slashCommand } from "../test/support/slackRequests.js";
+import { buildOnce } from "./build.js";
 import { forkBench } from "./child.js";
 import { BENCH_USERS, slackUser, type FixtureAnswer } from "./latencyShared.js";
 import { startStorageProcess } from "./storageProcess.js";
@@ -34,12 +35,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** VmRSS of a process, in kB (Linux /proc). */
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
 
-// BENCH_BUILD=off reuses dist/ as it is (the build takes minutes on a busy 2-core machine).
-if (process.env.BENCH_BUILD !== "off") {
-  console.log("memory and start-up: npm run build…");
-  const built = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
-  if (built.status !== 0) throw new Error("npm run build failed");
-}
+buildOnce();
 
 const storage = await startStorageProcess();
 const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");

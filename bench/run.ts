@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Figures } from "./fanout.js";
+import { buildOnce } from "./build.js";
 import { startStorageProcess } from "./storageProcess.js";
 
 const recipients = Number(process.env.BENCH_RECIPIENTS ?? 10_000);
@@ -37,6 +38,8 @@ const only = process.env.BENCH_ONLY;
 if (!only || only === "fanout") await fanoutBench();
 if (!only || only === "rsvp") await ownProcess("rsvp.ts");
 if (!only || only === "surveys") await ownProcess("surveys.ts");
+// Latency and memory measure the compiled app: built once for both.
+if (!only || only === "latency" || only === "memory") buildOnce();
 if (!only || only === "latency") await ownProcess("latency.ts");
 if (!only || only === "memory") await ownProcess("memory.ts");
 

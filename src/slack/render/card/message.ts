@@ -63,7 +63,8 @@ const text: Renderer<"text"> = (block, ctx) => {
 const facts: Renderer<"facts"> = (block, ctx) => {
   const fields = block.facts.map((fact) => {
     const label = strong(fact.label);
-    const value = mrkdwn(fact.value).trim() ? mrkdwn(fact.value) : "—";
+    const made = mrkdwn(fact.value);
+    const value = made.trim() ? made : "—";
     return mrkdwnEl(label ? `${label}\n${value}` : value, L.section.fieldText, ctx.note);
   });
   return chunks(fields, L.section.fields).map((group) => ({ type: "section", fields: group }));

@@ -8,6 +8,7 @@
  * boundary, so `\u200b*\u200bAna\u200b*\u200b` renders bold (slackify-markdown and jsx-slack's exact mode
  * insert it to make formatting work). Inside a link label no token is allowed, so look-alikes stand in there.
  */
+import { LRUCache } from "lru-cache";
 import { clean, cutSafely, plainText, tokens, type Token } from "../../../core/kernel/text.js";
 
 const FORMATTING = /[*_~`]+/g;
@@ -79,8 +80,20 @@ function piece(token: Token): Piece {
 const ENDS_WORD = /[\p{L}\p{N}]$/u;
 const STARTS_WORD = /^[\p{L}\p{N}]/u;
 
+/**
+ * Mrkdwn made lately, by source (about 4 MB at most): a card's text is the same for every reader it is rendered
+ * for (help, a poll's question and options), and the result depends on the source alone.
+ */
+const made = new LRUCache<string, string>({ maxSize: 2_000_000, sizeCalculation: (out, source) => out.length + source.length || 1 });
+
 /** Neutral markdown as Slack mrkdwn: the catalog's markup kept, everything else shown exactly as typed. */
 export function mrkdwn(source: string): string {
+  let out = made.get(source);
+  if (out === undefined) made.set(source, (out = toMrkdwn(source)));
+  return out;
+}
+
+function toMrkdwn(source: string): string {
   const pieces = tokens(clean(source)).map(piece);
   let out = "";
   pieces.forEach((p, i) => {
