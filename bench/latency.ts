@@ -4,9 +4,11 @@
  * an `adaptiveCard/action` invoke — each at BENCH_LATENCY_RATES (50,200) requests/s and saturated
  * (BENCH_LATENCY_CONNECTIONS, 50, connections as fast as answers come), for BENCH_LATENCY_SECONDS (15) each,
  * against three servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
- * same work at the least (one table read by keys, for a vote one row written, one reply), and the app. Storage (Azurite) and the fake
- * platforms run in processes of their own too; autocannon (this process) generates the load. Prints figures;
- * never fails on them. BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and
+ * same work at the least (one table read by keys, for a vote one row written, one reply), and the app,
+ * compiled. The askers are on the community's roster. Storage (Azurite) and the fake platforms run in
+ * processes of their own too; autocannon (this process) generates the load. Prints figures, with each
+ * server's CPU and storage requests per request answered 2xx; never fails on them, but stops if the app does
+ * not confirm a vote. BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and
  * BENCH_LATENCY_SERVERS (bare,same-work,app) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
  */
 import { readFileSync } from "node:fs";

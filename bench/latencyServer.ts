@@ -1,12 +1,14 @@
 /**
  * One server of the latency bench, in a process of its own (forked with IPC; says `{ url }` once listening):
- * `app` is the real app, compiled as production runs it (dist/; BENCH_APP_SOURCE=1: src/ under tsx); `bare` is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter)
- * that only answers; `same-work` is the same two doing what the app does for `help` and a vote at the least:
- * one table read by keys with @azure/data-tables (the asker's member row, see `memberRow`), for a vote one row written (a vote is stored before it is
- * confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the invoke's card).
- * Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how many requests it
- * has sent to storage so far (answered `{ type: "storage", requests }`); `app` takes `{ type: "enrol" }` once
- * the community is set up, puts every bench voter on its roster and says `{ type: "enrolled" }`.
+ * `app` is the real app, compiled as production runs it (dist/; BENCH_APP_SOURCE=1: src/ under tsx); `bare`
+ * is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter) that only answers; `same-work`
+ * is the same two doing what the app does for `help` and a vote at the least: one table read by keys with
+ * @azure/data-tables (the asker's member row, see `memberRow`), for a vote one row written (a vote is stored
+ * before it is confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the
+ * invoke's card). Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how
+ * many requests it has sent to storage so far (answered `{ type: "storage", requests }`); `app` takes
+ * `{ type: "enrol" }` once the community is set up, puts every bench voter on its roster and says
+ * `{ type: "enrolled" }`.
  */
 import { channel } from "node:diagnostics_channel";
 import { createServer } from "node:http";

@@ -4,8 +4,9 @@
  * baseline measured in the same run: the same deliveries sent straight from memory with the same pacing.
  * Prints figures; never fails on them. Azurite runs in its own process, as Azure Storage is remote.
  * Then the RSVP burst (bench/rsvp.ts), the survey burst (bench/surveys.ts), latency side by side
- * (bench/latency.ts) and memory and start-up (bench/memory.ts). BENCH_ONLY=fanout, rsvp, surveys, latency or
- * memory runs one of them.
+ * (bench/latency.ts) and memory and start-up (bench/memory.ts), both on the compiled app (`npm run build`
+ * first, once; BENCH_BUILD=off reuses dist/). BENCH_ONLY=fanout, rsvp, surveys, latency or memory runs one
+ * of them.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";

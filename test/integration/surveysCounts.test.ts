@@ -13,6 +13,15 @@ const posted = (d: Delivery) => d.items.find((i) => i.kind === "post")!.card;
 const optionData = (card: Card, label: string) => card.blocks.flatMap((b) => (b.type === "actions" ? b.actions : [])).find((a) => a.label === label)!.data;
 const person = (n: number) => numbered("Voter", n);
 
+/** A poll posted through this instance, and another instance of the app: its own store objects (its own commits), the same storage. */
+async function pollOnTwoInstances(h: KernelHarness, command: string, option: string) {
+  const card = posted(await h.say(ANA, CHANNEL, command));
+  const id = String(optionData(card, option).survey);
+  const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
+  const t = h.tables;
+  return { survey, here: h.deps.repos.surveys, other: new TableSurveyBook(t.communities, t.surveyResponses, t.surveyKeys, createLogger("silent")) };
+}
+
 describe("counted votes", () => {
   let h: KernelHarness;
   beforeEach(async () => {
@@ -57,13 +66,8 @@ describe("counted votes", () => {
   }, 60_000);
 
   it("equal a recount when two instances of the app take votes on the same poll at once", async () => {
-    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which room?" North South'));
-    const id = String(optionData(card, "North").survey);
-    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
-    // Another instance: its own store objects (its own commits), the same storage.
-    const t = h.tables;
-    const other = new TableSurveyBook(t.communities, t.surveyResponses, t.surveyKeys, createLogger("silent"));
-    const books = [h.deps.repos.surveys, other];
+    const { survey, here, other } = await pollOnTwoInstances(h, 'poll "Which room?" North South', "North");
+    const books = [here, other];
     // 60 people answer, half through each instance; 20 of them change their answer through the other one at the same time.
     const votes = [...Array.from({ length: 60 }, (_, n) => [n, n % 2, n % 2] as const), ...Array.from({ length: 20 }, (_, n) => [n, (n + 1) % 2, 1 - (n % 2)] as const)];
     await Promise.all(votes.map(([n, book, option]) => books[book]!.respond(survey, person(n).personKey, { q1: option })));
@@ -76,14 +80,10 @@ describe("counted votes", () => {
   }, 60_000);
 
   it("stay equal to a recount when another instance counted votes since this one last committed (what it kept is out of date)", async () => {
-    const card = posted(await h.say(ANA, CHANNEL, 'poll "Which floor?" Ground First'));
-    const id = String(optionData(card, "Ground").survey);
-    const survey = (await h.deps.repos.surveys.get("community-1", id))!.value;
-    const t = h.tables;
-    const other = new TableSurveyBook(t.communities, t.surveyResponses, t.surveyKeys, createLogger("silent"));
-    const here = h.deps.repos.surveys;
-    // This instance counts one vote and keeps what it wrote; then the other counts 100 more (every shard moves),
-    // one after the other, and this one changes its voter's answer, then the other changes one of its own back.
+    const { survey, here, other } = await pollOnTwoInstances(h, 'poll "Which floor?" Ground First', "Ground");
+    // This instance counts one vote and keeps what it wrote; then the other counts 100 more, one after the
+    // other (all but surely moving the counter this one's voter counts on), and this one changes its voter's
+    // answer; then each changes another voter's answer in turn.
     await here.respond(survey, person(0).personKey, { q1: 0 });
     for (let n = 1; n <= 100; n++) await other.respond(survey, person(n).personKey, { q1: 1 });
     await here.respond(survey, person(0).personKey, { q1: 1 });
