@@ -22,9 +22,8 @@ import type * as ConfigModule from "../src/config.js";
 import type * as LogModule from "../src/log.js";
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
-import { TENANT } from "../test/support/teamsActivities.js";
 import { BENCH_USERS, slackUser, teamsUser } from "./latencyShared.js";
-import { benchEnv, enrolVoters, type Voter } from "./world.js";
+import { benchEnv, benchPersonKey, enrolVoters, type Voter } from "./world.js";
 
 export type ServerKind = "app" | "bare" | "same-work";
 const kind = process.argv[2] as ServerKind;
@@ -39,8 +38,6 @@ const prefix = process.env.TABLE_PREFIX ?? `l${Date.now().toString(36)}`;
  */
 const MEMBER_JSON = JSON.stringify({ name: "Member", roles: ["member"], profile: { organisation: "Bench", expertise: ["data"], timezone: "Europe/Rome" } });
 const memberRow = (personKey: string) => ({ partitionKey: "c:bench", rowKey: `m:${personKey}`, json: MEMBER_JSON });
-const slackPerson = (user: string) => `slack:${FAKE_IDS.teamId}:${user}`;
-const teamsPerson = (aadObjectId: string | undefined) => `teams:${TENANT}:${aadObjectId ?? ""}`;
 const TEXT = "Here is what you can do here: `charter`, `events`, `poll`, `survey` and more.";
 const card = { type: "AdaptiveCard" as const, version: "1.4", body: [{ type: "TextBlock", text: "Your answer is in: Green", wrap: true }] };
 
@@ -50,7 +47,7 @@ async function bare(sameWork: boolean): Promise<string> {
   if (sameWork) {
     const table = TableClient.fromConnectionString(connectionString, `${prefix}SameWork`, { allowInsecureConnection: true });
     await table.createTable();
-    const people = Array.from({ length: BENCH_USERS }, (_, n) => [slackPerson(slackUser(n)), teamsPerson(teamsUser(n).aadObjectId)]).flat();
+    const people = Array.from({ length: BENCH_USERS }, (_, n) => [benchPersonKey("slack", slackUser(n)), benchPersonKey("teams", teamsUser(n).aadObjectId)]).flat();
     for (let from = 0; from < people.length; from += 100) {
       await table.submitTransaction(people.slice(from, from + 100).map((person): TransactionAction => ["upsert", memberRow(person), "Replace"]));
     }
@@ -63,13 +60,13 @@ async function bare(sameWork: boolean): Promise<string> {
   bolt.command("/cop", async ({ ack, command, client }) => {
     await ack();
     if (!sameWork) return;
-    await read(slackPerson(command.user_id));
+    await read(benchPersonKey("slack", command.user_id));
     await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: TEXT, blocks: [{ type: "section", text: { type: "mrkdwn", text: TEXT } }] });
   });
   bolt.action(/.*/, async ({ ack, body, client }) => {
     await ack();
     if (!sameWork) return;
-    await read(slackPerson(body.user.id));
+    await read(benchPersonKey("slack", body.user.id));
     await store(body.user.id);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? FAKE_IDS.general;
     await client.chat.postEphemeral({ channel, user: body.user.id, text: card.body[0]!.text });
@@ -79,11 +76,11 @@ async function bare(sameWork: boolean): Promise<string> {
   const teams = new Application<TurnState>({ adapter, botAppId: "", removeRecipientMention: false, startTypingTimer: false, longRunningMessages: false });
   teams.activity("message", async (context) => {
     if (!sameWork) return;
-    await read(teamsPerson(context.activity.from.aadObjectId));
+    await read(benchPersonKey("teams", context.activity.from.aadObjectId ?? ""));
     await context.sendActivity(TEXT);
   });
   teams.adaptiveCards.actionExecute(/.*/, async (context) => {
-    await read(teamsPerson(context.activity.from.aadObjectId));
+    await read(benchPersonKey("teams", context.activity.from.aadObjectId ?? ""));
     await store(context.activity.from.id);
     return card;
   });
@@ -107,8 +104,8 @@ async function app(): Promise<string> {
   process.on("message", (request: { type?: string }) => {
     if (request.type !== "enrol") return;
     const voters = Array.from({ length: BENCH_USERS }, (_, n): Voter[] => [
-      { platform: "slack", personKey: `slack:${FAKE_IDS.teamId}:${slackUser(n)}`, displayName: `member${n}` },
-      { platform: "teams", personKey: `teams:${TENANT}:${teamsUser(n).aadObjectId}`, displayName: teamsUser(n).name },
+      { platform: "slack", id: slackUser(n), displayName: `member${n}` },
+      { platform: "teams", id: teamsUser(n).aadObjectId, displayName: teamsUser(n).name },
     ]).flat();
     enrolVoters(running, voters).then(
       () => process.send!({ type: "enrolled" }),

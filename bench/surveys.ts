@@ -62,8 +62,8 @@ function presses(poll: Awaited<ReturnType<typeof postedSurveyPoll>>, connector: 
 const enrolSurveyVoters = (app: RunningApp) =>
   enrolVoters(app, Array.from({ length: responses }, (_, i) =>
     i % 2 === 0
-      ? { platform: "slack" as const, personKey: `slack:${FAKE_IDS.teamId}:U${String(i).padStart(8, "0")}`, displayName: `member${i}` }
-      : { platform: "teams" as const, personKey: `teams:${TENANT}:aad-bench-${String(i).padStart(6, "0")}`, displayName: `Member ${i}` }));
+      ? { platform: "slack" as const, id: `U${String(i).padStart(8, "0")}`, displayName: `member${i}` }
+      : { platform: "teams" as const, id: `aad-bench-${String(i).padStart(6, "0")}`, displayName: `Member ${i}` }));
 
 /** The response rows of a survey's partition, read with the bare SDK (counter rows left out). */
 async function rawScan(table: TableClient, survey: Survey): Promise<{ rows: number; byOption: number[]; ms: number }> {

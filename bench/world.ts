@@ -3,6 +3,7 @@
  * Teams and linked to a Slack channel, a quick poll posted in both, and one teardown for whatever was started.
  */
 import { startApp, type RunningApp } from "../src/app.js";
+import { personKey } from "../src/core/domain.js";
 import { memberFor } from "../src/core/kernel/members.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/log.js";
@@ -86,9 +87,13 @@ export const teamsPollOf = (connector: FakeBotConnector, title: string) =>
 
 export interface Voter {
   platform: "slack" | "teams";
-  personKey: string;
+  /** Their Slack user id, or their Teams AAD object id. */
+  id: string;
   displayName: string;
 }
+
+/** A bench person's key, as the app makes it: in the fake Slack's team, or in the fake Teams tenant. */
+export const benchPersonKey = (platform: Voter["platform"], id: string) => personKey(platform, platform === "slack" ? FAKE_IDS.teamId : TENANT, id);
 
 /**
  * Voters take part in the community before a bench presses (an answer enrols no one: it must not be dated by a
@@ -101,7 +106,7 @@ export async function enrolVoters(app: Pick<RunningApp, "deps">, voters: readonl
   const slackSpace = (await app.deps.repos.spaces.listForCommunity(communityId)).find((space) => space.platform === "slack")!.spaceKey;
   const now = new Date().toISOString();
   for (let from = 0; from < voters.length; from += 64) {
-    await Promise.all(voters.slice(from, from + 64).map(({ platform, ...who }) =>
-      app.deps.repos.members.add(memberFor({ ...who, locale: "en" }, { communityId, spaceKey: platform === "slack" ? slackSpace : teamsSpace, role: "member", now }), { optedOut: false })));
+    await Promise.all(voters.slice(from, from + 64).map(({ platform, id, displayName }) =>
+      app.deps.repos.members.add(memberFor({ personKey: benchPersonKey(platform, id), displayName, locale: "en" }, { communityId, spaceKey: platform === "slack" ? slackSpace : teamsSpace, role: "member", now }), { optedOut: false })));
   }
 }
