@@ -119,6 +119,12 @@ export const ConversationRef = z.object({
   reference: z.record(z.unknown()),
   unreachable: z.boolean().default(false),
   updatedAt: Instant,
+  /**
+   * A 1:1 chat is stored twice, under its space's key and its person's, the same conversation: each row
+   * names the other. Finding one unreachable marks both, so reading the person's row alone tells whether
+   * either must be written again (Teams `ReferenceRecorder`, `TeamsMessenger`).
+   */
+  twin: z.string().min(1).optional(),
 });
 export type ConversationRef = z.infer<typeof ConversationRef>;
 

@@ -1,6 +1,7 @@
 import { TeamsAdapter } from "@microsoft/teams-ai/lib/TeamsAdapter.js"; // not the index: see bot.ts
 import type { Activity, TurnContext } from "botbuilder";
 import type { Request, Response } from "express";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
 import { SigningKeyGate, SigningKeysUnavailable } from "./signingKeys.js";
 
@@ -20,6 +21,30 @@ export function isAuthFailure(error: unknown): boolean {
  */
 export class HttpTeamsAdapter extends TeamsAdapter {
   private readonly signingKeys = new SigningKeyGate();
+  /**
+   * botbuilder makes a ConnectorClient and a UserTokenClient, each building its own HTTP pipeline, for every
+   * turn; neither holds anything of the turn (botframework-connector caches tokens across all of them), so
+   * one of each per app id, service URL and audience serves every turn, proactive ones too.
+   */
+  private readonly clients = new LRUCache<string, object, () => Promise<object>>({ max: 64, fetchMethod: (_key, _stale, { context }) => context() });
+
+  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
+    super(...args);
+    const auth = this.botFrameworkAuthentication;
+    const createUserTokenClient = auth.createUserTokenClient.bind(auth);
+    auth.createUserTokenClient = (claims) => this.once(`token\n${audienceOf(claims)}`, () => createUserTokenClient(claims));
+    const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+    auth.createConnectorFactory = (claims) => this.reusing(createConnectorFactory(claims), claims);
+  }
+
+  private async once<T extends object>(key: string, make: () => Promise<T>): Promise<T> {
+    return (await this.clients.fetch(key, { context: make })) as T;
+  }
+
+  /** A connector factory that makes each client once. */
+  private reusing(factory: ConnectorFactory, claims: Claims): ConnectorFactory {
+    return { create: (serviceUrl, audience) => this.once(`connector\n${audienceOf(claims)}\n${serviceUrl}\n${audience ?? ""}`, () => factory.create(serviceUrl, audience)) };
+  }
 
   async serve(req: Request, res: Response, logic: (context: TurnContext) => Promise<void>, log: Logger): Promise<void> {
     const activity = req.body as Activity & Record<string, unknown>;
@@ -36,11 +61,22 @@ export class HttpTeamsAdapter extends TeamsAdapter {
       .verify(authorization, () => this.botFrameworkAuthentication.authenticateRequest(activity, authorization), log)
       .catch((error: unknown) => refuse(error, res, log));
     if (!authentication) return;
-    const invokeResponse = await this.processActivity(authentication, activity, logic);
+    const { connectorFactory, claimsIdentity } = authentication;
+    const reused = { ...authentication, connectorFactory: connectorFactory && this.reusing(connectorFactory, claimsIdentity) };
+    const invokeResponse = await this.processActivity(reused, activity, logic);
     res.status(invokeResponse?.status ?? 200);
     if (invokeResponse?.body === undefined) res.end();
     else res.json(invokeResponse.body);
   }
+}
+
+/** botframework-connector's ConnectorFactory (that package is not a direct dependency). */
+type ConnectorFactory = ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["createConnectorFactory"]>;
+type Claims = { claims: Array<{ type: string; value: string }> };
+
+/** The app id a request's token was issued for (its audience claim); empty when unauthenticated (local mode). */
+function audienceOf(claims: Claims): string {
+  return claims.claims.find((claim) => claim.type === "aud")?.value ?? "";
 }
 
 /** Answers a request whose token was not accepted; rethrows anything else. */

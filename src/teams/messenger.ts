@@ -24,6 +24,13 @@ export interface TeamsMessengerOptions {
   now?: () => number;
 }
 
+/** A stored ref to deliver by; `twin`: the other key a 1:1 chat is stored under. */
+interface Stored {
+  key: string;
+  reference: Partial<ConversationReference>;
+  twin?: string;
+}
+
 /**
  * Proactive delivery to Teams: continues the stored conversation (or opens a 1:1 chat with a person
  * who has none yet), retries throttling and transient failures with backoff and jitter, and marks a
@@ -54,31 +61,31 @@ export class TeamsMessenger implements Messenger {
       return target.kind === "person" && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
     });
     if (result.ok) return { status: "sent", messageId: result.value };
-    return this.failed(key, label, result);
+    return this.failed(found, label, result);
   }
 
   /** Replaces a message this app posted (updateActivity), paced and retried as a delivery is. */
   async update(target: DeliveryTarget, messageId: string, card: Card): Promise<UpdateResult> {
     const found = await this.stored(target);
     if ("status" in found) return found;
-    const { key, reference } = found;
+    const { reference } = found;
     // A person's message went to their 1:1 chat, whose ref the delivery stored.
     if (!reference.conversation?.id) return { status: "failed", reason: "no conversation holds that message", retryable: false };
     const activity = { ...cardActivity(card), id: messageId };
     const result = await withRetry(this.policy, async () => {
-      await this.pace(key, reference);
+      await this.pace(found.key, reference);
       await inTurn((logic) => this.options.adapter.continueConversationAsync(this.options.appId, reference, logic), (context) => context.updateActivity(activity));
     });
     if (result.ok) return { status: "updated" };
-    return this.failed(key, card.title, result);
+    return this.failed(found, card.title, result);
   }
 
-  private async stored(target: DeliveryTarget): Promise<{ key: string; reference: Partial<ConversationReference> } | { status: "unreachable"; reason: string }> {
+  private async stored(target: DeliveryTarget): Promise<Stored | { status: "unreachable"; reason: string }> {
     const key = target.kind === "space" ? target.spaceKey : target.personKey;
     const stored = await this.options.refs.get(key);
     if (!stored || stored.platform !== "teams") return { status: "unreachable", reason: "no Teams conversation reference stored" };
     if (stored.unreachable) return { status: "unreachable", reason: "conversation marked unreachable" };
-    return { key, reference: stored.reference as Partial<ConversationReference> };
+    return { key, reference: stored.reference as Partial<ConversationReference>, twin: stored.twin };
   }
 
   /** Paced per chat (a new 1:1 chat counts against the person) and per tenant, retries included. */
@@ -87,13 +94,14 @@ export class TeamsMessenger implements Messenger {
     await this.perConversation.acquire(reference.conversation?.id || key);
   }
 
-  private async failed(key: string, label: string, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
+  private async failed({ key, twin }: Stored, label: string, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
     const { refs, log } = this.options;
     const { failure } = result;
     log.warn({ key, card: label.slice(0, 60), attempts: result.attempts, failure }, "Teams delivery failed");
     switch (failure.code) {
       case "unreachable":
-        await refs.markUnreachable(key);
+        // A 1:1 chat's other row (its space's or its person's) holds the same conversation.
+        await Promise.all([key, ...(twin ? [twin] : [])].map((k) => refs.markUnreachable(k)));
         return { status: "unreachable", reason: failure.reason };
       case "throttled":
         return { status: "throttled", retryAfterMs: failure.retryAfterMs ?? this.policy.maxDelayMs };

@@ -11,6 +11,10 @@ import { spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
  * Each contact reads the stored row and writes only when it differs or is marked unreachable. No
  * per-instance cache: another instance may have marked the row unreachable (a 403) since, and a person
  * who unblocked the app must become reachable again on their next message, whichever instance gets it.
+ *
+ * A 1:1 chat is a space and a person at once, one conversation under two keys: its two rows name each
+ * other (`twin`), the person's is written after the space's, and a delivery that finds the chat unreachable
+ * marks both (`TeamsMessenger`). So the person's row alone tells whether either must be written again.
  */
 export class ReferenceRecorder {
   constructor(
@@ -26,6 +30,8 @@ export class ReferenceRecorder {
     if (!activity.serviceUrl || !activity.conversation?.id || !activity.from?.id) return;
     const ids = teamsIds(activity);
     const space = spaceOf(activity);
+    const recordsPerson = activity.from.role !== "bot" && person;
+    if (recordsPerson && ids.conversationType === "personal") return this.recordPersonalChat(activity, space.spaceKey, force);
     const base = TurnContext.getConversationReference(activity);
     const spaceRef: Partial<ConversationReference> = {
       ...withoutTurnFields(base),
@@ -33,7 +39,7 @@ export class ReferenceRecorder {
     };
     // A channel's ref names whoever spoke last: that alone is no reason to write it again on every turn.
     const writes = [this.save(space.spaceKey, spaceRef, force, withoutUser)];
-    if (activity.from.role !== "bot" && person) {
+    if (recordsPerson) {
       writes.push(this.recordPerson(activity, activity.from, force));
     }
     await Promise.all(writes);
@@ -55,19 +61,36 @@ export class ReferenceRecorder {
     await this.save(key, { ...base, user: person, conversation }, true);
   }
 
+  /** The sender's 1:1 chat: one read (the person's row); both rows written when it is not current. */
+  private async recordPersonalChat(activity: Activity, spaceKey: string, force: boolean): Promise<void> {
+    const key = teamsPersonKey(teamsIds(activity).tenantId, activity.from);
+    const reference = { ...withoutTurnFields(TurnContext.getConversationReference(activity)), user: activity.from };
+    if (!force) {
+      const existing = await this.refs.get(key);
+      if (existing && !existing.unreachable && existing.platform === "teams" && existing.twin === spaceKey && JSON.stringify(existing.reference) === JSON.stringify(reference)) return;
+    }
+    // The space first: a person's row that names its twin promises the twin was written.
+    await this.write(spaceKey, reference, key);
+    await this.write(key, reference, spaceKey);
+  }
+
   private async save(key: string, reference: Partial<ConversationReference>, force: boolean, compared = (r: Partial<ConversationReference>) => r): Promise<void> {
-    const serialised = JSON.stringify(reference);
     if (!force) {
       const existing = await this.refs.get(key);
       const same = (r: Record<string, unknown>) => JSON.stringify(compared(r as Partial<ConversationReference>)) === JSON.stringify(compared(reference));
       if (existing && !existing.unreachable && existing.platform === "teams" && same(existing.reference)) return;
     }
+    await this.write(key, reference);
+  }
+
+  private async write(key: string, reference: Partial<ConversationReference>, twin?: string): Promise<void> {
     await this.refs.save({
       key,
       platform: "teams",
-      reference: JSON.parse(serialised) as Record<string, unknown>,
+      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
       unreachable: false,
       updatedAt: this.clock.now().toISOString(),
+      ...(twin ? { twin } : {}),
     });
   }
 }

@@ -46,6 +46,25 @@ describe("Teams conversation references stay current across app instances", () =
     expect(await messengerOf(b).deliver({ kind: "person", personKey: megan }, notice)).toMatchObject({ status: "sent" });
   });
 
+  it("marks a 1:1 chat unreachable under its space and its person alike, and both reachable again on the next message", async () => {
+    const prefix = uniquePrefix();
+    const [a, b] = [await start(prefix), await start(prefix)];
+    const refs = a.deps.repos.conversationRefs;
+    await post(a.url, message(connector.serviceUrl, "help"));
+
+    // Megan blocks the app: instance B's post into her 1:1 chat (as a space) gets 403.
+    connector.fail({ status: 403, times: 1 });
+    expect(await messengerOf(b).deliver({ kind: "space", spaceKey: personalSpace }, notice)).toMatchObject({ status: "unreachable" });
+    expect(await refs.get(personalSpace)).toMatchObject({ unreachable: true });
+    expect(await refs.get(megan)).toMatchObject({ unreachable: true });
+    expect(await messengerOf(b).deliver({ kind: "person", personKey: megan }, notice)).toMatchObject({ status: "unreachable" });
+
+    // She unblocks it and writes to instance A: both ways of reaching her work again, from either instance.
+    await post(a.url, message(connector.serviceUrl, "help"));
+    expect(await messengerOf(b).deliver({ kind: "space", spaceKey: personalSpace }, notice)).toMatchObject({ status: "sent" });
+    expect(await messengerOf(b).deliver({ kind: "person", personKey: megan }, notice)).toMatchObject({ status: "sent" });
+  });
+
   it("rewrites space and person refs marked unreachable elsewhere on the next message, in a chat and in a channel", async () => {
     const app = await start(uniquePrefix());
     const refs = app.deps.repos.conversationRefs;
