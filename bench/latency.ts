@@ -3,13 +3,14 @@
  * bound channel, a Slack poll vote (block_actions), a Teams `help` in the personal chat and a Teams poll vote as
  * an `adaptiveCard/action` invoke — each at BENCH_LATENCY_RATES (50,200) requests/s and saturated
  * (BENCH_LATENCY_CONNECTIONS, 50, connections as fast as answers come), for BENCH_LATENCY_SECONDS (15) each,
- * against three servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
- * same work at the least (one table read by keys, for a vote one row written, one reply), and the app,
- * compiled. The askers are on the community's roster. Storage (Azurite) and the fake platforms run in
- * processes of their own too; autocannon (this process) generates the load. Prints figures, with each
- * server's CPU and storage requests per request answered 2xx; never fails on them, but stops if the app does
- * not confirm a vote. BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and
- * BENCH_LATENCY_SERVERS (bare,same-work,app) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
+ * against four servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
+ * same work at the least (one table read by keys, for a vote one row written, one reply of one line), the app,
+ * compiled, and same-reply: same-work replying with the app's own reply, as the app's probe got it. The
+ * askers are on the community's roster. Storage (Azurite) and the fake platforms run in processes of their
+ * own too; autocannon (this process) generates the load. Prints figures, with each server's CPU and storage
+ * requests per request answered 2xx; never fails on them, but stops if the app does not confirm a vote.
+ * BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and BENCH_LATENCY_SERVERS
+ * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -19,7 +20,7 @@ import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { executeAction, message } from "../test/support/teamsActivities.js";
 import { forkBench } from "./child.js";
 import { BENCH_USERS, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
-import type { ServerKind } from "./latencyServer.js";
+import type { AppReply, ServerKind } from "./latencyServer.js";
 import { buildOnce } from "./build.js";
 import { startStorageProcess } from "./storageProcess.js";
 
@@ -27,7 +28,9 @@ const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
 const rates = (process.env.BENCH_LATENCY_RATES ?? "50,200").split(",").map(Number).filter((rate) => rate > 0);
 const connections = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 50);
 const only = process.env.BENCH_LATENCY_KINDS?.split(",");
-const SERVERS = (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ["bare", "same-work", "app"]) as ServerKind[];
+/** In this order: the same-reply server sends what the app's probe replied. */
+const ORDER: ServerKind[] = ["bare", "same-work", "app", "same-reply"];
+const SERVERS = ORDER.filter((kind) => (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ORDER).includes(kind));
 /** BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile in DIR/KIND when the bench ends (`--cpu-prof`). */
 const cpuProfile = process.env.BENCH_CPU_PROF;
 type Ready = Extract<FixtureAnswer, { type: "ready" }>;
@@ -67,6 +70,13 @@ function requestKinds(fakes: Fakes, poll: Ready): Array<{ id: string; name: stri
   return all.filter((kind) => !only || only.includes(kind.id));
 }
 
+/** What the app answered a probe (its first reply; a Teams vote: the invoke's card), for the same-reply server. */
+function appReply(kind: { id: string; slack: boolean }, answer: string, said: string[]): AppReply {
+  if (kind.id === "teams-vote") return { card: (JSON.parse(answer) as { value: { type: "AdaptiveCard" } }).value };
+  const [text, parts] = JSON.parse(said[0] ?? "[]") as [string | null | undefined, unknown[] | null | undefined];
+  return kind.slack ? { text: text ?? undefined, blocks: parts ?? undefined } : { text: text ?? undefined, attachments: parts ?? undefined };
+}
+
 interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number; cpuMs: number; storageCpuMs: number; storageRequests: number }
 
 /** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
@@ -86,7 +96,7 @@ const fakes = await fixture.next((m): m is Fakes => m.type === "fakes");
 const prefix = `l${Date.now().toString(36)}`;
 const servers = SERVERS.map((kind) => ({
   kind,
-  process: forkBench<{ url: string; type?: undefined } | { type: "enrolled" | "failed" } | { type: "storage"; requests: number }>("latencyServer.ts", [kind], {
+  process: forkBench<{ url: string; type?: undefined } | { type: "enrolled" | "failed" | "replied" } | { type: "storage"; requests: number }>("latencyServer.ts", [kind], {
     BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
   }, cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []),
 }));
@@ -179,6 +189,7 @@ try {
   await replies();
   const loads: Array<{ name: string; rate?: number }> = [...rates.map((rate) => ({ name: `${rate}/s`, rate })), { name: `saturated (${connections} conn.)` }];
   const rows: string[] = [];
+  const sameReplyRows: string[] = [];
   let slackAckP99 = 0;
   // Each server answers each request once first, with what it replied, so a refusal shows as what it is, not
   // as a fast answer: the app's vote must be confirmed (the option pressed named) or the bench stops.
@@ -188,12 +199,18 @@ try {
       await latest();
       const t0 = performance.now();
       const res = await fetch(new URL(req.path, urls[server]), { method: "POST", headers: req.headers, body: req.body });
-      const body = (await res.text()).slice(0, 200);
+      const answer = await res.text();
+      const body = answer.slice(0, 200);
       const ms = (performance.now() - t0).toFixed(0);
       const said = server === "bare" ? [] : await latestReplies(body);
       console.log(`  probe: ${kind.name} → ${server}: ${res.status} in ${ms} ms ${body}${said.length ? `; replied ${said.join(" | ").slice(0, 300)}` : ""}`);
       if (server === "app" && kind.id.endsWith("vote") && ![body, ...said].some((text) => text.includes(POLL_OPTIONS[1]))) {
         throw new Error(`the app did not confirm the ${kind.name}: ${body} ${said.join(" | ")}`);
+      }
+      const sameReply = servers.find((s) => s.kind === "same-reply");
+      if (server === "app" && sameReply) {
+        sameReply.process.child.send({ type: "reply", kind: kind.id, reply: appReply(kind, answer, said) });
+        await sameReply.process.next((m): m is { type: "replied" } => m.type === "replied");
       }
     }
   }
@@ -203,7 +220,7 @@ try {
     for (const server of SERVERS) await run(server, kind.build, 20, 2);
     for (const load of loads) {
       const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
-      const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none };
+      const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
       for (const server of SERVERS) figures[server] = await run(server, kind.build, load.rate, seconds);
       const { bare, app } = figures;
       const same = figures["same-work"];
@@ -218,12 +235,25 @@ try {
           `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
           `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
       );
+      const sr = figures["same-reply"];
+      if (SERVERS.includes("same-reply")) {
+        sameReplyRows.push(
+          `| ${kind.name} | ${load.name} | ${f(sr)} | ${f(app)} | ${sr.okPerSecond.toFixed(0)} / ${app.okPerSecond.toFixed(0)} | ${ratio(app.p50, sr.p50)} / ${ratio(app.p99, sr.p99)} / ${ratio(app.okPerSecond, sr.okPerSecond)} | ` +
+            `${sr.failed} / ${app.failed} | ${ms(sr.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, sr.cpuMs)}) · ${ms(sr.storageCpuMs)} / ${ms(app.storageCpuMs)} |`,
+        );
+      }
     }
   }
   console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
   console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | storage requests per 2xx (same / app) | load avg 1 min at start |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
+  if (sameReplyRows.length) {
+    console.log(`\nthe app against same-reply: the same work, replying with what the app replied to its probe (the same bytes sent and parsed)\n`);
+    console.log("| request | load | same-reply p50 / p99 | app p50 / p99 | answered 2xx per s (same-reply / app) | app ÷ same-reply (p50 / p99 / throughput) | not 2xx or errors (same-reply / app) | CPU ms per 2xx: server same-reply / app (ratio) · storage |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const row of sameReplyRows) console.log(row);
+  }
   console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);
 } finally {
   for (const server of servers) await server.process.stop();

@@ -5,7 +5,9 @@
  * is the same two doing what the app does for `help` and a vote at the least: one table read by keys with
  * @azure/data-tables (the asker's member row, see `memberRow`), for a vote one row written (a vote is stored
  * before it is confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the
- * invoke's card). Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how
+ * invoke's card). `same-reply` is `same-work` whose replies are the app's own, given after the app's probe as
+ * `{ type: "reply", kind, reply }` (the request kind's id, and what the app replied: see `AppReply`; answered
+ * `{ type: "replied" }`), so the two send and the fakes parse the same bytes. Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how
  * many requests it has sent to storage so far (answered `{ type: "storage", requests }`); `app` takes
  * `{ type: "enrol" }` once the community is set up, puts every bench voter on its roster and says
  * `{ type: "enrolled" }`.
@@ -15,7 +17,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TableClient, type TransactionAction } from "@azure/data-tables";
 import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
-import { App, ExpressReceiver } from "@slack/bolt";
+import { App, ExpressReceiver, type types } from "@slack/bolt";
+import type { Attachment } from "botbuilder";
 import express from "express";
 import type * as AppModule from "../src/app.js";
 import type * as ConfigModule from "../src/config.js";
@@ -25,7 +28,9 @@ import { TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
 import { BENCH_USERS, slackUser, teamsUser } from "./latencyShared.js";
 import { benchEnv, benchPersonKey, enrolVoters, type Voter } from "./world.js";
 
-export type ServerKind = "app" | "bare" | "same-work";
+export type ServerKind = "app" | "bare" | "same-work" | "same-reply";
+/** What the app replied to one request kind: Slack's message text and blocks, Teams' text and attachments, a Teams invoke's card. */
+export type AppReply = { text?: string; blocks?: unknown[]; attachments?: unknown[]; card?: { type: "AdaptiveCard" } };
 const kind = process.argv[2] as ServerKind;
 const connectionString = process.env.CONNECTION_STRING ?? "";
 const fake = { apiUrl: process.env.FAKE_SLACK_URL ?? "", botToken: process.env.FAKE_SLACK_TOKEN ?? "" };
@@ -42,6 +47,13 @@ const TEXT = "Here is what you can do here: `charter`, `events`, `poll`, `survey
 const card = { type: "AdaptiveCard" as const, version: "1.4", body: [{ type: "TextBlock", text: "Your answer is in: Green", wrap: true }] };
 
 async function bare(sameWork: boolean): Promise<string> {
+  // The same-reply server's replies, by request kind (bench/latency.ts); the one-liners until they come.
+  const replies: Record<string, AppReply | undefined> = {};
+  process.on("message", (message: { type?: string; kind?: string; reply?: AppReply }) => {
+    if (message.type !== "reply" || !message.kind) return;
+    replies[message.kind] = message.reply;
+    process.send!({ type: "replied" });
+  });
   let read = async (_personKey: string) => undefined as unknown;
   let store = async (_voter: string) => undefined as unknown;
   if (sameWork) {
@@ -61,7 +73,9 @@ async function bare(sameWork: boolean): Promise<string> {
     await ack();
     if (!sameWork) return;
     await read(benchPersonKey("slack", command.user_id));
-    await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: TEXT, blocks: [{ type: "section", text: { type: "mrkdwn", text: TEXT } }] });
+    const reply = replies["slack-help"];
+    const blocks = (reply?.blocks ?? [{ type: "section", text: { type: "mrkdwn", text: TEXT } }]) as types.KnownBlock[];
+    await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: reply?.text ?? TEXT, blocks });
   });
   bolt.action(/.*/, async ({ ack, body, client }) => {
     await ack();
@@ -69,7 +83,8 @@ async function bare(sameWork: boolean): Promise<string> {
     await read(benchPersonKey("slack", body.user.id));
     await store(body.user.id);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? FAKE_IDS.general;
-    await client.chat.postEphemeral({ channel, user: body.user.id, text: card.body[0]!.text });
+    const reply = replies["slack-vote"];
+    await client.chat.postEphemeral({ channel, user: body.user.id, text: reply?.text ?? card.body[0]!.text, ...(reply?.blocks ? { blocks: reply.blocks as types.KnownBlock[] } : {}) });
   });
 
   const adapter = new TeamsAdapter({});
@@ -77,12 +92,13 @@ async function bare(sameWork: boolean): Promise<string> {
   teams.activity("message", async (context) => {
     if (!sameWork) return;
     await read(benchPersonKey("teams", context.activity.from.aadObjectId ?? ""));
-    await context.sendActivity(TEXT);
+    const reply = replies["teams-help"];
+    await context.sendActivity(reply ? { text: reply.text, attachments: reply.attachments as Attachment[] } : TEXT);
   });
   teams.adaptiveCards.actionExecute(/.*/, async (context) => {
     await read(benchPersonKey("teams", context.activity.from.aadObjectId ?? ""));
     await store(context.activity.from.id);
-    return card;
+    return replies["teams-vote"]?.card ?? card;
   });
   const web = express();
   web.post("/api/messages", express.json(), (req, res) => void adapter.process(req, res, (context) => teams.run(context).then(() => undefined)));
@@ -126,7 +142,7 @@ process.on("message", (request: { type?: string }) => {
   if (request.type === "storage") process.send!({ type: "storage", requests: storageRequests });
 });
 
-const url = kind === "app" ? await app() : await bare(kind === "same-work");
+const url = kind === "app" ? await app() : await bare(kind !== "bare");
 process.send!({ url });
 process.on("disconnect", () => process.exit(0));
 // A normal exit when the bench stops this process, so `--cpu-prof` (BENCH_CPU_PROF) writes its profile.

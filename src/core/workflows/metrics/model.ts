@@ -9,10 +9,16 @@ export const isWeek = (p: Period) => p.includes("W");
 
 /** The month an instant falls in (UTC). */
 export const periodOf = (at: Date): Period => at.toISOString().slice(0, 7);
+/** The day weekOf was last asked about, and its week: every request of a day asks about the same. */
+let lastWeek = { day: "", week: "" };
 /** The ISO week an instant falls in (UTC), e.g. `2026-W48`. */
 export function weekOf(at: Date): Period {
-  const day = Temporal.PlainDate.from(at.toISOString().slice(0, 10));
-  return `${day.yearOfWeek}-W${String(day.weekOfYear).padStart(2, "0")}`;
+  const day = at.toISOString().slice(0, 10);
+  if (lastWeek.day !== day) {
+    const date = Temporal.PlainDate.from(day);
+    lastWeek = { day, week: `${date.yearOfWeek}-W${String(date.weekOfYear).padStart(2, "0")}` };
+  }
+  return lastWeek.week;
 }
 export function periodStart(p: Period): Date {
   if (!isWeek(p)) return new Date(`${p}-01T00:00:00.000Z`);
