@@ -22,28 +22,20 @@ export function isAuthFailure(error: unknown): boolean {
 export class HttpTeamsAdapter extends TeamsAdapter {
   private readonly signingKeys = new SigningKeyGate();
   /**
-   * botbuilder makes a ConnectorClient and a UserTokenClient, each building its own HTTP pipeline, for every
-   * turn; neither holds anything of the turn (botframework-connector caches tokens across all of them), so
-   * one of each per app id, service URL and audience serves every turn, proactive ones too.
+   * botbuilder makes a ConnectorClient, which builds its own HTTP pipeline, for every turn; it holds nothing
+   * of the turn (botframework-connector caches tokens across all of them), so one per app id, service URL
+   * and audience serves every turn.
    */
-  private readonly clients = new LRUCache<string, object, () => Promise<object>>({ max: 64, fetchMethod: (_key, _stale, { context }) => context() });
+  private readonly connectors = new LRUCache<string, ConnectorClient, () => Promise<ConnectorClient>>({ max: 64, fetchMethod: (_key, _stale, { context }) => context() });
 
-  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
-    super(...args);
-    const auth = this.botFrameworkAuthentication;
-    const createUserTokenClient = auth.createUserTokenClient.bind(auth);
-    auth.createUserTokenClient = (claims) => this.once(`token\n${audienceOf(claims)}`, () => createUserTokenClient(claims));
-    const createConnectorFactory = auth.createConnectorFactory.bind(auth);
-    auth.createConnectorFactory = (claims) => this.reusing(createConnectorFactory(claims), claims);
-  }
-
-  private async once<T extends object>(key: string, make: () => Promise<T>): Promise<T> {
-    return (await this.clients.fetch(key, { context: make })) as T;
-  }
-
-  /** A connector factory that makes each client once. */
+  /** The request's connector factory, making each client once. */
   private reusing(factory: ConnectorFactory, claims: Claims): ConnectorFactory {
-    return { create: (serviceUrl, audience) => this.once(`connector\n${audienceOf(claims)}\n${serviceUrl}\n${audience ?? ""}`, () => factory.create(serviceUrl, audience)) };
+    return {
+      create: async (serviceUrl, audience) => {
+        const key = `${audienceOf(claims)}\n${serviceUrl}\n${audience ?? ""}`;
+        return (await this.connectors.fetch(key, { context: () => factory.create(serviceUrl, audience) })) ?? factory.create(serviceUrl, audience);
+      },
+    };
   }
 
   async serve(req: Request, res: Response, logic: (context: TurnContext) => Promise<void>, log: Logger): Promise<void> {
@@ -70,8 +62,9 @@ export class HttpTeamsAdapter extends TeamsAdapter {
   }
 }
 
-/** botframework-connector's ConnectorFactory (that package is not a direct dependency). */
+/** botframework-connector's ConnectorFactory and ConnectorClient (that package is not a direct dependency). */
 type ConnectorFactory = ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["createConnectorFactory"]>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory["create"]>>;
 type Claims = { claims: Array<{ type: string; value: string }> };
 
 /** The app id a request's token was issued for (its audience claim); empty when unauthenticated (local mode). */
