@@ -75,12 +75,11 @@ export class ReferenceRecorder {
   }
 
   private async save(key: string, reference: Partial<ConversationReference>, force: boolean, compared = (r: Partial<ConversationReference>) => r): Promise<void> {
-    if (!force) {
-      const existing = await this.refs.get(key);
-      const same = (r: Record<string, unknown>) => JSON.stringify(compared(r as Partial<ConversationReference>)) === JSON.stringify(compared(reference));
-      if (existing && !existing.unreachable && existing.platform === "teams" && same(existing.reference)) return;
-    }
-    await this.write(key, reference);
+    const existing = force ? undefined : await this.refs.get(key);
+    const same = (r: Record<string, unknown>) => JSON.stringify(compared(r as Partial<ConversationReference>)) === JSON.stringify(compared(reference));
+    if (existing && !existing.unreachable && existing.platform === "teams" && same(existing.reference)) return;
+    // A 1:1 chat's space row written again without its person (an anonymous answer) still names its twin.
+    await this.write(key, reference, existing?.twin);
   }
 
   private async write(key: string, reference: Partial<ConversationReference>, twin?: string): Promise<void> {
