@@ -4,6 +4,8 @@ import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBot
 import { uniquePrefix } from "../support/storage.js";
 import { GENERAL, MEGAN, TENANT, message, post } from "../support/teamsActivities.js";
 import type { TeamsAdapterHandle } from "../../src/teams/index.js";
+import { ReferenceRecorder } from "../../src/teams/references.js";
+import type { Activity } from "botbuilder";
 import type { Card } from "../../src/core/kernel/card.js";
 
 let connector: FakeBotConnector;
@@ -63,6 +65,20 @@ describe("Teams conversation references stay current across app instances", () =
     await post(a.url, message(connector.serviceUrl, "help"));
     expect(await messengerOf(b).deliver({ kind: "space", spaceKey: personalSpace }, notice)).toMatchObject({ status: "sent" });
     expect(await messengerOf(b).deliver({ kind: "person", personKey: megan }, notice)).toMatchObject({ status: "sent" });
+  });
+
+  it("keeps a 1:1 chat's two rows naming each other when an anonymous answer (the person not recorded) writes the space row again", async () => {
+    const app = await start(uniquePrefix());
+    const refs = app.deps.repos.conversationRefs;
+    await post(app.url, message(connector.serviceUrl, "help"));
+    await refs.markUnreachable(personalSpace);
+
+    await new ReferenceRecorder(refs, app.deps.clock).recordTurn(message(connector.serviceUrl, "an answer") as unknown as Activity, false, { person: false });
+    expect(await refs.get(personalSpace)).toMatchObject({ unreachable: false, twin: megan });
+    // So a 403 in the chat still marks her as well, and her next message writes both back.
+    connector.fail({ status: 403, times: 1 });
+    expect(await messengerOf(app).deliver({ kind: "space", spaceKey: personalSpace }, notice)).toMatchObject({ status: "unreachable" });
+    expect(await refs.get(megan)).toMatchObject({ unreachable: true });
   });
 
   it("rewrites space and person refs marked unreachable elsewhere on the next message, in a chat and in a channel", async () => {
