@@ -7,8 +7,9 @@
  * before it is confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the
  * invoke's card). `same-reply` is `same-work` whose replies are the app's own, given after the app's probe as
  * `{ type: "reply", kind, reply }` (the request kind's id, and what the app replied: see `AppReply`; answered
- * `{ type: "replied" }`), so the two send and the fakes parse the same bytes. Settings come from the environment (see bench/latency.ts). `{ type: "storage" }` asks how
- * many requests it has sent to storage so far (answered `{ type: "storage", requests }`); `app` takes
+ * `{ type: "replied" }`), so the two send and the fakes parse the same bytes. Settings come from the
+ * environment (see bench/latency.ts). `{ type: "storage" }` asks how many requests it has sent to storage so
+ * far (answered `{ type: "storage", requests }`); `app` takes
  * `{ type: "enrol" }` once the community is set up, puts every bench voter on its roster and says
  * `{ type: "enrolled" }`.
  */
