@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import { upTo } from "../cacheBound.js";
 import type { SpaceRef } from "../domain.js";
 import { ConcurrencyError, DomainError } from "../errors.js";
-import type { CoreDeps } from "../ports.js";
+import type { CoreDeps, JobRequest } from "../ports.js";
 import { deepFreeze, type Card, type FormBlock } from "./card.js";
 import { FANOUT_JOB, type FanoutPayload } from "./fanout.js";
 import { COPIES_REFRESH_JOB, refreshDue, refreshJobKey, type RefreshPayload } from "./copies.js";
@@ -55,8 +55,15 @@ export const readerOf = (request: Request): Reader =>
  * and turns its effects into rendered cards. Expected failures become a private answer; nothing changes.
  */
 export class Kernel {
-  /** Refresh jobs this instance scheduled lately, or is scheduling (a window's key is only scheduled once). */
-  private readonly refreshesScheduled = new LRUCache<string, Promise<void>>({ ...upTo(5000), ttl: 60_000 });
+  /**
+   * Refresh jobs this instance scheduled lately, or is scheduling: a window's key is only scheduled once, and
+   * presses meanwhile wait for the one scheduling it (a failure is forgotten, to be asked again).
+   */
+  private readonly refreshesScheduled = new LRUCache<string, true, JobRequest>({
+    ...upTo(5000),
+    ttl: 60_000,
+    fetchMethod: (_key, _stale, { context }) => this.deps.jobs.schedule(context).then(() => true as const),
+  });
   /** Cards presented lately, by presenter, reader and data (bounded by the size of what made them). */
   private readonly presented = new LRUCache<string, Card>({ max: 1000, maxSize: 8_000_000, sizeCalculation: (_card, key) => key.length * 4 });
 
@@ -327,15 +334,9 @@ export class Kernel {
     const dueAt = refreshDue(this.deps.clock.now());
     const key = refreshJobKey(effect.of, dueAt);
     // A burst of presses asks for the same job again and again: once this instance has it scheduled (or is
-    // scheduling it), storage would only answer "exists" (the key is the same), so it is not asked. Presses
-    // meanwhile wait for the one scheduling it, and fail as it does (it is forgotten, to be asked again).
-    const scheduled = this.refreshesScheduled.get(key);
-    if (scheduled) return scheduled;
+    // scheduling it), storage would only answer "exists" (the key is the same), so it is not asked.
     const payload: RefreshPayload = { of: effect.of, source: effect.source, args: effect.args };
-    const scheduling = this.deps.jobs.schedule({ kind: COPIES_REFRESH_JOB, key, dueAt, payload }).then(() => undefined);
-    this.refreshesScheduled.set(key, scheduling);
-    scheduling.catch(() => this.refreshesScheduled.get(key) === scheduling && this.refreshesScheduled.delete(key));
-    return scheduling;
+    await this.refreshesScheduled.fetch(key, { context: { kind: COPIES_REFRESH_JOB, key, dueAt, payload } });
   }
 
   /** The card a copy source shows now (for the refresh job); undefined when there is none any more. */
