@@ -9,6 +9,7 @@ import { App, ExpressReceiver } from "@slack/bolt";
 import express from "express";
 import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
 import { TEST_SIGNING_SECRET } from "../test/support/slackRequests.js";
+import { p, paced } from "./pace.js";
 
 /** A Slack press and a Teams press, ready to send (signed at send time: Slack refuses old signatures). */
 export interface Press {
@@ -28,21 +29,7 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
   }
 }
 
-export const p = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-/** Runs each task at its moment in the window (open loop: nobody waits for anyone); returns when all are done. */
-export async function paced<T>(count: number, windowMs: number, task: (n: number) => Promise<T>): Promise<{ results: T[]; seconds: number }> {
-  const started = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: count }, async (_, n) => {
-      const at = (n / count) * windowMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - (performance.now() - started))));
-      return task(n);
-    }),
-  );
-  return { results, seconds: (performance.now() - started) / 1000 };
-}
 
 /** Sends every press at its moment and times each answer; `seconds` runs from the first press to the last answer. */
 export async function burst(presses: Press[], base: Record<Press["platform"], string>, windowMs: number): Promise<Timed> {

@@ -1,13 +1,14 @@
 /**
  * Latency side by side (`BENCH_ONLY=latency npm run bench`): four requests — a signed Slack `/cop help` from the
  * bound channel, a Slack poll vote (block_actions), a Teams `help` in the personal chat and a Teams poll vote as
- * an `adaptiveCard/action` invoke — each at BENCH_LATENCY_RATES (50,200) requests/s and saturated
- * (BENCH_LATENCY_CONNECTIONS, 50, connections as fast as answers come), for BENCH_LATENCY_SECONDS (15) each,
+ * an `adaptiveCard/action` invoke — each at BENCH_LATENCY_RATES (50,200) requests/s, evenly spaced and timed
+ * from each request's moment (`atRate`), and saturated (autocannon: BENCH_LATENCY_CONNECTIONS, 50, connections
+ * as fast as answers come), for BENCH_LATENCY_SECONDS (15) each,
  * against four servers in processes of their own: bare Bolt / bare teams-ai, the same frameworks doing the
  * same work at the least (one table read by keys, for a vote one row written, one reply of one line), the app,
  * compiled, and same-reply: same-work replying with the app's own reply, as the app's probe got it. The
  * askers are on the community's roster. Storage (Azurite) and the fake platforms run in processes of their
- * own too; autocannon (this process) generates the load. Prints figures, with each server's CPU and storage
+ * own too; this process generates the load. Prints figures, with each server's CPU and storage
  * requests per request answered 2xx; never fails on them, but stops if the app does not confirm a vote.
  * BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and BENCH_LATENCY_SERVERS
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
@@ -22,6 +23,7 @@ import { forkBench } from "./child.js";
 import { BENCH_USERS, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
 import type { AppReply, ServerKind } from "./latencyServer.js";
 import { buildOnce } from "./build.js";
+import { p, paced } from "./pace.js";
 import { startStorageProcess } from "./storageProcess.js";
 
 const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
@@ -33,6 +35,7 @@ const ORDER: ServerKind[] = ["bare", "same-work", "app", "same-reply"];
 const SERVERS = ORDER.filter((kind) => (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ORDER).includes(kind));
 /** BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile in DIR/KIND when the bench ends (`--cpu-prof`). */
 const cpuProfile = process.env.BENCH_CPU_PROF;
+const WARM_UP_RATE = 200;
 type Ready = Extract<FixtureAnswer, { type: "ready" }>;
 type Fakes = Extract<FixtureAnswer, { type: "fakes" }>;
 type Built = { method: "POST"; path: string; headers: Record<string, string>; body: string };
@@ -98,7 +101,7 @@ const servers = SERVERS.map((kind) => ({
   kind,
   process: forkBench<{ url: string; type?: undefined } | { type: "enrolled" | "failed" | "replied" } | { type: "storage"; requests: number }>("latencyServer.ts", [kind], {
     BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
-  }, cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []),
+  }, [...(cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []), ...(kind === "app" ? (process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []) : [])]),
 }));
 const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next((m): m is { url: string } => "url" in m)).url] as const))) as Record<ServerKind, string>;
 
@@ -144,9 +147,57 @@ async function drained(): Promise<number> {
   return total;
 }
 
+/** What one load measured: the p50 and p99 of the requests answered 2xx, the others, the seconds it took. */
+interface Measured { p50: number; p99: number; ok: number; failed: number; statuses: string; seconds: number }
+
 /**
- * One cell: autocannon against one server, then the replies drained. The server's and storage's CPU over
- * the cell (the work after the ack included) is divided by the requests answered 2xx.
+ * `rate` requests a second for `duration` seconds, each sent at its moment whatever became of those before it
+ * (open loop, as people press), and timed from that moment. Not autocannon's `overallRate`: it lets each
+ * connection send its share of a second back to back as the second starts (a burst of `rate` requests, 50 at
+ * once, every second), and corrects its latencies for coordinated omission with an interval of `Math.ceil(1 /
+ * rate)`, which is 1 ms at any per-connection rate above 1/s (autocannon 9.0.0, lib/run.js): each answer of
+ * L ms also counted as L - 1, L - 2, … 1 ms, so the few slowest answers made most of the histogram.
+ */
+async function atRate(url: string, build: () => Built, rate: number, duration: number): Promise<Measured> {
+  const latencies: number[] = [];
+  const refused = new Map<string, number>();
+  const { seconds } = await paced(Math.round(rate * duration), duration * 1000, async (_, due) => {
+    const req = build();
+    const res = await fetch(new URL(req.path, url), { method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name));
+    if (typeof res !== "string") await res.arrayBuffer();
+    if (typeof res !== "string" && res.ok) latencies.push(performance.now() - due);
+    else {
+      const why = typeof res === "string" ? `error ${res}` : String(res.status);
+      refused.set(why, (refused.get(why) ?? 0) + 1);
+    }
+  });
+  latencies.sort((a, b) => a - b);
+  return { p50: p(latencies, 0.5), p99: p(latencies, 0.99), ok: latencies.length, failed: [...refused.values()].reduce((a, b) => a + b, 0), statuses: [...refused].map(([why, c]) => `${why}×${c}`).join(" "), seconds };
+}
+
+/** As many requests as `connections` connections get answered, each sent as the one before it is answered (autocannon). */
+async function saturated(url: string, build: () => Built, duration: number): Promise<Measured> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 30,
+    // Headers given here replace autocannon's own, Host included (the app's local mode answers loopback names only).
+    requests: [{ setupRequest: () => withHost(build(), url) }],
+  });
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    failed: result.non2xx + result.errors,
+    statuses: [...Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith("2")).map(([code, c]) => `${code}×${c.count ?? 0}`), ...(result.errors ? [`errors×${result.errors} (timeouts ${result.timeouts})`] : [])].join(" "),
+    seconds: result.duration,
+  };
+}
+
+/**
+ * One cell: a load against one server (at a fixed rate, or saturated), then the replies drained. The server's
+ * and storage's CPU over the cell (the work after the ack included) is divided by the requests answered 2xx.
  */
 async function run(server: ServerKind, build: (n: number) => Built, rate: number | undefined, duration: number): Promise<Figures> {
   let n = 0;
@@ -155,26 +206,19 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
   const pid = servers.find((s) => s.kind === server)?.process.child.pid;
   const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
   const requestsBefore = await storageRequests(server);
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    timeout: 30,
-    ...(rate ? { overallRate: rate } : {}),
-    // Headers given here replace autocannon's own, Host included (the app's local mode answers loopback names only).
-    requests: [{ setupRequest: () => withHost(build(n++), url) }],
-  });
+  const next = () => build(n++);
+  const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
   return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    okPerSecond: result["2xx"] / result.duration,
-    failed: result.non2xx + result.errors,
-    statuses: [...Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith("2")).map(([code, c]) => `${code}×${c.count ?? 0}`), ...(result.errors ? [`errors×${result.errors} (timeouts ${result.timeouts})`] : [])].join(" "),
+    p50: Number(result.p50.toFixed(1)),
+    p99: Number(result.p99.toFixed(1)),
+    okPerSecond: result.ok / result.seconds,
+    failed: result.failed,
+    statuses: result.statuses,
     replies: await drained(),
     load,
-    cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result["2xx"],
-    storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result["2xx"],
-    storageRequests: ((await storageRequests(server)) - requestsBefore) / result["2xx"],
+    cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result.ok,
+    storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result.ok,
+    storageRequests: ((await storageRequests(server)) - requestsBefore) / result.ok,
   };
 }
 
@@ -216,8 +260,9 @@ try {
   }
   console.log(`latency: ${loads.length} loads × 4 requests × ${SERVERS.length} servers, ${seconds} s each`);
   for (const kind of requestKinds(fakes, poll)) {
-    // Warm-up: each server takes the request a few times first (JIT, connection pools, caches).
-    for (const server of SERVERS) await run(server, kind.build, 20, 2);
+    // Warm-up: each server takes the request once from every bench user first (JIT, connection pools, caches,
+    // and what a person's first request of the week writes: the cells measure people the app has seen before).
+    for (const server of SERVERS) await run(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE);
     for (const load of loads) {
       const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
       const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
@@ -244,7 +289,7 @@ try {
       }
     }
   }
-  console.log(`\nlatency in ms (autocannon; Slack: the ack), ${seconds} s per cell, ${connections} connections; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
+  console.log(`\nlatency in ms (Slack: the ack; fixed rates evenly spaced, timed from each request's moment; saturated: autocannon, ${connections} connections), ${seconds} s per cell; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
   console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | storage requests per 2xx (same / app) | load avg 1 min at start |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);

@@ -18,7 +18,8 @@ import type { FakeBotConnector } from "../test/support/fakeBotConnector.js";
 import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
 import { blockActions, buttonAction, send } from "../test/support/slackRequests.js";
 import { GENERAL, TENANT, post, press, type TeamsUser } from "../test/support/teamsActivities.js";
-import { burst, latencyRow, ms, paced, startBareFrameworks, type Press } from "./burst.js";
+import { burst, latencyRow, ms, startBareFrameworks, type Press } from "./burst.js";
+import { paced } from "./pace.js";
 import { enrolVoters, linkedCommunity, postedPoll, startBenchWorld, WHERE } from "./world.js";
 
 const responses = Number(process.env.BENCH_SURVEY_RESPONSES ?? 10_000);

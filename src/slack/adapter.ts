@@ -128,6 +128,9 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     receiver,
     logger,
     clientOptions,
+    // Bolt's conversation store (context.conversation) is unused here; its default looks every event up in memory
+    // and rejects with a new Error when nothing is kept, which is every time.
+    convoStore: false,
     ...(slack.mode === "single-workspace" ? { token: slack.botToken } : {}),
   });
 

@@ -20,11 +20,15 @@ export function withoutBodies(message: string): string {
 export function boltLogger(log: Logger): SlackLogger {
   let level = LogLevel.INFO;
   let named = log;
+  // A message for a level that is off is not put together: the Web API client sends one per call, body included.
+  const at = (lvl: "debug" | "info" | "warn" | "error") => (...m: unknown[]) => {
+    if (named.isLevelEnabled(lvl)) named[lvl](withoutBodies(text(m)));
+  };
   return {
-    debug: (...m: unknown[]) => named.debug(withoutBodies(text(m))),
-    info: (...m: unknown[]) => named.info(withoutBodies(text(m))),
-    warn: (...m: unknown[]) => named.warn(withoutBodies(text(m))),
-    error: (...m: unknown[]) => named.error(withoutBodies(text(m))),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     setLevel: (l: LogLevel) => {
       level = l;
     },
