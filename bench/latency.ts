@@ -11,7 +11,8 @@
  * own too; this process generates the load. Prints figures, with each server's CPU and storage
  * requests per request answered 2xx; never fails on them, but stops if the app does not confirm a vote.
  * BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and BENCH_LATENCY_SERVERS
- * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only.
+ * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
+ * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`).
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
