@@ -27,7 +27,8 @@ const PARALLEL = 4;
 /**
  * How long a signature this instance claimed is refused without asking storage. Storage refuses it for all of
  * Slack's ±5-minute window, on every instance; this only spares a quick second delivery the round trip, and
- * keeps a minute of traffic in memory rather than eleven (some 25 MB after five minutes at 500 a second).
+ * keeps a minute or two of traffic in memory rather than all of a burst (some 25 MB after five minutes at 500
+ * a second).
  */
 const SEEN_MS = 60_000;
 
@@ -48,6 +49,11 @@ interface Claim {
  */
 export class SignedRequests {
   private readonly seen = new LRUCache<string, true>({ ...upTo(200_000), ttl: SEEN_MS });
+  /**
+   * lru-cache drops an expired entry only when it is asked for it (or with a timer per entry): expired
+   * signatures are dropped together once a minute instead, idle or not, so memory comes back after a burst.
+   */
+  private purging?: NodeJS.Timeout;
   private readonly queues = new Map<string, { pending: Claim[]; running: number }>();
 
   constructor(
@@ -60,6 +66,7 @@ export class SignedRequests {
     const rowKey = keyPart(`${timestampSeconds}:${signature}`);
     if (this.seen.has(rowKey)) return Promise.resolve("duplicate");
     this.seen.set(rowKey, true);
+    this.purging ??= setInterval(() => this.seen.purgeStale(), SEEN_MS).unref();
     const row = toRow(SeenRequest, secondPartition(timestampSeconds), rowKey, "slackSignedRequest", {
       timestamp: timestampSeconds,
       acceptedAt: this.now().toISOString(),
