@@ -39,16 +39,17 @@ const cpuProfile = process.env.BENCH_CPU_PROF;
 const WARM_UP_RATE = 200;
 type Ready = Extract<FixtureAnswer, { type: "ready" }>;
 type Fakes = Extract<FixtureAnswer, { type: "fakes" }>;
-type Built = { method: "POST"; path: string; headers: Record<string, string>; body: string };
+/** A request; a Slack one names whom its ephemeral reply goes to. */
+type Built = { method: "POST"; path: string; headers: Record<string, string>; body: string; replyTo?: string };
 
 const withHost = (req: Built, url: string): Built => ({ ...req, headers: { ...req.headers, host: new URL(url).host } });
-const slack = (req: { headers: Record<string, string>; body: string }): Built => ({ method: "POST", path: "/slack/events", headers: req.headers, body: req.body });
+const slack = (req: { headers: Record<string, string>; body: string }, replyTo: string): Built => ({ method: "POST", path: "/slack/events", headers: req.headers, body: req.body, replyTo });
 const teams = (activity: unknown): Built => ({ method: "POST", path: "/api/messages", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
 
 /** Each request kind: how the n-th one is built (signed at send time: Slack refuses old or replayed signatures). */
 function requestKinds(fakes: Fakes, poll: Ready): Array<{ id: string; name: string; slack: boolean; build(n: number): Built }> {
   const all: Array<{ id: string; name: string; slack: boolean; build(n: number): Built }> = [
-    { id: "slack-help", name: "Slack `/cop help` (bound channel)", slack: true, build: (n) => slack(slashCommand({ text: "help", user_id: slackUser(n), user_name: `member${n % BENCH_USERS}` })) },
+    { id: "slack-help", name: "Slack `/cop help` (bound channel)", slack: true, build: (n) => slack(slashCommand({ text: "help", user_id: slackUser(n), user_name: `member${n % BENCH_USERS}` }), slackUser(n)) },
     {
       id: "slack-vote",
       name: "Slack poll vote (block_actions)",
@@ -56,7 +57,7 @@ function requestKinds(fakes: Fakes, poll: Ready): Array<{ id: string; name: stri
       build: (n) => {
         const id = slackUser(n);
         const pressed = { container: { type: "message", message_ts: poll.slackTs, channel_id: FAKE_IDS.general, is_ephemeral: false }, message: { type: "message", user: FAKE_IDS.botUserId, ts: poll.slackTs, text: "", blocks: [] } };
-        return slack(blockActions({ user: { id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId }, ...pressed, actions: [buttonAction(poll.actionId, poll.value)] }));
+        return slack(blockActions({ user: { id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: FAKE_IDS.teamId }, ...pressed, actions: [buttonAction(poll.actionId, poll.value)] }), id);
       },
     },
     { id: "teams-help", name: "Teams `help` (personal chat)", slack: false, build: (n) => teams(message(fakes.serviceUrl, "help", { place: "personal", user: teamsUser(n) })) },
@@ -81,7 +82,20 @@ function appReply(kind: { id: string; slack: boolean }, answer: string, said: st
   return kind.slack ? { text: text ?? undefined, blocks: parts ?? undefined } : { text: text ?? undefined, attachments: parts ?? undefined };
 }
 
-interface Figures { p50: number; p99: number; okPerSecond: number; failed: number; statuses: string; replies: number; load: number; cpuMs: number; storageCpuMs: number; storageRequests: number }
+interface Figures {
+  p50: number;
+  p99: number;
+  okPerSecond: number;
+  failed: number;
+  statuses: string;
+  replies: number;
+  load: number;
+  cpuMs: number;
+  storageCpuMs: number;
+  storageRequests: number;
+  /** Slack at a fixed rate: from each request's moment to its ephemeral reply reaching the fake (what the person waits for). */
+  reply?: { p50: number; p99: number; missing: number };
+}
 
 /** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
 function cpuSeconds(pid: number | undefined): number {
@@ -134,6 +148,33 @@ async function latestReplies(body: string): Promise<string[]> {
   }
   return said;
 }
+/** Each Slack ephemeral reply since this was last asked: to whom, and when it reached the fake (epoch ms). */
+async function ephemerals(): Promise<Array<[string, number]>> {
+  ask({ type: "ephemerals" });
+  return (await fixture.next((m): m is Extract<FixtureAnswer, { type: "ephemerals" }> => m.type === "ephemerals")).replies;
+}
+
+/**
+ * How long each person waited for their reply: each request matched with the first ephemeral to its sender
+ * after its moment (a bench member sends again only after 1,000 others, seconds later). `missing`: no reply.
+ */
+function replyTimes(sent: Array<[string, number]>, replies: Array<[string, number]>): NonNullable<Figures["reply"]> {
+  const byUser = new Map<string, number[]>();
+  for (const [user, at] of replies) byUser.set(user, [...(byUser.get(user) ?? []), at]);
+  for (const times of byUser.values()) times.sort((a, b) => a - b);
+  const waits: number[] = [];
+  let missing = 0;
+  for (const [user, at] of [...sent].sort((a, b) => a[1] - b[1])) {
+    const times = byUser.get(user) ?? [];
+    // The fake stamps with Date.now() (whole ms): a reply in the same millisecond counts.
+    const i = times.findIndex((t) => t >= Math.floor(at));
+    if (i < 0) missing += 1;
+    else waits.push(Math.max(0, times.splice(i, 1)[0]! - at));
+  }
+  waits.sort((a, b) => a - b);
+  return { p50: Number(p(waits, 0.5).toFixed(1)), p99: Number(p(waits, 0.99).toFixed(1)), missing };
+}
+
 /** Waits until the replies a run caused have all reached the fakes (none for 1 s, at most 60 s), and counts them. */
 async function drained(): Promise<number> {
   let total = 0;
@@ -148,8 +189,11 @@ async function drained(): Promise<number> {
   return total;
 }
 
-/** What one load measured: the p50 and p99 of the requests answered 2xx, the others, the seconds it took. */
-interface Measured { p50: number; p99: number; ok: number; failed: number; statuses: string; seconds: number }
+/**
+ * What one load measured: the p50 and p99 of the requests answered 2xx, the others, the seconds it took; at a
+ * fixed rate, whom each 2xx's reply goes to and its moment (epoch ms), for requests that name one.
+ */
+interface Measured { p50: number; p99: number; ok: number; failed: number; statuses: string; seconds: number; sent?: Array<[user: string, at: number]> }
 
 /**
  * `rate` requests a second for `duration` seconds, each sent at its moment whatever became of those before it
@@ -161,19 +205,22 @@ interface Measured { p50: number; p99: number; ok: number; failed: number; statu
  */
 async function atRate(url: string, build: () => Built, rate: number, duration: number): Promise<Measured> {
   const latencies: number[] = [];
+  const sent: Array<[string, number]> = [];
   const refused = new Map<string, number>();
   const { seconds } = await paced(Math.round(rate * duration), duration * 1000, async (_, due) => {
     const req = build();
     const res = await fetch(new URL(req.path, url), { method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name));
     if (typeof res !== "string") await res.arrayBuffer();
-    if (typeof res !== "string" && res.ok) latencies.push(performance.now() - due);
-    else {
+    if (typeof res !== "string" && res.ok) {
+      latencies.push(performance.now() - due);
+      if (req.replyTo) sent.push([req.replyTo, performance.timeOrigin + due]);
+    } else {
       const why = typeof res === "string" ? `error ${res}` : String(res.status);
       refused.set(why, (refused.get(why) ?? 0) + 1);
     }
   });
   latencies.sort((a, b) => a - b);
-  return { p50: p(latencies, 0.5), p99: p(latencies, 0.99), ok: latencies.length, failed: [...refused.values()].reduce((a, b) => a + b, 0), statuses: [...refused].map(([why, c]) => `${why}×${c}`).join(" "), seconds };
+  return { p50: p(latencies, 0.5), p99: p(latencies, 0.99), ok: latencies.length, failed: [...refused.values()].reduce((a, b) => a + b, 0), statuses: [...refused].map(([why, c]) => `${why}×${c}`).join(" "), seconds, sent };
 }
 
 /** As many requests as `connections` connections get answered, each sent as the one before it is answered (autocannon). */
@@ -207,15 +254,19 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
   const pid = servers.find((s) => s.kind === server)?.process.child.pid;
   const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
   const requestsBefore = await storageRequests(server);
+  await ephemerals();
   const next = () => build(n++);
   const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
+  const replies = await drained();
+  const sent = result.sent ?? [];
   return {
     p50: Number(result.p50.toFixed(1)),
     p99: Number(result.p99.toFixed(1)),
     okPerSecond: result.ok / result.seconds,
     failed: result.failed,
     statuses: result.statuses,
-    replies: await drained(),
+    replies,
+    ...(sent.length && server !== "bare" ? { reply: replyTimes(sent, await ephemerals()) } : {}),
     load,
     cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result.ok,
     storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result.ok,
@@ -235,6 +286,7 @@ try {
   const loads: Array<{ name: string; rate?: number }> = [...rates.map((rate) => ({ name: `${rate}/s`, rate })), { name: `saturated (${connections} conn.)` }];
   const rows: string[] = [];
   const sameReplyRows: string[] = [];
+  const replyRows: string[] = [];
   let slackAckP99 = 0;
   // Each server answers each request once first, with what it replied, so a refusal shows as what it is, not
   // as a fast answer: the app's vote must be confirmed (the option pressed named) or the bench stops.
@@ -281,6 +333,12 @@ try {
           `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
           `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
       );
+      if (app.reply || same.reply) {
+        const r = (x: Figures) => (x.reply ? `${x.reply.p50} / ${x.reply.p99}` : "–");
+        replyRows.push(
+          `| ${kind.name} | ${load.name} | ${r(same)} | ${r(app)} | ${app.reply && same.reply ? `${ratio(app.reply.p50, same.reply.p50)} / ${ratio(app.reply.p99, same.reply.p99)}` : "–"} | ${same.reply?.missing ?? "–"} / ${app.reply?.missing ?? "–"} |`,
+        );
+      }
       const sr = figures["same-reply"];
       if (SERVERS.includes("same-reply")) {
         sameReplyRows.push(
@@ -299,6 +357,12 @@ try {
     console.log("| request | load | same-reply p50 / p99 | app p50 / p99 | answered 2xx per s (same-reply / app) | app ÷ same-reply (p50 / p99 / throughput) | not 2xx or errors (same-reply / app) | CPU ms per 2xx: server same-reply / app (ratio) · storage |");
     console.log("|---|---|---|---|---|---|---|---|");
     for (const row of sameReplyRows) console.log(row);
+  }
+  if (replyRows.length) {
+    console.log("\nSlack: from each request's moment to its ephemeral reply reaching the fake Slack (what the person waits for), ms\n");
+    console.log("| request | load | same-work p50 / p99 | app p50 / p99 | app ÷ same-work (p50 / p99) | no reply (same / app) |");
+    console.log("|---|---|---|---|---|---|");
+    for (const row of replyRows) console.log(row);
   }
   console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);
 } finally {

@@ -2,7 +2,7 @@
  * The latency bench's fake platforms in a process of their own (their CPU is neither the app's nor the load
  * generator's), driven over IPC: `setup` makes a community linked across Teams and Slack on a server and posts a
  * quick poll; `count` says how many replies each platform got since the last count; `latest` what the last few
- * replies since the last `latest` said. Once set up, recorded calls are counted and dropped every second, so a
+ * replies since the last `latest` said; `ephemerals` when each Slack ephemeral since the last one reached whom. Once set up, recorded calls are counted and dropped every second, so a
  * long run does not grow this process.
  */
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
@@ -23,9 +23,12 @@ const totals = { slack: 0, teams: 0 };
 /** What the latest replies said (their text and cards as JSON), for the bench's probe of each server. */
 let latest: string[] = [];
 let trimming = false;
+/** Each Slack ephemeral reply since the last `ephemerals`: to whom, and when it reached the fake (epoch ms). */
+let ephemerals: Array<[string, number]> = [];
 function tally(): void {
   const slack = fake.calls.filter((c) => c.method.startsWith("chat.") && c.ok);
   const teams = connector.calls.filter((c) => ["send", "reply", "update"].includes(c.kind) && c.status < 300 && (c.activity?.type ?? "message") === "message");
+  for (const c of slack) if (c.method === "chat.postEphemeral" && typeof c.args.user === "string") ephemerals.push([c.args.user, c.at]);
   totals.slack += slack.length;
   totals.teams += teams.length;
   // Only the last few are kept: a busy cell records thousands a second.
@@ -41,6 +44,12 @@ process.on("message", (request: FixtureRequest) => {
       tally();
       answer({ type: "latest", replies: latest });
       latest = [];
+      return;
+    }
+    if (request.type === "ephemerals") {
+      tally();
+      answer({ type: "ephemerals", replies: ephemerals });
+      ephemerals = [];
       return;
     }
     if (request.type === "count") {

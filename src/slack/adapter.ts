@@ -18,7 +18,7 @@ import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
 import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
 import { normaliseEventText } from "./payloadShape.js";
 import { openSignedRequestsTable, SignedRequests } from "./replayGuard.js";
-import { slackRequestGuard } from "./requestGuard.js";
+import { signatureCheckOf, slackRequestGuard } from "./requestGuard.js";
 import type { SlackRuntime } from "./runtime.js";
 
 export const SLACK_PATHS = { events: "/slack/events", install: "/slack/install", redirect: "/slack/oauth_redirect" } as const;
@@ -98,7 +98,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     signingSecret: slack.signingSecret,
     logger,
     endpoints: SLACK_PATHS.events,
-    customPropertiesExtractor: (req) => ({ correlationId: req.correlationId }),
+    customPropertiesExtractor: (req) => ({ correlationId: req.correlationId, signatureCheck: signatureCheckOf(req) }),
     bodyLimit: BODY_LIMIT,
     processEventErrorHandler: answerProcessEventError,
     unhandledRequestHandler: answerUnhandled,

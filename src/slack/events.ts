@@ -5,7 +5,7 @@ import { deliverSlack } from "./deliver.js";
 import { actorOf, isPersonal, spaceOf, workspaceOf, type Inbound } from "./identity.js";
 import { installationKey, type Workspace } from "./installationStore.js";
 import { renderHome } from "./render/card/home.js";
-import { copyRecorder, handleInbound, requestLog, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
+import { copyRecorder, fromContext, handleInbound, requestLog, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
 
 /** Stops messaging an installation: its refs become unreachable and (OAuth) its tokens are forgotten. */
 async function forgetInstallation(rt: SlackRuntime, workspace: Workspace, why: string): Promise<void> {
@@ -29,14 +29,14 @@ export function registerEvents(bolt: App, rt: SlackRuntime): void {
   bolt.event("app_mention", async ({ event, client, context }) => {
     if (!event.user) return;
     const inbound: Inbound = { client, workspace: workspaceOf(context), userId: event.user, userTeamHint: event.user_team, channelId: event.channel };
-    await handleInbound(rt, inbound, askFromText(withoutBot(typeof event.text === "string" ? event.text : "", context.botUserId)), { correlationId: context.correlationId });
+    await handleInbound(rt, inbound, askFromText(withoutBot(typeof event.text === "string" ? event.text : "", context.botUserId)), fromContext(context));
   });
 
   bolt.message(async ({ message, client, context }) => {
     // Only people writing to the app in its DM; edits, joins and bot posts have a subtype or a bot_id.
     if (message.channel_type !== "im" || message.subtype !== undefined || !("user" in message) || ("bot_id" in message && message.bot_id)) return;
     const inbound: Inbound = { client, workspace: workspaceOf(context), userId: message.user, channelId: message.channel };
-    await handleInbound(rt, inbound, askFromText(typeof message.text === "string" ? message.text : ""), { correlationId: context.correlationId });
+    await handleInbound(rt, inbound, askFromText(typeof message.text === "string" ? message.text : ""), fromContext(context));
   });
 
   bolt.event("app_home_opened", async ({ event, client, context }) => {

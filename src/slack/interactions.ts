@@ -10,7 +10,7 @@ import { actorOf, workspaceOf, type Inbound } from "./identity.js";
 import { modalErrors, renderModal } from "./render/card/modal.js";
 import { t } from "../core/i18n/index.js";
 import { renderWordsFor } from "../core/kernel/words.js";
-import { copyRecorder, handleInbound, requestLog, safeDelivery, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
+import { copyRecorder, fromContext, handleInbound, requestLog, safeDelivery, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
 
 /** The slash command this app registers (manifests/slack/manifest.yaml). */
 export const SLASH_COMMAND = SLACK_COMMAND;
@@ -26,7 +26,7 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
     // Acknowledge first: everything else (users.info, the core, replies) happens after Slack has its 200.
     await ack();
     const inbound: Inbound = { client, workspace: workspaceOf(context), userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name };
-    await handleInbound(rt, inbound, askFromText(command.text ?? ""), { triggerId: command.trigger_id, respond, correlationId: context.correlationId });
+    await handleInbound(rt, inbound, askFromText(command.text ?? ""), { triggerId: command.trigger_id, respond, ...fromContext(context) });
   });
 
   // Any other slash command routed here (a manifest out of date): answered at once, with the one this app has.
@@ -47,7 +47,7 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
       triggerId: body.trigger_id,
       respond,
       pressed: channelId && ts ? { channel: channelId, ts } : undefined,
-      correlationId: context.correlationId,
+      ...fromContext(context),
     });
   });
 
@@ -120,6 +120,6 @@ export function registerInteractions(bolt: App, rt: SlackRuntime): void {
     }
     const inbound: Inbound = { client, workspace: workspaceOf(context), userId: shortcut.user.id, userTeamHint: shortcut.user.team_id, channelId: shortcut.channel.id, channelName: shortcut.channel.name };
     const message = await pickedMessage(client, shortcut, requestLog(rt, inbound, context.correlationId));
-    await handleInbound(rt, inbound, { kind: "message", verb: shortcut.callback_id, message }, { triggerId: shortcut.trigger_id, respond, correlationId: context.correlationId });
+    await handleInbound(rt, inbound, { kind: "message", verb: shortcut.callback_id, message }, { triggerId: shortcut.trigger_id, respond, ...fromContext(context) });
   });
 }

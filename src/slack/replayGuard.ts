@@ -61,6 +61,11 @@ export class SignedRequests {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** True when this instance claimed this signed request within the last minute: a replay, known without storage. */
+  claimedHere(timestampSeconds: number, signature: string): boolean {
+    return this.seen.has(keyPart(`${timestampSeconds}:${signature}`));
+  }
+
   /** `created` for the first sight of this signed request; `duplicate` for a replay of it. */
   claim(timestampSeconds: number, signature: string): Promise<"created" | "duplicate"> {
     const rowKey = keyPart(`${timestampSeconds}:${signature}`);

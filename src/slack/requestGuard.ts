@@ -7,7 +7,7 @@ import { verifySlackRequest } from "./verifyRequest.js";
 
 export interface SlackRequestGuardOptions {
   signingSecret: string;
-  signedRequests: Pick<SignedRequests, "claim">;
+  signedRequests: Pick<SignedRequests, "claim" | "claimedHere">;
   /** Milliseconds since the epoch. */
   now: () => number;
   bodyLimit: string;
@@ -30,8 +30,27 @@ function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again). */
-type WithRawBody = Request & { rawBody?: Buffer };
+/** What became of a signed request's claim: a first sight, a replay, or not known (storage did not answer). */
+export type SignatureCheck = "created" | "duplicate" | "unchecked";
+
+/**
+ * Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again); a request let
+ * through before its claim was answered carries the claim (the adapter hands it to the listeners).
+ */
+type GuardedRequest = Request & { rawBody?: Buffer; signatureCheck?: Promise<SignatureCheck> };
+
+/** The claim of a request let through before storage answered it, if this one was. */
+export const signatureCheckOf = (req: Request): Promise<SignatureCheck> | undefined => (req as GuardedRequest).signatureCheck;
+
+/**
+ * Requests whose listener acknowledges with an empty 200 before doing anything: slash commands, buttons and
+ * shortcuts. Their claim goes on after the ack and the listener waits for it before anything runs, so a
+ * storage round trip is not in Slack's 3 seconds. A modal submission's or an options request's ack carries
+ * the answer; events are acknowledged by Bolt and a refused one is redelivered by Slack: those wait for it.
+ */
+const ACK_FIRST = new Set(["block_actions", "message_action", "shortcut"]);
+const acksFirst = (shaped: { kind: string; body: Record<string, unknown> }) =>
+  shaped.kind === "command" || (shaped.kind === "interactive" && ACK_FIRST.has(String(shaped.body.type)));
 
 const statusOf = (error: unknown) => {
   const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown };
@@ -41,7 +60,9 @@ const statusOf = (error: unknown) => {
 /**
  * Runs in front of Bolt's receiver on /slack/events: reads the body (size-limited), checks the signature
  * and a timestamp within ±5 minutes, checks the payload's shape, refuses a signed request seen before,
- * and only then hands the body on. Every refusal is a JSON `{error, message}`.
+ * and only then hands the body on. Every refusal is a JSON `{error, message}`. A request acknowledged before
+ * anything runs (`acksFirst`) goes on while storage records it; a replay that only storage knows (one another
+ * instance took) then gets Slack's empty 200 and is dropped by its listener, logged.
  */
 export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<RequestHandler | ErrorRequestHandler> {
   const readBody = express.raw({ type: () => true, limit: opts.bodyLimit });
@@ -62,9 +83,26 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
       log.warn({ reason: shaped.message }, "slack request refused: malformed payload");
       return answerJson(res, 400, "malformed_payload", shaped.message);
     }
+    const refuseReplay = () => {
+      log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request refused: replay of a request already accepted");
+      return answerJson(res, 409, "replayed_request", "This signed request was already received; it is not run again.");
+    };
     // A redelivered event (X-Slack-Retry-Num) may carry the first delivery's signature: its event_id dedupe decides.
     const eventRetry = shaped.kind === "event_callback" && req.headers["x-slack-retry-num"] !== undefined;
-    if (!eventRetry) {
+    if (!eventRetry && acksFirst(shaped)) {
+      // A replay this instance saw is refused at once; any other waits for storage after the ack.
+      if (opts.signedRequests.claimedHere(verified.timestampSeconds, verified.signature)) return refuseReplay();
+      (req as GuardedRequest).signatureCheck = withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS).then(
+        (claim) => {
+          if (claim === "duplicate") log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request dropped after its ack: replay of a request already accepted");
+          return claim;
+        },
+        (error: unknown) => {
+          log.error({ err: error }, "slack request not run: could not record its signature");
+          return "unchecked" as const;
+        },
+      );
+    } else if (!eventRetry) {
       let claim: "created" | "duplicate";
       try {
         claim = await withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS);
@@ -73,14 +111,11 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
         log.error({ err: error }, "slack request refused: could not record its signature");
         return answerJson(res, 503, "unavailable", "The request could not be checked just now; nothing was changed. Try again.");
       }
-      if (claim === "duplicate") {
-        log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request refused: replay of a request already accepted");
-        return answerJson(res, 409, "replayed_request", "This signed request was already received; it is not run again.");
-      }
+      if (claim === "duplicate") return refuseReplay();
     }
     // Bolt compares the content type exactly; the body it parses is the one just checked.
     req.headers["content-type"] = type;
-    (req as WithRawBody).rawBody = raw;
+    (req as GuardedRequest).rawBody = raw;
     next();
   };
 

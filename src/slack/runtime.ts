@@ -1,4 +1,4 @@
-import type { RespondFn } from "@slack/bolt";
+import type { Context, RespondFn } from "@slack/bolt";
 import { decodeKey } from "../core/domain.js";
 import type { Delivery, Kernel } from "../core/kernel/kernel.js";
 import type { Ask, Request } from "../core/kernel/request.js";
@@ -11,6 +11,7 @@ import { SlackLookupError } from "./errors.js";
 import { actorOf, isPersonal, personOf, spaceOf, workspaceOf, type Inbound } from "./identity.js";
 import type { TableInstallationStore } from "./installationStore.js";
 import type { RefKeeper } from "./refs.js";
+import type { SignatureCheck } from "./requestGuard.js";
 import type { WorkspaceRefs } from "./slackTables.js";
 
 /** What every Slack listener shares. */
@@ -80,12 +81,31 @@ export interface InboundExtras {
   respond?: RespondFn;
   pressed?: { channel: string; ts: string };
   correlationId?: unknown;
+  /** The replay check of a request acknowledged before storage answered it (requestGuard's `acksFirst`). */
+  signatureCheck?: Promise<SignatureCheck>;
+}
+
+/** What a listener passes on from Bolt's context: the HTTP request's correlation id and replay check. */
+export const fromContext = (context: Context): Pick<InboundExtras, "correlationId" | "signatureCheck"> => ({
+  correlationId: context.correlationId,
+  signatureCheck: context.signatureCheck as Promise<SignatureCheck> | undefined,
+});
+
+/** A warning to the asker alone, in their language, when their request stops before the core. */
+async function warnAsker(rt: SlackRuntime, inbound: Inbound, locale: string, key: string, extras: InboundExtras, log: Logger): Promise<void> {
+  const reader = { locale, platform: "slack" as const, personal: false };
+  const card = rt.kernel.present({ presenter: "notice", data: { key, params: { platform: "Slack", invite: { code: "/invite @CoP Companion" } }, tone: "warning" } }, reader);
+  await deliverSlack({ client: inbound.client, userId: inbound.userId, channelId: inbound.channelId, personal: false, respond: extras.respond, log }, { space: { spaceKey: `slack:${inbound.workspace.teamId ?? "unknown"}:${inbound.userId}`, platform: "slack", displayName: "", personal: true }, reader, verb: "lookup", items: [{ kind: "reply", secret: false, card }] });
 }
 
 /** The whole path of one inbound ask: who and where, the refs for later, the core, the answers. */
 export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras = {}): Promise<void> {
   const log = requestLog(rt, inbound, extras.correlationId);
   const actor = await actorOf(rt.directory, inbound);
+  // Nothing runs before storage has the request's signature: a replay stops here (the guard logged it).
+  const check = await extras.signatureCheck;
+  if (check === "duplicate") return;
+  if (check === "unchecked") return warnAsker(rt, inbound, actor.locale, "slack.requestUnchecked", extras, log);
   let space: Request["space"];
   try {
     space = await spaceOf(rt.directory, inbound);
@@ -93,11 +113,7 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
     if (!(error instanceof SlackLookupError)) throw error;
     // Without the channel's host team a shared channel would get a second key (a second community): stop, say so.
     log.warn({ slackError: error.slackError }, "slack request not handled: the channel could not be looked up");
-    const reader = { locale: actor.locale, platform: "slack" as const, personal: false };
-    const key = error.slackError === "channel_not_found" ? "slack.notInChannel" : "notice.lookupFailed";
-    const card = rt.kernel.present({ presenter: "notice", data: { key, params: { platform: "Slack", invite: { code: "/invite @CoP Companion" } }, tone: "warning" } }, reader);
-    await deliverSlack({ client: inbound.client, userId: inbound.userId, channelId: inbound.channelId, personal: false, respond: extras.respond, log }, { space: { spaceKey: `slack:${inbound.workspace.teamId ?? "unknown"}:${inbound.userId}`, platform: "slack", displayName: "", personal: true }, reader, verb: "lookup", items: [{ kind: "reply", secret: false, card }] });
-    return;
+    return warnAsker(rt, inbound, actor.locale, error.slackError === "channel_not_found" ? "slack.notInChannel" : "notice.lookupFailed", extras, log);
   }
   const request: Request = { actor, space, ask };
   // First: what this request sets off (a fan-out to this channel, just linked) may need to reach it at once.

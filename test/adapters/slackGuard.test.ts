@@ -1,5 +1,5 @@
 /**
- * /slack/events before Bolt: timestamps within ±5 minutes, replays refused across instances, malformed
+ * /slack/events before Bolt: timestamps within ±5 minutes, replays refused (or dropped after the ack) across instances, malformed
  * payloads answered 400, and every 4xx a JSON `{error, message}`. Real signed requests at the real server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -96,14 +96,22 @@ describe("replayed requests", () => {
     const announced = () => fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.general && textOf(c).includes("Replay CoP is now at the Launched stage"));
     await expect.poll(() => announced().length).toBe(1);
 
-    await expectJsonError(await send(b.url, command), 409, "replayed_request");
+    // Another instance learns it is a replay from storage, after Slack's ack (a command is acknowledged before
+    // anything runs): an empty 200, and nothing run.
+    const replayed = await send(b.url, command);
+    expect(replayed.status).toBe(200);
+    expect(await replayed.text()).toBe("");
+    await expect.poll(() => b.logs.some((l) => l.msg === "slack request dropped after its ack: replay of a request already accepted")).toBe(true);
+    // The instance that took it knows at once.
     await expectJsonError(await send(a.url, command), 409, "replayed_request");
     // A retry header (unsigned) does not turn a replayed command into an event redelivery.
     await expectJsonError(await send(a.url, { ...command, headers: { ...command.headers, "x-slack-retry-num": "1" } }), 409, "replayed_request");
 
-    // A fresh request afterwards is answered as usual; the replays added nothing.
-    expect((await send(a.url, slashCommand({ text: "charter" }))).status).toBe(200);
-    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).some((c) => textOf(c).includes("Replay CoP"))).toBe(true);
+    // A fresh request afterwards is answered as usual; the replays added nothing (the status answer was public).
+    expect(ephemeralsTo(FAKE_IDS.facilitator)).toEqual([]);
+    expect((await send(b.url, slashCommand({ text: "charter" }))).status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(1);
+    expect(textOf(ephemeralsTo(FAKE_IDS.facilitator)[0]!)).toContain("Replay CoP");
     expect(announced()).toHaveLength(1);
   });
 
@@ -114,7 +122,11 @@ describe("replayed requests", () => {
     const codes = () => ephemeralsTo(FAKE_IDS.facilitator).filter((c) => CODE.test(textOf(c)));
     await expect.poll(() => codes().length).toBe(1);
 
-    await expectJsonError(await send(b.url, press), 409, "replayed_request");
+    const dropped = () => b.logs.filter((l) => l.msg === "slack request dropped after its ack: replay of a request already accepted").length;
+    const droppedBefore = dropped();
+    expect((await send(b.url, press)).status).toBe(200);
+    await expect.poll(dropped).toBe(droppedBefore + 1);
+    await expectJsonError(await send(a.url, press), 409, "replayed_request");
 
     expect((await send(b.url, slashCommand({ text: "help", channel_id: FAKE_IDS.private }))).status).toBe(200);
     await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(2);

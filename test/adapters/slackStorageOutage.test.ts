@@ -1,7 +1,7 @@
 /**
- * Storage failing while someone fills in a modal: what they typed must survive. The app's table endpoint
- * goes through a loopback proxy the test controls: connections reset (an outage), or every table but the
- * replay guard's refused (storage failing after the request was let in).
+ * Storage failing while someone fills in a modal or sends a command: what they typed must survive, and they
+ * are told. The app's table endpoint goes through a loopback proxy the test controls: connections reset (an
+ * outage), or every table but the replay guard's refused (storage failing after the request was let in).
  */
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -144,5 +144,26 @@ describe("a setup modal whose save fails in storage after the request was let in
     expect((await s.send(viewSubmission({ view: { ...kept.view, state: formState() } }))).status).toBe(200);
     await expect.poll(() => postsTo(channel).length, { timeout: 10_000 }).toBe(1);
     expect(blocksText(postsTo(channel)[0]!.args.blocks)).toContain(TYPED.name);
+  }, 30_000);
+});
+
+describe("a slash command sent while storage is down", () => {
+  it("is acknowledged at once, then the person is told it could not be checked, and nothing runs", async () => {
+    const logsBefore = s.app.logs.length;
+    proxy.mode = "down";
+    const started = Date.now();
+    const res = await s.send(slashCommand({ text: "help", channel_id: FAKE_IDS.general }));
+    // Slack's 200 does not wait for storage: the replay check goes on after it.
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length, { timeout: 5_000 }).toBe(1);
+    expect(blocksText(s.fake.callsTo("chat.postEphemeral")[0]!.args.blocks)).toBe(":warning: I could not check that request just now, so nothing was changed. Please try again in a moment.");
+    expect(s.app.logs.slice(logsBefore).filter((l) => l.msg === "slack request not run: could not record its signature")).toHaveLength(1);
+
+    // Storage back: the same command, sent again, is answered.
+    proxy.mode = "up";
+    expect((await s.send(slashCommand({ text: "help", channel_id: FAKE_IDS.general }))).status).toBe(200);
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length, { timeout: 10_000 }).toBe(2);
+    expect(blocksText(s.fake.callsTo("chat.postEphemeral")[1]!.args.blocks)).toContain("CoP Companion: what I can do");
   }, 30_000);
 });
