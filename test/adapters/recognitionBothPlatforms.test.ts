@@ -57,6 +57,8 @@ describe("kudos in a community linked across Teams and Slack", () => {
 
     // Slack: Luc takes part, then the Slack facilitator thanks him with a <@mention>.
     expect((await s.send(slashCommand({ text: "kudos", user_id: FAKE_IDS.member, user_name: "luc" }))).status).toBe(200);
+    // Slack has its ack before the command runs: Luc is on the roster once he has his answer.
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === FAKE_IDS.member).length).toBe(1);
     expect((await s.send(slashCommand({ text: `kudos <@${FAKE_IDS.member}|luc> for the Slack tips` }))).status).toBe(200);
     await expect.poll(() => slackPosts("the Slack tips")().length, { timeout: 15_000 }).toBe(1);
     // Slack readers see a Slack person as a mention Slack shows by name.
