@@ -22,8 +22,9 @@ const keyRow = (s: Pick<Survey, "communityId" | "id">) => `${keyPart(s.community
 const BallotKey = z.object({ key: z.string().min(43) });
 /**
  * A survey's row is read on every vote: it is reused this long (this instance's own close replaces it at once).
- * Whether the survey is still open is read afresh by each group commit of votes, so a vote never counts on a
- * survey closed elsewhere; only what is shown (open or closed) may lag this long on another instance.
+ * Whether the survey is still open is checked by each group commit of votes against the survey's gate row (in
+ * its transaction), so a vote never counts on a survey closed elsewhere; only what is shown (open or closed)
+ * may lag this long on another instance.
  */
 export const SURVEY_TTL_MS = 5_000;
 /** An anonymous survey's ballot key, kept in memory this long at most (it is deleted from storage at close). */
@@ -175,6 +176,8 @@ export class TableSurveyBook implements SurveyBook {
     const closed: Survey = { ...survey, status: "closed" };
     try {
       await replaceRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", closed), etag, "survey");
+      // Then its gate: a commit of answers already under way fails on it and is refused, on every instance.
+      if (survey.counted) await this.counted.close(responsePartition(survey));
       if (!survey.anonymous) return;
       try {
         await this.keys.deleteEntity("ballot", keyRow(survey));
