@@ -194,7 +194,8 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     const rows = new Map<string, Row>();
     for (const p of batch) rows.set(p.row.rowKey, p.row);
     for (let attempt = 0; ; attempt++) {
-      const known = this.known.get(id);
+      const kept = this.known.get(id);
+      const known = kept && (!group.gate || kept.gateEtag) ? kept : undefined;
       // Counters (and the gate) first, then the rows: see the class comment.
       const [counters, gateEtag] = known ? [known.counters, known.gateEtag] : await Promise.all([this.readCounters(group), this.openGate(group)]);
       const previous = await Promise.all([...rows.keys()].map((key) => (known?.rows.has(key) ? known.rows.get(key) : getRow(this.table, group.partitionKey, key))));

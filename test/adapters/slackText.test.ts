@@ -105,7 +105,9 @@ describe("commands as they are typed in Slack", () => {
 
   it("names commands as /cop … in every answer and its notification text, never a bare word or a note about cards", async () => {
     const where = channel("C0PHRASE1");
+    // Each answer before the next command: Slack has its ack before a command runs, so two may answer in either order.
     await s.send(slashCommand({ text: "roles", channel_id: where }));
+    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
     await s.send(slashCommand({ text: "frobnicate", channel_id: where }));
     await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(2);
     const modal = await openSetup(where);
