@@ -23,9 +23,9 @@ import { z } from "zod";
  * it was seen open with (`Gate`): a commit never writes into a group stopped before it began.
  *
  * What a commit wrote is kept for the next (`Known`): the counters and the gate with the ETags the transaction
- * returned, and the rows as written. The next commit to the group reads neither again, only rows it has not seen: the
- * same ETags guard it, since a row changed elsewhere moved its counter too. A commit that loses on a kept
- * ETag forgets what was kept and is tried again at once, reading as above.
+ * returned, and the rows as written. The next commit to the group reads none of them again, only rows it has
+ * not seen: the same ETags guard it, since a row changed elsewhere moved its counter too. A commit that loses
+ * on a kept ETag forgets what was kept and is tried again at once, reading as above.
  */
 export interface CountedKind<C, G extends CountedGroup = CountedGroup> {
   schema: z.ZodType<C, z.ZodTypeDef, unknown>;
