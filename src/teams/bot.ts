@@ -21,7 +21,7 @@ import { SpaceNameCache, teamsSpaceName } from "./spaceNames.js";
 import { carryOut, type TurnReplies } from "./turn.js";
 import { LOCAL_MODE_REFUSALS, isLoopbackHostHeader, isLoopbackServiceUrl } from "./localMode.js";
 import { TeamsMessenger } from "./messenger.js";
-import { ReferenceRecorder } from "./references.js";
+import { ReferenceRecorder, whereToFind } from "./references.js";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { HttpTeamsAdapter } from "./httpAdapter.js";
 import { noticeLocale, refusalOf } from "./admission.js";
@@ -77,11 +77,14 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
   const recordCopy = (of: string, copy: { spaceKey: string; messageId: string; locale: string }) => deps.copies.posted(of, { kind: "message", ...copy });
   const logOf = (context: TurnContext): Logger => (context.turnState.get(LOG) as Logger | undefined) ?? log;
   const pendingFiles = new PendingFiles(tableClient(storage, PENDING_FILES_TABLE), deps.clock, log.child({ component: "teams-files" }));
-  /** How private answers reach one person: cards and file offers in their 1:1 chat with the app. */
-  const toPerson = (personKey: string) => ({
-    sendPrivately: (card: Card) => messenger.deliver({ kind: "person", personKey }, card),
+  /**
+   * How private answers reach the person a turn came from: cards and file offers in their 1:1 chat with the app,
+   * opened from the turn when no ref of theirs is stored (an anonymous answer records none).
+   */
+  const toSender = (activity: Activity, personKey: string) => ({
+    sendPrivately: (card: Card) => messenger.deliverToSender(personKey, whereToFind(activity, activity.from), cardActivity(card), card.title),
     offerFile: (file: DeliveredFile) => offerFile(pendingFiles, file, personKey),
-    sendActivityPrivately: (activity: Partial<Activity>) => messenger.deliverActivity({ kind: "person", personKey }, activity, "file offer"),
+    sendActivityPrivately: (offer: Partial<Activity>) => messenger.deliverToSender(personKey, whereToFind(activity, activity.from), offer, "file offer"),
   });
 
   /** Records the turn, has the core answer the ask (or refuses what cannot be one) and carries out the answer. */
@@ -117,7 +120,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       typed: ask.kind === "text",
       policy,
       log: turnLog,
-      ...toPerson(actor.personKey),
+      ...toSender(activity, actor.personKey),
       here: space.spaceKey,
       sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
       recordCopy,
@@ -199,7 +202,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       typed: false,
       policy,
       log: logOf(context),
-      ...toPerson(actor.personKey),
+      ...toSender(context.activity, actor.personKey),
       here: delivery.space.spaceKey,
       sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
       recordCopy,

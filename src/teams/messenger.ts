@@ -24,6 +24,8 @@ export interface TeamsMessengerOptions {
   now?: () => number;
 }
 
+const NOT_STORED = "no Teams conversation reference stored";
+
 /** A stored ref to deliver by; `twin`: the other key a 1:1 chat is stored under. */
 interface Stored {
   key: string;
@@ -55,10 +57,32 @@ export class TeamsMessenger implements Messenger {
   async deliverActivity(target: DeliveryTarget, activity: Partial<Activity>, label: string): Promise<DeliveryResult> {
     const found = await this.stored(target);
     if ("status" in found) return found;
+    return this.deliverStored(found, target.kind === "person", activity, label);
+  }
+
+  /**
+   * A private answer to the person a turn came from. Without a stored ref for them (an unlinkable answer, an
+   * anonymous vote, records none: nothing written about a person may date it), their 1:1 chat is opened from
+   * what the turn says of them (`seen`), and still nothing about them is written: not the chat, not a failure.
+   */
+  async deliverToSender(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): Promise<DeliveryResult> {
+    const found = await this.stored({ kind: "person", personKey });
+    if (!("status" in found)) return this.deliverStored(found, true, activity, label);
+    // Marked unreachable (the app blocked or removed): not tried from a turn either.
+    if (found.reason !== NOT_STORED) return found;
+    const result = await withRetry(this.policy, async () => {
+      await this.pace(personKey, seen);
+      return this.openChatAndSend(personKey, seen, activity, false);
+    });
+    if (result.ok) return { status: "sent", messageId: result.value };
+    return this.failed({ key: personKey, reference: seen }, label, result, false);
+  }
+
+  private async deliverStored(found: Stored, person: boolean, activity: Partial<Activity>, label: string): Promise<DeliveryResult> {
     const { key, reference } = found;
     const result = await withRetry(this.policy, async () => {
       await this.pace(key, reference);
-      return target.kind === "person" && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
+      return person && !isPersonalChat(reference) ? this.openChatAndSend(key, reference, activity) : this.send(reference, activity);
     });
     if (result.ok) return { status: "sent", messageId: result.value };
     return this.failed(found, label, result);
@@ -83,7 +107,7 @@ export class TeamsMessenger implements Messenger {
   private async stored(target: DeliveryTarget): Promise<Stored | { status: "unreachable"; reason: string }> {
     const key = target.kind === "space" ? target.spaceKey : target.personKey;
     const stored = await this.options.refs.get(key);
-    if (!stored || stored.platform !== "teams") return { status: "unreachable", reason: "no Teams conversation reference stored" };
+    if (!stored || stored.platform !== "teams") return { status: "unreachable", reason: NOT_STORED };
     if (stored.unreachable) return { status: "unreachable", reason: "conversation marked unreachable" };
     return { key, reference: stored.reference as Partial<ConversationReference>, twin: stored.twin };
   }
@@ -94,14 +118,15 @@ export class TeamsMessenger implements Messenger {
     await this.perConversation.acquire(reference.conversation?.id || key);
   }
 
-  private async failed({ key, twin }: Stored, label: string, result: { failure: ConnectorFailure; attempts: number }): Promise<DeliveryFailure> {
+  /** What a failed delivery means; `mark`: a 403 marks the stored ref(s) unreachable. */
+  private async failed({ key, twin }: Stored, label: string, result: { failure: ConnectorFailure; attempts: number }, mark = true): Promise<DeliveryFailure> {
     const { refs, log } = this.options;
     const { failure } = result;
     log.warn({ key, card: label.slice(0, 60), attempts: result.attempts, failure }, "Teams delivery failed");
     switch (failure.code) {
       case "unreachable":
         // A 1:1 chat's other row (its space's or its person's) holds the same conversation.
-        await Promise.all([key, ...(twin ? [twin] : [])].map((k) => refs.markUnreachable(k)));
+        if (mark) await Promise.all([key, ...(twin ? [twin] : [])].map((k) => refs.markUnreachable(k)));
         return { status: "unreachable", reason: failure.reason };
       case "throttled":
         return { status: "throttled", retryAfterMs: failure.retryAfterMs ?? this.policy.maxDelayMs };
@@ -120,8 +145,11 @@ export class TeamsMessenger implements Messenger {
     );
   }
 
-  /** Teams returns the existing 1:1 chat when one exists, so a retried create does not duplicate it. */
-  private async openChatAndSend(key: string, reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+  /**
+   * Teams returns the existing 1:1 chat when one exists, so a retried create does not duplicate it. The chat is
+   * stored as the person's ref, unless `remember` is false.
+   */
+  private async openChatAndSend(key: string, reference: Partial<ConversationReference>, activity: Partial<Activity>, remember = true): Promise<string> {
     const { adapter, appId, refs, clock } = this.options;
     const tenantId = reference.conversation?.tenantId ?? "";
     const parameters = {
@@ -135,6 +163,7 @@ export class TeamsMessenger implements Messenger {
       (logic) => adapter.createConversationAsync(appId, "msteams", reference.serviceUrl ?? "", BOT_CONNECTOR_AUDIENCE, parameters, logic),
       async (context) => ({ conversationId: context.activity.conversation.id, id: (await context.sendActivity(activity))?.id ?? "" }),
     );
+    if (!remember) return id;
     const personal = { ...reference, conversation: { id: conversationId, isGroup: false, conversationType: "personal", tenantId, name: "" } };
     await refs.save({ key, platform: "teams", reference: personal as Record<string, unknown>, unreachable: false, updatedAt: clock.now().toISOString() });
     return id;

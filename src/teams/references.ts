@@ -57,8 +57,7 @@ export class ReferenceRecorder {
     // Never replace a reachable ref (perhaps a 1:1 chat) with a mere "where to find them": it would cost a createConversation.
     const existing = await this.refs.get(key);
     if (existing && !existing.unreachable) return;
-    const conversation = { id: "", isGroup: false, conversationType: "personal", tenantId: ids.tenantId, name: "" };
-    await this.save(key, { ...base, user: person, conversation }, true);
+    await this.save(key, whereToFind(activity, person), true);
   }
 
   /** The sender's 1:1 chat: one read (the person's row); both rows written when it is not current. */
@@ -92,6 +91,15 @@ export class ReferenceRecorder {
       ...(twin ? { twin } : {}),
     });
   }
+}
+
+/**
+ * Who a person is and where (service URL, tenant), from a turn they were seen in: enough to open a 1:1 chat
+ * with them, which is what its empty conversation says (`isPersonalChat` is false for it).
+ */
+export function whereToFind(activity: Activity, person: ChannelAccount): Partial<ConversationReference> {
+  const base = withoutTurnFields(TurnContext.getConversationReference(activity));
+  return { ...base, user: person, conversation: { id: "", isGroup: false, conversationType: "personal", tenantId: teamsIds(activity).tenantId, name: "" } };
 }
 
 const withoutUser = ({ user: _user, ...rest }: Partial<ConversationReference>): Partial<ConversationReference> => rest;

@@ -104,7 +104,7 @@ describe("a quick poll for one space of a linked community", () => {
 });
 
 describe("an answer through either adapter", () => {
-  it("writes no conversation ref for the person who gives it (a member the app never heard from before)", async () => {
+  it("writes no conversation ref for the person who gives it (a member the app never heard from before), who is still answered privately", async () => {
     const communityId = await linkedCommunity();
     const nia = { id: "29:1nia-new", name: "Nia New", aadObjectId: "aad-0042-nia" };
     const omar = "U0OMAR042";
@@ -126,6 +126,15 @@ describe("an answer through either adapter", () => {
     await expect.poll(poll).toBeTruthy();
     expect((await post(s.app.url, press(connector.serviceUrl, poll()!, "Tea", { ...where, user: nia }))).status).toBe(200);
     await expect.poll(() => cardText(cardOf(poll()).body)).toContain("Tea: 1 (100%)");
+    // She is told privately all the same, in a 1:1 chat opened from her press (and not stored), not in the thread.
+    const toNia = () =>
+      connector.calls
+        .filter((c) => c.kind === "createConversation" && c.status < 300 && JSON.stringify(c.body).includes(nia.id))
+        .flatMap((c) => connector.activitiesTo(c.conversationId!))
+        .filter((a) => a.attachments?.length && cardText(cardOf(a).body).includes("You answered"));
+    await expect.poll(() => toNia().length).toBe(1);
+    expect(cardText(cardOf(toNia()[0]).body)).toContain("Tea");
+    expect(connector.activitiesTo(thread("10")).filter((a) => (a.text ?? "").includes("could not answer you privately"))).toEqual([]);
     const slackPost = () => s.fake.callsTo("chat.postMessage").find((c) => c.args.channel === FAKE_IDS.general && blocksText(c.args.blocks).includes("Tea or coffee?"));
     await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
     const coffee = slackButton(slackPost()!.args.blocks, "Coffee");

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import { createLogger } from "../../src/log.js";
 import type { TeamsAdapterHandle } from "../../src/teams/index.js";
+import type { Activity } from "botbuilder";
 import { TeamsMessenger } from "../../src/teams/messenger.js";
+import { whereToFind } from "../../src/teams/references.js";
+import { cardActivity } from "../../src/teams/render/index.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { startFakeBotConnector, type FakeBotConnector } from "../support/fakeBotConnector.js";
 import { ADELE, GENERAL, MEGAN, TENANT, membersAdded, message, post } from "../support/teamsActivities.js";
@@ -161,6 +164,33 @@ describe("Teams Messenger: proactive delivery", () => {
     expect(await messenger.deliver(adele, notice)).toMatchObject({ status: "sent" });
     expect(connector.calls.filter((c) => c.kind === "createConversation")).toHaveLength(1);
     expect(connector.activitiesTo(chat)).toHaveLength(2);
+  });
+
+  it("opens a 1:1 chat from a turn for a person whose ref is not stored, storing nothing, and marks nothing on 403", async () => {
+    // Adele pressed a button in the channel; nothing about her is stored (an anonymous answer records nothing).
+    const turn = message(connector.serviceUrl, "vote", { place: "channel", threadId: "1", user: ADELE }) as unknown as Activity;
+    const seen = whereToFind(turn, turn.from);
+    expect(await messenger.deliverToSender(adele.personKey, seen, cardActivity(notice), notice.title)).toMatchObject({ status: "sent" });
+    const created = connector.calls.find((c) => c.kind === "createConversation");
+    expect(created?.body).toMatchObject({ isGroup: false, members: [{ id: ADELE.id }], tenantId: TENANT });
+    expect(connector.activitiesTo(created!.conversationId!)).toHaveLength(1);
+    expect(await app.deps.repos.conversationRefs.get(adele.personKey)).toBeUndefined();
+
+    connector.fail({ status: 403, times: 1, kinds: ["createConversation"], code: "BotNotInConversationRoster" });
+    expect(await messenger.deliverToSender(adele.personKey, seen, cardActivity(notice), notice.title)).toEqual({ status: "unreachable", reason: "BotNotInConversationRoster" });
+    expect(await app.deps.repos.conversationRefs.get(adele.personKey)).toBeUndefined();
+  });
+
+  it("delivers to the sender's stored chat when there is one, and not to a person marked unreachable", async () => {
+    await post(app.url, message(connector.serviceUrl, "help", { place: "personal" }));
+    connector.calls.length = 0;
+    const turn = message(connector.serviceUrl, "vote", { place: "channel", threadId: "1" }) as unknown as Activity;
+    expect(await messenger.deliverToSender(megan.personKey, whereToFind(turn, turn.from), cardActivity(notice), notice.title)).toMatchObject({ status: "sent" });
+    expect(connector.calls.map((c) => c.kind)).not.toContain("createConversation");
+    await app.deps.repos.conversationRefs.markUnreachable(megan.personKey);
+    connector.calls.length = 0;
+    expect(await messenger.deliverToSender(megan.personKey, whereToFind(turn, turn.from), cardActivity(notice), notice.title)).toEqual({ status: "unreachable", reason: "conversation marked unreachable" });
+    expect(connector.calls).toEqual([]);
   });
 
   it("reports a space it never saw as unreachable without calling Teams", async () => {
