@@ -12,7 +12,6 @@ import type { RunningApp } from "../src/app.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
 import type { Survey } from "../src/core/workflows/surveys/model.js";
 import { responsePartition } from "../src/store/surveys/index.js";
-import { COUNTER_PREFIX } from "../src/store/surveys/counted.js";
 import { TABLE_NAMES } from "../src/store/tables.js";
 import type { FakeBotConnector } from "../test/support/fakeBotConnector.js";
 import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
@@ -66,12 +65,12 @@ const enrolSurveyVoters = (app: RunningApp) =>
       ? { platform: "slack" as const, id: `U${String(i).padStart(8, "0")}`, displayName: `member${i}` }
       : { platform: "teams" as const, id: `aad-bench-${String(i).padStart(6, "0")}`, displayName: `Member ${i}` }));
 
-/** The response rows of a survey's partition, read with the bare SDK (counter rows left out). */
+/** The response rows of a survey's partition, read with the bare SDK (counter, text and gate rows, all after `~`, left out). */
 async function rawScan(table: TableClient, survey: Survey): Promise<{ rows: number; byOption: number[]; ms: number }> {
   const t0 = performance.now();
   const byOption = OPTIONS.map(() => 0);
   let rows = 0;
-  const filter = `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}' and RowKey lt '${COUNTER_PREFIX}'`;
+  const filter = `PartitionKey eq '${responsePartition(survey).replace(/'/g, "''")}' and RowKey lt '~'`;
   for await (const row of table.listEntities<{ json?: string }>({ queryOptions: { filter } })) {
     rows += 1;
     const answer = (JSON.parse(row.json ?? "{}") as { answers?: { q1?: number } }).answers?.q1;
