@@ -21,6 +21,7 @@ import { SpaceNameCache, teamsSpaceName } from "./spaceNames.js";
 import { carryOut, type TurnReplies } from "./turn.js";
 import { LOCAL_MODE_REFUSALS, isLoopbackHostHeader, isLoopbackServiceUrl } from "./localMode.js";
 import { TeamsMessenger } from "./messenger.js";
+import type { BackgroundWork } from "../work.js";
 import { ReferenceRecorder, whereToFind } from "./references.js";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { HttpTeamsAdapter } from "./httpAdapter.js";
@@ -39,6 +40,8 @@ export interface TeamsBotOptions {
   storage: StorageAccount;
   endpoints?: AuthEndpoints;
   retry?: Partial<RetryPolicy>;
+  /** Work that goes on after a turn (a private answer in a chat opened from it), waited for at shutdown. */
+  work?: BackgroundWork;
 }
 
 export interface TeamsBot {
@@ -52,7 +55,7 @@ const LOG = Symbol("log");
 const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
 
 /** The Teams AI library Application on botbuilder's CloudAdapter, routing every activity to the core. */
-export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, retry }: TeamsBotOptions): TeamsBot {
+export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, retry, work }: TeamsBotOptions): TeamsBot {
   const adapter = new HttpTeamsAdapter(botAuthOptions(teams, endpoints));
   const appId = teams.mode === "authenticated" ? teams.appId : "";
   const policy = defaultRetryPolicy(retry);
@@ -65,6 +68,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     clock: deps.clock,
     log: log.child({ component: "teams-messenger" }),
     retry,
+    work,
   });
   const app = new Application<TurnState>({
     adapter,

@@ -15,9 +15,9 @@ export interface TeamsAdapterHandle extends Adapter {
 }
 
 /** The Teams adapter is always on: authenticated with an app id, else local (loopback, Playground). */
-export async function createTeamsAdapter({ config, deps, kernel, log, storage }: AdapterContext): Promise<TeamsAdapterHandle> {
+export async function createTeamsAdapter({ config, deps, kernel, log, storage, work }: AdapterContext): Promise<TeamsAdapterHandle> {
   const teamsLog = log.child({ component: "teams" });
-  const bot = createTeamsBot({ teams: config.teams, deps, kernel, log: teamsLog, storage });
+  const bot = createTeamsBot({ teams: config.teams, deps, kernel, log: teamsLog, storage, work });
   return {
     name: "teams",
     bot,

@@ -8,6 +8,7 @@ import { TEAMS_LIMITS } from "./limits.js";
 import { PacingGate } from "./pacing.js";
 import { isPersonalChat } from "./references.js";
 import { defaultRetryPolicy, withRetry, type ConnectorFailure, type RetryPolicy } from "./retry.js";
+import type { BackgroundWork } from "../work.js";
 
 /** The Bot Connector's token audience in the public cloud (AuthenticationConstants.ToChannelFromBotOAuthScope). */
 const BOT_CONNECTOR_AUDIENCE = "https://api.botframework.com";
@@ -22,7 +23,12 @@ export interface TeamsMessengerOptions {
   retry?: Partial<RetryPolicy>;
   /** Injectable clock for the pacing gates (tests). */
   now?: () => number;
+  /** Where deliveries that do not hold up a turn are tracked, so a graceful shutdown waits for them. */
+  work?: BackgroundWork;
 }
+
+/** A private answer on its way (a 1:1 chat opened from a turn): the turn does not wait for it. */
+export type SenderDelivery = DeliveryResult | { status: "queued" };
 
 const NOT_STORED = "no Teams conversation reference stored";
 
@@ -64,18 +70,21 @@ export class TeamsMessenger implements Messenger {
    * A private answer to the person a turn came from. Without a stored ref for them (an unlinkable answer, an
    * anonymous vote, records none: nothing written about a person may date it), their 1:1 chat is opened from
    * what the turn says of them (`seen`), and still nothing about them is written: not the chat, not a failure.
+   * That goes on after the turn (`queued`): Teams paces new chats per tenant, and a poll's first voters would
+   * otherwise wait their turn in it before their vote is answered.
    */
-  async deliverToSender(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): Promise<DeliveryResult> {
+  async deliverToSender(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): Promise<SenderDelivery> {
     const found = await this.stored({ kind: "person", personKey });
     if (!("status" in found)) return this.deliverStored(found, true, activity, label);
     // Marked unreachable (the app blocked or removed): not tried from a turn either.
     if (found.reason !== NOT_STORED) return found;
-    const result = await withRetry(this.policy, async () => {
+    const sending = withRetry(this.policy, async () => {
       await this.pace(personKey, seen);
       return this.openChatAndSend(personKey, seen, activity, false);
-    });
-    if (result.ok) return { status: "sent", messageId: result.value };
-    return this.failed({ key: personKey, reference: seen }, label, result, false);
+    }).then(async (result) => (result.ok ? undefined : this.failed({ key: personKey, reference: seen }, label, result, false)));
+    const tracked = this.options.work ? this.options.work.track(sending) : sending;
+    tracked.catch((error: unknown) => this.options.log.warn({ err: error }, "a private answer opened from a turn failed"));
+    return { status: "queued" };
   }
 
   private async deliverStored(found: Stored, person: boolean, activity: Partial<Activity>, label: string): Promise<DeliveryResult> {

@@ -8,6 +8,7 @@ import type { DeliveryResult } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { cardActivity, renderCard, type AdaptiveCard } from "./render/index.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
+import type { SenderDelivery } from "./messenger.js";
 
 export interface TurnOptions {
   /** The person who asked (the activity's `from`). */
@@ -25,11 +26,11 @@ export interface TurnOptions {
   policy: RetryPolicy;
   log: Logger;
   /** Delivers a card to the asker's 1:1 chat with the app (the Messenger opens one if needed). */
-  sendPrivately(card: Card): Promise<DeliveryResult>;
+  sendPrivately(card: Card): Promise<SenderDelivery>;
   /** Keeps a file for the asker and answers the file consent card that offers it. */
   offerFile(file: DeliveredFile): Promise<Partial<Activity>>;
   /** Delivers an activity (a file consent card) to the asker's 1:1 chat. */
-  sendActivityPrivately(activity: Partial<Activity>): Promise<DeliveryResult>;
+  sendActivityPrivately(activity: Partial<Activity>): Promise<SenderDelivery>;
   /** The space this turn happened in: posts for another (a private card's button, a sealed form) go there instead. */
   here: string;
   /** Delivers a card to a space other than this turn's conversation (proactively, through the Messenger). */
@@ -74,9 +75,9 @@ export async function carryOut(context: TurnContext, delivery: Delivery, options
   };
 
   /** Sends to the 1:1 chat; where it was asked, a pointer (typed) or a note that it could not go (always). */
-  const viaPersonalChat = async (send: () => Promise<DeliveryResult>) => {
+  const viaPersonalChat = async (send: () => Promise<SenderDelivery>) => {
     const result = await send().catch((error: unknown): DeliveryResult => ({ status: "failed", reason: String(error), retryable: false }));
-    const sent = result.status === "sent";
+    const sent = result.status === "sent" || result.status === "queued";
     // The card itself is never logged: it may be a secret.
     if (!sent) options.log.warn({ delivery: result }, "a private answer could not reach the person's 1:1 chat; the conversation gets a note instead");
     if (!sent || (options.typed && !pointed)) {

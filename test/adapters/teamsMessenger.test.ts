@@ -4,6 +4,7 @@ import { createLogger } from "../../src/log.js";
 import type { TeamsAdapterHandle } from "../../src/teams/index.js";
 import type { Activity } from "botbuilder";
 import { TeamsMessenger } from "../../src/teams/messenger.js";
+import { BackgroundWork } from "../../src/work.js";
 import { whereToFind } from "../../src/teams/references.js";
 import { cardActivity } from "../../src/teams/render/index.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -14,6 +15,8 @@ let app: TestApp;
 let connector: FakeBotConnector;
 let sleeps: number[];
 let messenger: TeamsMessenger;
+/** What the messenger sends after a turn (a private answer in a chat opened from it). */
+let work: BackgroundWork;
 
 const channel = { kind: "space", spaceKey: `teams:${TENANT}:${GENERAL.id}` } as const;
 const megan = { kind: "person", personKey: `teams:${TENANT}:${MEGAN.aadObjectId}` } as const;
@@ -27,7 +30,9 @@ beforeEach(async () => {
   app = await startTestApp();
   sleeps = [];
   notice = noticeCard("help.intro.none");
+  work = new BackgroundWork();
   messenger = new TeamsMessenger({
+    work,
     // The app's own adapter, with the turn error handler the app gives it: proactive turns run through it too.
     adapter: (app.adapters.find((a) => a.name === "teams") as TeamsAdapterHandle).bot.adapter,
     appId: "",
@@ -166,18 +171,21 @@ describe("Teams Messenger: proactive delivery", () => {
     expect(connector.activitiesTo(chat)).toHaveLength(2);
   });
 
-  it("opens a 1:1 chat from a turn for a person whose ref is not stored, storing nothing, and marks nothing on 403", async () => {
+  it("opens a 1:1 chat from a turn for a person whose ref is not stored, after the turn, storing nothing, and marks nothing on 403", async () => {
     // Adele pressed a button in the channel; nothing about her is stored (an anonymous answer records nothing).
     const turn = message(connector.serviceUrl, "vote", { place: "channel", threadId: "1", user: ADELE }) as unknown as Activity;
     const seen = whereToFind(turn, turn.from);
-    expect(await messenger.deliverToSender(adele.personKey, seen, cardActivity(notice), notice.title)).toMatchObject({ status: "sent" });
+    expect(await messenger.deliverToSender(adele.personKey, seen, cardActivity(notice), notice.title)).toEqual({ status: "queued" });
+    expect(await work.drain(5_000)).toBe(true);
     const created = connector.calls.find((c) => c.kind === "createConversation");
     expect(created?.body).toMatchObject({ isGroup: false, members: [{ id: ADELE.id }], tenantId: TENANT });
     expect(connector.activitiesTo(created!.conversationId!)).toHaveLength(1);
     expect(await app.deps.repos.conversationRefs.get(adele.personKey)).toBeUndefined();
 
     connector.fail({ status: 403, times: 1, kinds: ["createConversation"], code: "BotNotInConversationRoster" });
-    expect(await messenger.deliverToSender(adele.personKey, seen, cardActivity(notice), notice.title)).toEqual({ status: "unreachable", reason: "BotNotInConversationRoster" });
+    expect(await messenger.deliverToSender(adele.personKey, seen, cardActivity(notice), notice.title)).toEqual({ status: "queued" });
+    expect(await work.drain(5_000)).toBe(true);
+    expect(connector.calls.at(-1)).toMatchObject({ kind: "createConversation", status: 403 });
     expect(await app.deps.repos.conversationRefs.get(adele.personKey)).toBeUndefined();
   });
 
