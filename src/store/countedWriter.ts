@@ -3,7 +3,7 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
 import { fromRow, getRow, statusOf, toRow, type Row } from "./entity.js";
-import { z } from "zod";
+import type { z } from "zod";
 
 /**
  * Rows whose counts are kept beside them (Table Storage cannot count), written in group commits.
@@ -19,13 +19,14 @@ import { z } from "zod";
  * the counters (measured by `npm run bench`, the RSVP and survey bursts). Within one instance a group has one
  * commit at a time; instances contend only through the ETags.
  *
- * A group that can stop taking rows (a survey that closes) has a gate row, carried by every commit at the ETag
- * it was seen open with (`Gate`): a commit never writes into a group stopped before it began.
+ * A group is stopped (a survey that closes, `closeCounted`) by marking every one of its counter rows closed, all
+ * in one transaction: a commit under way then fails on a counter's ETag (or on creating one), reads again and
+ * is refused (`RefusedAtCommit`). So no commit writes into a stopped group, and none reads anything to know it.
  *
- * What a commit wrote is kept for the next (`Known`): the counters and the gate with the ETags the transaction
- * returned, and the rows as written. The next commit to the group reads none of them again, only rows it has
- * not seen: the same ETags guard it, since a row changed elsewhere moved its counter too. A commit that loses
- * on a kept ETag forgets what was kept and is tried again at once, reading as above.
+ * What a commit wrote is kept for the next (`Known`): the counters with the ETags the transaction returned,
+ * and the rows as written. The next commit to the group reads neither again, only rows it has not seen: the
+ * same ETags guard it, since a row changed elsewhere moved its counter too. A commit that loses on a kept
+ * ETag forgets what was kept and is tried again at once, reading as above.
  */
 export interface CountedKind<C, G extends CountedGroup = CountedGroup> {
   schema: z.ZodType<C, z.ZodTypeDef, unknown>;
@@ -49,34 +50,14 @@ export interface CountedGroup {
   partitionKey: string;
   /** Every counter row's key starts with it (and no other row's). */
   counterPrefix: string;
-  /** A group that may stop taking rows (a survey that closes): its gate row. */
-  gate?: Gate;
 }
 
-/**
- * A row in the group's partition that says whether the group still takes rows. Every commit carries it, at the
- * ETag it was seen open with, in its own transaction: stopping the group (`closeGate`) rewrites it, so every
- * commit that saw it open before fails and reads it again, and while it stays open no commit reads it again.
- * A group from before gates has none: `admits` is asked (fresh from storage) and the commit creates it.
- */
-export interface Gate {
-  rowKey: string;
-  admits(): Promise<boolean>;
-}
-
-const GateRow = z.object({ open: z.boolean() });
-
-/** Stops a group: no commit that begins after this, on any instance, writes into it. */
-export async function closeGate(table: TableClient, partitionKey: string, rowKey: string): Promise<void> {
-  await table.upsertEntity(toRow(GateRow, partitionKey, rowKey, "gate", { open: false }), "Replace");
-}
-
-/** The group no longer takes rows (its gate is closed): nothing of the commit was written. */
+/** The group was stopped (`closeCounted`): nothing of the commit was written. */
 export class RefusedAtCommit extends Error {}
 
 export const SHARDS = 16;
-/** A transaction holds at most 100 operations: the rows, every counter they touch and the gate. */
-const MAX_ROWS = 100 - SHARDS - 1;
+/** A transaction holds at most 100 operations: the rows and every counter they touch. */
+const MAX_ROWS = 100 - SHARDS;
 /** And at most 4 MiB: stay well inside it, whatever the rows hold. */
 const MAX_BYTES = 2 * 1024 * 1024;
 /** Enough for a commit to get its turn against other instances committing to the same group. */
@@ -85,6 +66,14 @@ const ATTEMPTS = 40;
 const KNOWN_ROWS = 20_000;
 
 const shardKey = (group: CountedGroup, by: string) => `${group.counterPrefix}${createHash("sha256").update(by).digest()[0]! % SHARDS}`;
+
+/**
+ * Stops a group: every counter row (created where none is yet) is marked closed in one transaction, so no
+ * commit that has not finished by then writes into it, on any instance; the counts stay as they are.
+ */
+export async function closeCounted(table: TableClient, group: CountedGroup): Promise<void> {
+  await table.submitTransaction(Array.from({ length: SHARDS }, (_, n): TransactionAction => ["upsert", { partitionKey: group.partitionKey, rowKey: `${group.counterPrefix}${n}`, closed: true }, "Merge"]));
+}
 /** A short pause before trying again, spread so that colliding commits do not collide again. */
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * Math.min(attempt + 1, 8)));
 const sizeOf = (row: Row) => JSON.stringify(row).length;
@@ -103,11 +92,10 @@ interface Queue<C, G> {
 
 type Counters<C> = Map<string, { counts: C; etag: string }>;
 
-/** A group as this instance's last commit to it left it: every counter read or written, the rows written, its gate's ETag. */
+/** A group as this instance's last commit to it left it: every counter read or written, and the rows written. */
 interface Known<C> {
   counters: Counters<C>;
   rows: Map<string, Row>;
-  gateEtag?: string;
 }
 
 export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
@@ -137,7 +125,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
 
   /** The counts of every shard of a group, as stored now. */
   async shards(group: G): Promise<C[]> {
-    return [...(await this.readCounters(group)).values()].map((c) => c.counts);
+    return [...(await this.readCounters(group)).counters.values()].map((c) => c.counts);
   }
 
   private async drain(id: string, queue: Queue<C, G>): Promise<void> {
@@ -164,29 +152,18 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     }
   }
 
-  /**
-   * The gate's ETag when it is open; undefined when the group has none yet and `admits` says it takes rows (the
-   * commit creates it). Refuses the commit when it is closed.
-   */
-  private async openGate(group: G): Promise<string | undefined> {
-    if (!group.gate) return undefined;
-    const row = await getRow(this.table, group.partitionKey, group.gate.rowKey);
-    if (!row) {
-      if (!(await group.gate.admits())) throw new RefusedAtCommit();
-      return undefined;
-    }
-    if (!fromRow(GateRow, row, this.log)?.open || !row.etag) throw new RefusedAtCommit();
-    return row.etag;
-  }
-
-  private async readCounters(group: G): Promise<Counters<C>> {
+  /** The group's counters as stored now, and whether it was stopped (a counter marked closed). */
+  private async readCounters(group: G): Promise<{ counters: Counters<C>; closed: boolean }> {
     const counters: Counters<C> = new Map();
+    let closed = false;
     const filter = `PartitionKey eq '${group.partitionKey.replace(/'/g, "''")}' and RowKey ge '${group.counterPrefix.replace(/'/g, "''")}' and RowKey lt '${group.counterPrefix.replace(/'/g, "''")}~'`;
-    for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) {
-      const counts = fromRow(this.kind.schema, row, this.log);
+    for await (const row of this.table.listEntities<Row & { closed?: boolean }>({ queryOptions: { filter } })) {
+      closed ||= row.closed === true;
+      // A counter the close created holds no counts yet.
+      const counts = row.json === undefined && row.closed === true ? this.kind.zero() : fromRow(this.kind.schema, row, this.log);
       if (counts && row.rowKey && row.etag) counters.set(row.rowKey, { counts, etag: row.etag });
     }
-    return counters;
+    return { counters, closed };
   }
 
   private async commit(id: string, group: G, batch: Pending<C>[]): Promise<C[]> {
@@ -194,10 +171,11 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     const rows = new Map<string, Row>();
     for (const p of batch) rows.set(p.row.rowKey, p.row);
     for (let attempt = 0; ; attempt++) {
-      const kept = this.known.get(id);
-      const known = kept && (!group.gate || kept.gateEtag) ? kept : undefined;
-      // Counters (and the gate) first, then the rows: see the class comment.
-      const [counters, gateEtag] = known ? [known.counters, known.gateEtag] : await Promise.all([this.readCounters(group), this.openGate(group)]);
+      const known = this.known.get(id);
+      // Counters first, then the rows: see the class comment.
+      const read = known ? { counters: known.counters, closed: false } : await this.readCounters(group);
+      if (read.closed) throw new RefusedAtCommit();
+      const { counters } = read;
       const previous = await Promise.all([...rows.keys()].map((key) => (known?.rows.has(key) ? known.rows.get(key) : getRow(this.table, group.partitionKey, key))));
       const moved = new Map<string, C>();
       [...rows.values()].forEach((row, i) => {
@@ -207,11 +185,6 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
         moved.set(key, counts);
       });
       const actions: TransactionAction[] = [...rows.values()].flatMap((row, i): TransactionAction[] => [["upsert", row, "Replace"], ...(this.kind.companions?.(previous[i], row, group) ?? [])]);
-      if (group.gate) {
-        // Unchanged since it was seen open (or created open, for a group from before gates).
-        const gate = toRow(GateRow, group.partitionKey, group.gate.rowKey, "gate", { open: true });
-        actions.push(gateEtag ? ["update", gate, "Replace", { etag: gateEtag }] : ["create", gate]);
-      }
       const firstCounter = actions.length;
       for (const [key, counts] of moved) {
         const counted = toRow(this.kind.schema, group.partitionKey, key, this.kind.counterKind, counts);
@@ -220,12 +193,11 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
       }
       try {
         const { subResponses } = await this.table.submitTransaction(actions);
-        const newGateEtag = group.gate ? subResponses[firstCounter - 1]?.etag : undefined;
-        this.remember(id, known, counters, rows, [...moved].map(([key, counts], i) => ({ key, counts, etag: subResponses[firstCounter + i]?.etag })), group.gate ? newGateEtag ?? "" : undefined);
+        this.remember(id, known, counters, rows, [...moved].map(([key, counts], i) => ({ key, counts, etag: subResponses[firstCounter + i]?.etag })));
         return [...counters.keys(), ...moved.keys()].filter((key, i, all) => all.indexOf(key) === i).map((key) => moved.get(key) ?? counters.get(key)!.counts);
       } catch (error) {
         this.known.delete(id);
-        // 412: a counter (or the gate) changed since it was read; 409: someone created it first.
+        // 412: a counter changed since it was read (moved, or marked closed); 409: someone created it first.
         const status = statusOf(error);
         if ((status !== 412 && status !== 409) || attempt + 1 >= ATTEMPTS) {
           this.log.warn({ status, attempts: attempt + 1, rows: rows.size }, "rows could not be counted: the counters kept changing");
@@ -241,12 +213,12 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
    * Keeps what a commit left for the next one: the counters it read or kept, those it wrote at their new ETags,
    * and its rows (with the rows kept before when it started from kept counters). Without a new ETag, nothing.
    */
-  private remember(id: string, known: Known<C> | undefined, counters: Counters<C>, rows: Map<string, Row>, written: Array<{ key: string; counts: C; etag?: string }>, gateEtag?: string): void {
-    if (written.some((w) => !w.etag) || gateEtag === "") {
+  private remember(id: string, known: Known<C> | undefined, counters: Counters<C>, rows: Map<string, Row>, written: Array<{ key: string; counts: C; etag?: string }>): void {
+    if (written.some((w) => !w.etag)) {
       this.known.delete(id);
       return;
     }
-    const kept: Known<C> = { counters: new Map(counters), rows: known?.rows ?? new Map(), gateEtag };
+    const kept: Known<C> = { counters: new Map(counters), rows: known?.rows ?? new Map() };
     for (const w of written) kept.counters.set(w.key, { counts: structuredClone(w.counts), etag: w.etag! });
     for (const [key, row] of rows) {
       // Most recently written last: the oldest go first when a group holds too many.

@@ -5,8 +5,7 @@ import { resultFromCounts } from "../../src/core/workflows/surveys/counts.js";
 import { recountedState, surveyState } from "../../src/core/workflows/surveys/tally.js";
 import { createLogger } from "../../src/log.js";
 import { memberFor } from "../../src/core/kernel/members.js";
-import { GATE_ROW } from "../../src/store/surveys/counted.js";
-import { responsePartition, TableSurveyBook } from "../../src/store/surveys/index.js";
+import { TableSurveyBook } from "../../src/store/surveys/index.js";
 import { ANA, CHANNEL, CHARTER_VALUES, kernelOnRealStore, numbered, texts, type KernelHarness } from "../support/core.js";
 
 /** Votes are counted as they come (counter rows beside the answers), and the counts always equal a recount of the rows. */
@@ -82,7 +81,7 @@ describe("counted votes", () => {
 
   it("refuse a vote through an instance that still holds the poll as open once another instance closed it, however recently it committed", async () => {
     const { survey, here, other } = await pollOnTwoInstances(h, 'poll "Which lunch?" Soup Salad', "Soup");
-    // This instance has committed to the poll (it keeps the counters and the gate as it left them).
+    // This instance has committed to the poll (it keeps the counters as it left them).
     expect((await here.respond(survey, person(0).personKey, { q1: 0 })).recorded).toBe(true);
     expect((await other.respond(survey, person(1).personKey, { q1: 0 })).recorded).toBe(true);
     const stored = (await other.get("community-1", survey.id))!;
@@ -96,14 +95,13 @@ describe("counted votes", () => {
     expect((await surveyState(h.deps, survey)).questions).toEqual(recounted.questions);
   }, 60_000);
 
-  it("refuse a vote on a poll closed before its partition had a gate (by an earlier version of the app), asking the survey itself", async () => {
-    const { survey, here } = await pollOnTwoInstances(h, 'poll "Which tea?" Green Black', "Green");
-    const stored = (await h.deps.repos.surveys.get("community-1", survey.id))!;
-    await h.deps.repos.surveys.close({ ...stored.value, status: "closed" }, stored.etag);
-    // An earlier version closed the survey's row only.
-    await h.tables.surveyResponses.deleteEntity(responsePartition(survey), GATE_ROW);
+  it("refuse a vote on a poll closed before anyone answered it, through an instance that still holds it as open", async () => {
+    const { survey, here, other } = await pollOnTwoInstances(h, 'poll named "Which tea?" Green Black', "Green");
+    const stored = (await other.get("community-1", survey.id))!;
+    await other.close({ ...stored.value, status: "closed" }, stored.etag);
     expect((await here.respond(survey, person(0).personKey, { q1: 0 })).recorded).toBe(false);
     expect((await recountedState(h.deps, survey)).answered).toBe(0);
+    expect((await surveyState(h.deps, survey)).answered).toBe(0);
   }, 60_000);
 
   it("stay equal to a recount when another instance counted votes since this one last committed (what it kept is out of date)", async () => {

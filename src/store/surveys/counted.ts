@@ -4,7 +4,7 @@ import { PersonKey } from "../../core/domain.js";
 import { addResponse, noCounts, sumCounts, SurveyCounts } from "../../core/workflows/surveys/counts.js";
 import { StoredResponse, SURVEY_LIMITS, type Survey } from "../../core/workflows/surveys/model.js";
 import type { Logger } from "../../log.js";
-import { closeGate, CountedWriter, type CountedGroup } from "../countedWriter.js";
+import { closeCounted, CountedWriter, type CountedGroup } from "../countedWriter.js";
 import { fromRow, prefixFilter, toRow, type Row } from "../entity.js";
 
 /**
@@ -24,9 +24,6 @@ export const COUNTER_PREFIX = "~t:";
  */
 export const TEXT_PREFIX = "~x:";
 export const textRowPrefix = (questionId: string) => `${TEXT_PREFIX}${questionId}:`;
-/** The survey's gate (src/store/countedWriter.ts): open while it takes answers, rewritten closed when it closes. */
-export const GATE_ROW = "~gate";
-
 export const SurveyText = z.object({ text: z.string().max(SURVEY_LIMITS.text), personKey: PersonKey.optional() });
 
 interface SurveyGroup extends CountedGroup {
@@ -75,16 +72,15 @@ export class CountedResponses {
 
   /**
    * Stores a response (replacing the one under the same key) and moves the counts by it, atomically, unless the
-   * survey has closed (`RefusedAtCommit`): the counts as it left them. `admits` says, fresh from storage, whether
-   * a survey whose partition has no gate yet (one opened before gates) is open.
+   * survey has closed (`RefusedAtCommit`): the counts as it left them.
    */
-  async respond(survey: Survey, partitionKey: string, rowKey: string, response: StoredResponse, admits: () => Promise<boolean>): Promise<SurveyCounts> {
-    return sumCounts(await this.writer.write({ partitionKey, counterPrefix: COUNTER_PREFIX, survey, gate: { rowKey: GATE_ROW, admits } }, toRow(StoredResponse, partitionKey, rowKey, "response", response)));
+  async respond(survey: Survey, partitionKey: string, rowKey: string, response: StoredResponse): Promise<SurveyCounts> {
+    return sumCounts(await this.writer.write({ partitionKey, counterPrefix: COUNTER_PREFIX, survey }, toRow(StoredResponse, partitionKey, rowKey, "response", response)));
   }
 
   /** No answer is counted from now on, through any instance, even one that still holds the survey as open. */
   close(partitionKey: string): Promise<void> {
-    return closeGate(this.table, partitionKey, GATE_ROW);
+    return closeCounted(this.table, { partitionKey, counterPrefix: COUNTER_PREFIX });
   }
 
   /** At most `limit` free-text answers to a question, read from their own rows (one page). */

@@ -22,9 +22,9 @@ const keyRow = (s: Pick<Survey, "communityId" | "id">) => `${keyPart(s.community
 const BallotKey = z.object({ key: z.string().min(43) });
 /**
  * A survey's row is read on every vote: it is reused this long (this instance's own close replaces it at once).
- * Whether the survey is still open is checked by each group commit of votes against the survey's gate row (in
- * its transaction), so a vote never counts on a survey closed elsewhere; only what is shown (open or closed)
- * may lag this long on another instance.
+ * Closing marks the survey's counter rows closed, which every group commit of votes carries at the ETags it saw
+ * them with, so a vote never counts on a survey closed elsewhere; only what is shown (open or closed) may lag
+ * this long on another instance.
  */
 export const SURVEY_TTL_MS = 5_000;
 /** An anonymous survey's ballot key, kept in memory this long at most (it is deleted from storage at close). */
@@ -68,11 +68,6 @@ export class TableSurveyBook implements SurveyBook {
   }
 
   /** Whether the survey is still open, read from storage now (never cached): asked by each commit of answers. */
-  private async stillOpen(survey: Pick<Survey, "communityId" | "id">): Promise<boolean> {
-    const row = await getRow(this.surveys, communityPartition(survey.communityId), surveyRow(survey.id));
-    return (row && fromRow(Survey, row, this.log))?.status === "open";
-  }
-
   async open(communityId: string): Promise<Survey[]> {
     return (await this.all(communityId)).filter((s) => s.status === "open");
   }
@@ -146,7 +141,7 @@ export class TableSurveyBook implements SurveyBook {
     const response: StoredResponse = survey.anonymous ? { answers } : { answers, personKey: person };
     if (survey.counted) {
       try {
-        return { recorded: true, counts: await this.counted.respond(survey, responsePartition(survey), rowKey, response, () => this.stillOpen(survey)) };
+        return { recorded: true, counts: await this.counted.respond(survey, responsePartition(survey), rowKey, response) };
       } catch (error) {
         if (error instanceof RefusedAtCommit) return { recorded: false };
         throw error;
@@ -176,7 +171,7 @@ export class TableSurveyBook implements SurveyBook {
     const closed: Survey = { ...survey, status: "closed" };
     try {
       await replaceRow(this.surveys, toRow(Survey, communityPartition(survey.communityId), surveyRow(survey.id), "survey", closed), etag, "survey");
-      // Then its gate: a commit of answers already under way fails on it and is refused, on every instance.
+      // Then its counters: a commit of answers already under way fails on them and is refused, on every instance.
       if (survey.counted) await this.counted.close(responsePartition(survey));
       if (!survey.anonymous) return;
       try {
