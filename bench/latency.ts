@@ -160,7 +160,11 @@ async function ephemerals(): Promise<Array<[string, number]>> {
  */
 function replyTimes(sent: Array<[string, number]>, replies: Array<[string, number]>): NonNullable<Figures["reply"]> {
   const byUser = new Map<string, number[]>();
-  for (const [user, at] of replies) byUser.set(user, [...(byUser.get(user) ?? []), at]);
+  for (const [user, at] of replies) {
+    const times = byUser.get(user) ?? [];
+    times.push(at);
+    byUser.set(user, times);
+  }
   for (const times of byUser.values()) times.sort((a, b) => a - b);
   const waits: number[] = [];
   let missing = 0;

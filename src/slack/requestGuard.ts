@@ -89,13 +89,14 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     };
     // A redelivered event (X-Slack-Retry-Num) may carry the first delivery's signature: its event_id dedupe decides.
     const eventRetry = shaped.kind === "event_callback" && req.headers["x-slack-retry-num"] !== undefined;
+    const claim = () => withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS);
     if (!eventRetry && acksFirst(shaped)) {
       // A replay this instance saw is refused at once; any other waits for storage after the ack.
       if (opts.signedRequests.claimedHere(verified.timestampSeconds, verified.signature)) return refuseReplay();
-      (req as GuardedRequest).signatureCheck = withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS).then(
-        (claim) => {
-          if (claim === "duplicate") log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request dropped after its ack: replay of a request already accepted");
-          return claim;
+      (req as GuardedRequest).signatureCheck = claim().then(
+        (claimed) => {
+          if (claimed === "duplicate") log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request dropped after its ack: replay of a request already accepted");
+          return claimed;
         },
         (error: unknown) => {
           log.error({ err: error }, "slack request not run: could not record its signature");
@@ -103,15 +104,15 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
         },
       );
     } else if (!eventRetry) {
-      let claim: "created" | "duplicate";
+      let claimed: "created" | "duplicate";
       try {
-        claim = await withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS);
+        claimed = await claim();
       } catch (error) {
         // Refused rather than let through unchecked: Slack retries events, and a person can send a command again.
         log.error({ err: error }, "slack request refused: could not record its signature");
         return answerJson(res, 503, "unavailable", "The request could not be checked just now; nothing was changed. Try again.");
       }
-      if (claim === "duplicate") return refuseReplay();
+      if (claimed === "duplicate") return refuseReplay();
     }
     // Bolt compares the content type exactly; the body it parses is the one just checked.
     req.headers["content-type"] = type;
