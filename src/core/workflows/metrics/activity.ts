@@ -71,12 +71,12 @@ export const refreshJob = job({
   async run({ communityId }, ctx) {
     // The minute the activity fell in (a refresh due at midnight counts the month and week that just ended).
     const at = new Date(ctx.dueAt.getTime() - WINDOW_MS);
-    for (const period of [periodOf(at), weekOf(at)]) {
-      await refreshAggregates(ctx.deps, communityId, period);
-      // Late rows (attendance confirmed, a survey closed days after) still reach the period just ended.
+    // Late rows (attendance confirmed, a survey closed days after) still reach the period just ended.
+    const periods = [periodOf(at), weekOf(at)].flatMap((period) => {
       const before = previousPeriod(period);
-      if (at.getTime() - periodEnd(before).getTime() < LATE_MS) await refreshAggregates(ctx.deps, communityId, before);
-    }
+      return at.getTime() - periodEnd(before).getTime() < LATE_MS ? [period, before] : [period];
+    });
+    await refreshAggregates(ctx.deps, communityId, periods);
     return outcome();
   },
 });

@@ -56,15 +56,6 @@ class Tally {
   }
 }
 
-/**
- * A period's figures for the whole community and for each linked space, counted from the raw rows only (roster,
- * activity marks, leaves, events' answers and attendance, surveys, resources, kudos, matching rounds). The same
- * rows always give the same figures, so recounting after a replayed event changes nothing.
- */
-export async function computeAggregates(deps: CoreDeps, communityId: string, period: Period): Promise<Aggregate[]> {
-  return countPeriod(deps, communityId, await readRaw(deps, communityId, periodStart(period)), period);
-}
-
 /** The rows every period from `since` on is counted from. */
 async function readRaw(deps: CoreDeps, communityId: string, since: Date): Promise<Raw> {
   const { repos } = deps;
@@ -97,6 +88,11 @@ async function kudosSince(deps: CoreDeps, communityId: string, since: Date): Pro
   }
 }
 
+/**
+ * A period's figures for the whole community and for each linked space, counted from the raw rows only (roster,
+ * activity marks, leaves, events' answers and attendance, surveys, resources, kudos, matching rounds). The same
+ * rows always give the same figures, so recounting after a replayed event changes nothing.
+ */
 async function countPeriod(deps: CoreDeps, communityId: string, raw: Raw, period: Period): Promise<Aggregate[]> {
   const start = periodStart(period);
   const end = periodEnd(period);
@@ -188,19 +184,22 @@ export async function aggregatesFor(deps: CoreDeps, communityId: string, periods
   const fresh = (aggs: Aggregate[], p: Period) => aggs.some((a) => a.scope === ALL) && (periodEnd(p).getTime() > now || aggs.every((a) => Date.parse(a.computedAt) >= periodEnd(p).getTime()));
   const stale = periods.filter((p, i) => !fresh(stored[i]!, p));
   if (stale.length === 0) return stored;
-  const raw = await readRaw(deps, communityId, new Date(Math.min(...stale.map((p) => periodStart(p).getTime()))));
-  const counted = new Map<Period, Aggregate[]>();
-  for (const p of stale) {
-    const aggregates = await countPeriod(deps, communityId, raw, p);
-    await deps.repos.metrics.saveAggregates(aggregates);
-    counted.set(p, aggregates);
-  }
-  return periods.map((p, i) => counted.get(p) ?? stored[i]!);
+  const recounted = await refreshAggregates(deps, communityId, stale);
+  return periods.map((p, i) => recounted[stale.indexOf(p)] ?? stored[i]!);
 }
 
-/** Recounts a period and stores its aggregates (idempotent: the rows decide the figures). */
-export async function refreshAggregates(deps: CoreDeps, communityId: string, period: Period): Promise<Aggregate[]> {
-  const aggregates = await computeAggregates(deps, communityId, period);
-  await deps.repos.metrics.saveAggregates(aggregates);
-  return aggregates;
+/**
+ * Recounts periods and stores their aggregates (idempotent: the rows decide the figures), all from one read of
+ * the rows: each read is of the whole roster and every activity mark, the same rows for every period.
+ */
+export async function refreshAggregates(deps: CoreDeps, communityId: string, periods: Period[]): Promise<Aggregate[][]> {
+  if (periods.length === 0) return [];
+  const raw = await readRaw(deps, communityId, new Date(Math.min(...periods.map((p) => periodStart(p).getTime()))));
+  const counted: Aggregate[][] = [];
+  for (const period of periods) {
+    const aggregates = await countPeriod(deps, communityId, raw, period);
+    await deps.repos.metrics.saveAggregates(aggregates);
+    counted.push(aggregates);
+  }
+  return counted;
 }
