@@ -14,7 +14,7 @@
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
  * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`).
  */
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
@@ -36,7 +36,17 @@ const ORDER: ServerKind[] = ["bare", "same-work", "app", "same-reply"];
 const SERVERS = ORDER.filter((kind) => (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ORDER).includes(kind));
 /** BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile in DIR/KIND when the bench ends (`--cpu-prof`). */
 const cpuProfile = process.env.BENCH_CPU_PROF;
+/** BENCH_LATENCY_TIMELINE=FILE: each fixed-rate cell appends a line to FILE: every 2xx's moment and latency, ms. */
+const timeline = process.env.BENCH_LATENCY_TIMELINE;
 const WARM_UP_RATE = 200;
+/**
+ * Seconds of the cell's own load each server takes, unmeasured, right before its cell (BENCH_LATENCY_LEAD_IN):
+ * the cells of the other servers keep it idle for half a minute or more before its turn, long enough for its
+ * connections to storage to close, its short-lived caches to expire and some of its optimised code to be thrown
+ * away (V8 logged "dependency-change" deoptimisations on the app's first request after the pause), so without
+ * it a cell's first second measured a server coming back from a quiet spell, not the load.
+ */
+const leadIn = Number(process.env.BENCH_LATENCY_LEAD_IN ?? 2);
 type Ready = Extract<FixtureAnswer, { type: "ready" }>;
 type Fakes = Extract<FixtureAnswer, { type: "fakes" }>;
 /** A request; a Slack one names whom its ephemeral reply goes to. */
@@ -207,22 +217,26 @@ interface Measured { p50: number; p99: number; ok: number; failed: number; statu
  * rate)`, which is 1 ms at any per-connection rate above 1/s (autocannon 9.0.0, lib/run.js): each answer of
  * L ms also counted as L - 1, L - 2, … 1 ms, so the few slowest answers made most of the histogram.
  */
-async function atRate(url: string, build: () => Built, rate: number, duration: number): Promise<Measured> {
+async function atRate(url: string, build: () => Built, rate: number, duration: number, measured = true): Promise<Measured> {
   const latencies: number[] = [];
   const sent: Array<[string, number]> = [];
   const refused = new Map<string, number>();
+  const times: Array<[at: number, ms: number]> = [];
+  const first = performance.now();
   const { seconds } = await paced(Math.round(rate * duration), duration * 1000, async (_, due) => {
     const req = build();
     const res = await fetch(new URL(req.path, url), { method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name));
     if (typeof res !== "string") await res.arrayBuffer();
     if (typeof res !== "string" && res.ok) {
       latencies.push(performance.now() - due);
+      times.push([Math.round(due - first), Math.round(performance.now() - due)]);
       if (req.replyTo) sent.push([req.replyTo, performance.timeOrigin + due]);
     } else {
       const why = typeof res === "string" ? `error ${res}` : String(res.status);
       refused.set(why, (refused.get(why) ?? 0) + 1);
     }
   });
+  if (timeline && measured) appendFileSync(timeline, `${JSON.stringify({ url, rate, at: Math.round(performance.timeOrigin + first), latencies: times })}\n`);
   latencies.sort((a, b) => a - b);
   return { p50: p(latencies, 0.5), p99: p(latencies, 0.99), ok: latencies.length, failed: [...refused.values()].reduce((a, b) => a + b, 0), statuses: [...refused].map(([why, c]) => `${why}×${c}`).join(" "), seconds, sent };
 }
@@ -251,15 +265,16 @@ async function saturated(url: string, build: () => Built, duration: number): Pro
  * One cell: a load against one server (at a fixed rate, or saturated), then the replies drained. The server's
  * and storage's CPU over the cell (the work after the ack included) is divided by the requests answered 2xx.
  */
-async function run(server: ServerKind, build: (n: number) => Built, rate: number | undefined, duration: number): Promise<Figures> {
+async function run(server: ServerKind, build: (n: number) => Built, rate: number | undefined, duration: number, lead = leadIn): Promise<Figures> {
   let n = 0;
   const url = urls[server];
+  const next = () => build(n++);
+  if (lead > 0) await (rate ? atRate(url, next, rate, lead, false) : saturated(url, next, lead));
   const load = loadavg()[0]!;
   const pid = servers.find((s) => s.kind === server)?.process.child.pid;
   const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
   const requestsBefore = await storageRequests(server);
   await ephemerals();
-  const next = () => build(n++);
   const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
   const replies = await drained();
   const sent = result.sent ?? [];
@@ -319,7 +334,7 @@ try {
   for (const kind of requestKinds(fakes, poll)) {
     // Warm-up: each server takes the request once from every bench user first (JIT, connection pools, caches,
     // and what a person's first request of the week writes: the cells measure people the app has seen before).
-    for (const server of SERVERS) await run(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE);
+    for (const server of SERVERS) await run(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE, 0);
     for (const load of loads) {
       const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
       const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };

@@ -14,7 +14,9 @@
  * `{ type: "enrolled" }`.
  */
 import { channel } from "node:diagnostics_channel";
+import { appendFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 import { TableClient, type TransactionAction } from "@azure/data-tables";
 import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
@@ -134,11 +136,41 @@ async function app(): Promise<string> {
 
 /** Requests this process has sent to storage (each HTTP request to its endpoint; a transaction is one). */
 let storageRequests = 0;
+/** BENCH_STORAGE_TRACE=1 (or a directory): what this process sent to storage, by method and path (keys elided), printed when it stops. */
+const trace = process.env.BENCH_STORAGE_TRACE ? new Map<string, number>() : undefined;
+/** BENCH_STORAGE_TRACE=DIR: also each request as it is sent (epoch ms, what) to DIR/<server>.log. */
+const traceFile = process.env.BENCH_STORAGE_TRACE && process.env.BENCH_STORAGE_TRACE !== "1" ? `${process.env.BENCH_STORAGE_TRACE}/${kind}.log` : undefined;
 const storageHost = new URL(/TableEndpoint=([^;]+)/.exec(connectionString)?.[1] ?? "http://unknown").host;
 channel("http.client.request.start").subscribe((message) => {
   const request = (message as { request: { getHeader(name: string): unknown } }).request;
-  if (request.getHeader("host") === storageHost) storageRequests += 1;
+  if (request.getHeader("host") !== storageHost) return;
+  storageRequests += 1;
+  if (trace) {
+    const { method, path } = request as unknown as { method: string; path: string };
+    const what = `${method} ${decodeURIComponent(path.split("?")[0]!).replace(/'[^']*'/g, "'…'")}${path.includes("$filter") ? " (query)" : ""}`;
+    trace.set(what, (trace.get(what) ?? 0) + 1);
+    if (traceFile) started.set(request, [performance.now(), what]);
+  }
 });
+const started = new WeakMap<object, [number, string]>();
+channel("http.client.response.finish").subscribe((message) => {
+  const at = traceFile && started.get((message as { request: object }).request);
+  if (at) appendFileSync(traceFile, `${Date.now()} ${(performance.now() - at[0]).toFixed(1)} ${at[1]}\n`);
+});
+process.on("exit", () => {
+  if (trace) process.stderr.write(`[${kind}] storage requests:\n${[...trace].sort((a, b) => b[1] - a[1]).map(([what, n]) => `  ${n}\t${what}`).join("\n")}\n`);
+});
+/** BENCH_GC_LOG=MS: each garbage collection pause of at least MS, as `gc <epoch ms> <pause ms> <kind>` on stderr. */
+if (process.env.BENCH_GC_LOG) {
+  const least = Number(process.env.BENCH_GC_LOG);
+  // Where this process's monotonic clock (a CPU profile's timestamps, µs) stands against the wall clock.
+  process.stderr.write(`clock ${kind} ${Date.now()} ${process.hrtime.bigint() / 1000n} ${performance.timeOrigin}\n`);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration >= least) process.stderr.write(`gc ${kind} ${Math.round(performance.timeOrigin + entry.startTime)} ${entry.duration.toFixed(1)} ${(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind}\n`);
+    }
+  }).observe({ entryTypes: ["gc"] });
+}
 process.on("message", (request: { type?: string }) => {
   if (request.type === "storage") process.send!({ type: "storage", requests: storageRequests });
 });
