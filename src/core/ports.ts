@@ -74,6 +74,11 @@ export interface Members {
 export interface ConversationRefs {
   save(ref: ConversationRef): Promise<void>;
   get(key: string): Promise<ConversationRef | undefined>;
+  /**
+   * The ref as this instance last read, wrote or marked it within the last minute, else as stored: enough to
+   * tell whether a contact must write it again, not to deliver by (another instance may have marked it since).
+   */
+  recent(key: string): Promise<ConversationRef | undefined>;
   markUnreachable(key: string): Promise<void>;
 }
 

@@ -1,4 +1,6 @@
 import type { TableClient } from "@azure/data-tables";
+import { LRUCache } from "lru-cache";
+import { upTo } from "../core/cacheBound.js";
 import { ConversationRef } from "../core/domain.js";
 import type { ConversationRefs } from "../core/ports.js";
 import type { Logger } from "../log.js";
@@ -6,9 +8,16 @@ import { fromRow, getRow, keyPart, replaceRow, toRow } from "./entity.js";
 import { ConcurrencyError } from "../core/errors.js";
 
 const partition = (key: string) => `r:${keyPart(key)}`;
+/**
+ * How long what this instance knows of a ref answers `recent`: every Teams turn asks whether its space's and its
+ * person's refs are current, and a busy chat would otherwise read them on every message.
+ */
+export const RECENT_REF_MS = 60_000;
 
 /** How to reach a space or person proactively; one row per key, replaced on each contact. */
 export class TableConversationRefs implements ConversationRefs {
+  private readonly known = new LRUCache<string, ConversationRef>({ ...upTo(10_000), ttl: RECENT_REF_MS });
+
   constructor(
     private readonly table: TableClient,
     private readonly log: Logger,
@@ -16,14 +25,25 @@ export class TableConversationRefs implements ConversationRefs {
 
   async save(ref: ConversationRef): Promise<void> {
     await this.table.upsertEntity(toRow(ConversationRef, partition(ref.key), "", "conversationRef", ref), "Replace");
+    this.known.set(ref.key, structuredClone(ref));
   }
 
   async get(key: string): Promise<ConversationRef | undefined> {
     const row = await getRow(this.table, partition(key), "");
-    return row && fromRow(ConversationRef, row, this.log);
+    const ref = row && fromRow(ConversationRef, row, this.log);
+    if (ref) this.known.set(key, structuredClone(ref));
+    else this.known.delete(key);
+    return ref;
+  }
+
+  async recent(key: string): Promise<ConversationRef | undefined> {
+    const known = this.known.get(key);
+    return known ? structuredClone(known) : this.get(key);
   }
 
   async markUnreachable(key: string): Promise<void> {
+    // Whatever happens below, the next contact reads the row again.
+    this.known.delete(key);
     for (let attempt = 0; attempt < 3; attempt++) {
       const row = await getRow(this.table, partition(key), "");
       const ref = row && fromRow(ConversationRef, row, this.log);

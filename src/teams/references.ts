@@ -8,9 +8,12 @@ import { spaceOf, teamsIds, teamsPersonKey } from "./inbound.js";
  * place itself (a channel, not a thread in it). A person's ref is their 1:1 chat with the app when
  * they have one; otherwise who they are and where (serviceUrl, tenant), so a 1:1 chat can be created.
  *
- * Each contact reads the stored row and writes only when it differs or is marked unreachable. No
- * per-instance cache: another instance may have marked the row unreachable (a 403) since, and a person
- * who unblocked the app must become reachable again on their next message, whichever instance gets it.
+ * Each contact reads the stored row and writes only when it differs or is marked unreachable. A person's row is
+ * read every time: another instance may have marked it unreachable (a 403) since, and a person who unblocked
+ * the app must become reachable again on their next message, whichever instance gets it. A channel's or group
+ * chat's row is compared with what this instance last read or wrote of it (`recent`, a minute at most), since
+ * the messages of a busy channel would otherwise each read it: a channel is marked unreachable only when the
+ * app is no longer in it, so no message comes from it until the app is added again, which rewrites it (`force`).
  *
  * A 1:1 chat is a space and a person at once, one conversation under two keys: its two rows name each
  * other (`twin`), the person's is written after the space's, and a delivery that finds the chat unreachable
@@ -38,7 +41,7 @@ export class ReferenceRecorder {
       conversation: { ...base.conversation!, id: ids.placeId },
     };
     // A channel's ref names whoever spoke last: that alone is no reason to write it again on every turn.
-    const writes = [this.save(space.spaceKey, spaceRef, force, withoutUser)];
+    const writes = [this.save(space.spaceKey, spaceRef, force, withoutUser, ids.conversationType !== "personal")];
     if (recordsPerson) {
       writes.push(this.recordPerson(activity, activity.from, force));
     }
@@ -73,8 +76,8 @@ export class ReferenceRecorder {
     await this.write(key, reference, spaceKey);
   }
 
-  private async save(key: string, reference: Partial<ConversationReference>, force: boolean, compared = (r: Partial<ConversationReference>) => r): Promise<void> {
-    const existing = force ? undefined : await this.refs.get(key);
+  private async save(key: string, reference: Partial<ConversationReference>, force: boolean, compared = (r: Partial<ConversationReference>) => r, recent = false): Promise<void> {
+    const existing = force ? undefined : await (recent ? this.refs.recent(key) : this.refs.get(key));
     const same = (r: Record<string, unknown>) => JSON.stringify(compared(r as Partial<ConversationReference>)) === JSON.stringify(compared(reference));
     if (existing && !existing.unreachable && existing.platform === "teams" && same(existing.reference)) return;
     // A 1:1 chat's space row written again without its person (an anonymous answer) still names its twin.

@@ -23,6 +23,7 @@ class MemoryRefs implements ConversationRefs {
   async get(key: string) {
     return this.rows.get(key);
   }
+  recent = this.get;
   async markUnreachable(key: string) {
     const row = this.rows.get(key);
     if (row) this.rows.set(key, { ...row, unreachable: true });

@@ -17,6 +17,7 @@ let logs: Array<Record<string, unknown>>;
 const refs = {
   save: async (ref: ConversationRef) => void rows.set(ref.key, ref),
   get: async (key: string) => rows.get(key),
+  recent: async (key: string) => rows.get(key),
   markUnreachable: async (key: string) => void (rows.has(key) && rows.set(key, { ...rows.get(key)!, unreachable: true })),
 };
 

@@ -32,6 +32,7 @@ function memoryRefs() {
     rows,
     save: async (ref: ConversationRef) => void rows.set(ref.key, ref),
     get: async (key: string) => rows.get(key),
+    recent: async (key: string) => rows.get(key),
     markUnreachable: async (key: string) => void (rows.has(key) && rows.set(key, { ...rows.get(key)!, unreachable: true })),
   };
 }

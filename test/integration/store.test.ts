@@ -106,6 +106,21 @@ describe("the Table Storage repositories", () => {
     expect(await store.repos.conversationRefs.get(ref.key)).toEqual({ ...ref, unreachable: true });
   });
 
+  it("answers `recent` from what this instance last wrote, and from storage once it marked the ref unreachable itself", async () => {
+    const ref = { key: "teams:t:19:recent", platform: "teams" as const, reference: { conversation: { id: "19:recent" } }, unreachable: false, updatedAt: community.createdAt };
+    const other = openStore({ connectionString: testConnectionString(), tablePrefix: prefix }, createLogger("warn", new Writable({ write: (_c, _e, done) => done() })));
+    await store.repos.conversationRefs.save(ref);
+    // Another instance marks it: this one still knows it as written (for a minute at most), which `get` does not.
+    await other.repos.conversationRefs.markUnreachable(ref.key);
+    expect(await store.repos.conversationRefs.recent(ref.key)).toEqual(ref);
+    expect(await store.repos.conversationRefs.get(ref.key)).toEqual({ ...ref, unreachable: true });
+    // What `get` read is what this instance knows now; and its own mark is seen at once.
+    expect(await store.repos.conversationRefs.recent(ref.key)).toEqual({ ...ref, unreachable: true });
+    await store.repos.conversationRefs.save(ref);
+    await store.repos.conversationRefs.markUnreachable(ref.key);
+    expect(await store.repos.conversationRefs.recent(ref.key)).toEqual({ ...ref, unreachable: true });
+  });
+
   it("keeps each kind of row in a community's partition apart: mutes, settings and surveys are neither members nor spaces", async () => {
     const space = { communityId: "c-rows", spaceKey: "slack:T1:C0ROWS", platform: "slack" as const, displayName: "#rows", boundAt: community.createdAt, boundBy: "teams:t:ana" };
     await store.repos.spaces.bind(space);
