@@ -75,8 +75,9 @@ export interface ConversationRefs {
   save(ref: ConversationRef): Promise<void>;
   get(key: string): Promise<ConversationRef | undefined>;
   /**
-   * The ref as this instance last read, wrote or marked it within the last minute, else as stored: enough to
-   * tell whether a contact must write it again, not to deliver by (another instance may have marked it since).
+   * The ref as this instance last read or wrote it within the last minute (once it marked it unreachable: as
+   * stored): enough to tell whether a contact must write it again, not to deliver by (another instance may have
+   * marked it since).
    */
   recent(key: string): Promise<ConversationRef | undefined>;
   markUnreachable(key: string): Promise<void>;

@@ -9,8 +9,8 @@ import { ConcurrencyError } from "../core/errors.js";
 
 const partition = (key: string) => `r:${keyPart(key)}`;
 /**
- * How long what this instance knows of a ref answers `recent`: every Teams turn asks whether its space's and its
- * person's refs are current, and a busy chat would otherwise read them on every message.
+ * How long what this instance knows of a ref answers `recent`: every Teams turn in a channel asks whether the
+ * channel's ref is current, and a busy channel would otherwise read it on every message.
  */
 export const RECENT_REF_MS = 60_000;
 
