@@ -16,7 +16,7 @@
 import { channel } from "node:diagnostics_channel";
 import { appendFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 import { TableClient, type TransactionAction } from "@azure/data-tables";
 import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
@@ -160,7 +160,10 @@ channel("http.client.response.finish").subscribe((message) => {
 process.on("exit", () => {
   if (trace) process.stderr.write(`[${kind}] storage requests:\n${[...trace].sort((a, b) => b[1] - a[1]).map(([what, n]) => `  ${n}\t${what}`).join("\n")}\n`);
 });
-/** BENCH_GC_LOG=MS: each garbage collection pause of at least MS, as `gc <epoch ms> <pause ms> <kind>` on stderr. */
+/**
+ * BENCH_GC_LOG=MS: each garbage collection pause of at least MS, as `gc <server> <epoch ms> <pause ms> <kind>` on
+ * stderr, and each half second whose longest event-loop delay was at least MS (`loop <server> <epoch ms> <ms>`).
+ */
 if (process.env.BENCH_GC_LOG) {
   const least = Number(process.env.BENCH_GC_LOG);
   // Where this process's monotonic clock (a CPU profile's timestamps, µs) stands against the wall clock.
@@ -170,6 +173,14 @@ if (process.env.BENCH_GC_LOG) {
       if (entry.duration >= least) process.stderr.write(`gc ${kind} ${Math.round(performance.timeOrigin + entry.startTime)} ${entry.duration.toFixed(1)} ${(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind}\n`);
     }
   }).observe({ entryTypes: ["gc"] });
+  // And the event loop's longest delay in each half second, when it is more than MS.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  setInterval(() => {
+    const max = delay.max / 1e6;
+    if (max >= least) process.stderr.write(`loop ${kind} ${Date.now()} ${max.toFixed(1)}\n`);
+    delay.reset();
+  }, 500).unref();
 }
 process.on("message", (request: { type?: string }) => {
   if (request.type === "storage") process.send!({ type: "storage", requests: storageRequests });
