@@ -138,8 +138,10 @@ async function app(): Promise<string> {
 let storageRequests = 0;
 /** BENCH_STORAGE_TRACE=1 (or a directory): what this process sent to storage, by method and path (keys elided), printed when it stops. */
 const trace = process.env.BENCH_STORAGE_TRACE ? new Map<string, number>() : undefined;
-/** BENCH_STORAGE_TRACE=DIR: also each request as it is sent (epoch ms, what) to DIR/<server>.log. */
+/** BENCH_STORAGE_TRACE=DIR: also each request to DIR/<server>.log: when it ended (epoch ms), how long it took, what it was. */
 const traceFile = process.env.BENCH_STORAGE_TRACE && process.env.BENCH_STORAGE_TRACE !== "1" ? `${process.env.BENCH_STORAGE_TRACE}/${kind}.log` : undefined;
+/** With a trace directory: when each storage request started, and what it was, until its response ends. */
+const started = new WeakMap<object, [number, string]>();
 const storageHost = new URL(/TableEndpoint=([^;]+)/.exec(connectionString)?.[1] ?? "http://unknown").host;
 channel("http.client.request.start").subscribe((message) => {
   const request = (message as { request: { getHeader(name: string): unknown } }).request;
@@ -152,7 +154,6 @@ channel("http.client.request.start").subscribe((message) => {
     if (traceFile) started.set(request, [performance.now(), what]);
   }
 });
-const started = new WeakMap<object, [number, string]>();
 channel("http.client.response.finish").subscribe((message) => {
   const at = traceFile && started.get((message as { request: object }).request);
   if (at) appendFileSync(traceFile, `${Date.now()} ${(performance.now() - at[0]).toFixed(1)} ${at[1]}\n`);

@@ -67,7 +67,7 @@ export class TableSurveyBook implements SurveyBook {
     return { value, etag: row.etag };
   }
 
-  /** Whether the survey is still open, read from storage now (never cached): asked by each commit of answers. */
+  /** A community's open surveys, read from storage now (never cached). */
   async open(communityId: string): Promise<Survey[]> {
     return (await this.all(communityId)).filter((s) => s.status === "open");
   }
