@@ -9,7 +9,9 @@
  * compiled, and same-reply: same-work replying with the app's own reply, as the app's probe got it. The
  * askers are on the community's roster. Storage (Azurite) and the fake platforms run in processes of their
  * own too; this process generates the load. Prints figures, with each server's CPU and storage
- * requests per request answered 2xx; never fails on them, but stops if the app does not confirm a vote.
+ * requests per request answered 2xx; never fails on them, but stops if the app does not confirm a vote. Each
+ * server's first pass over the bench members (the warm-up) is measured and printed too, and for every Slack
+ * cell the rate of its replies.
  * BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and BENCH_LATENCY_SERVERS
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
  * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`).
@@ -105,6 +107,11 @@ interface Figures {
   storageRequests: number;
   /** Slack at a fixed rate: from each request's moment to its ephemeral reply reaching the fake (what the person waits for). */
   reply?: { p50: number; p99: number; missing: number };
+  /**
+   * Slack: ephemeral replies per second, from the cell's start to the last reply: the rate of work done, where the
+   * ack rate is only the rate of requests taken in (a saturated server may ack faster than it answers).
+   */
+  repliedPerSecond?: number;
 }
 
 /** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
@@ -275,9 +282,12 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
   const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
   const requestsBefore = await storageRequests(server);
   await ephemerals();
+  const startedAt = Date.now();
   const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
   const replies = await drained();
   const sent = result.sent ?? [];
+  const replied = server === "bare" ? [] : await ephemerals();
+  const lastReplyAt = Math.max(...replied.map(([, at]) => at));
   return {
     p50: Number(result.p50.toFixed(1)),
     p99: Number(result.p99.toFixed(1)),
@@ -285,7 +295,8 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
     failed: result.failed,
     statuses: result.statuses,
     replies,
-    ...(sent.length && server !== "bare" ? { reply: replyTimes(sent, await ephemerals()) } : {}),
+    ...(sent.length && server !== "bare" ? { reply: replyTimes(sent, replied) } : {}),
+    ...(replied.length ? { repliedPerSecond: (replied.length * 1000) / Math.max(1, lastReplyAt - startedAt) } : {}),
     load,
     cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result.ok,
     storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result.ok,
@@ -306,6 +317,7 @@ try {
   const rows: string[] = [];
   const sameReplyRows: string[] = [];
   const replyRows: string[] = [];
+  const firstRows: string[] = [];
   let slackAckP99 = 0;
   // Each server answers each request once first, with what it replied, so a refusal shows as what it is, not
   // as a fast answer: the app's vote must be confirmed (the option pressed named) or the bench stops.
@@ -334,7 +346,16 @@ try {
   for (const kind of requestKinds(fakes, poll)) {
     // Warm-up: each server takes the request once from every bench user first (JIT, connection pools, caches,
     // and what a person's first request of the week writes: the cells measure people the app has seen before).
-    for (const server of SERVERS) await run(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE, 0);
+    // Measured too: a server taking each member's first request of this kind (the first kind: a fresh instance).
+    const first: Partial<Record<ServerKind, Figures>> = {};
+    for (const server of SERVERS) first[server] = await run(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE, 0);
+    if (first.app) {
+      if (kind.slack) slackAckP99 = Math.max(slackAckP99, first.app.p99);
+      console.log(`  ${kind.name}, each member's first at ${WARM_UP_RATE}/s: ${JSON.stringify(first)}`);
+      const r = (x: Figures | undefined) => (x?.reply ? `${x.reply.p50} / ${x.reply.p99}` : "–");
+      const f = (x: Figures | undefined) => (x ? `${x.p50} / ${x.p99}` : "–");
+      firstRows.push(`| ${kind.name} | ${f(first["same-work"])} | ${f(first.app)} | ${r(first["same-work"])} | ${r(first.app)} | ${first["same-work"]?.failed ?? "–"} / ${first.app.failed} |`);
+    }
     for (const load of loads) {
       const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
       const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
@@ -352,10 +373,12 @@ try {
           `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
           `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
       );
-      if (app.reply || same.reply) {
+      if (kind.slack) {
         const r = (x: Figures) => (x.reply ? `${x.reply.p50} / ${x.reply.p99}` : "–");
+        const perSecond = (x: Figures) => (x.repliedPerSecond ? x.repliedPerSecond.toFixed(0) : "–");
         replyRows.push(
-          `| ${kind.name} | ${load.name} | ${r(same)} | ${r(app)} | ${app.reply && same.reply ? `${ratio(app.reply.p50, same.reply.p50)} / ${ratio(app.reply.p99, same.reply.p99)}` : "–"} | ${same.reply?.missing ?? "–"} / ${app.reply?.missing ?? "–"} |`,
+          `| ${kind.name} | ${load.name} | ${r(same)} | ${r(app)} | ${app.reply && same.reply ? `${ratio(app.reply.p50, same.reply.p50)} / ${ratio(app.reply.p99, same.reply.p99)}` : "–"} | ${same.reply?.missing ?? "–"} / ${app.reply?.missing ?? "–"} | ` +
+            `${perSecond(same)} / ${perSecond(app)} (${ratio(app.repliedPerSecond ?? 0, same.repliedPerSecond ?? 0)}) |`,
         );
       }
       const sr = figures["same-reply"];
@@ -378,10 +401,16 @@ try {
     for (const row of sameReplyRows) console.log(row);
   }
   if (replyRows.length) {
-    console.log("\nSlack: from each request's moment to its ephemeral reply reaching the fake Slack (what the person waits for), ms\n");
-    console.log("| request | load | same-work p50 / p99 | app p50 / p99 | app ÷ same-work (p50 / p99) | no reply (same / app) |");
-    console.log("|---|---|---|---|---|---|");
+    console.log("\nSlack: from each request's moment to its ephemeral reply reaching the fake Slack (what the person waits for; fixed rates), ms, and the replies' rate\n");
+    console.log("| request | load | same-work p50 / p99 | app p50 / p99 | app ÷ same-work (p50 / p99) | no reply (same / app) | replies per s, cell start to last reply (same / app) |");
+    console.log("|---|---|---|---|---|---|---|");
     for (const row of replyRows) console.log(row);
+  }
+  if (firstRows.length) {
+    console.log(`\neach of the ${BENCH_USERS} members' first request of a kind, at ${WARM_UP_RATE}/s (for the first kind, the server's first requests after start: a fresh instance), ms\n`);
+    console.log("| request | same-work p50 / p99 | app p50 / p99 | Slack reply: same-work p50 / p99 | Slack reply: app p50 / p99 | not 2xx or errors (same / app) |");
+    console.log("|---|---|---|---|---|---|");
+    for (const row of firstRows) console.log(row);
   }
   console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);
 } finally {
