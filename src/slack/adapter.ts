@@ -19,6 +19,7 @@ import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
 import { normaliseEventText } from "./payloadShape.js";
 import { openSignedRequestsTable, SignedRequests } from "./replayGuard.js";
 import { signatureCheckOf, slackRequestGuard } from "./requestGuard.js";
+import { slackFetch } from "./transport.js";
 import type { SlackRuntime } from "./runtime.js";
 
 export const SLACK_PATHS = { events: "/slack/events", install: "/slack/install", redirect: "/slack/oauth_redirect" } as const;
@@ -92,7 +93,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
   const signedRequestsTable = openSignedRequestsTable(storage);
   const stopPreparing = await prepareTables([...Object.values(tables), signedRequestsTable], log);
   const installations = slack.mode === "oauth" ? new TableInstallationStore(tables.installations, log) : undefined;
-  const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 } };
+  const clientOptions = { slackApiUrl: slack.apiUrl, fetch: slackFetch, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 } };
 
   const receiver = new ExpressReceiver({
     signingSecret: slack.signingSecret,
@@ -117,7 +118,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
             stateCookieName: STATE_COOKIE,
             stateCookieExpirationSeconds: STATE_LIFETIME_SECONDS,
             installPathOptions: stateCookieSameSiteLax,
-            clientOptions: { slackApiUrl: slack.apiUrl },
+            clientOptions: { slackApiUrl: slack.apiUrl, fetch: slackFetch },
             renderHtmlForInstallPath: installPage,
             callbackOptions: oauthCallbacks(log),
           },

@@ -4,6 +4,7 @@ import type { ConversationRefs } from "../core/ports.js";
 import { installationKey, type Workspace } from "./installationStore.js";
 import type { BotTokens } from "./messenger.js";
 import { SlackRef } from "./refs.js";
+import { slackFetch } from "./transport.js";
 
 export interface InstallationClientsOptions {
   refs: ConversationRefs;
@@ -55,6 +56,7 @@ export class InstallationClients {
     if (!client) {
       client = new webApi.WebClient(token, {
         slackApiUrl: this.options.apiUrl,
+        fetch: slackFetch,
         // A 429 comes back to the caller with its Retry-After; the caller decides when to try again.
         rejectRateLimitedCalls: true,
         retryConfig: { retries: 0 },
