@@ -41,10 +41,12 @@ async function recount(h: KernelHarness, communityId: string, period: string) {
   const members: Array<{ joinedAt: string }> = [];
   for await (const r of h.tables.communities.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq 'c:${communityId}'` } })) {
     const key = String(r.rowKey);
-    // Month marks only (weeks have their own, `act:2026-W46:…`).
-    if (/^act:\d{4}-\d{2}:/.test(key)) marks.push(JSON.parse(r.json));
-    else if (key.startsWith("left:")) leaves.push(JSON.parse(r.json));
+    if (key.startsWith("left:")) leaves.push(JSON.parse(r.json));
     else if (key.startsWith("m:")) members.push(JSON.parse(r.json));
+  }
+  // Activity marks have their own partition; month marks only (weeks have their own, `2026-W46:…`).
+  for await (const r of h.tables.communities.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq 'a:${communityId}'` } })) {
+    if (/^\d{4}-\d{2}:/.test(String(r.rowKey))) marks.push(JSON.parse(r.json));
   }
   const inPeriod = (at: string) => Date.parse(at) >= start && Date.parse(at) < end;
   const active = marks.filter((m) => m.period === period).map((m) => m.personKey);
@@ -256,6 +258,29 @@ describe("activity that cannot be recorded", () => {
     h.deps.repos.metrics.markActive = () => Promise.reject(new Error("storage is down"));
     const shown = await h.say(BEN, CHANNEL, "charter");
     expect(cardText(shown.items[0]!.card)).toContain(CHARTER_VALUES.name);
+  });
+});
+
+describe("activity marks kept before they had a partition of their own", () => {
+  it("still count, each person once, when a mark was kept in both places", async () => {
+    const h = await kernelOnRealStore();
+    h.setNow("2026-10-05T09:00:00Z");
+    await h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
+    await h.say(ANA, CHANNEL, "charter");
+    const communityId = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    // As an older version kept them, in the community's partition: Ben's (he did nothing since) and Ana's again.
+    const legacy = (person: { personKey: string }, at: string) => ({
+      partitionKey: `c:${communityId}`,
+      rowKey: `act:2026-10:${encodeURIComponent(person.personKey)}`,
+      kind: "activity",
+      v: 1,
+      json: JSON.stringify({ personKey: person.personKey, period: "2026-10", spaceKey: CHANNEL.spaceKey, at }),
+    });
+    await h.tables.communities.createEntity(legacy(BEN, "2026-10-01T08:00:00.000Z"));
+    await h.tables.communities.createEntity(legacy(ANA, "2026-10-02T08:00:00.000Z"));
+    await runRefreshes(h);
+    const october = (await storedAggregates(h, communityId, "2026-10")).find((a) => a.scope === "all")!;
+    expect([october.figures.active, october.figures.newContributors]).toEqual([2, 2]);
   });
 });
 
