@@ -97,6 +97,9 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
 
   const receiver = new ExpressReceiver({
     signingSecret: slack.signingSecret,
+    // The request guard mounted in front of this receiver (below, `mount`) has verified the signature, its
+    // timestamp and its replay; a second HMAC of every body here would add nothing.
+    signatureVerification: false,
     logger,
     endpoints: SLACK_PATHS.events,
     customPropertiesExtractor: (req) => ({ correlationId: req.correlationId, signatureCheck: signatureCheckOf(req) }),

@@ -8,6 +8,7 @@ import { renderModal } from "./render/card/modal.js";
 import { renderWordsFor } from "../core/kernel/words.js";
 import { sendFileToDm } from "./fileUpload.js";
 import { encodeSlackMessageId, type SlackMessageAddress } from "./messageIds.js";
+import { asJsonText } from "./transport.js";
 
 /** Where the answers to one Slack request go. */
 export interface SlackTarget {
@@ -62,7 +63,7 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
       if (item.for === "everyone" && item.refreshing) return triggerId;
       if (item.for === "everyone" && target.pressed) {
         const message = renderMessage(item.card);
-        await target.client.chat.update({ channel: target.pressed.channel, ts: target.pressed.ts, text: message.text, blocks: message.blocks });
+        await target.client.chat.update({ channel: target.pressed.channel, ts: target.pressed.ts, text: message.text, blocks: asJsonText(message.blocks) });
       } else if (target.respond) {
         await target.respond({ replace_original: true, ...renderMessage(item.card) });
       } else await toActor(target, item.card);
@@ -71,7 +72,7 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
       if (triggerId) {
         try {
           const intro = item.card.blocks.filter((b): b is CardBlock => b.type !== "form");
-          await target.client.views.open({ trigger_id: triggerId, view: renderModal(item.form, intro, renderWordsFor(item.card.locale ?? "en")) });
+          await target.client.views.open({ trigger_id: triggerId, view: asJsonText(renderModal(item.form, intro, renderWordsFor(item.card.locale ?? "en"))) });
           return undefined;
         } catch (error) {
           target.log.warn({ slackError: slackErrorCode(error) }, "views.open failed; sending a button that opens the form instead");
@@ -93,7 +94,7 @@ async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promi
   if (target.channelId && !target.personal) {
     const message = renderMessage(card);
     try {
-      const posted = await target.client.chat.postMessage({ channel: target.channelId, text: message.text, blocks: message.blocks });
+      const posted = await target.client.chat.postMessage({ channel: target.channelId, text: message.text, blocks: asJsonText(message.blocks) });
       return posted.ts ? { channel: posted.channel ?? target.channelId, ts: posted.ts } : undefined;
     } catch (error) {
       if (!CHANNEL_ERRORS.has(slackErrorCode(error) ?? "")) throw error;
@@ -108,13 +109,14 @@ async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promi
 async function toActor(target: SlackTarget, card: DeliveryItem["card"]): Promise<void> {
   const { client, channelId, userId } = target;
   const content = renderMessage(card);
+  const sent = { text: content.text, blocks: asJsonText(content.blocks) };
   try {
-    if (target.personal || !channelId) await client.chat.postMessage({ channel: channelId ?? userId, ...content });
-    else await client.chat.postEphemeral({ channel: channelId, user: userId, ...content });
+    if (target.personal || !channelId) await client.chat.postMessage({ channel: channelId ?? userId, ...sent });
+    else await client.chat.postEphemeral({ channel: channelId, user: userId, ...sent });
   } catch (error) {
     // Not a place the app can write to (a private channel it is not in, someone else's DM): answer another way.
     if (!CHANNEL_ERRORS.has(slackErrorCode(error) ?? "")) throw error;
     if (target.respond) await target.respond({ response_type: "ephemeral", replace_original: false, ...content });
-    else await client.chat.postMessage({ channel: userId, ...content });
+    else await client.chat.postMessage({ channel: userId, ...sent });
   }
 }

@@ -6,6 +6,7 @@ import { actorOf, isPersonal, spaceOf, workspaceOf, type Inbound } from "./ident
 import { installationKey, type Workspace } from "./installationStore.js";
 import { renderHome } from "./render/card/home.js";
 import { copyRecorder, fromContext, handleInbound, requestLog, slackPeople, targetOf, type SlackRuntime } from "./runtime.js";
+import { asJsonText } from "./transport.js";
 
 /** Stops messaging an installation: its refs become unreachable and (OAuth) its tokens are forgotten. */
 async function forgetInstallation(rt: SlackRuntime, workspace: Workspace, why: string): Promise<void> {
@@ -46,7 +47,7 @@ export function registerEvents(bolt: App, rt: SlackRuntime): void {
     const log = requestLog(rt, inbound, context.correlationId);
     try {
       const card = await rt.kernel.home({ actor, space }, slackPeople(rt, inbound));
-      if (card) await client.views.publish({ user_id: event.user, view: renderHome(card) });
+      if (card) await client.views.publish({ user_id: event.user, view: asJsonText(renderHome(card)) });
     } catch (error) {
       log.error({ err: error, slackError: slackErrorCode(error) }, "could not publish the App Home");
     }

@@ -10,6 +10,7 @@ import { SLACK_METHOD_RATE_LIMITS } from "./limits.js";
 import { decodeSlackMessageId, encodeSlackMessageId } from "./messageIds.js";
 import { RateGate } from "./rateGate.js";
 import { renderMessage } from "./render/card/message.js";
+import { asJsonText } from "./transport.js";
 
 /** Finds the bot token of the installation serving a workspace (one fixed token in single-workspace mode). */
 export interface BotTokens {
@@ -69,7 +70,7 @@ export class SlackMessenger implements Messenger {
       // Paced per channel; paused for the whole installation (a 429 may have come in while the DM opened).
       const wait = await this.slot(installation, method, `${installation}:${method}:${channel}`, 1, PER_CHANNEL_PER_MINUTE);
       if (wait > 0) return { status: "throttled", retryAfterMs: wait };
-      const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      const posted = await client.chat.postMessage({ channel, text: message.text, blocks: asJsonText(message.blocks) });
       return { status: "sent", messageId: encodeSlackMessageId({ channel: posted.channel ?? channel, ts: posted.ts ?? "" }) };
     } catch (error) {
       return this.failed(key, `${installation}:${method}`, error);
@@ -87,7 +88,7 @@ export class SlackMessenger implements Messenger {
       const message = renderMessage(card);
       const wait = await this.slot(found.installation, method, `${found.installation}:${method}`, UPDATE_PER_MINUTE, UPDATE_PER_MINUTE);
       if (wait > 0) return { status: "throttled", retryAfterMs: wait };
-      await found.client.chat.update({ channel: address.channel, ts: address.ts, text: message.text, blocks: message.blocks });
+      await found.client.chat.update({ channel: address.channel, ts: address.ts, text: message.text, blocks: asJsonText(message.blocks) });
       return { status: "updated" };
     } catch (error) {
       return this.failed(found.key, `${found.installation}:${method}`, error);

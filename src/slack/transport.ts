@@ -25,3 +25,12 @@ export const slackFetch: webApi.FetchFunction = async (url, init = {}) => {
   const body = NO_BODY.has(answer.statusCode) ? (await answer.body.dump(), null) : await answer.body.arrayBuffer();
   return new Response(body, { status: answer.statusCode, statusText: STATUS_CODES[answer.statusCode] ?? "", headers });
 };
+
+/**
+ * A block list or a view as the JSON text the Web API is sent anyway, for a Web API call's arguments (never
+ * for `respond`, which sends JSON). `@slack/web-api` form-encodes each argument that is not a string with
+ * `JSON.stringify`, and first copies the whole argument tree, key by key, for a redacted debug line that it
+ * builds whether debug logging is on or not; given as text, the same bytes go out and neither happens (about
+ * 0.1 ms of CPU less for the help card's 4 KB of blocks). The type stays the argument's, for the call's typing.
+ */
+export const asJsonText = <T extends object>(tree: T): T => JSON.stringify(tree) as unknown as T;
