@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { upTo } from "../core/cacheBound.js";
 import { insertRow, keyPart, toRow, type Row } from "../store/entity.js";
+import { PartitionGroups, type Grouped } from "../store/groupCommit.js";
 import { tableClient, type StorageAccount } from "../store/tables.js";
 
 /** Table of signed requests already accepted (gets the storage prefix like every other table). */
@@ -20,10 +21,6 @@ const SeenRequest = z.object({ timestamp: z.number().int(), acceptedAt: z.string
 // it up to 24,000 comparisons a claim at 400 requests a second).
 const secondPartition = (timestampSeconds: number) => `s:${new Date(timestampSeconds * 1000).toISOString().slice(0, 19)}`;
 
-/** A transaction holds at most 100 operations, all in one partition. */
-const BATCH = 100;
-/** Commits under way at once per partition; claims arriving meanwhile wait for the next one and go in together. */
-const PARALLEL = 4;
 /**
  * How long a signature this instance claimed is refused without asking storage. Storage refuses it for all of
  * Slack's ±5-minute window, on every instance; this only spares a quick second delivery the round trip, and
@@ -32,11 +29,7 @@ const PARALLEL = 4;
  */
 const SEEN_MS = 60_000;
 
-interface Claim {
-  row: Row;
-  resolve(answer: "created" | "duplicate"): void;
-  reject(error: unknown): void;
-}
+type Claim = Grouped<Row, "created" | "duplicate">;
 
 /**
  * Signed Slack requests already accepted, by (timestamp, signature): a second delivery of the same signed
@@ -54,7 +47,7 @@ export class SignedRequests {
    * signatures are dropped together once a minute instead, idle or not, so memory comes back after a burst.
    */
   private purging?: NodeJS.Timeout;
-  private readonly queues = new Map<string, { pending: Claim[]; running: number }>();
+  private readonly claims = new PartitionGroups<Row, "created" | "duplicate">((group) => this.commit(group));
 
   constructor(
     private readonly table: TableClient,
@@ -76,41 +69,22 @@ export class SignedRequests {
       timestamp: timestampSeconds,
       acceptedAt: this.now().toISOString(),
     });
-    const claimed = new Promise<"created" | "duplicate">((resolve, reject) => {
-      const queue = this.queues.get(row.partitionKey) ?? { pending: [], running: 0 };
-      this.queues.set(row.partitionKey, queue);
-      queue.pending.push({ row, resolve, reject });
-      this.drain(row.partitionKey);
-    });
+    const claimed = this.claims.add(row.partitionKey, row);
     // Not recorded after all (storage failed): the same request may be tried again.
     claimed.catch(() => this.seen.delete(rowKey));
     return claimed;
   }
 
-  private drain(partitionKey: string): void {
-    const queue = this.queues.get(partitionKey);
-    if (!queue) return;
-    while (queue.running < PARALLEL && queue.pending.length > 0) {
-      const claims = queue.pending.splice(0, BATCH);
-      queue.running += 1;
-      void this.commit(claims).finally(() => {
-        queue.running -= 1;
-        if (queue.running === 0 && queue.pending.length === 0) this.queues.delete(partitionKey);
-        else this.drain(partitionKey);
-      });
-    }
-  }
-
   private async commit(claims: Claim[]): Promise<void> {
     if (claims.length > 1) {
       try {
-        await this.table.submitTransaction(claims.map((c): TransactionAction => ["create", c.row]));
+        await this.table.submitTransaction(claims.map((c): TransactionAction => ["create", c.item]));
         for (const c of claims) c.resolve("created");
         return;
       } catch {
         // A row that exists (a replay another instance took) or a failed transaction: one by one instead.
       }
     }
-    await Promise.all(claims.map((c) => insertRow(this.table, c.row).then(c.resolve, c.reject)));
+    await Promise.all(claims.map((c) => insertRow(this.table, c.item).then(c.resolve, c.reject)));
   }
 }

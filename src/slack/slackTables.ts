@@ -1,8 +1,9 @@
-import type { TableClient } from "@azure/data-tables";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { z } from "zod";
 import type { ConversationRefs } from "../core/ports.js";
 import type { Logger } from "../log.js";
-import { insertRow, keyPart, listPage, statusOf, toRow } from "../store/entity.js";
+import { insertRow, keyPart, listPage, statusOf, toRow, type Row } from "../store/entity.js";
+import { PartitionGroups } from "../store/groupCommit.js";
 import { tableClient, type StorageAccount } from "../store/tables.js";
 
 /** The Slack adapter's own tables (names get the storage prefix like every other table). */
@@ -53,13 +54,27 @@ const RefIndex = z.object({ key: z.string() });
  * can mark all of them unreachable at once.
  */
 export class WorkspaceRefs {
+  /**
+   * Index rows are written in group commits per installation: when many people of one workspace reach the
+   * app for the first time at once (a poll in a large channel, a fresh instance), one transaction carries up
+   * to 100 of them instead of a request each.
+   */
+  private readonly rows = new PartitionGroups<Row, void>(async (group) => {
+    // Twice the same row in one transaction is refused: the same person's two first requests at once.
+    const once = [...new Map(group.map((write) => [write.item.rowKey, write.item])).values()];
+    if (once.length === 1) await this.table.upsertEntity(once[0]!, "Replace");
+    else await this.table.submitTransaction(once.map((row): TransactionAction => ["upsert", row, "Replace"]));
+    for (const write of group) write.resolve();
+  });
+
   constructor(
     private readonly table: TableClient,
     private readonly log: Logger,
   ) {}
 
-  async remember(installation: string, refKey: string): Promise<void> {
-    await this.table.upsertEntity(toRow(RefIndex, `w:${keyPart(installation)}`, keyPart(refKey), "slackWorkspaceRef", { key: refKey }), "Replace");
+  remember(installation: string, refKey: string): Promise<void> {
+    const row = toRow(RefIndex, `w:${keyPart(installation)}`, keyPart(refKey), "slackWorkspaceRef", { key: refKey });
+    return this.rows.add(row.partitionKey, row);
   }
 
   /** Marks every ref reached through the installation unreachable; returns how many there were. */

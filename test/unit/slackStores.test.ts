@@ -94,4 +94,23 @@ describe("conversation refs by installation", () => {
     expect((await store.repos.conversationRefs.get("slack:T1:U1"))?.unreachable).toBe(true);
     expect((await store.repos.conversationRefs.get("slack:T2:C9"))?.unreachable).toBe(false);
   });
+
+  it("indexes a workspace's many first contacts at once in a few transactions, the same person's two at once too", async () => {
+    const store = openStore(account(), log);
+    await store.prepare();
+    const table = openSlackTables(account()).workspaceRefs;
+    await table.createTable();
+    let requests = 0;
+    for (const method of ["upsertEntity", "submitTransaction"] as const) {
+      const original = table[method].bind(table) as (...args: unknown[]) => Promise<unknown>;
+      table[method] = ((...args: unknown[]) => ((requests += 1), original(...args))) as never;
+    }
+    const index = new WorkspaceRefs(table, log);
+    const keys = Array.from({ length: 250 }, (_, n) => `slack:T3:U${n}`);
+    const now = new Date().toISOString();
+    await Promise.all(keys.map((key) => store.repos.conversationRefs.save({ key, platform: "slack", reference: {}, unreachable: false, updatedAt: now })));
+    await Promise.all([...keys, keys[0]!].map((key) => index.remember("t:T3", key)));
+    expect(requests).toBeLessThan(20);
+    expect(await index.markUnreachable("t:T3", store.repos.conversationRefs)).toBe(250);
+  });
 });
