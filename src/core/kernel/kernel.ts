@@ -64,6 +64,13 @@ export class Kernel {
     ttl: 60_000,
     fetchMethod: (_key, _stale, { context }) => this.deps.jobs.schedule(context).then(() => true as const),
   });
+  /**
+   * Refresh windows a press of this instance already counted on: the first press of a window updates its
+   * message at once, the presses after it leave theirs to the window's refresh. Claimed when the press is
+   * answered, before its refresh is scheduled, so presses arriving while storage schedules it (a burst, all
+   * at once) do not each update the message (Slack allows chat.update about 50 times a minute).
+   */
+  private readonly refreshClaims = new LRUCache<string, true>({ ...upTo(5000), ttl: 60_000 });
   /** Cards presented lately, by presenter, reader and data (bounded by the size of what made them). */
   private readonly presented = new LRUCache<string, Card>({ max: 1000, maxSize: 8_000_000, sizeCalculation: (_card, key) => key.length * 4 });
 
@@ -247,7 +254,7 @@ export class Kernel {
   private async apply(result: Outcome, ctx: Context, delivery: Delivery): Promise<void> {
     const reader = ctx.reader;
     const shared: Reader = { ...reader, personal: false };
-    const refreshing = result.effects.some((e) => e.kind === "refreshCopies" && this.refreshesScheduled.has(refreshJobKey(e.of, refreshDue(this.deps.clock.now()))));
+    const refreshing = result.effects.some((e) => e.kind === "refreshCopies" && this.refreshClaimed(refreshJobKey(e.of, refreshDue(this.deps.clock.now()))));
     for (const effect of result.effects) {
       switch (effect.kind) {
         case "reply":
@@ -336,7 +343,18 @@ export class Kernel {
     // A burst of presses asks for the same job again and again: once this instance has it scheduled (or is
     // scheduling it), storage would only answer "exists" (the key is the same), so it is not asked.
     const payload: RefreshPayload = { of: effect.of, source: effect.source, args: effect.args };
-    await this.refreshesScheduled.fetch(key, { context: { kind: COPIES_REFRESH_JOB, key, dueAt, payload } });
+    await this.refreshesScheduled.fetch(key, { context: { kind: COPIES_REFRESH_JOB, key, dueAt, payload } }).catch((error: unknown) => {
+      // Not scheduled after all: the next press of the window updates its message itself.
+      this.refreshClaims.delete(key);
+      throw error;
+    });
+  }
+
+  /** True when an earlier press already counted on this window's refresh; claims it for this one otherwise. */
+  private refreshClaimed(key: string): boolean {
+    if (this.refreshClaims.has(key) || this.refreshesScheduled.has(key)) return true;
+    this.refreshClaims.set(key, true);
+    return false;
   }
 
   /** The card a copy source shows now (for the refresh job); undefined when there is none any more. */
