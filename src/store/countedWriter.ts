@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
-import { fromRow, getRow, statusOf, toRow, type Row } from "./entity.js";
+import { fromRow, getRow, statusOf, toRow, TRANSACTION_LIMIT, type Row } from "./entity.js";
 import type { z } from "zod";
 
 /**
@@ -57,7 +57,7 @@ export class RefusedAtCommit extends Error {}
 
 export const SHARDS = 16;
 /** A transaction holds at most 100 operations: the rows and every counter they touch. */
-const MAX_ROWS = 100 - SHARDS;
+const MAX_ROWS = TRANSACTION_LIMIT - SHARDS;
 /** And at most 4 MiB: stay well inside it, whatever the rows hold. */
 const MAX_BYTES = 2 * 1024 * 1024;
 /** Enough for a commit to get its turn against other instances committing to the same group. */

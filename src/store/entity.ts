@@ -67,13 +67,16 @@ export async function replaceRow(table: TableClient, row: Row, etag: string, ent
   }
 }
 
-/** Upserts rows of one partition in transactions of at most 100 operations (the service's limit). */
+/** A transaction holds at most 100 operations, all in one partition (the service's limit). */
+export const TRANSACTION_LIMIT = 100;
+
+/** Upserts rows of one partition in transactions of at most TRANSACTION_LIMIT operations. */
 export async function upsertBatched(table: TableClient, rows: Row[]): Promise<void> {
   const byPartition = new Map<string, Row[]>();
   for (const row of rows) byPartition.set(row.partitionKey, [...(byPartition.get(row.partitionKey) ?? []), row]);
   for (const partitionRows of byPartition.values()) {
-    for (let i = 0; i < partitionRows.length; i += 100) {
-      await table.submitTransaction(partitionRows.slice(i, i + 100).map((row) => ["upsert", row, "Replace"] as const));
+    for (let i = 0; i < partitionRows.length; i += TRANSACTION_LIMIT) {
+      await table.submitTransaction(partitionRows.slice(i, i + TRANSACTION_LIMIT).map((row) => ["upsert", row, "Replace"] as const));
     }
   }
 }

@@ -1,5 +1,4 @@
-/** A transaction holds at most 100 operations, all in one partition. */
-export const TRANSACTION_LIMIT = 100;
+import { TRANSACTION_LIMIT } from "./entity.js";
 
 /** One write waiting for its group's commit, and how to answer whoever asked for it. */
 export interface Grouped<T, R> {
