@@ -138,6 +138,11 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     ...(slack.mode === "single-workspace" ? { token: slack.botToken } : {}),
   });
 
+  const tokens: BotTokens =
+    slack.mode === "single-workspace"
+      ? { botToken: async () => slack.botToken }
+      : { botToken: async (ws) => (await installations?.find(ws))?.bot?.token };
+  const messenger = new SlackMessenger({ refs: deps.repos.conversationRefs, tokens, log, slackLog: logger, apiUrl: slack.apiUrl });
   const workspaceRefs = new WorkspaceRefs(tables.workspaceRefs, log);
   const rt: SlackRuntime = {
     deps,
@@ -146,6 +151,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     workspaceRefs,
     refKeeper: new RefKeeper(deps.repos.conversationRefs, workspaceRefs, deps.clock, log),
     installations,
+    pressedUpdateSlot: (workspace) => messenger.pressedUpdateSlot(workspace),
     log,
   };
   bolt.use(onceEach(new EventDedupe(tables.events), work, log));
@@ -156,10 +162,6 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     log.error({ err: error, code: error.code }, "slack listener failed");
   });
 
-  const tokens: BotTokens =
-    slack.mode === "single-workspace"
-      ? { botToken: async () => slack.botToken }
-      : { botToken: async (ws) => (await installations?.find(ws))?.bot?.token };
   const requestGuard = slackRequestGuard({
     signingSecret: slack.signingSecret,
     signedRequests: new SignedRequests(signedRequestsTable, () => deps.clock.now()),
@@ -167,7 +169,6 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     bodyLimit: BODY_LIMIT,
     log,
   });
-  const messenger = new SlackMessenger({ refs: deps.repos.conversationRefs, tokens, log, slackLog: logger, apiUrl: slack.apiUrl });
 
   return {
     name: "slack",

@@ -23,6 +23,11 @@ export interface SlackTarget {
   respond?: RespondFn;
   /** The pressed message (block actions), which a replace for everyone updates. */
   pressed?: { channel: string; ts: string };
+  /**
+   * Whether chat.update may replace the pressed message now: the installation's chat.update allowance, which
+   * the refreshes of posted copies share (SlackMessenger). Without a slot the reply goes by response_url.
+   */
+  pressedUpdateSlot?(): Promise<boolean>;
   /** Notes which message a post became, under the key its card's copies are kept by (`Copies.posted`). */
   recordCopy?(of: string, copy: { spaceKey: string; messageId: string; locale: string }): Promise<void>;
   log: Logger;
@@ -61,7 +66,9 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
       // A refresh of every copy is coming within the window: the pressed message waits for it (Slack allows
       // chat.update about 50 times a minute; a burst of presses would otherwise queue behind its limit).
       if (item.for === "everyone" && item.refreshing) return triggerId;
-      if (item.for === "everyone" && target.pressed) {
+      // The first press of a window replaces its message at once: by chat.update while the installation's
+      // allowance has a slot, else by the press's response_url (up to 5 uses each, not counted as chat.update).
+      if (item.for === "everyone" && target.pressed && (!target.respond || (await (target.pressedUpdateSlot?.() ?? true)))) {
         const message = renderMessage(item.card);
         await target.client.chat.update({ channel: target.pressed.channel, ts: target.pressed.ts, text: message.text, blocks: asJsonText(message.blocks) });
       } else if (target.respond) {

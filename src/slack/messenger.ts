@@ -4,7 +4,7 @@ import type { ConversationRefs, DeliveryFailure, DeliveryResult, DeliveryTarget,
 import type { Card } from "../core/kernel/card.js";
 import type { Logger } from "../log.js";
 import { deliveryFailure } from "./errors.js";
-import type { Workspace } from "./installationStore.js";
+import { installationKey, type Workspace } from "./installationStore.js";
 import { InstallationClients, type NotReached, type Reached } from "./installationClients.js";
 import { SLACK_METHOD_RATE_LIMITS } from "./limits.js";
 import { decodeSlackMessageId, encodeSlackMessageId } from "./messageIds.js";
@@ -96,15 +96,26 @@ export class SlackMessenger implements Messenger {
   }
 
   /**
+   * A slot for updating a pressed message at once (the first press of a refresh window does), taken from the
+   * allowance the refreshes' updates use, so presses and refreshes together stay inside chat.update's limit.
+   * False, without waiting, when there is none now or the installation is paused after a 429.
+   */
+  async pressedUpdateSlot(workspace: Workspace): Promise<boolean> {
+    const installation = installationKey(workspace);
+    const method = "chat.update";
+    return (await this.slot(installation, method, `${installation}:${method}`, UPDATE_PER_MINUTE, UPDATE_PER_MINUTE, 0)) === 0;
+  }
+
+  /**
    * Waits for a paced slot on `paceKey`, then checks the installation's pause for `method` once more, right
    * before the call: Slack's 429 for a method holds for the whole installation (app + workspace token),
    * and another delivery may have met one while this one waited. Returns 0 to go, else the ms to wait.
    */
-  private async slot(installation: string, method: string, paceKey: string, capacity: number, perMinute: number): Promise<number> {
+  private async slot(installation: string, method: string, paceKey: string, capacity: number, perMinute: number, maxWaitMs = this.maxWaitMs): Promise<number> {
     const pauseKey = `${installation}:${method}`;
     const paused = this.gate.pausedFor(pauseKey);
     if (paused > 0) return paused;
-    const wait = await this.gate.take(paceKey, capacity, perMinute, this.maxWaitMs);
+    const wait = await this.gate.take(paceKey, capacity, perMinute, maxWaitMs);
     return wait > 0 ? wait : this.gate.pausedFor(pauseKey);
   }
 

@@ -9,7 +9,7 @@ import { deliverSlack, type SlackTarget } from "./deliver.js";
 import type { SlackDirectory } from "./directory.js";
 import { SlackLookupError } from "./errors.js";
 import { actorOf, isPersonal, personOf, spaceOf, workspaceOf, type Inbound } from "./identity.js";
-import type { TableInstallationStore } from "./installationStore.js";
+import type { TableInstallationStore, Workspace } from "./installationStore.js";
 import type { RefKeeper } from "./refs.js";
 import type { SignatureCheck } from "./requestGuard.js";
 import type { WorkspaceRefs } from "./slackTables.js";
@@ -23,6 +23,8 @@ export interface SlackRuntime {
   workspaceRefs: WorkspaceRefs;
   /** Only in OAuth mode: single-workspace mode has one fixed token. */
   installations?: TableInstallationStore;
+  /** A slot in the installation's chat.update allowance, for replacing a pressed message at once (SlackMessenger). */
+  pressedUpdateSlot(workspace: Workspace): Promise<boolean>;
   log: Logger;
 }
 
@@ -69,7 +71,7 @@ export async function safeDelivery(rt: SlackRuntime, request: Request, people: P
 }
 
 /** Where a delivery's answers go: the channel the request belongs to (a sealed form's, not where it was sent from). */
-export function targetOf(inbound: Inbound, delivery: Delivery, log: Logger, extras: Partial<Pick<SlackTarget, "triggerId" | "respond" | "pressed" | "recordCopy">> = {}): SlackTarget {
+export function targetOf(inbound: Inbound, delivery: Delivery, log: Logger, extras: Partial<Pick<SlackTarget, "triggerId" | "respond" | "pressed" | "recordCopy" | "pressedUpdateSlot">> = {}): SlackTarget {
   // A modal submission names no channel: the sealed space says whether it was a DM, not the missing channel id.
   const personal = delivery.space.platform === "slack" ? delivery.space.personal : isPersonal(inbound.channelId);
   const channelId = delivery.space.platform === "slack" && !delivery.space.personal ? decodeKey(delivery.space.spaceKey).id : inbound.channelId;
@@ -121,7 +123,8 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
   const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
   // A DM's key names its person: logged only as personal, so no answer is ever logged beside who gave it.
   log.debug({ verb: delivery.verb, space: delivery.space.personal ? "personal" : delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
-  await deliverSlack(targetOf(inbound, delivery, log, { ...extras, recordCopy: copyRecorder(rt) }), delivery);
+  const pressedUpdateSlot = () => rt.pressedUpdateSlot(inbound.workspace);
+  await deliverSlack(targetOf(inbound, delivery, log, { ...extras, recordCopy: copyRecorder(rt), pressedUpdateSlot }), delivery);
 }
 
 export { workspaceOf };
