@@ -118,7 +118,9 @@ async function app(): Promise<string> {
   const { loadConfig } = (await import(`${from}/config.js`)) as typeof ConfigModule;
   const { createLogger } = (await import(`${from}/log.js`)) as typeof LogModule;
   const log = createLogger(process.env.BENCH_LOG ?? "warn");
-  const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix });
+  // BENCH_WORK_GATE=off: the work after a Slack ack is never held back (the gate never reads the loop), to compare.
+  const workGate = process.env.BENCH_WORK_GATE === "off" ? { sampleEveryMs: 0 } : undefined;
+  const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix, workGate });
   // Once the community is set up: every bench voter on its roster, in their own platform's space.
   process.on("message", (request: { type?: string }) => {
     if (request.type !== "enrol") return;

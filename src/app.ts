@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServer } from "./server.js";
 import type { EmbeddedAzurite } from "./store/embeddedAzurite.js";
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
+import type { WorkGateOptions } from "./workGate.js";
 import { IdleCollector } from "./idleCollector.js";
 import type { Adapter } from "./adapters.js";
 import { createScheduling, type JobRegistry, type Scheduling, type SchedulingOptions } from "./scheduler/index.js";
@@ -48,10 +49,12 @@ export interface AppOptions {
   scheduling?: SchedulingOptions;
   /** The app's clock (tests move it past an event); the system clock by default. */
   clock?: Clock;
+  /** How the work after a Slack ack is admitted under load (tests make it wait or refuse at will). */
+  workGate?: WorkGateOptions;
 }
 
 /** Composition: storage (embedded Azurite when no account is configured), store, core, HTTP server. */
-export async function startApp(config: Config, { log, tablePrefix, workflows, scheduling: schedulingOptions, clock = { now: () => new Date() } }: AppOptions): Promise<RunningApp> {
+export async function startApp(config: Config, { log, tablePrefix, workflows, scheduling: schedulingOptions, clock = { now: () => new Date() }, workGate }: AppOptions): Promise<RunningApp> {
   // The platform SDKs (botbuilder, Bolt) take most of start-up to load: loaded while storage starts and its
   // tables are made, not before. The drafting model's SDK (openai) is loaded only when a model is configured.
   const adapterModule = import("./adapters.js");
@@ -110,7 +113,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
   };
   const kernel = new Kernel(registry, deps, log.child({ component: "kernel" }));
   core.kernel = kernel;
-  const work = new BackgroundWork();
+  const work = new BackgroundWork(workGate);
   const { ADAPTER_FACTORIES } = await adapterModule;
   const adapters = await Promise.all(ADAPTER_FACTORIES.map((create) => create({ config, deps, kernel, storage, log, work })));
   for (const adapter of adapters) {
@@ -152,6 +155,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
     async stop() {
       prepared.cancel();
       idleCollector.stop();
+      work.gate.stop();
       // At once and each bounded, so main.ts's 10-second deadline never cuts off deliveries being recorded.
       const requests = async () => {
         await http.close(4000);

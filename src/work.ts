@@ -1,9 +1,17 @@
+import { WorkGate, type WorkGateOptions } from "./workGate.js";
+
 /**
  * Work that continues after a response was sent (Slack's 3-second ack, Teams proactive replies):
- * tracked so a graceful shutdown waits for it instead of cutting it off.
+ * tracked so a graceful shutdown waits for it instead of cutting it off, and admitted through `gate` where
+ * the ack must not wait behind it (Slack's requests).
  */
 export class BackgroundWork {
   private readonly pending = new Set<Promise<unknown>>();
+  readonly gate: WorkGate;
+
+  constructor(gate: WorkGateOptions = {}) {
+    this.gate = new WorkGate(gate);
+  }
 
   track<T>(work: Promise<T>): Promise<T> {
     const settled = work.finally(() => this.pending.delete(settled));

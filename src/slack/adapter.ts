@@ -152,6 +152,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     refKeeper: new RefKeeper(deps.repos.conversationRefs, workspaceRefs, deps.clock, log),
     installations,
     pressedUpdateSlot: (workspace) => messenger.pressedUpdateSlot(workspace),
+    gate: work.gate,
     log,
   };
   bolt.use(onceEach(new EventDedupe(tables.events), work, log));

@@ -13,6 +13,7 @@ import type { TableInstallationStore, Workspace } from "./installationStore.js";
 import type { RefKeeper } from "./refs.js";
 import type { SignatureCheck } from "./requestGuard.js";
 import type { WorkspaceRefs } from "./slackTables.js";
+import type { WorkGate } from "../workGate.js";
 
 /** What every Slack listener shares. */
 export interface SlackRuntime {
@@ -23,6 +24,8 @@ export interface SlackRuntime {
   workspaceRefs: WorkspaceRefs;
   /** Only in OAuth mode: single-workspace mode has one fixed token. */
   installations?: TableInstallationStore;
+  /** Admits the work that follows an ack (BackgroundWork's gate): acks keep going out when CPU runs short. */
+  gate: WorkGate;
   /** A slot in the installation's chat.update allowance, for replacing a pressed message at once (SlackMessenger). */
   pressedUpdateSlot(workspace: Workspace): Promise<boolean>;
   log: Logger;
@@ -103,6 +106,22 @@ async function warnAsker(rt: SlackRuntime, inbound: Inbound, locale: string, key
 /** The whole path of one inbound ask: who and where, the refs for later, the core, the answers. */
 export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras = {}): Promise<void> {
   const log = requestLog(rt, inbound, extras.correlationId);
+  // Acked already: under more load than the CPU keeps up with, the work waits its turn so later acks do not.
+  const release = await rt.gate.admit();
+  if (!release) {
+    if ((await extras.signatureCheck) === "duplicate") return;
+    log.warn(rt.gate.load, "slack request not handled: too many requests are waiting");
+    const { locale } = await actorOf(rt.directory, inbound);
+    return warnAsker(rt, inbound, locale, "slack.busy", extras, log);
+  }
+  try {
+    await handleAdmitted(rt, inbound, ask, extras, log);
+  } finally {
+    release();
+  }
+}
+
+async function handleAdmitted(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras, log: Logger): Promise<void> {
   const actor = await actorOf(rt.directory, inbound);
   // Nothing runs before storage has the request's signature: a replay stops here (the guard logged it).
   const check = await extras.signatureCheck;

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { LATE_MS, WorkGate, type Release } from "../../src/workGate.js";
+
+/** The gate with its readings given by the test: `sample(ms)` is how late the loop's timers ran. */
+const gate = (options: { maxWaiting?: number; minRunning?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
+/** Lets every promise already resolved run its callbacks (an admitted start resolves in a few microtasks). */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+const admitAll = (g: WorkGate, n: number) => Promise.all(Array.from({ length: n }, () => g.admit()));
+
+describe("the gate in front of the work that follows a Slack ack", () => {
+  it("lets everything start at once while the loop runs on time (work waiting on I/O is never held)", async () => {
+    const g = gate();
+    const started = await admitAll(g, 1_000);
+    expect(started.every((release) => typeof release === "function")).toBe(true);
+    g.sample(LATE_MS - 1);
+    expect(g.load).toMatchObject({ running: 1_000, waiting: 0 });
+  });
+
+  it("holds new work while the loop runs late, and starts it in arrival order as running work finishes", async () => {
+    const g = gate();
+    const running = (await admitAll(g, 100)) as Release[];
+    g.sample(LATE_MS + 1);
+    expect(g.load.limit).toBe(75);
+    const order: number[] = [];
+    const later = [1, 2, 3].map((n) => g.admit().then((release) => (order.push(n), release)));
+    await settled();
+    expect(g.load).toMatchObject({ running: 100, waiting: 3 });
+    // 26 finish: 74 run, so one more may start.
+    running.slice(0, 26).forEach((release) => release());
+    await settled();
+    expect(order).toEqual([1]);
+    running.slice(26, 28).forEach((release) => release());
+    await Promise.all(later);
+    expect(order).toEqual([1, 2, 3]);
+  });
+
+  it("never lets fewer than minRunning run, however late the loop", async () => {
+    const g = gate({ minRunning: 4 });
+    await admitAll(g, 10);
+    for (let n = 0; n < 20; n++) g.sample(1_000);
+    expect(g.load.limit).toBe(4);
+  });
+
+  it("lets more run again once the loop is back on time, starting what waited", async () => {
+    const g = gate({ minRunning: 2 });
+    await admitAll(g, 2);
+    g.sample(1_000);
+    const waiting = admitAll(g, 20);
+    await settled();
+    expect(g.load.waiting).toBe(20);
+    for (let n = 0; n < 10 && g.load.waiting > 0; n++) g.sample(LATE_MS - 1);
+    expect((await waiting).every((release) => typeof release === "function")).toBe(true);
+    expect(g.load).toMatchObject({ running: 22, waiting: 0 });
+  });
+
+  it("answers busy (undefined) at once when too many wait already", async () => {
+    const g = gate({ minRunning: 1, maxWaiting: 2 });
+    await g.admit();
+    g.sample(1_000);
+    const waiting = [g.admit(), g.admit()];
+    expect(await g.admit()).toBeUndefined();
+    expect(g.load).toMatchObject({ running: 1, waiting: 2 });
+    void waiting;
+  });
+
+  it("counts a release once, however often it is called", async () => {
+    const g = gate();
+    const release = (await g.admit())!;
+    await g.admit();
+    release();
+    release();
+    expect(g.load.running).toBe(1);
+  });
+
+  it("reads the event loop itself when sampling is on: a blocked loop lowers the limit", async () => {
+    const g = new WorkGate({ sampleEveryMs: 20, minRunning: 1 });
+    try {
+      await admitAll(g, 50);
+      const until = Date.now() + 150;
+      while (Date.now() < until); // a turn of 150 ms: timers fire that late
+      await expect.poll(() => g.load.limit, { interval: 5 }).toBeLessThan(50);
+    } finally {
+      g.stop();
+    }
+  });
+});
