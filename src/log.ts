@@ -13,9 +13,20 @@ type WithChindings = Record<typeof CHINDINGS, string>;
  */
 function settleBindings(child: Logger): void {
   const own = child as unknown as WithChindings;
-  const bindings = JSON.parse(`{${(own[CHINDINGS] ?? "").replace(/^,/, "")}}`) as Record<string, unknown>;
-  const text = JSON.stringify(redactValue(bindings));
-  own[CHINDINGS] = text === "{}" ? "" : `,${text.slice(1, -1)}`;
+  // pino's child text is its parent's (settled already, or the root's own) with the new bindings after it:
+  // when none of them is the parent's too, only they need parsing and redacting (a child per request).
+  const parent = (Object.getPrototypeOf(child) as Partial<WithChindings>)[CHINDINGS] ?? "";
+  const text = own[CHINDINGS] ?? "";
+  if (text.startsWith(parent)) {
+    const added = JSON.parse(`{${text.slice(parent.length).replace(/^,/, "")}}`) as Record<string, unknown>;
+    if (Object.keys(added).every((key) => !parent.includes(`${JSON.stringify(key)}:`))) {
+      const addedText = JSON.stringify(redactValue(added));
+      own[CHINDINGS] = addedText === "{}" ? parent : `${parent},${addedText.slice(1, -1)}`;
+      return;
+    }
+  }
+  const settled = JSON.stringify(redactValue(JSON.parse(`{${text.replace(/^,/, "")}}`)));
+  own[CHINDINGS] = settled === "{}" ? "" : `,${settled.slice(1, -1)}`;
 }
 
 /**

@@ -28,6 +28,19 @@ export class HttpTeamsAdapter extends TeamsAdapter {
    */
   private readonly connectors = new LRUCache<string, ConnectorClient, () => Promise<ConnectorClient>>({ max: 64, fetchMethod: (_key, _stale, { context }) => context() });
 
+  /**
+   * botbuilder also makes a UserTokenClient for every turn (processActivity), and with it another HTTP pipeline;
+   * it too holds nothing of the turn (each call names its user and connection), so one per app id serves all.
+   */
+  private readonly userTokenClients = new LRUCache<string, UserTokenClient, () => Promise<UserTokenClient>>({ max: 64, fetchMethod: (_key, _stale, { context }) => context() });
+
+  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
+    super(...args);
+    const auth = this.botFrameworkAuthentication;
+    const create = auth.createUserTokenClient.bind(auth);
+    auth.createUserTokenClient = async (claims) => (await this.userTokenClients.fetch(audienceOf(claims), { context: () => create(claims) })) ?? create(claims);
+  }
+
   /** The request's connector factory, making each client once. */
   private reusing(factory: ConnectorFactory, claims: Claims): ConnectorFactory {
     return {
@@ -65,6 +78,7 @@ export class HttpTeamsAdapter extends TeamsAdapter {
 /** botframework-connector's ConnectorFactory and ConnectorClient (that package is not a direct dependency). */
 type ConnectorFactory = ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["createConnectorFactory"]>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory["create"]>>;
+type UserTokenClient = Awaited<ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["createUserTokenClient"]>>;
 type Claims = { claims: Array<{ type: string; value: string }> };
 
 /** The app id a request's token was issued for (its audience claim); empty when unauthenticated (local mode). */
