@@ -5,7 +5,9 @@ import { createLogger } from "../src/log.js";
 import type { SchedulingOptions } from "../src/scheduler/index.js";
 import { planSlots } from "../src/scheduler/rateLimiter.js";
 import { openStore } from "../src/store/index.js";
-import { startFakePlatform, type FakePlatform } from "../test/support/fakePlatform.js";
+import { platformMessenger } from "../test/support/fakePlatform.js";
+import { forkBench } from "./child.js";
+import type { PlatformReport } from "./platformProcess.js";
 import { fanoutJob, member, renderNotice, schedulingWithKernel } from "../test/support/fanoutFixtures.js";
 
 export interface Figures {
@@ -33,32 +35,52 @@ function rssSampler(): { stop(): number } {
   };
 }
 
-function figures(platform: FakePlatform, keys: string[], allowedPerSecond: number, peakRssMb: number, seconds: number): Figures {
-  const first = platform.deliveries[0]?.at ?? 0;
-  const last = platform.deliveries.at(-1)?.at ?? first;
-  const delivered = new Set(platform.deliveries.map((d) => d.key));
-  const achievedPerSecond = last > first ? ((platform.deliveries.length - 1) * 1000) / (last - first) : 0;
+/** The fake platform, in a process of its own (bench/platformProcess.ts). */
+interface Platform {
+  messenger(): Messenger;
+  report(): Promise<PlatformReport>;
+  stop(): Promise<void>;
+}
+
+async function startPlatform(perSecond: number, burst: number): Promise<Platform> {
+  const child = forkBench<{ type?: string; url?: string } | PlatformReport>("platformProcess.ts", [String(perSecond), String(burst)]);
+  const { url } = (await child.next()) as { url: string };
+  return {
+    messenger: () => platformMessenger(url),
+    report: async () => {
+      child.child.send({ type: "report" });
+      return child.next((m): m is PlatformReport => m.type === "report");
+    },
+    stop: () => child.stop(),
+  };
+}
+
+function figures(report: PlatformReport, keys: string[], allowedPerSecond: number, peakRssMb: number, seconds: number): Figures {
+  const first = report.deliveries[0]?.[1] ?? 0;
+  const last = report.deliveries.at(-1)?.[1] ?? first;
+  const delivered = new Set(report.deliveries.map(([key]) => key));
+  const achievedPerSecond = last > first ? ((report.deliveries.length - 1) * 1000) / (last - first) : 0;
   return {
     recipients: keys.length,
     allowedPerSecond,
     achievedPerSecond: Math.round(achievedPerSecond * 10) / 10,
     ratio: Math.round((achievedPerSecond / allowedPerSecond) * 1000) / 1000,
-    duplicates: platform.duplicates(),
+    duplicates: report.duplicates,
     missing: keys.filter((k) => !delivered.has(k)).length,
-    throttled: platform.requests.filter((r) => r.status === 429).length,
+    throttled: report.requests.filter(([, status]) => status === 429).length,
     peakRssMb,
     seconds: Math.round(seconds * 10) / 10,
   };
 }
 
 /** Requests per 250 ms as ok/throttled, to see where the time went. */
-function timeline(platform: FakePlatform): string {
-  const start = platform.requests[0]?.at ?? 0;
+function timeline(report: PlatformReport): string {
+  const start = report.requests[0]?.[0] ?? 0;
   const slots = new Map<number, [number, number]>();
-  for (const r of platform.requests) {
-    const slot = Math.floor((r.at - start) / 250);
+  for (const [at, status] of report.requests) {
+    const slot = Math.floor((at - start) / 250);
     const counts = slots.get(slot) ?? [0, 0];
-    counts[r.status === 429 ? 1 : 0] += 1;
+    counts[status === 429 ? 1 : 0] += 1;
     slots.set(slot, counts);
   }
   return [...slots].map(([slot, [ok, throttled]]) => `${slot / 4}s:${ok}${throttled ? `/${throttled}` : ""}`).join(" ");
@@ -71,7 +93,7 @@ const recipientKeys = (n: number, tenant: string) => Array.from({ length: n }, (
  * with no storage, queue or records: the best this process can do against the platform.
  */
 export async function directBaseline(allowedPerSecond: number, recipients: number): Promise<Figures> {
-  const platform = await startFakePlatform({ perSecond: allowedPerSecond, burst: Math.max(1, allowedPerSecond / 10) });
+  const platform = await startPlatform(allowedPerSecond, Math.max(1, allowedPerSecond / 10));
   const keys = recipientKeys(recipients, "baseline");
   const messenger: Messenger = platform.messenger();
   const card = renderNotice({ locale: "en", platform: "teams", personal: true });
@@ -91,7 +113,7 @@ export async function directBaseline(allowedPerSecond: number, recipients: numbe
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, (slots.at(-1) ?? now) - Date.now() - 50)));
   }
   await Promise.all(sends);
-  const result = figures(platform, keys, allowedPerSecond, rss.stop(), (performance.now() - started) / 1000);
+  const result = figures(await platform.report(), keys, allowedPerSecond, rss.stop(), (performance.now() - started) / 1000);
   await platform.stop();
   return result;
 }
@@ -106,7 +128,7 @@ async function deliverHonouringRetryAfter(messenger: Messenger, target: Delivery
 
 /** The real thing: a fan-out job over `recipients` members, through the scheduler, the queue and the workers. */
 export async function scheduledFanout(connectionString: string, allowedPerSecond: number, recipients: number, options: SchedulingOptions = {}): Promise<Figures> {
-  const platform = await startFakePlatform({ perSecond: allowedPerSecond, burst: Math.max(1, allowedPerSecond / 10) });
+  const platform = await startPlatform(allowedPerSecond, Math.max(1, allowedPerSecond / 10));
   const account = { connectionString, tablePrefix: `b${randomBytes(4).toString("hex")}` };
   const log = createLogger(process.env.BENCH_LOG ?? "warn");
   const store = openStore(account, log);
@@ -137,8 +159,9 @@ export async function scheduledFanout(connectionString: string, allowedPerSecond
     const progress = await scheduling.jobs.fanoutProgress(`bench:${account.tablePrefix}`);
     if (progress?.done) break;
   }
-  const result = figures(platform, keys, allowedPerSecond, rss.stop(), (performance.now() - started) / 1000);
-  if (process.env.BENCH_TIMELINE) console.log(timeline(platform));
+  const report = await platform.report();
+  const result = figures(report, keys, allowedPerSecond, rss.stop(), (performance.now() - started) / 1000);
+  if (process.env.BENCH_TIMELINE) console.error(timeline(report));
   await scheduling.stop();
   await platform.stop();
   return result;

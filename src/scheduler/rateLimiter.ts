@@ -39,6 +39,8 @@ export class SharedRateLimiter {
   private readonly turns = new Map<string, Promise<unknown>>();
   /** This instance's own emission per bucket (GCRA in memory), to spread sends whose timers fired late together. */
   private readonly emitted = new Map<string, number>();
+  /** The same, booked again as each send wakes (`admit`). */
+  private readonly went = new Map<string, number>();
   /** When this instance last used each bucket: one bucket per conversation adds up, so idle ones are forgotten. */
   private readonly lastUsed = new Map<string, number>();
   private forgotAt = 0;
@@ -98,14 +100,22 @@ export class SharedRateLimiter {
    */
   async admit(rules: BucketRule[]): Promise<void> {
     this.use(rules);
+    const at = this.emission(rules, this.emitted);
+    await sleep(at - this.clock.now().getTime());
+    // Those timers fire late together after another stall: spaced once more by when they really go.
+    const again = this.emission(rules, this.went);
+    await sleep(again - this.clock.now().getTime());
+  }
+
+  /** The earliest moment a send may go by `tats` (GCRA per bucket, burst included), booked there. */
+  private emission(rules: BucketRule[], tats: Map<string, number>): number {
     let at = this.clock.now().getTime();
     for (const rule of rules) {
       const interval = 1000 / rule.perSecond;
-      const tat = this.emitted.get(rule.key) ?? 0;
-      at = Math.max(at, tat - (Math.max(1, rule.burst) - 1) * interval);
+      at = Math.max(at, (tats.get(rule.key) ?? 0) - (Math.max(1, rule.burst) - 1) * interval);
     }
-    for (const rule of rules) this.emitted.set(rule.key, Math.max(at, this.emitted.get(rule.key) ?? 0) + 1000 / rule.perSecond);
-    await sleep(at - this.clock.now().getTime());
+    for (const rule of rules) tats.set(rule.key, Math.max(at, tats.get(rule.key) ?? 0) + 1000 / rule.perSecond);
+    return at;
   }
 
   /** The latest pause this instance knows of for these buckets (epoch ms; 0 when none). */
@@ -148,6 +158,7 @@ export class SharedRateLimiter {
       this.cache.delete(bucket);
       this.pausedUntil.delete(bucket);
       this.emitted.delete(bucket);
+      this.went.delete(bucket);
     }
   }
 

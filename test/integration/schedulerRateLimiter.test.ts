@@ -37,4 +37,22 @@ describe("the shared rate limiter's memory", () => {
     expect(limiter.remembered()).toEqual({ cached: 2, paused: 1, booking: 0, emitted: 0 });
     expect(limiter.pausedUntilOf(conversation(1))).toBe(now + 10 * MINUTE);
   });
+
+  it("spaces sends whose timers fired late together (a stalled event loop) at the bucket's rate as they go", async () => {
+    const { account } = await testAccount();
+    const storage = openSchedulerStorage(account);
+    await storage.prepare();
+    const limiter = new SharedRateLimiter(storage.tables.rateLimits, { now: () => new Date() }, createLogger("silent"));
+    const tenant: BucketRule[] = [{ key: "teams:tenant-stall", perSecond: 100, burst: 1 }];
+    const went: number[] = [];
+    const sends = Array.from({ length: 20 }, () => limiter.admit(tenant).then(() => went.push(performance.now())));
+    // The loop is busy for 150 ms: every send's first wait (10 ms apart) is over when it turns again.
+    const until = performance.now() + 150;
+    while (performance.now() < until);
+    await Promise.all(sends);
+    // Once the loop turns again the sends still go 10 ms apart, about: never more than 3 in any 20 ms.
+    const after = went.filter((at) => at >= until);
+    expect(after.length).toBeGreaterThan(10);
+    for (const at of after) expect(after.filter((other) => other >= at && other < at + 20).length).toBeLessThanOrEqual(3);
+  });
 });
