@@ -14,7 +14,8 @@
  * cell the rate of its replies.
  * BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and BENCH_LATENCY_SERVERS
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
- * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`).
+ * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`);
+ * BENCH_WORK_GATE=off never holds back the app's work after a Slack ack (src/workGate.ts), to compare.
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -112,6 +113,8 @@ interface Figures {
    * ack rate is only the rate of requests taken in (a saturated server may ack faster than it answers).
    */
   repliedPerSecond?: number;
+  /** Slack: the app's private "too many requests are waiting" notices (not replies: the request was not done). */
+  busy?: number;
 }
 
 /** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
@@ -166,9 +169,9 @@ async function latestReplies(body: string): Promise<string[]> {
   return said;
 }
 /** Each Slack ephemeral reply since this was last asked: to whom, and when it reached the fake (epoch ms). */
-async function ephemerals(): Promise<Array<[string, number]>> {
+async function ephemerals(): Promise<{ replies: Array<[string, number]>; busy: number }> {
   ask({ type: "ephemerals" });
-  return (await fixture.next((m): m is Extract<FixtureAnswer, { type: "ephemerals" }> => m.type === "ephemerals")).replies;
+  return fixture.next((m): m is Extract<FixtureAnswer, { type: "ephemerals" }> => m.type === "ephemerals");
 }
 
 /**
@@ -286,7 +289,7 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
   const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
   const replies = await drained();
   const sent = result.sent ?? [];
-  const replied = server === "bare" ? [] : await ephemerals();
+  const { replies: replied, busy } = server === "bare" ? { replies: [], busy: 0 } : await ephemerals();
   const lastReplyAt = Math.max(...replied.map(([, at]) => at));
   return {
     p50: Number(result.p50.toFixed(1)),
@@ -297,6 +300,7 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
     replies,
     ...(sent.length && server !== "bare" ? { reply: replyTimes(sent, replied) } : {}),
     ...(replied.length ? { repliedPerSecond: (replied.length * 1000) / Math.max(1, lastReplyAt - startedAt) } : {}),
+    busy,
     load,
     cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result.ok,
     storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result.ok,
@@ -354,7 +358,7 @@ try {
       console.log(`  ${kind.name}, each member's first at ${WARM_UP_RATE}/s: ${JSON.stringify(first)}`);
       const r = (x: Figures | undefined) => (x?.reply ? `${x.reply.p50} / ${x.reply.p99}` : "–");
       const f = (x: Figures | undefined) => (x ? `${x.p50} / ${x.p99}` : "–");
-      firstRows.push(`| ${kind.name} | ${f(first["same-work"])} | ${f(first.app)} | ${r(first["same-work"])} | ${r(first.app)} | ${first["same-work"]?.failed ?? "–"} / ${first.app.failed} |`);
+      firstRows.push(`| ${kind.name} | ${f(first["same-work"])} | ${f(first.app)} | ${r(first["same-work"])} | ${r(first.app)} | ${first["same-work"]?.failed ?? "–"} / ${first.app.failed} | ${first.app.busy ?? 0} |`);
     }
     for (const load of loads) {
       const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
@@ -378,7 +382,7 @@ try {
         const perSecond = (x: Figures) => (x.repliedPerSecond ? x.repliedPerSecond.toFixed(0) : "–");
         replyRows.push(
           `| ${kind.name} | ${load.name} | ${r(same)} | ${r(app)} | ${app.reply && same.reply ? `${ratio(app.reply.p50, same.reply.p50)} / ${ratio(app.reply.p99, same.reply.p99)}` : "–"} | ${same.reply?.missing ?? "–"} / ${app.reply?.missing ?? "–"} | ` +
-            `${perSecond(same)} / ${perSecond(app)} (${ratio(app.repliedPerSecond ?? 0, same.repliedPerSecond ?? 0)}) |`,
+            `${perSecond(same)} / ${perSecond(app)} (${ratio(app.repliedPerSecond ?? 0, same.repliedPerSecond ?? 0)}) | ${app.busy ?? 0} |`,
         );
       }
       const sr = figures["same-reply"];
@@ -402,14 +406,14 @@ try {
   }
   if (replyRows.length) {
     console.log("\nSlack: from each request's moment to its ephemeral reply reaching the fake Slack (what the person waits for; fixed rates), ms, and the replies' rate\n");
-    console.log("| request | load | same-work p50 / p99 | app p50 / p99 | app ÷ same-work (p50 / p99) | no reply (same / app) | replies per s, cell start to last reply (same / app) |");
-    console.log("|---|---|---|---|---|---|---|");
+    console.log("| request | load | same-work p50 / p99 | app p50 / p99 | app ÷ same-work (p50 / p99) | no reply (same / app) | replies per s, cell start to last reply (same / app) | the app's busy notices (too many waiting) |");
+    console.log("|---|---|---|---|---|---|---|---|");
     for (const row of replyRows) console.log(row);
   }
   if (firstRows.length) {
     console.log(`\neach of the ${BENCH_USERS} members' first request of a kind, at ${WARM_UP_RATE}/s (for the first kind, the server's first requests after start: a fresh instance), ms\n`);
-    console.log("| request | same-work p50 / p99 | app p50 / p99 | Slack reply: same-work p50 / p99 | Slack reply: app p50 / p99 | not 2xx or errors (same / app) |");
-    console.log("|---|---|---|---|---|---|");
+    console.log("| request | same-work p50 / p99 | app p50 / p99 | Slack reply: same-work p50 / p99 | Slack reply: app p50 / p99 | not 2xx or errors (same / app) | the app's busy notices |");
+    console.log("|---|---|---|---|---|---|---|");
     for (const row of firstRows) console.log(row);
   }
   console.log(`\nSlack ack p99, worst cell of the app: ${slackAckP99} ms — ${slackAckP99 < 3000 ? (slackAckP99 < 1000 ? "far inside" : "inside") : "NOT inside"} Slack's 3 s`);

@@ -7,7 +7,7 @@
  */
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { MEGAN } from "../test/support/teamsActivities.js";
-import { BENCH_USERS, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
+import { BENCH_USERS, BUSY_NOTICE, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
 import { linkedCommunity, postedPoll, startFakes } from "./world.js";
 
 const answer = (message: FixtureAnswer) => process.send!(message);
@@ -25,10 +25,16 @@ let latest: string[] = [];
 let trimming = false;
 /** Each Slack ephemeral reply since the last `ephemerals`: to whom, and when it reached the fake (epoch ms). */
 let ephemerals: Array<[string, number]> = [];
+/** The app's "too many requests are waiting" notices since the last `ephemerals`: kept out of `ephemerals`. */
+let busy = 0;
 function tally(): void {
   const slack = fake.calls.filter((c) => c.method.startsWith("chat.") && c.ok);
   const teams = connector.calls.filter((c) => ["send", "reply", "update"].includes(c.kind) && c.status < 300 && (c.activity?.type ?? "message") === "message");
-  for (const c of slack) if (c.method === "chat.postEphemeral" && typeof c.args.user === "string") ephemerals.push([c.args.user, c.at]);
+  for (const c of slack) {
+    if (c.method !== "chat.postEphemeral" || typeof c.args.user !== "string") continue;
+    if (String(c.args.text ?? "").includes(BUSY_NOTICE)) busy += 1;
+    else ephemerals.push([c.args.user, c.at]);
+  }
   totals.slack += slack.length;
   totals.teams += teams.length;
   // Only the last few are kept: a busy cell records thousands a second.
@@ -48,8 +54,9 @@ process.on("message", (request: FixtureRequest) => {
     }
     if (request.type === "ephemerals") {
       tally();
-      answer({ type: "ephemerals", replies: ephemerals });
+      answer({ type: "ephemerals", replies: ephemerals, busy });
       ephemerals = [];
+      busy = 0;
       return;
     }
     if (request.type === "count") {

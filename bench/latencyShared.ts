@@ -16,5 +16,8 @@ export type FixtureAnswer =
   | { type: "ready"; slackTs: string; actionId: string; value: string; teamsPollId: string; teamsData: Record<string, unknown> }
   | { type: "count"; slack: number; teams: number }
   | { type: "latest"; replies: string[] }
-  | { type: "ephemerals"; replies: Array<[user: string, at: number]> }
+  | { type: "ephemerals"; replies: Array<[user: string, at: number]>; busy: number }
   | { type: "failed"; error: string };
+
+/** What the app's private "too many requests are waiting" notice says (src/workGate.ts): not a reply to what was asked. */
+export const BUSY_NOTICE = "Many requests are arriving at once";

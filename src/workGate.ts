@@ -5,6 +5,8 @@ export interface WorkGateOptions {
   minRunning?: number;
   /** How often the loop's lateness is read and the limit adjusted (ms); 0 leaves it to `sample` (tests). */
   sampleEveryMs?: number;
+  /** How long a request waits, before it is acked, for room among the waiting (`room`). */
+  roomWaitMs?: number;
 }
 
 /** Lets one piece of work go; calling it again does nothing. */
@@ -28,8 +30,9 @@ const TICK_MS = 10;
  * The gate reads how late the loop's timers fire (a turn's length) and, while they fire late, lets fewer
  * pieces run at once (three quarters of those running, down to `minRunning`); the others wait, in order.
  * While timers fire on time, or less late than LATE_MS, it lets a quarter more run whenever some wait: it
- * settles where turns are about LATE_MS long, the CPU kept busy. Work waiting on I/O (a Slack or storage call) does
- * not make turns long, so it is never held back for that; only work the CPU cannot keep up with waits.
+ * settles where turns are about LATE_MS long, the CPU kept busy. Work waiting on I/O (a Slack or storage
+ * call) does not make turns long, so it is never held back for that; only work the CPU cannot keep up with
+ * waits. While `maxWaiting` wait, new requests wait for room before their ack (`room`).
  */
 export class WorkGate {
   private limit = MAX_RUNNING;
@@ -39,35 +42,75 @@ export class WorkGate {
   private head = 0;
   private readonly maxWaiting: number;
   private readonly minRunning: number;
-  private readonly timer?: NodeJS.Timeout;
+  private readonly sampleEveryMs: number;
+  private readonly roomWaitMs: number;
+  /** Requests not yet acked, waiting for room among the waiting work (`room`), in arrival order. */
+  private readonly roomWaiters = new Set<() => void>();
+  private timer?: NodeJS.Timeout;
 
   constructor(options: WorkGateOptions = {}) {
-    this.maxWaiting = options.maxWaiting ?? 5_000;
+    this.maxWaiting = options.maxWaiting ?? 1_000;
     this.minRunning = options.minRunning ?? 16;
-    const every = options.sampleEveryMs ?? 100;
-    if (every > 0) {
-      // A timer every TICK_MS: how late it runs is how long the loop's turns are. Read every `every` ms.
-      let last = performance.now();
-      let windowStart = last;
-      let worst = 0;
-      this.timer = setInterval(() => {
-        const now = performance.now();
-        worst = Math.max(worst, now - last - TICK_MS);
-        last = now;
-        if (now - windowStart < every) return;
-        this.sample(worst);
-        worst = 0;
-        windowStart = now;
-      }, TICK_MS);
-      this.timer.unref();
-    }
+    this.sampleEveryMs = options.sampleEveryMs ?? 100;
+    this.roomWaitMs = options.roomWaitMs ?? 1_500;
+  }
+
+  /**
+   * Before a request is acked: resolves at once while fewer than `maxWaiting` pieces of work wait, else when
+   * one starts, or after `roomWaitMs` (false: the request is acked and, still finding no room, answered busy).
+   * So a sender that waits for its acks (Slack's retries, a load generator) is slowed to the rate the work is
+   * done, instead of being acked at once and turned away, and a person is turned away only after a wait that
+   * still leaves the ack inside Slack's 3 seconds.
+   */
+  async room(): Promise<boolean> {
+    if (this.queued < this.maxWaiting) return true;
+    return new Promise((resolve) => {
+      const made = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.roomWaiters.delete(made);
+        resolve(false);
+      }, this.roomWaitMs);
+      this.roomWaiters.add(made);
+    });
   }
 
   /** A release once the work may start; undefined when too many wait already (the caller answers busy). */
   async admit(): Promise<Release | undefined> {
+    this.watch();
     if (this.running < this.limit && this.queued === 0) return this.started();
     if (this.queued >= this.maxWaiting) return undefined;
     return new Promise((resolve) => this.waiting.push(() => resolve(this.started())));
+  }
+
+  /**
+   * Reads the loop while there is work: a timer every TICK_MS, whose lateness is how long the loop's turns
+   * are, read every `sampleEveryMs`. With nothing running or waiting it stops (an idle instance is not woken
+   * a hundred times a second), and the next work starts with no limit.
+   */
+  private watch(): void {
+    const every = this.sampleEveryMs;
+    if (every <= 0 || this.timer) return;
+    let last = performance.now();
+    let windowStart = last;
+    let worst = 0;
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last - TICK_MS);
+      last = now;
+      if (now - windowStart < every) return;
+      if (this.running === 0 && this.queued === 0) {
+        this.stop();
+        this.limit = MAX_RUNNING;
+        return;
+      }
+      this.sample(worst);
+      worst = 0;
+      windowStart = now;
+    }, TICK_MS);
+    this.timer.unref();
   }
 
   /** One reading of the loop: its latest lateness, ms. Adjusts the limit and starts what now fits. */
@@ -84,6 +127,7 @@ export class WorkGate {
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private started(): Release {
@@ -106,6 +150,12 @@ export class WorkGate {
       const start = this.waiting[this.head]!;
       this.head++;
       start();
+      // One out, one in: a request waiting for room (not yet acked) may go on and take the place.
+      const [made] = this.roomWaiters;
+      if (made && this.queued < this.maxWaiting) {
+        this.roomWaiters.delete(made);
+        made();
+      }
     }
     // Started entries are dropped in one go once they are most of the array.
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {

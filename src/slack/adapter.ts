@@ -3,6 +3,7 @@ import { App, ExpressReceiver, type Middleware, type AnyMiddlewareArgs } from "@
 import type { Adapter, AdapterContext } from "../adapters.js";
 import type { Logger } from "../log.js";
 import { BODY_LIMIT } from "../server.js";
+import type { RequestHandler } from "express";
 import type { BackgroundWork } from "../work.js";
 import { boltLogger } from "./boltLogger.js";
 import { SlackDirectory } from "./directory.js";
@@ -176,8 +177,10 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     messenger,
     directory: new SlackRosterDirectory({ refs: deps.repos.conversationRefs, tokens, apiUrl: slack.apiUrl, log }),
     mount: (app) => {
-      // Verification (±5 min), payload shape and replays are checked here, before Bolt's receiver.
-      app.post(SLACK_PATHS.events, ...requestGuard);
+      // Verification (±5 min), payload shape and replays are checked here, before Bolt's receiver. First,
+      // while the work after acks has a full queue, a request waits (up to 1.5 s) for room before it is acked.
+      const room: RequestHandler = (_req, _res, next) => void work.gate.room().then(() => next());
+      app.post(SLACK_PATHS.events, room, ...requestGuard);
       app.use(receiver.router);
     },
     describe: (baseUrl) => {

@@ -9,8 +9,9 @@ import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackAp
 import { slashCommand } from "../support/slackRequests.js";
 
 let s: SlackTestApp;
-// At most one piece of work at once once the loop is found late, and none waiting: the second is busy.
-beforeAll(async () => (s = await startSlackApp({ options: { workGate: { sampleEveryMs: 0, minRunning: 1, maxWaiting: 0 } } })));
+// At most one piece of work at once once the loop is found late, and none waiting: the second, after waiting
+// 300 ms for room before its ack, is busy.
+beforeAll(async () => (s = await startSlackApp({ options: { workGate: { sampleEveryMs: 0, minRunning: 1, maxWaiting: 0, roomWaitMs: 300 } } })));
 afterAll(() => s?.stop());
 
 const ephemeralsTo = (user: string) => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user).map((c) => blocksText(c.args.blocks) || String(c.args.text));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LATE_MS, WorkGate, type Release } from "../../src/workGate.js";
 
 /** The gate with its readings given by the test: `sample(ms)` is how late the loop's timers ran. */
-const gate = (options: { maxWaiting?: number; minRunning?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
+const gate = (options: { maxWaiting?: number; minRunning?: number; roomWaitMs?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
 /** Lets every promise already resolved run its callbacks (an admitted start resolves in a few microtasks). */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 const admitAll = (g: WorkGate, n: number) => Promise.all(Array.from({ length: n }, () => g.admit()));
@@ -61,6 +61,29 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     expect(await g.admit()).toBeUndefined();
     expect(g.load).toMatchObject({ running: 1, waiting: 2 });
     void waiting;
+  });
+
+  it("holds a request back before its ack while the queue is full, and lets it on as soon as a piece starts", async () => {
+    const g = gate({ minRunning: 1, maxWaiting: 1, roomWaitMs: 60_000 });
+    const first = (await g.admit())!;
+    g.sample(1_000);
+    const second = g.admit();
+    let room: boolean | undefined;
+    const asked = g.room().then((answer) => (room = answer));
+    await settled();
+    expect(room).toBeUndefined();
+    first();
+    await asked;
+    expect(room).toBe(true);
+    expect(typeof (await second)).toBe("function");
+  });
+
+  it("lets a request held back for room go on after roomWaitMs, to be answered busy", async () => {
+    const g = gate({ minRunning: 1, maxWaiting: 0, roomWaitMs: 20 });
+    await g.admit();
+    g.sample(1_000);
+    expect(await g.room()).toBe(false);
+    expect(await g.admit()).toBeUndefined();
   });
 
   it("counts a release once, however often it is called", async () => {
