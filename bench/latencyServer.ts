@@ -118,8 +118,10 @@ async function app(): Promise<string> {
   const { loadConfig } = (await import(`${from}/config.js`)) as typeof ConfigModule;
   const { createLogger } = (await import(`${from}/log.js`)) as typeof LogModule;
   const log = createLogger(process.env.BENCH_LOG ?? "warn");
-  // BENCH_WORK_GATE=off: the work after a Slack ack is never held back (the gate never reads the loop), to compare.
-  const workGate = process.env.BENCH_WORK_GATE === "off" ? { sampleEveryMs: 0 } : undefined;
+  // BENCH_WORK_GATE=off: the work after a Slack ack is never held back (the gate never reads the loop), to compare;
+  // BENCH_WORK_GATE=N: up to N pieces of work wait (the gate's maxWaiting) instead of the app's default.
+  const gateSetting = process.env.BENCH_WORK_GATE;
+  const workGate = gateSetting === "off" ? { sampleEveryMs: 0 } : gateSetting ? { maxWaiting: Number(gateSetting) } : undefined;
   const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix, workGate });
   // Once the community is set up: every bench voter on its roster, in their own platform's space.
   process.on("message", (request: { type?: string }) => {

@@ -20,6 +20,17 @@ export type Release = () => void;
 export const LATE_MS = 50;
 const MAX_RUNNING = 100_000;
 const TICK_MS = 10;
+/**
+ * Requests held back for room go on together, once there is room for all of them or for this many: let in
+ * together, they are parsed in the same turns and their signatures reach storage in one transaction
+ * (SignedRequests' group commits), where one let in per piece of work started costs a storage request each.
+ */
+export const ROOM_BATCH = 32;
+/**
+ * A request let on by `room` holds its place among the waiting until it is admitted, or this long (one that
+ * never reaches `admit`, a replay say, gives its place back then).
+ */
+const HOLD_MS = 1_000;
 
 /**
  * Admits work that follows an acknowledgement (a Slack request acked within its 3 seconds, its answer sent
@@ -46,6 +57,9 @@ export class WorkGate {
   private readonly roomWaitMs: number;
   /** Requests not yet acked, waiting for room among the waiting work (`room`), in arrival order. */
   private readonly roomWaiters = new Set<() => void>();
+  /** When each request let on by `room`, not yet admitted, was let on (oldest at `holdsHead`). */
+  private holds: number[] = [];
+  private holdsHead = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(options: WorkGateOptions = {}) {
@@ -56,17 +70,22 @@ export class WorkGate {
   }
 
   /**
-   * Before a request is acked: resolves at once while fewer than `maxWaiting` pieces of work wait, else when
-   * one starts, or after `roomWaitMs` (false: the request is acked and, still finding no room, answered busy).
+   * Before a request is acked: resolves at once while fewer than `maxWaiting` pieces of work wait (and no
+   * request is held already), else once there is room for it and those held before it (`letIn`), or after
+   * `roomWaitMs` (false: the request is acked and, still finding no room, answered busy).
    * So a sender that waits for its acks (Slack's retries, a load generator) is slowed to the rate the work is
    * done, instead of being acked at once and turned away, and a person is turned away only after a wait that
    * still leaves the ack inside Slack's 3 seconds.
    */
   async room(): Promise<boolean> {
-    if (this.queued < this.maxWaiting) return true;
+    if (this.roomWaiters.size === 0 && this.queued + this.held < this.maxWaiting) {
+      this.holds.push(performance.now());
+      return true;
+    }
     return new Promise((resolve) => {
       const made = () => {
         clearTimeout(timer);
+        this.holds.push(performance.now());
         resolve(true);
       };
       const timer = setTimeout(() => {
@@ -79,6 +98,7 @@ export class WorkGate {
 
   /** A release once the work may start; undefined when too many wait already (the caller answers busy). */
   async admit(): Promise<Release | undefined> {
+    if (this.held > 0) this.holdsHead++;
     this.watch();
     if (this.running < this.limit && this.queued === 0) return this.started();
     if (this.queued >= this.maxWaiting) return undefined;
@@ -145,18 +165,36 @@ export class WorkGate {
     return this.waiting.length - this.head;
   }
 
+  /** Requests let on by `room` and not admitted yet, counted as waiting already: they will be in a moment. */
+  private get held(): number {
+    const since = performance.now() - HOLD_MS;
+    while (this.holdsHead < this.holds.length && this.holds[this.holdsHead]! < since) this.holdsHead++;
+    if (this.holdsHead > 1024 && this.holdsHead * 2 > this.holds.length) {
+      this.holds = this.holds.slice(this.holdsHead);
+      this.holdsHead = 0;
+    }
+    return this.holds.length - this.holdsHead;
+  }
+
+  /** Lets requests held back for room go on (`room`, not yet acked), in order, together (ROOM_BATCH). */
+  private letIn(): void {
+    if (this.roomWaiters.size === 0) return;
+    let room = this.maxWaiting - this.queued - this.held;
+    if (room < Math.min(this.roomWaiters.size, ROOM_BATCH)) return;
+    for (const made of this.roomWaiters) {
+      if (room-- <= 0) break;
+      this.roomWaiters.delete(made);
+      made();
+    }
+  }
+
   private pump(): void {
     while (this.running < this.limit && this.queued > 0) {
       const start = this.waiting[this.head]!;
       this.head++;
       start();
-      // One out, one in: a request waiting for room (not yet acked) may go on and take the place.
-      const [made] = this.roomWaiters;
-      if (made && this.queued < this.maxWaiting) {
-        this.roomWaiters.delete(made);
-        made();
-      }
     }
+    this.letIn();
     // Started entries are dropped in one go once they are most of the array.
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.head);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LATE_MS, WorkGate, type Release } from "../../src/workGate.js";
+import { LATE_MS, ROOM_BATCH, WorkGate, type Release } from "../../src/workGate.js";
 
 /** The gate with its readings given by the test: `sample(ms)` is how late the loop's timers ran. */
 const gate = (options: { maxWaiting?: number; minRunning?: number; roomWaitMs?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
@@ -76,6 +76,38 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     await asked;
     expect(room).toBe(true);
     expect(typeof (await second)).toBe("function");
+  });
+
+  it("lets requests held back for room go on together, in order, once there is room for a batch of them; a newcomer waits behind them", async () => {
+    const maxWaiting = 100;
+    const g = gate({ minRunning: 1, maxWaiting, roomWaitMs: 60_000 });
+    let running = (await g.admit())!;
+    g.sample(1_000);
+    const queue = Array.from({ length: maxWaiting }, () => g.admit());
+    const letOn: number[] = [];
+    /** A request held for room; let on, it is acked and its work queued, as in the Slack adapter. */
+    const request = (n: number) => g.room().then(() => (letOn.push(n), queue.push(g.admit())));
+    const held = Array.from({ length: ROOM_BATCH + 8 }, (_, n) => request(n));
+    /** The piece running finishes; the next in the queue starts. */
+    const next = async () => {
+      running();
+      running = (await queue.shift()!)!;
+      await settled();
+    };
+    for (let n = 1; n < ROOM_BATCH; n++) await next();
+    expect(letOn).toEqual([]);
+    // Room for fewer than a batch: a request arriving now waits behind those held, not past them.
+    const newcomer = request(ROOM_BATCH + 8);
+    await next();
+    expect(letOn).toEqual(Array.from({ length: ROOM_BATCH }, (_, n) => n));
+    expect(g.load.waiting).toBe(maxWaiting);
+    // The other 8 and the newcomer go on once there is room for all 9 of them, never past maxWaiting.
+    for (let n = 1; n < 9; n++) await next();
+    expect(letOn).toHaveLength(ROOM_BATCH);
+    await next();
+    expect(letOn).toEqual(Array.from({ length: ROOM_BATCH + 9 }, (_, n) => n));
+    await Promise.all([...held, newcomer]);
+    expect(g.load.waiting).toBe(maxWaiting);
   });
 
   it("lets a request held back for room go on after roomWaitMs, to be answered busy", async () => {
