@@ -27,8 +27,10 @@ const TICK_MS = 10;
  */
 export const ROOM_BATCH = 32;
 /**
- * A request let on by `room` holds its place among the waiting until it is admitted, or this long (one that
- * never reaches `admit`, a replay say, gives its place back then).
+ * A request let on by `room` after waiting holds its place among the waiting until it is admitted, or this long
+ * (one that never reaches `admit`, a replay or an event the app ignores, gives its place back then). Only those
+ * that waited hold one: a request that finds room at once is taken in before many others can arrive, and
+ * events the app ignores must not fill the room.
  */
 const HOLD_MS = 1_000;
 
@@ -57,7 +59,7 @@ export class WorkGate {
   private readonly roomWaitMs: number;
   /** Requests not yet acked, waiting for room among the waiting work (`room`), in arrival order. */
   private readonly roomWaiters = new Set<() => void>();
-  /** When each request let on by `room`, not yet admitted, was let on (oldest at `holdsHead`). */
+  /** When each request let on by `room` after waiting, not yet admitted, was let on (oldest at `holdsHead`). */
   private holds: number[] = [];
   private holdsHead = 0;
   private timer?: NodeJS.Timeout;
@@ -78,10 +80,7 @@ export class WorkGate {
    * still leaves the ack inside Slack's 3 seconds.
    */
   async room(): Promise<boolean> {
-    if (this.roomWaiters.size === 0 && this.queued + this.held < this.maxWaiting) {
-      this.holds.push(performance.now());
-      return true;
-    }
+    if (this.roomWaiters.size === 0 && this.queued + this.held < this.maxWaiting) return true;
     return new Promise((resolve) => {
       const made = () => {
         clearTimeout(timer);
@@ -165,7 +164,7 @@ export class WorkGate {
     return this.waiting.length - this.head;
   }
 
-  /** Requests let on by `room` and not admitted yet, counted as waiting already: they will be in a moment. */
+  /** Requests let on by `room` after waiting and not admitted yet, counted as waiting: they will be in a moment. */
   private get held(): number {
     const since = performance.now() - HOLD_MS;
     while (this.holdsHead < this.holds.length && this.holds[this.holdsHead]! < since) this.holdsHead++;

@@ -110,6 +110,12 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     expect(g.load.waiting).toBe(maxWaiting);
   });
 
+  it("takes no room for requests that found it at once and never queue work (events the app ignores)", async () => {
+    const g = gate({ maxWaiting: 10, roomWaitMs: 60_000 });
+    for (let n = 0; n < 50; n++) expect(await g.room()).toBe(true);
+    expect(g.load).toMatchObject({ running: 0, waiting: 0 });
+  });
+
   it("lets a request held back for room go on after roomWaitMs, to be answered busy", async () => {
     const g = gate({ minRunning: 1, maxWaiting: 0, roomWaitMs: 20 });
     await g.admit();
