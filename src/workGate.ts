@@ -1,3 +1,5 @@
+import Queue from "yocto-queue";
+
 export interface WorkGateOptions {
   /** Pieces of work that may wait for a start; past it, `admit` answers busy at once. */
   maxWaiting?: number;
@@ -50,18 +52,16 @@ const HOLD_MS = 1_000;
 export class WorkGate {
   private limit = MAX_RUNNING;
   private running = 0;
-  /** Starts in arrival order: `waiting[head]` is next. */
-  private waiting: Array<() => void> = [];
-  private head = 0;
+  /** Starts, in arrival order. */
+  private readonly waiting = new Queue<() => void>();
   private readonly maxWaiting: number;
   private readonly minRunning: number;
   private readonly sampleEveryMs: number;
   private readonly roomWaitMs: number;
   /** Requests not yet acked, waiting for room among the waiting work (`room`), in arrival order. */
   private readonly roomWaiters = new Set<() => void>();
-  /** When each request let on by `room` after waiting, not yet admitted, was let on (oldest at `holdsHead`). */
-  private holds: number[] = [];
-  private holdsHead = 0;
+  /** When each request let on by `room` after waiting, not yet admitted, was let on (oldest first). */
+  private readonly holds = new Queue<number>();
   private timer?: NodeJS.Timeout;
 
   constructor(options: WorkGateOptions = {}) {
@@ -84,7 +84,7 @@ export class WorkGate {
     return new Promise((resolve) => {
       const made = () => {
         clearTimeout(timer);
-        this.holds.push(performance.now());
+        this.holds.enqueue(performance.now());
         resolve(true);
       };
       const timer = setTimeout(() => {
@@ -97,11 +97,11 @@ export class WorkGate {
 
   /** A release once the work may start; undefined when too many wait already (the caller answers busy). */
   async admit(): Promise<Release | undefined> {
-    if (this.held > 0) this.holdsHead++;
+    if (this.held > 0) this.holds.dequeue();
     this.watch();
     if (this.running < this.limit && this.queued === 0) return this.started();
     if (this.queued >= this.maxWaiting) return undefined;
-    return new Promise((resolve) => this.waiting.push(() => resolve(this.started())));
+    return new Promise((resolve) => this.waiting.enqueue(() => resolve(this.started())));
   }
 
   /**
@@ -161,18 +161,14 @@ export class WorkGate {
   }
 
   private get queued(): number {
-    return this.waiting.length - this.head;
+    return this.waiting.size;
   }
 
   /** Requests let on by `room` after waiting and not admitted yet, counted as waiting: they will be in a moment. */
   private get held(): number {
     const since = performance.now() - HOLD_MS;
-    while (this.holdsHead < this.holds.length && this.holds[this.holdsHead]! < since) this.holdsHead++;
-    if (this.holdsHead > 1024 && this.holdsHead * 2 > this.holds.length) {
-      this.holds = this.holds.slice(this.holdsHead);
-      this.holdsHead = 0;
-    }
-    return this.holds.length - this.holdsHead;
+    while (this.holds.size > 0 && this.holds.peek()! < since) this.holds.dequeue();
+    return this.holds.size;
   }
 
   /** Lets requests held back for room go on (`room`, not yet acked), in order, together (ROOM_BATCH). */
@@ -188,16 +184,7 @@ export class WorkGate {
   }
 
   private pump(): void {
-    while (this.running < this.limit && this.queued > 0) {
-      const start = this.waiting[this.head]!;
-      this.head++;
-      start();
-    }
+    while (this.running < this.limit && this.queued > 0) this.waiting.dequeue()!();
     this.letIn();
-    // Started entries are dropped in one go once they are most of the array.
-    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-      this.waiting = this.waiting.slice(this.head);
-      this.head = 0;
-    }
   }
 }
