@@ -140,7 +140,7 @@ async function app(): Promise<string> {
 
 /** Requests this process has sent to storage (each HTTP request to its endpoint; a transaction is one). */
 let storageRequests = 0;
-/** BENCH_STORAGE_TRACE=1 (or a directory): what this process sent to storage, by method and path (keys elided), printed when it stops. */
+/** BENCH_STORAGE_TRACE=1 (or a directory): what this process sent to storage, by method and path (keys elided but for their kind, the part before a first colon), printed when it stops. */
 const trace = process.env.BENCH_STORAGE_TRACE ? new Map<string, number>() : undefined;
 /** BENCH_STORAGE_TRACE=DIR: also each request to DIR/<server>.log: when it ended (epoch ms), how long it took, what it was. */
 const traceFile = process.env.BENCH_STORAGE_TRACE && process.env.BENCH_STORAGE_TRACE !== "1" ? `${process.env.BENCH_STORAGE_TRACE}/${kind}.log` : undefined;
@@ -153,7 +153,7 @@ channel("http.client.request.start").subscribe((message) => {
   storageRequests += 1;
   if (trace) {
     const { method, path } = request as unknown as { method: string; path: string };
-    const what = `${method} ${decodeURIComponent(path.split("?")[0]!).replace(/'[^']*'/g, "'…'")}${path.includes("$filter") ? " (query)" : ""}`;
+    const what = `${method} ${decodeURIComponent(path.split("?")[0]!).replace(/'([^':]*:)?[^']*'/g, "'$1…'")}${path.includes("$filter") ? " (query)" : ""}`;
     trace.set(what, (trace.get(what) ?? 0) + 1);
     if (traceFile) started.set(request, [performance.now(), what]);
   }

@@ -198,7 +198,11 @@ export interface RosterPage {
 
 /** Lists who is in a space (Teams team or chat members; Slack conversations.members). One per platform. */
 export interface Directory {
-  members(spaceKey: SpaceKey, cursor?: string): Promise<RosterPage>;
+  /**
+   * One page of the space's people. `known`: whether someone is on the roster already (the caller skips them);
+   * a directory that looks each person up (Slack's users.info, paced to its tier) leaves them out unasked.
+   */
+  members(spaceKey: SpaceKey, cursor?: string, known?: (person: PersonKey) => Promise<boolean>): Promise<RosterPage>;
 }
 
 export interface CoreDeps {

@@ -1,5 +1,5 @@
 import { webApi } from "@slack/bolt";
-import { decodeKey, LIMITS, personKey, type SpaceKey } from "../core/domain.js";
+import { decodeKey, LIMITS, personKey, type PersonKey, type SpaceKey } from "../core/domain.js";
 import type { Directory, RosterPage } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { slackErrorCode, UNREACHABLE_ERRORS } from "./errors.js";
@@ -56,7 +56,7 @@ export class SlackRosterDirectory implements Directory {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async members(spaceKey: SpaceKey, cursor?: string): Promise<RosterPage> {
+  async members(spaceKey: SpaceKey, cursor?: string, known?: (person: PersonKey) => Promise<boolean>): Promise<RosterPage> {
     const { log } = this.options;
     const found = await this.clients.reach(spaceKey);
     if ("status" in found || !found.ref.channelId) {
@@ -75,7 +75,12 @@ export class SlackRosterDirectory implements Directory {
       return { people: [] };
     }
     const teamHint = found.ref.teamId || decodeKey(spaceKey).tenant;
-    const people = await mapLimited(listed.members ?? [], CONCURRENCY, (userId) => this.person(found, userId, teamHint));
+    // Someone already on the roster under the channel's team is not asked about (users.info is paced to 90 a
+    // minute): a re-import of a channel whose people are known takes a page a call, not minutes. A Slack
+    // Connect guest's key names their own team, so they are asked about, and the caller skips them then.
+    const people = await mapLimited(listed.members ?? [], CONCURRENCY, async (userId) =>
+      (await known?.(personKey("slack", teamHint, userId))) ? undefined : this.person(found, userId, teamHint),
+    );
     const next = listed.response_metadata?.next_cursor || undefined;
     const page: RosterPage = { people: people.filter((p): p is Person => p !== undefined) };
     return next ? { ...page, next } : page;

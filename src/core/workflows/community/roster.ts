@@ -39,12 +39,22 @@ export const rosterImport = job({
     let cursor: string | undefined;
     do {
       signal.throwIfAborted();
-      const page = await directory.members(spaceKey, cursor);
+      // Someone on the roster already (before the import, or since: people use the channel meanwhile) keeps
+      // their row as it is and costs no write, nor a lookup on a platform that looks each person up. Asked
+      // as the page is read, once a person.
+      const asked = new Map<string, Promise<boolean>>();
+      const known = (person: string) => {
+        let found = asked.get(person);
+        if (!found) asked.set(person, (found = deps.repos.members.get(communityId, person).then((member) => member !== undefined)));
+        return found;
+      };
+      const page = await directory.members(spaceKey, cursor, known);
       const now = deps.clock.now().toISOString();
       for (const person of page.people) {
-        // Insert-only: someone already on the roster keeps their role; someone who said `leave` stays out.
+        if (await known(person.personKey)) continue;
+        // Someone who said `leave` stays out.
         if (await deps.repos.members.optedOut(communityId, person.personKey)) continue;
-        await deps.repos.members.add(memberFor(person, { communityId, spaceKey, role: "member", now }));
+        await deps.repos.members.add(memberFor(person, { communityId, spaceKey, role: "member", now }), { optedOut: false });
       }
       cursor = page.next;
     } while (cursor);
