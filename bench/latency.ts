@@ -16,6 +16,7 @@
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
  * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`);
  * BENCH_WORK_GATE=off never holds back the app's work after a Slack ack (src/workGate.ts), to compare.
+ * Each cell is taken in BENCH_LATENCY_ROUNDS (3) parts, the servers taking turns (`cell`).
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -33,6 +34,8 @@ import { startStorageProcess } from "./storageProcess.js";
 const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
 const rates = (process.env.BENCH_LATENCY_RATES ?? "50,200").split(",").map(Number).filter((rate) => rate > 0);
 const connections = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 50);
+/** Each cell in this many parts, the servers taking turns (BENCH_LATENCY_ROUNDS; 1: each server's cell whole, one after another). */
+const rounds = Math.max(1, Number(process.env.BENCH_LATENCY_ROUNDS ?? 3));
 const only = process.env.BENCH_LATENCY_KINDS?.split(",");
 /** In this order: the same-reply server sends what the app's probe replied. */
 const ORDER: ServerKind[] = ["bare", "same-work", "app", "same-reply"];
@@ -178,7 +181,7 @@ async function ephemerals(): Promise<{ replies: Array<[string, number]>; busy: n
  * How long each person waited for their reply: each request matched with the first ephemeral to its sender
  * after its moment (a bench member sends again only after 1,000 others, seconds later). `missing`: no reply.
  */
-function replyTimes(sent: Array<[string, number]>, replies: Array<[string, number]>): NonNullable<Figures["reply"]> {
+function replyTimes(sent: Array<[string, number]>, replies: Array<[string, number]>): { waits: number[]; missing: number } {
   const byUser = new Map<string, number[]>();
   for (const [user, at] of replies) {
     const times = byUser.get(user) ?? [];
@@ -195,8 +198,7 @@ function replyTimes(sent: Array<[string, number]>, replies: Array<[string, numbe
     if (i < 0) missing += 1;
     else waits.push(Math.max(0, times.splice(i, 1)[0]! - at));
   }
-  waits.sort((a, b) => a - b);
-  return { p50: Number(p(waits, 0.5).toFixed(1)), p99: Number(p(waits, 0.99).toFixed(1)), missing };
+  return { waits, missing };
 }
 
 /** Waits until the replies a run caused have all reached the fakes (none for 1 s, at most 60 s), and counts them. */
@@ -217,7 +219,7 @@ async function drained(): Promise<number> {
  * What one load measured: the p50 and p99 of the requests answered 2xx, the others, the seconds it took; at a
  * fixed rate, whom each 2xx's reply goes to and its moment (epoch ms), for requests that name one.
  */
-interface Measured { p50: number; p99: number; ok: number; failed: number; statuses: string; seconds: number; sent?: Array<[user: string, at: number]> }
+interface Measured { p50: number; p99: number; ok: number; failed: number; statuses: string; seconds: number; sent?: Array<[user: string, at: number]>; latencies?: number[] }
 
 /**
  * `rate` requests a second for `duration` seconds, each sent at its moment whatever became of those before it
@@ -248,7 +250,7 @@ async function atRate(url: string, build: () => Built, rate: number, duration: n
   });
   if (timeline && measured) appendFileSync(timeline, `${JSON.stringify({ url, rate, at: Math.round(performance.timeOrigin + first), latencies: times })}\n`);
   latencies.sort((a, b) => a - b);
-  return { p50: p(latencies, 0.5), p99: p(latencies, 0.99), ok: latencies.length, failed: [...refused.values()].reduce((a, b) => a + b, 0), statuses: [...refused].map(([why, c]) => `${why}×${c}`).join(" "), seconds, sent };
+  return { p50: p(latencies, 0.5), p99: p(latencies, 0.99), ok: latencies.length, failed: [...refused.values()].reduce((a, b) => a + b, 0), statuses: [...refused].map(([why, c]) => `${why}×${c}`).join(" "), seconds, sent, latencies };
 }
 
 /** As many requests as `connections` connections get answered, each sent as the one before it is answered (autocannon). */
@@ -271,11 +273,25 @@ async function saturated(url: string, build: () => Built, duration: number): Pro
   };
 }
 
+/** What one server did in one part of a cell: its answers, its replies, and what it and storage used meanwhile. */
+interface Part {
+  result: Measured;
+  replies: number;
+  replied: Array<[string, number]>;
+  /** Milliseconds from the part's start to its last reply (the span its replies' rate is over). */
+  repliedOver: number;
+  busy: number;
+  load: number;
+  cpuSeconds: number;
+  storageCpuSeconds: number;
+  storageRequests: number;
+}
+
 /**
- * One cell: a load against one server (at a fixed rate, or saturated), then the replies drained. The server's
- * and storage's CPU over the cell (the work after the ack included) is divided by the requests answered 2xx.
+ * One part of a cell: a load against one server (at a fixed rate, or saturated), led in, then the replies
+ * drained; the server's and storage's CPU over it (the work after the ack included) and its storage requests.
  */
-async function run(server: ServerKind, build: (n: number) => Built, rate: number | undefined, duration: number, lead = leadIn): Promise<Figures> {
+async function part(server: ServerKind, build: (n: number) => Built, rate: number | undefined, duration: number, lead: number): Promise<Part> {
   let n = 0;
   const url = urls[server];
   const next = () => build(n++);
@@ -288,24 +304,67 @@ async function run(server: ServerKind, build: (n: number) => Built, rate: number
   const startedAt = Date.now();
   const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
   const replies = await drained();
-  const sent = result.sent ?? [];
   const { replies: replied, busy } = server === "bare" ? { replies: [], busy: 0 } : await ephemerals();
-  const lastReplyAt = Math.max(...replied.map(([, at]) => at));
   return {
-    p50: Number(result.p50.toFixed(1)),
-    p99: Number(result.p99.toFixed(1)),
-    okPerSecond: result.ok / result.seconds,
-    failed: result.failed,
-    statuses: result.statuses,
+    result,
     replies,
-    ...(sent.length && server !== "bare" ? { reply: replyTimes(sent, replied) } : {}),
-    ...(replied.length ? { repliedPerSecond: (replied.length * 1000) / Math.max(1, lastReplyAt - startedAt) } : {}),
+    replied,
+    repliedOver: Math.max(1, Math.max(...replied.map(([, at]) => at)) - startedAt),
     busy,
     load,
-    cpuMs: ((cpuSeconds(pid) - cpuBefore[0]!) * 1000) / result.ok,
-    storageCpuMs: ((cpuSeconds(storage.pid) - cpuBefore[1]!) * 1000) / result.ok,
-    storageRequests: ((await storageRequests(server)) - requestsBefore) / result.ok,
+    cpuSeconds: cpuSeconds(pid) - cpuBefore[0]!,
+    storageCpuSeconds: cpuSeconds(storage.pid) - cpuBefore[1]!,
+    storageRequests: (await storageRequests(server)) - requestsBefore,
   };
+}
+
+/**
+ * A cell's figures from its parts. At a fixed rate, the percentiles are over every answer of every part;
+ * saturated (autocannon gives percentiles only), the mean of the parts' percentiles. Rates and costs are
+ * totals over totals.
+ */
+function combine(server: ServerKind, parts: Part[]): Figures {
+  const sum = (f: (x: Part) => number) => parts.reduce((total, x) => total + f(x), 0);
+  const ok = sum((x) => x.result.ok);
+  const pooled = parts.every((x) => x.result.latencies) ? parts.flatMap((x) => x.result.latencies!).sort((a, b) => a - b) : undefined;
+  const percentile = (q: number, of: (m: Measured) => number) => Number((pooled ? p(pooled, q) : sum((x) => of(x.result)) / parts.length).toFixed(1));
+  const sent = parts.some((x) => x.result.sent?.length) && server !== "bare";
+  const reply = sent ? parts.map((x) => replyTimes(x.result.sent ?? [], x.replied)) : undefined;
+  const waits = reply?.flatMap((r) => r.waits).sort((a, b) => a - b);
+  const replied = sum((x) => x.replied.length);
+  return {
+    p50: percentile(0.5, (m) => m.p50),
+    p99: percentile(0.99, (m) => m.p99),
+    okPerSecond: ok / sum((x) => x.result.seconds),
+    failed: sum((x) => x.result.failed),
+    statuses: parts.map((x) => x.result.statuses).filter(Boolean).join(" "),
+    replies: sum((x) => x.replies),
+    ...(reply && waits ? { reply: { p50: Number(p(waits, 0.5).toFixed(1)), p99: Number(p(waits, 0.99).toFixed(1)), missing: reply.reduce((t, r) => t + r.missing, 0) } } : {}),
+    ...(replied ? { repliedPerSecond: (replied * 1000) / sum((x) => (x.replied.length ? x.repliedOver : 0)) } : {}),
+    busy: sum((x) => x.busy),
+    load: parts[0]!.load,
+    cpuMs: (sum((x) => x.cpuSeconds) * 1000) / ok,
+    storageCpuMs: (sum((x) => x.storageCpuSeconds) * 1000) / ok,
+    storageRequests: sum((x) => x.storageRequests) / ok,
+  };
+}
+
+/**
+ * One cell for every server: `rounds` parts each of `seconds / rounds`, the servers taking turns in an order
+ * that rotates each round, so a slow spell of the machine (other processes, the hypervisor) falls on all of
+ * them alike rather than on one server's whole cell.
+ */
+async function cell(build: (n: number) => Built, rate: number | undefined, duration: number, rounds: number): Promise<Record<ServerKind, Figures>> {
+  const parts = new Map<ServerKind, Part[]>(SERVERS.map((server) => [server, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = [...SERVERS.slice(round % SERVERS.length), ...SERVERS.slice(0, round % SERVERS.length)];
+    // same-reply replies with what the app's probe got: any order will do, it needs no part of the app's.
+    for (const server of order) parts.get(server)!.push(await part(server, build, rate, duration / rounds, leadIn));
+  }
+  const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
+  const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
+  for (const [server, done] of parts) figures[server] = combine(server, done);
+  return figures;
 }
 
 try {
@@ -346,13 +405,13 @@ try {
       }
     }
   }
-  console.log(`latency: ${loads.length} loads × 4 requests × ${SERVERS.length} servers, ${seconds} s each`);
+  console.log(`latency: ${loads.length} loads × 4 requests × ${SERVERS.length} servers, ${seconds} s each, in ${rounds} turns of ${(seconds / rounds).toFixed(1)} s`);
   for (const kind of requestKinds(fakes, poll)) {
     // Warm-up: each server takes the request once from every bench user first (JIT, connection pools, caches,
     // and what a person's first request of the week writes: the cells measure people the app has seen before).
     // Measured too: a server taking each member's first request of this kind (the first kind: a fresh instance).
     const first: Partial<Record<ServerKind, Figures>> = {};
-    for (const server of SERVERS) first[server] = await run(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE, 0);
+    for (const server of SERVERS) first[server] = combine(server, [await part(server, kind.build, WARM_UP_RATE, BENCH_USERS / WARM_UP_RATE, 0)]);
     if (first.app) {
       if (kind.slack) slackAckP99 = Math.max(slackAckP99, first.app.p99);
       console.log(`  ${kind.name}, each member's first at ${WARM_UP_RATE}/s: ${JSON.stringify(first)}`);
@@ -361,9 +420,7 @@ try {
       firstRows.push(`| ${kind.name} | ${f(first["same-work"])} | ${f(first.app)} | ${r(first["same-work"])} | ${r(first.app)} | ${first["same-work"]?.failed ?? "–"} / ${first.app.failed} | ${first.app.busy ?? 0} |`);
     }
     for (const load of loads) {
-      const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
-      const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
-      for (const server of SERVERS) figures[server] = await run(server, kind.build, load.rate, seconds);
+      const figures = await cell(kind.build, load.rate, seconds, rounds);
       const { bare, app } = figures;
       const same = figures["same-work"];
       if (kind.slack) slackAckP99 = Math.max(slackAckP99, app.p99);
