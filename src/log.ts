@@ -1,4 +1,4 @@
-import { pino, symbols, type DestinationStream, type Logger } from "pino";
+import { pino, symbols, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from "pino";
 import { redactValue, scrubText, serializeError } from "./redact.js";
 
 export type { Logger };
@@ -55,4 +55,35 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
     },
     destination as DestinationStream | undefined,
   );
+}
+
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace"]);
+const noop = () => undefined;
+
+/**
+ * A child logger made when it first writes a line (or is asked anything but whether a level is on): a request's
+ * child, with its correlation id, team and channel, costs pino a serialisation of its bindings and us their
+ * parse and redaction (settleBindings), and at production levels most requests write no line at all. Its own
+ * children are as lazy; the lines it writes are those its made child writes.
+ */
+export function lazyChild(parent: Logger, bindings: Bindings): Logger {
+  return lazily(() => parent.child(bindings), (level) => parent.isLevelEnabled(level));
+}
+
+function lazily(make: () => Logger, enabled: (level: string) => boolean): Logger {
+  let made: Logger | undefined;
+  const real = () => (made ??= make());
+  return new Proxy(Object.create(null) as Logger, {
+    get(_target, key) {
+      if (!made) {
+        if (typeof key === "string" && LEVELS.has(key) && !enabled(key)) return noop;
+        if (key === "isLevelEnabled") return enabled;
+        if (key === "child") {
+          return (bindings: Bindings, options?: ChildLoggerOptions) => (options ? real().child(bindings, options) : lazily(() => real().child(bindings), enabled));
+        }
+      }
+      const value = Reflect.get(real(), key) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(made) : value;
+    },
+  });
 }

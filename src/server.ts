@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
-import type { Logger } from "./log.js";
+import { lazyChild, type Logger } from "./log.js";
 
 /** Largest JSON body accepted; Bot Framework activities and Slack payloads are far smaller. */
 export const BODY_LIMIT = "256kb";
@@ -48,7 +48,7 @@ export function createHttpServer(options: ServerOptions): HttpServer {
   app.use((req, res, next) => {
     const incoming = req.get("x-correlation-id") ?? req.get("x-request-id");
     req.correlationId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-    req.log = log.child({ correlationId: req.correlationId });
+    req.log = lazyChild(log, { correlationId: req.correlationId });
     res.setHeader("x-correlation-id", req.correlationId);
     const begun = process.hrtime.bigint();
     res.on("finish", () => {

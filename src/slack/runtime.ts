@@ -4,7 +4,7 @@ import type { Delivery, Kernel } from "../core/kernel/kernel.js";
 import type { Ask, Request } from "../core/kernel/request.js";
 import type { People } from "../core/kernel/workflow.js";
 import type { CoreDeps } from "../core/ports.js";
-import type { Logger } from "../log.js";
+import { lazyChild, type Logger } from "../log.js";
 import { deliverSlack, type SlackTarget } from "./deliver.js";
 import type { SlackDirectory } from "./directory.js";
 import { SlackLookupError } from "./errors.js";
@@ -36,7 +36,7 @@ export const copyRecorder = (rt: SlackRuntime): NonNullable<SlackTarget["recordC
 
 /** The log of one request: correlation id (from the HTTP request), workspace and channel. */
 export function requestLog(rt: SlackRuntime, inbound: Inbound, correlationId: unknown): Logger {
-  return rt.log.child({
+  return lazyChild(rt.log, {
     correlationId: typeof correlationId === "string" ? correlationId : undefined,
     slackTeam: inbound.workspace.teamId,
     slackEnterprise: inbound.workspace.enterpriseId,

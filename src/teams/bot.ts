@@ -10,7 +10,7 @@ import type { DeliveredFile } from "../core/kernel/files.js";
 import type { Delivery, Kernel } from "../core/kernel/kernel.js";
 import { Request, type Ask } from "../core/kernel/request.js";
 import type { CoreDeps } from "../core/ports.js";
-import type { Logger } from "../log.js";
+import { lazyChild, type Logger } from "../log.js";
 import type { StorageAccount } from "../store/index.js";
 import { tableClient } from "../store/tables.js";
 import { botAuthOptions, type AuthEndpoints } from "./auth.js";
@@ -100,7 +100,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     const actor = actorOf(activity);
     const space = await namedSpace(context);
     // A 1:1 chat's key names its person: the log says only that it was one, so no answer is ever logged beside who gave it.
-    const turnLog = logOf(context).child({ spaceKey: space.personal ? "personal" : space.spaceKey, verb: ask.kind === "text" ? "text" : ask.kind === "malformed" ? "malformed" : ask.verb });
+    const turnLog = lazyChild(logOf(context), { spaceKey: space.personal ? "personal" : space.spaceKey, verb: ask.kind === "text" ? "text" : ask.kind === "malformed" ? "malformed" : ask.verb });
     const people = teamsPeople(context, turnLog);
     let delivery: Delivery;
     const request = ask.kind === "malformed" ? undefined : Request.safeParse({ actor, space, ask });

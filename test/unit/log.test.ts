@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/log.js";
+import { createLogger, lazyChild } from "../../src/log.js";
 import { boltLogger } from "../../src/slack/boltLogger.js";
 import { testConnectionString } from "../support/storage.js";
 
@@ -67,6 +67,29 @@ describe("the log", () => {
     for (const line of lines) expect(line.match(/"component":/g), line).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ component: "slack-oauth", step: "callback", msg: "nested" });
     expect(JSON.parse(lines[1]!)).toMatchObject({ component: "slack", slackLogger: "bolt-app", msg: "from Bolt" });
+  });
+
+  it("writes a request's lazy child's lines with its bindings, redacted, and builds no child until one is written", () => {
+    const { log, lines } = capture();
+    let children = 0;
+    const parent = new Proxy(log.child({ component: "slack" }), {
+      get: (target, key) => (key === "child" ? (...args: Parameters<typeof target.child>) => (children++, target.child(...args)) : Reflect.get(target, key)),
+    });
+    const quiet = lazyChild(parent, { correlationId: "req-1", channel: "C01" });
+    quiet.trace("not written at debug");
+    quiet.child({ verb: "help" }).trace("nor this");
+    expect(quiet.isLevelEnabled("debug")).toBe(true);
+    expect(children).toBe(0);
+    expect(lines).toEqual([]);
+
+    const turn = lazyChild(parent, { correlationId: "req-2", token: SECRETS.botToken }).child({ verb: "help" });
+    turn.warn({ detail: "x" }, "not understood");
+    turn.info("again");
+    expect(children).toBe(1);
+    expect(lines).toHaveLength(2);
+    expect(lines.join("\n")).not.toContain(SECRETS.botToken);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ component: "slack", correlationId: "req-2", token: "[redacted]", verb: "help", detail: "x", msg: "not understood", level: 40 });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ correlationId: "req-2", verb: "help", msg: "again" });
   });
 
   it("says what a storage error was when the service answered with no message (an over-long key)", async () => {
