@@ -5,6 +5,7 @@ import { upTo } from "../core/cacheBound.js";
 import { insertRow, keyPart, toRow, type Row } from "../store/entity.js";
 import { PartitionGroups, type Grouped } from "../store/groupCommit.js";
 import { tableClient, type StorageAccount } from "../store/tables.js";
+import { MAX_CLOCK_SKEW_SECONDS } from "./verifyRequest.js";
 
 /** Table of signed requests already accepted (gets the storage prefix like every other table). */
 export const SIGNED_REQUESTS_TABLE = "SlackSignedRequests";
@@ -59,12 +60,24 @@ export class SignedRequests {
     return this.seen.has(keyPart(`${timestampSeconds}:${signature}`));
   }
 
+  /**
+   * Notes a signed request on this instance alone, for the rest of its ±5-minute window: `duplicate` when it was
+   * seen here before. For requests whose replay could only repeat the asker's answer (read-only commands), where
+   * a storage round trip would cost more than the replay it stops; another instance does not know it.
+   */
+  noteHere(timestampSeconds: number, signature: string): "created" | "duplicate" {
+    const rowKey = keyPart(`${timestampSeconds}:${signature}`);
+    if (this.seen.has(rowKey)) return "duplicate";
+    const windowEnds = (timestampSeconds + MAX_CLOCK_SKEW_SECONDS) * 1000;
+    this.remember(rowKey, Math.max(SEEN_MS, windowEnds - this.now().getTime()));
+    return "created";
+  }
+
   /** `created` for the first sight of this signed request; `duplicate` for a replay of it. */
   claim(timestampSeconds: number, signature: string): Promise<"created" | "duplicate"> {
     const rowKey = keyPart(`${timestampSeconds}:${signature}`);
     if (this.seen.has(rowKey)) return Promise.resolve("duplicate");
-    this.seen.set(rowKey, true);
-    this.purging ??= setInterval(() => this.seen.purgeStale(), SEEN_MS).unref();
+    this.remember(rowKey, SEEN_MS);
     const row = toRow(SeenRequest, secondPartition(timestampSeconds), rowKey, "slackSignedRequest", {
       timestamp: timestampSeconds,
       acceptedAt: this.now().toISOString(),
@@ -73,6 +86,11 @@ export class SignedRequests {
     // Not recorded after all (storage failed): the same request may be tried again.
     claimed.catch(() => this.seen.delete(rowKey));
     return claimed;
+  }
+
+  private remember(rowKey: string, ttl: number): void {
+    this.seen.set(rowKey, true, { ttl });
+    this.purging ??= setInterval(() => this.seen.purgeStale(), SEEN_MS).unref();
   }
 
   private async commit(claims: Claim[]): Promise<void> {

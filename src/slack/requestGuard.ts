@@ -7,7 +7,7 @@ import { verifySlackRequest } from "./verifyRequest.js";
 
 export interface SlackRequestGuardOptions {
   signingSecret: string;
-  signedRequests: Pick<SignedRequests, "claim" | "claimedHere">;
+  signedRequests: Pick<SignedRequests, "claim" | "claimedHere" | "noteHere">;
   /** Milliseconds since the epoch. */
   now: () => number;
   bodyLimit: string;
@@ -34,18 +34,25 @@ function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
 export type SignatureCheck = "created" | "duplicate" | "unchecked";
 
 /**
- * Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again); a request let
- * through before its claim was answered carries the claim (the adapter hands it to the listeners).
+ * The replay check of a request let through before it was made, made when its listener knows what the request
+ * asks: `readOnly` (a replay could only repeat the asker's answer) checks this instance's memory, anything
+ * else claims the signature in storage. Asked again, it answers as the first time.
  */
-type GuardedRequest = Request & { rawBody?: Buffer; signatureCheck?: Promise<SignatureCheck> };
+export type SignatureCheckFn = (readOnly: boolean) => Promise<SignatureCheck>;
 
-/** The claim of a request let through before storage answered it, if this one was. */
-export const signatureCheckOf = (req: Request): Promise<SignatureCheck> | undefined => (req as GuardedRequest).signatureCheck;
+/**
+ * Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again); a request let
+ * through before its replay check carries the check (the adapter hands it to the listeners).
+ */
+type GuardedRequest = Request & { rawBody?: Buffer; signatureCheck?: SignatureCheckFn };
+
+/** The replay check of a request let through before it was made, if this one was. */
+export const signatureCheckOf = (req: Request): SignatureCheckFn | undefined => (req as GuardedRequest).signatureCheck;
 
 /**
  * Requests whose listener acknowledges with an empty 200 before doing anything: slash commands, buttons and
- * shortcuts. Their claim goes on after the ack and the listener waits for it before anything runs, so a
- * storage round trip is not in Slack's 3 seconds. A modal submission's or an options request's ack carries
+ * shortcuts. Their replay check is made after the ack, by the listener, before anything runs, so a storage
+ * round trip is not in Slack's 3 seconds (and a read-only command needs none). A modal submission's or an options request's ack carries
  * the answer; events are acknowledged by Bolt and a refused one is redelivered by Slack: those wait for it.
  */
 const ACK_FIRST = new Set(["block_actions", "message_action", "shortcut"]);
@@ -91,18 +98,20 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     const eventRetry = shaped.kind === "event_callback" && req.headers["x-slack-retry-num"] !== undefined;
     const claim = () => withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS);
     if (!eventRetry && acksFirst(shaped)) {
-      // A replay this instance saw is refused at once; any other waits for storage after the ack.
+      // A replay this instance saw is refused at once; any other is found by the listener's check after the ack.
       if (opts.signedRequests.claimedHere(verified.timestampSeconds, verified.signature)) return refuseReplay();
-      (req as GuardedRequest).signatureCheck = claim().then(
-        (claimed) => {
-          if (claimed === "duplicate") log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request dropped after its ack: replay of a request already accepted");
-          return claimed;
-        },
-        (error: unknown) => {
-          log.error({ err: error }, "slack request not run: could not record its signature");
-          return "unchecked" as const;
-        },
-      );
+      const dropped = (claimed: SignatureCheck) => {
+        if (claimed === "duplicate") log.warn({ timestamp: verified.timestampSeconds, kind: shaped.kind }, "slack request dropped after its ack: replay of a request already accepted");
+        return claimed;
+      };
+      let checked: Promise<SignatureCheck> | undefined;
+      (req as GuardedRequest).signatureCheck = (readOnly) =>
+        (checked ??= readOnly
+          ? Promise.resolve(dropped(opts.signedRequests.noteHere(verified.timestampSeconds, verified.signature)))
+          : claim().then(dropped, (error: unknown) => {
+              log.error({ err: error }, "slack request not run: could not record its signature");
+              return "unchecked" as const;
+            }));
     } else if (!eventRetry) {
       let claimed: "created" | "duplicate";
       try {

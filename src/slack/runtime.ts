@@ -11,7 +11,7 @@ import { SlackLookupError } from "./errors.js";
 import { actorOf, isPersonal, personOf, spaceOf, workspaceOf, type Inbound } from "./identity.js";
 import type { TableInstallationStore, Workspace } from "./installationStore.js";
 import type { RefKeeper } from "./refs.js";
-import type { SignatureCheck } from "./requestGuard.js";
+import type { SignatureCheck, SignatureCheckFn } from "./requestGuard.js";
 import type { WorkspaceRefs } from "./slackTables.js";
 import type { WorkGate } from "../workGate.js";
 
@@ -86,14 +86,14 @@ export interface InboundExtras {
   respond?: RespondFn;
   pressed?: { channel: string; ts: string };
   correlationId?: unknown;
-  /** The replay check of a request acknowledged before storage answered it (requestGuard's `acksFirst`). */
-  signatureCheck?: Promise<SignatureCheck>;
+  /** The replay check of a request acknowledged before it was made (requestGuard's `acksFirst`). */
+  signatureCheck?: SignatureCheckFn;
 }
 
 /** What a listener passes on from Bolt's context: the HTTP request's correlation id and replay check. */
 export const fromContext = (context: Context): Pick<InboundExtras, "correlationId" | "signatureCheck"> => ({
   correlationId: context.correlationId,
-  signatureCheck: context.signatureCheck as Promise<SignatureCheck> | undefined,
+  signatureCheck: context.signatureCheck as SignatureCheckFn | undefined,
 });
 
 /** A warning to the asker alone, in their language, when their request stops before the core. */
@@ -106,25 +106,28 @@ async function warnAsker(rt: SlackRuntime, inbound: Inbound, locale: string, key
 /** The whole path of one inbound ask: who and where, the refs for later, the core, the answers. */
 export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras = {}): Promise<void> {
   const log = requestLog(rt, inbound, extras.correlationId);
+  // The replay check goes on while the request waits its turn. Only a request that may change something waits
+  // for storage to record its signature; a read-only one is checked against what this instance has seen.
+  const checked = extras.signatureCheck?.(rt.kernel.readOnly(ask));
   // Acked already: under more load than the CPU keeps up with, the work waits its turn so later acks do not.
   const release = await rt.gate.admit();
   if (!release) {
-    if ((await extras.signatureCheck) === "duplicate") return;
+    if ((await checked) === "duplicate") return;
     log.warn(rt.gate.load, "slack request not handled: too many requests are waiting");
     const { locale } = await actorOf(rt.directory, inbound);
     return warnAsker(rt, inbound, locale, "slack.busy", extras, log);
   }
   try {
-    await handleAdmitted(rt, inbound, ask, extras, log);
+    await handleAdmitted(rt, inbound, ask, checked, extras, log);
   } finally {
     release();
   }
 }
 
-async function handleAdmitted(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras, log: Logger): Promise<void> {
+async function handleAdmitted(rt: SlackRuntime, inbound: Inbound, ask: Ask, checked: Promise<SignatureCheck> | undefined, extras: InboundExtras, log: Logger): Promise<void> {
   const actor = await actorOf(rt.directory, inbound);
-  // Nothing runs before storage has the request's signature: a replay stops here (the guard logged it).
-  const check = await extras.signatureCheck;
+  // Nothing runs before the replay check has answered: a replay stops here (the guard logged it).
+  const check = await checked;
   if (check === "duplicate") return;
   if (check === "unchecked") return warnAsker(rt, inbound, actor.locale, "slack.requestUnchecked", extras, log);
   let space: Request["space"];

@@ -3,23 +3,28 @@
  * payloads answered 400, and every 4xx a JSON `{error, message}`. Real signed requests at the real server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { TableClient } from "@azure/data-tables";
 import { Profile } from "../../src/core/domain.js";
+import { openSignedRequestsTable } from "../../src/slack/replayGuard.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { FAKE_IDS, startFakeSlack, type FakeSlack } from "../support/fakeSlack.js";
 import { blocksText } from "../support/slackApp.js";
 import {
   blockActions, buttonAction, eventCallback, events, send, signature, slashCommand, TEST_SIGNING_SECRET, viewSubmission, type SignedRequest,
 } from "../support/slackRequests.js";
-import { uniquePrefix } from "../support/storage.js";
+import { testConnectionString, uniquePrefix } from "../support/storage.js";
 
 let fake: FakeSlack;
 /** Two instances of the app on the same storage (same table prefix), as behind a load balancer. */
 let a: TestApp;
 let b: TestApp;
+/** The replay guard's table: a row per signed request recorded in storage. */
+let signedRequests: TableClient;
 beforeAll(async () => {
   fake = await startFakeSlack();
   const env = { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: fake.botToken };
   const tablePrefix = uniquePrefix();
+  signedRequests = openSignedRequestsTable({ connectionString: testConnectionString(), tablePrefix });
   a = await startTestApp(env, { tablePrefix });
   b = await startTestApp(env, { tablePrefix });
 });
@@ -131,6 +136,31 @@ describe("replayed requests", () => {
     expect((await send(b.url, slashCommand({ text: "help", channel_id: FAKE_IDS.private }))).status).toBe(200);
     await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(2);
     expect(codes()).toHaveLength(1);
+  });
+
+  it("checks a read-only command's replay in memory: nothing is written to storage; the instance that took it refuses it, another only repeats the private answer", async () => {
+    const signedRows = async () => {
+      let n = 0;
+      for await (const _row of signedRequests.listEntities()) n++;
+      return n;
+    };
+    const rowsBefore = await signedRows();
+    const help = slashCommand({ text: "help", channel_id: FAKE_IDS.general });
+    expect((await send(a.url, help)).status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(1);
+    await expectJsonError(await send(a.url, help), 409, "replayed_request");
+
+    // Another instance has not seen it: it answers again, privately, and nothing else happens.
+    expect((await send(b.url, help)).status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(2);
+    expect(textOf(ephemeralsTo(FAKE_IDS.facilitator)[1]!)).toBe(textOf(ephemeralsTo(FAKE_IDS.facilitator)[0]!));
+    expect(fake.callsTo("chat.postMessage")).toEqual([]);
+    expect(await signedRows()).toBe(rowsBefore);
+
+    // A command that changes something is still recorded in storage before it runs.
+    expect((await send(a.url, slashCommand({ text: "join", channel_id: FAKE_IDS.general }))).status).toBe(200);
+    await expect.poll(() => ephemeralsTo(FAKE_IDS.facilitator).length).toBe(3);
+    expect(await signedRows()).toBe(rowsBefore + 1);
   });
 
   it("refuses a replayed event, but takes Slack's retry of it (X-Slack-Retry-Num) and runs it once", async () => {

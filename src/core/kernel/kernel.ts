@@ -101,6 +101,7 @@ export class Kernel {
       const { def, raw } = found;
       await authorise(this.deps, def, ctx);
       const result = await this.run(def, raw, ctx, effective, opened.seal);
+      if (def.readOnly) assertReadOnly(def, result);
       await this.apply(result, ctx, delivery);
       if (!unlinkable) await this.acted(ctx, delivery);
     } catch (error) {
@@ -215,6 +216,11 @@ export class Kernel {
   /** Whether an ask names an unlinkable command: the adapters then keep nothing new about the person either (their conversation ref). */
   unlinkable(ask: Request["ask"]): boolean {
     return this.declared({ ask })?.unlinkable === true;
+  }
+
+  /** Whether an ask names a read-only command: a replay of it could only repeat the asker's answer. */
+  readOnly(ask: Request["ask"]): boolean {
+    return this.declared({ ask })?.readOnly === true;
   }
 
   /** The command a request names, looked up before its context is loaded (what it declares decides how). */
@@ -413,5 +419,14 @@ export class Kernel {
 
 /** Each occurrence of a recurring job has its own key: the series' key and the occurrence's instant. */
 export const occurrenceKey = (key: string, at: Date) => `${key.replace(/@[^@]*$/, "")}@${at.toISOString()}`;
+
+/** What a read-only command may answer with: the asker's own answers and forms, nothing anyone else sees. */
+const privateEffect = (effect: Effect) => effect.kind === "reply" || effect.kind === "form" || (effect.kind === "replace" && effect.for === "actor");
+
+/** A read-only command that answered with more is a defect in it: refused whole rather than half done. */
+function assertReadOnly(def: CommandDef, result: Outcome): void {
+  const more = result.effects.find((effect) => !privateEffect(effect));
+  if (more) throw new Error(`${def.verb} is declared read-only but answered with a ${more.kind}`);
+}
 
 const verbOf = (request: Request) => (request.ask.kind === "text" ? "text" : request.ask.verb);

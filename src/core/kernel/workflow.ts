@@ -94,6 +94,14 @@ export interface CommandDef<I = unknown, W extends Where = Where> {
    * row names them at the moment they answered. A non-member is refused with how to join.
    */
   unlinkable?: boolean;
+  /**
+   * It answers the asker alone and changes nothing: its outcome holds only replies and forms to open (the kernel
+   * refuses anything else), and it writes nothing itself. What the kernel keeps on every request (the ref for
+   * answering later, an enrolment, an activity mark) comes out the same however often it runs. So a replay of a
+   * signed request to it can only repeat an answer the asker already has: Slack requests to it are checked
+   * against replays in memory, not in storage.
+   */
+  readOnly?: boolean;
   /** Submitted through this form: the kernel checks its fields and the sealed context first. */
   form?: FormSpec<I>;
   handle(ctx: ContextFor<W>, input: I): Promise<Outcome>;

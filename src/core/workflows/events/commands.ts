@@ -112,6 +112,7 @@ export const listEvents = command({
   verb: "events.list",
   permission: "member",
   where: "community",
+  readOnly: true,
   input: z.object({}).passthrough(),
   text: { words: ["events", "upcoming", "upcoming events"] },
   help: { usage: "help.usage.events", describe: "help.cmd.events" },

@@ -85,6 +85,7 @@ export const myEvents = command({
   verb: "events.mine",
   permission: "anyone",
   where: "anywhere",
+  readOnly: true,
   personal: true,
   input: z.object({}).passthrough(),
   text: { words: ["my events", "my next events"] },

@@ -77,6 +77,7 @@ export const help = command({
   verb: "help",
   permission: "anyone",
   where: "anywhere",
+  readOnly: true,
   input: z.object({}).passthrough(),
   text: { words: ["help", "?", "hi", "hello", "start"] },
   help: { usage: "help.usage.help", describe: "help.cmd.help" },

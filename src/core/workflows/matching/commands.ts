@@ -41,6 +41,7 @@ export const showMatching = command({
   verb: "matching.show",
   permission: "member",
   where: "community",
+  readOnly: true,
   input: z.object({}).passthrough(),
   text: { words: ["matching"] },
   help: { usage: "help.usage.matching", describe: "help.cmd.matching" },

@@ -19,6 +19,7 @@ export const showPlan = command({
   verb: "plan.show",
   permission: "member",
   where: "community",
+  readOnly: true,
   input: z.object({}).passthrough(),
   text: { words: ["plan", "programme", "program"] },
   help: { usage: "help.usage.plan", describe: "help.cmd.plan" },

@@ -156,6 +156,7 @@ export const listSurveys = command({
   verb: "surveys.list",
   permission: "member",
   where: "community",
+  readOnly: true,
   input: z.object({}).passthrough(),
   text: { words: ["surveys", "polls", "open surveys"] },
   help: { usage: "help.usage.surveys", describe: "help.cmd.surveys" },
