@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { datetimeRegex, z } from "zod";
 
 /** Every stored or exchanged thing is defined here once, as a zod schema with its inferred type. */
 
@@ -52,7 +52,11 @@ export const Charter = z.object({
 });
 export type Charter = z.infer<typeof Charter>;
 
-export const Instant = z.string().datetime({ offset: true });
+/**
+ * An ISO 8601 date-time with `Z` or an offset: zod's own `datetime` pattern, compiled once (zod 3 builds a new
+ * RegExp on every check, and stored rows carry several instants each, read on every request).
+ */
+export const Instant = z.string().regex(datetimeRegex({ offset: true }), "Invalid datetime");
 
 /**
  * A person as the platform knows them. `personKey` is the opaque identity used everywhere else:
