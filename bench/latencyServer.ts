@@ -121,7 +121,9 @@ async function app(): Promise<string> {
   // BENCH_WORK_GATE=off: the work after a Slack ack is never held back (the gate never reads the loop), to compare;
   // BENCH_WORK_GATE=N: up to N pieces of work wait (the gate's maxWaiting) instead of the app's default.
   const gateSetting = process.env.BENCH_WORK_GATE;
-  const workGate = gateSetting === "off" ? { sampleEveryMs: 0 } : gateSetting ? { maxWaiting: Number(gateSetting) } : undefined;
+  // BENCH_WORK_GATE_LATE=MS: the turn length the gate settles at instead of the app's LATE_MS.
+  const lateSetting = process.env.BENCH_WORK_GATE_LATE ? { lateMs: Number(process.env.BENCH_WORK_GATE_LATE) } : {};
+  const workGate = gateSetting === "off" ? { sampleEveryMs: 0 } : gateSetting ? { maxWaiting: Number(gateSetting), ...lateSetting } : { ...lateSetting };
   const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix, workGate });
   // Once the community is set up: every bench voter on its roster, in their own platform's space.
   process.on("message", (request: { type?: string }) => {

@@ -9,10 +9,23 @@ export interface WorkGateOptions {
   sampleEveryMs?: number;
   /** How long a request waits, before it is acked, for room among the waiting (`room`). */
   roomWaitMs?: number;
+  /** The turn length the gate settles at (LATE_MS): timers later than this mean fewer pieces run at once. */
+  lateMs?: number;
 }
 
 /** Lets one piece of work go; calling it again does nothing. */
 export type Release = () => void;
+
+/** The place among the waiting a request let on by `room` after waiting holds until its work is admitted. */
+export interface Hold {
+  readonly at: number;
+}
+
+/** What `room` answers: whether there was room, and the place held by a request that waited for it (for `admit`). */
+export interface RoomAnswer {
+  room: boolean;
+  hold?: Hold;
+}
 
 /**
  * Timers later than this in a sample mean turns of the event loop are too long: fewer pieces run at once;
@@ -58,10 +71,11 @@ export class WorkGate {
   private readonly minRunning: number;
   private readonly sampleEveryMs: number;
   private readonly roomWaitMs: number;
+  private readonly lateMs: number;
   /** Requests not yet acked, waiting for room among the waiting work (`room`), in arrival order. */
   private readonly roomWaiters = new Set<() => void>();
-  /** When each request let on by `room` after waiting, not yet admitted, was let on (oldest first). */
-  private readonly holds = new Queue<number>();
+  /** The places of requests let on by `room` after waiting, not yet admitted (oldest first). */
+  private readonly holds = new Set<Hold>();
   private timer?: NodeJS.Timeout;
 
   constructor(options: WorkGateOptions = {}) {
@@ -69,35 +83,41 @@ export class WorkGate {
     this.minRunning = options.minRunning ?? 16;
     this.sampleEveryMs = options.sampleEveryMs ?? 100;
     this.roomWaitMs = options.roomWaitMs ?? 1_500;
+    this.lateMs = options.lateMs ?? LATE_MS;
   }
 
   /**
    * Before a request is acked: resolves at once while fewer than `maxWaiting` pieces of work wait (and no
-   * request is held already), else once there is room for it and those held before it (`letIn`), or after
-   * `roomWaitMs` (false: the request is acked and, still finding no room, answered busy).
+   * request is held already), else once there is room for it and those held before it (`letIn`), with the
+   * place it now holds (hand it to `admit`), or after `roomWaitMs` (`room: false`: the request is acked and,
+   * still finding no room, answered busy).
    * So a sender that waits for its acks (Slack's retries, a load generator) is slowed to the rate the work is
    * done, instead of being acked at once and turned away, and a person is turned away only after a wait that
    * still leaves the ack inside Slack's 3 seconds.
    */
-  async room(): Promise<boolean> {
-    if (this.roomWaiters.size === 0 && this.queued + this.held < this.maxWaiting) return true;
+  async room(): Promise<RoomAnswer> {
+    if (this.roomWaiters.size === 0 && this.queued + this.held < this.maxWaiting) return { room: true };
     return new Promise((resolve) => {
       const made = () => {
         clearTimeout(timer);
-        this.holds.enqueue(performance.now());
-        resolve(true);
+        const hold = { at: performance.now() };
+        this.holds.add(hold);
+        resolve({ room: true, hold });
       };
       const timer = setTimeout(() => {
         this.roomWaiters.delete(made);
-        resolve(false);
+        resolve({ room: false });
       }, this.roomWaitMs);
       this.roomWaiters.add(made);
     });
   }
 
-  /** A release once the work may start; undefined when too many wait already (the caller answers busy). */
-  async admit(): Promise<Release | undefined> {
-    if (this.held > 0) this.holds.dequeue();
+  /**
+   * A release once the work may start; undefined when too many wait already (the caller answers busy). A
+   * request that held a place (`room`) gives it up here, its work now counted among the waiting instead.
+   */
+  async admit(hold?: Hold): Promise<Release | undefined> {
+    if (hold) this.holds.delete(hold);
     this.watch();
     if (this.running < this.limit && this.queued === 0) return this.started();
     if (this.queued >= this.maxWaiting) return undefined;
@@ -134,7 +154,7 @@ export class WorkGate {
 
   /** One reading of the loop: its latest lateness, ms. Adjusts the limit and starts what now fits. */
   sample(lateMs: number): void {
-    if (lateMs > LATE_MS) this.limit = Math.max(this.minRunning, Math.floor(Math.min(this.limit, this.running) * 0.75));
+    if (lateMs > this.lateMs) this.limit = Math.max(this.minRunning, Math.floor(Math.min(this.limit, this.running) * 0.75));
     else if (this.queued > 0 || this.running >= this.limit) this.limit = Math.min(MAX_RUNNING, Math.ceil(this.limit * 1.25) + 1);
     this.pump();
   }
@@ -167,7 +187,10 @@ export class WorkGate {
   /** Requests let on by `room` after waiting and not admitted yet, counted as waiting: they will be in a moment. */
   private get held(): number {
     const since = performance.now() - HOLD_MS;
-    while (this.holds.size > 0 && this.holds.peek()! < since) this.holds.dequeue();
+    for (const hold of this.holds) {
+      if (hold.at >= since) break;
+      this.holds.delete(hold);
+    }
     return this.holds.size;
   }
 

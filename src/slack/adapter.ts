@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import { BODY_LIMIT } from "../server.js";
 import type { RequestHandler } from "express";
 import type { BackgroundWork } from "../work.js";
+import type { Hold } from "../workGate.js";
 import { boltLogger } from "./boltLogger.js";
 import { SlackDirectory } from "./directory.js";
 import { registerEvents } from "./events.js";
@@ -22,6 +23,9 @@ import { openSignedRequestsTable, SignedRequests } from "./replayGuard.js";
 import { signatureCheckOf, slackRequestGuard } from "./requestGuard.js";
 import { slackFetch } from "./transport.js";
 import type { SlackRuntime } from "./runtime.js";
+
+/** A request let on after waiting for room among the waiting work (`WorkGate.room`) carries the place it holds. */
+type HoldingRequest = { workHold?: Hold };
 
 export const SLACK_PATHS = { events: "/slack/events", install: "/slack/install", redirect: "/slack/oauth_redirect" } as const;
 
@@ -103,7 +107,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     signatureVerification: false,
     logger,
     endpoints: SLACK_PATHS.events,
-    customPropertiesExtractor: (req) => ({ correlationId: req.correlationId, signatureCheck: signatureCheckOf(req) }),
+    customPropertiesExtractor: (req) => ({ correlationId: req.correlationId, signatureCheck: signatureCheckOf(req), workHold: (req as HoldingRequest).workHold }),
     bodyLimit: BODY_LIMIT,
     processEventErrorHandler: answerProcessEventError,
     unhandledRequestHandler: answerUnhandled,
@@ -179,7 +183,12 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     mount: (app) => {
       // Verification (±5 min), payload shape and replays are checked here, before Bolt's receiver. First,
       // while the work after acks has a full queue, a request waits (up to 1.5 s) for room before it is acked.
-      const room: RequestHandler = (_req, _res, next) => void work.gate.room().then(() => next());
+      // One let on after waiting holds its place among the waiting until its listener's work is admitted.
+      const room: RequestHandler = (req, _res, next) =>
+        void work.gate.room().then(({ hold }) => {
+          (req as HoldingRequest).workHold = hold;
+          next();
+        });
       app.post(SLACK_PATHS.events, room, ...requestGuard);
       app.use(receiver.router);
     },

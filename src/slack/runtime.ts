@@ -13,7 +13,7 @@ import type { TableInstallationStore, Workspace } from "./installationStore.js";
 import type { RefKeeper } from "./refs.js";
 import type { SignatureCheck, SignatureCheckFn } from "./requestGuard.js";
 import type { WorkspaceRefs } from "./slackTables.js";
-import type { WorkGate } from "../workGate.js";
+import type { Hold, WorkGate } from "../workGate.js";
 
 /** What every Slack listener shares. */
 export interface SlackRuntime {
@@ -88,12 +88,15 @@ export interface InboundExtras {
   correlationId?: unknown;
   /** The replay check of a request acknowledged before it was made (requestGuard's `acksFirst`). */
   signatureCheck?: SignatureCheckFn;
+  /** The place among the waiting work this request held after waiting for room (given up when admitted). */
+  workHold?: Hold;
 }
 
-/** What a listener passes on from Bolt's context: the HTTP request's correlation id and replay check. */
-export const fromContext = (context: Context): Pick<InboundExtras, "correlationId" | "signatureCheck"> => ({
+/** What a listener passes on from Bolt's context: the HTTP request's correlation id, replay check and held place. */
+export const fromContext = (context: Context): Pick<InboundExtras, "correlationId" | "signatureCheck" | "workHold"> => ({
   correlationId: context.correlationId,
   signatureCheck: context.signatureCheck as SignatureCheckFn | undefined,
+  workHold: context.workHold as Hold | undefined,
 });
 
 /** A warning to the asker alone, in their language, when their request stops before the core. */
@@ -110,7 +113,7 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
   // for storage to record its signature; a read-only one is checked against what this instance has seen.
   const checked = extras.signatureCheck?.(rt.kernel.readOnly(ask));
   // Acked already: under more load than the CPU keeps up with, the work waits its turn so later acks do not.
-  const release = await rt.gate.admit();
+  const release = await rt.gate.admit(extras.workHold);
   if (!release) {
     if ((await checked) === "duplicate") return;
     log.warn(rt.gate.load, "slack request not handled: too many requests are waiting");

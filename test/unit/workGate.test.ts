@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LATE_MS, ROOM_BATCH, WorkGate, type Release } from "../../src/workGate.js";
+import { LATE_MS, ROOM_BATCH, WorkGate, type Hold, type Release } from "../../src/workGate.js";
 
 /** The gate with its readings given by the test: `sample(ms)` is how late the loop's timers ran. */
 const gate = (options: { maxWaiting?: number; minRunning?: number; roomWaitMs?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
@@ -69,7 +69,7 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     g.sample(1_000);
     const second = g.admit();
     let room: boolean | undefined;
-    const asked = g.room().then((answer) => (room = answer));
+    const asked = g.room().then((answer) => (room = answer.room));
     await settled();
     expect(room).toBeUndefined();
     first();
@@ -86,7 +86,7 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     const queue = Array.from({ length: maxWaiting }, () => g.admit());
     const letOn: number[] = [];
     /** A request held for room; let on, it is acked and its work queued, as in the Slack adapter. */
-    const request = (n: number) => g.room().then(() => (letOn.push(n), queue.push(g.admit())));
+    const request = (n: number) => g.room().then(({ hold }) => (letOn.push(n), queue.push(g.admit(hold))));
     const held = Array.from({ length: ROOM_BATCH + 8 }, (_, n) => request(n));
     /** The piece running finishes; the next in the queue starts. */
     const next = async () => {
@@ -110,9 +110,42 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     expect(g.load.waiting).toBe(maxWaiting);
   });
 
+  it("keeps the places of held requests until they are admitted, however many others are admitted meanwhile: none of them is turned away", async () => {
+    const maxWaiting = ROOM_BATCH;
+    const g = gate({ minRunning: 1, maxWaiting, roomWaitMs: 60_000 });
+    let running = (await g.admit())!;
+    g.sample(1_000);
+    // Acked before the queue filled: its work reaches the gate later (Bolt parses it meanwhile), holding no place.
+    expect(await g.room()).toEqual({ room: true });
+    const queue = Array.from({ length: maxWaiting }, () => g.admit());
+    const holds: Array<Hold | undefined> = [];
+    const held = Array.from({ length: ROOM_BATCH }, () => g.room().then(({ hold }) => holds.push(hold)));
+    const next = async () => {
+      running();
+      running = (await queue.shift()!)!;
+      await settled();
+    };
+    for (let n = 0; n < maxWaiting; n++) await next();
+    await Promise.all(held);
+    expect(holds.filter(Boolean)).toHaveLength(ROOM_BATCH);
+    // The early request's work is admitted while those let on hold their places; one more arrives, and a piece starts.
+    queue.push(g.admit());
+    let newcomerLetOn = false;
+    const newcomer = g.room().then(() => (newcomerLetOn = true));
+    await next();
+    // No room for the newcomer yet: every place is taken by the held requests; their work, admitted, is not turned away.
+    expect(newcomerLetOn).toBe(false);
+    const refused: number[] = [];
+    holds.forEach((hold, n) => void g.admit(hold).then((release) => release === undefined && refused.push(n)));
+    await settled();
+    expect(refused).toEqual([]);
+    expect(g.load.waiting).toBe(maxWaiting);
+    void newcomer;
+  });
+
   it("takes no room for requests that found it at once and never queue work (events the app ignores)", async () => {
     const g = gate({ maxWaiting: 10, roomWaitMs: 60_000 });
-    for (let n = 0; n < 50; n++) expect(await g.room()).toBe(true);
+    for (let n = 0; n < 50; n++) expect(await g.room()).toEqual({ room: true });
     expect(g.load).toMatchObject({ running: 0, waiting: 0 });
   });
 
@@ -120,7 +153,7 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     const g = gate({ minRunning: 1, maxWaiting: 0, roomWaitMs: 20 });
     await g.admit();
     g.sample(1_000);
-    expect(await g.room()).toBe(false);
+    expect(await g.room()).toEqual({ room: false });
     expect(await g.admit()).toBeUndefined();
   });
 
