@@ -52,8 +52,9 @@ export const signatureCheckOf = (req: Request): SignatureCheckFn | undefined => 
 /**
  * Requests whose listener acknowledges with an empty 200 before doing anything: slash commands, buttons and
  * shortcuts. Their replay check is made after the ack, by the listener, before anything runs, so a storage
- * round trip is not in Slack's 3 seconds (and a read-only command needs none). A modal submission's or an options request's ack carries
- * the answer; events are acknowledged by Bolt and a refused one is redelivered by Slack: those wait for it.
+ * round trip is not in Slack's 3 seconds (and a read-only command needs none). A modal submission's or an
+ * options request's ack carries the answer; events are acknowledged by Bolt and a refused one is redelivered
+ * by Slack: those wait for it.
  */
 const ACK_FIRST = new Set(["block_actions", "message_action", "shortcut"]);
 const acksFirst = (shaped: { kind: string; body: Record<string, unknown> }) =>
