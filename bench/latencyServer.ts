@@ -123,7 +123,7 @@ async function app(): Promise<string> {
   const gateSetting = process.env.BENCH_WORK_GATE;
   // BENCH_WORK_GATE_LATE=MS: the turn length the gate settles at instead of the app's LATE_MS.
   const lateSetting = process.env.BENCH_WORK_GATE_LATE ? { lateMs: Number(process.env.BENCH_WORK_GATE_LATE) } : {};
-  const workGate = gateSetting === "off" ? { sampleEveryMs: 0 } : gateSetting ? { maxWaiting: Number(gateSetting), ...lateSetting } : { ...lateSetting };
+  const workGate = { ...(gateSetting === "off" ? { sampleEveryMs: 0 } : gateSetting ? { maxWaiting: Number(gateSetting) } : {}), ...lateSetting };
   const running = await startApp(loadConfig(benchEnv(connectionString, fake)), { log, tablePrefix: prefix, workGate });
   // Once the community is set up: every bench voter on its roster, in their own platform's space.
   process.on("message", (request: { type?: string }) => {
