@@ -1,5 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
-import { App, ExpressReceiver, type Middleware, type AnyMiddlewareArgs } from "@slack/bolt";
+import { App, ExpressReceiver, webApi, type Middleware, type AnyMiddlewareArgs } from "@slack/bolt";
 import type { Adapter, AdapterContext } from "../adapters.js";
 import type { Logger } from "../log.js";
 import { BODY_LIMIT } from "../server.js";
@@ -7,6 +7,7 @@ import type { RequestHandler } from "express";
 import type { BackgroundWork } from "../work.js";
 import type { Hold } from "../workGate.js";
 import { boltLogger } from "./boltLogger.js";
+import { BotIdentity } from "./botIdentity.js";
 import { SlackDirectory } from "./directory.js";
 import { registerEvents } from "./events.js";
 import { TableInstallationStore } from "./installationStore.js";
@@ -133,6 +134,10 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
         }
       : {}),
   });
+  // One workspace: the bot token, with the bot's ids asked of Slack now and again after a failure (not Bolt's
+  // `token`, whose one auth.test at construction stopped the process when Slack was unreachable).
+  const identity = slack.mode === "single-workspace" ? new BotIdentity(new webApi.WebClient(undefined, { ...clientOptions, logger }), slack.botToken, log) : undefined;
+  identity?.prefetch();
   const bolt = new App({
     receiver,
     logger,
@@ -140,7 +145,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
     // Bolt's conversation store (context.conversation) is unused here; its default looks every event up in memory
     // and rejects with a new Error when nothing is kept, which is every time.
     convoStore: false,
-    ...(slack.mode === "single-workspace" ? { token: slack.botToken } : {}),
+    ...(identity ? { authorize: identity.authorize } : {}),
   });
 
   const tokens: BotTokens =
@@ -189,7 +194,7 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
           (req as HoldingRequest).workHold = hold;
           next();
         });
-      app.post(SLACK_PATHS.events, room, ...requestGuard);
+      app.post(SLACK_PATHS.events, room, ...requestGuard, ...(identity ? [identity.eventsWait] : []));
       app.use(receiver.router);
     },
     describe: (baseUrl) => {

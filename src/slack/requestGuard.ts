@@ -44,10 +44,13 @@ export type SignatureCheckFn = (readOnly: boolean) => Promise<SignatureCheck>;
  * Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again); a request let
  * through before its replay check carries the check (the adapter hands it to the listeners).
  */
-type GuardedRequest = Request & { rawBody?: Buffer; signatureCheck?: SignatureCheckFn };
+type GuardedRequest = Request & { rawBody?: Buffer; signatureCheck?: SignatureCheckFn; eventType?: string };
 
 /** The replay check of a request let through before it was made, if this one was. */
 export const signatureCheckOf = (req: Request): SignatureCheckFn | undefined => (req as GuardedRequest).signatureCheck;
+
+/** The type of the event a request let through delivers (`app_mention`…); undefined for anything but an event. */
+export const eventTypeOf = (req: Request): string | undefined => (req as GuardedRequest).eventType;
 
 /**
  * Requests whose listener acknowledges with an empty 200 before doing anything: slash commands, buttons and
@@ -127,6 +130,7 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     // Bolt compares the content type exactly; the body it parses is the one just checked.
     req.headers["content-type"] = type;
     (req as GuardedRequest).rawBody = raw;
+    if (shaped.kind === "event_callback") (req as GuardedRequest).eventType = String((shaped.body.event as { type?: unknown }).type);
     next();
   };
 
