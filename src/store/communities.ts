@@ -4,7 +4,7 @@ import type { Communities, Versioned } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { ConcurrencyError } from "../core/errors.js";
 import { fromRow, getRow, insertRow, keyPart, replaceRow, toRow } from "./entity.js";
-import { CommunityRows } from "./readCache.js";
+import { CommunityRows, sharedCopy } from "./readCache.js";
 
 /** A community's rows share one partition: `c:<id>`; the community itself is row `community`. */
 export const communityPartition = (id: string) => `c:${keyPart(id)}`;
@@ -30,15 +30,14 @@ export class TableCommunities implements Communities {
     const row = await getRow(this.table, communityPartition(id), ROW);
     if (!row) return undefined;
     const value = fromRow(Community, row, this.log);
-    if (value) this.cache.set(id, { value, etag: row.etag });
-    return value && { value, etag: row.etag };
+    return value && this.cache.set(id, { value, etag: row.etag });
   }
 
   async update(community: Community, etag: string): Promise<string> {
     const row = toRow(Community, communityPartition(community.id), ROW, "community", community);
     try {
       const next = await replaceRow(this.table, row, etag, "community");
-      this.cache.set(community.id, { value: community, etag: next });
+      this.cache.set(community.id, { value: sharedCopy(community), etag: next });
       return next;
     } catch (error) {
       // Changed elsewhere since it was read (perhaps a cached read): the next request reads it afresh.

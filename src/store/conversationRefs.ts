@@ -6,6 +6,7 @@ import type { ConversationRefs } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { fromRow, getRow, keyPart, replaceRow, toRow } from "./entity.js";
 import { ConcurrencyError } from "../core/errors.js";
+import { deepFreeze, sharedCopy } from "./readCache.js";
 
 const partition = (key: string) => `r:${keyPart(key)}`;
 /**
@@ -25,20 +26,20 @@ export class TableConversationRefs implements ConversationRefs {
 
   async save(ref: ConversationRef): Promise<void> {
     await this.table.upsertEntity(toRow(ConversationRef, partition(ref.key), "", "conversationRef", ref), "Replace");
-    this.known.set(ref.key, structuredClone(ref));
+    this.known.set(ref.key, sharedCopy(ref));
   }
 
   async get(key: string): Promise<ConversationRef | undefined> {
     const row = await getRow(this.table, partition(key), "");
     const ref = row && fromRow(ConversationRef, row, this.log);
-    if (ref) this.known.set(key, structuredClone(ref));
+    if (ref) this.known.set(key, deepFreeze(ref));
     else this.known.delete(key);
     return ref;
   }
 
+  /** Frozen (`deepFreeze`): shared with every reader. */
   async recent(key: string): Promise<ConversationRef | undefined> {
-    const known = this.known.get(key);
-    return known ? structuredClone(known) : this.get(key);
+    return this.known.get(key) ?? this.get(key);
   }
 
   async markUnreachable(key: string): Promise<void> {

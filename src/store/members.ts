@@ -6,8 +6,8 @@ import type { Members, Page, PageRequest } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { COMMUNITY_ROW, communityPartition } from "./communities.js";
 import { ConcurrencyError } from "../core/errors.js";
-import type { CommunityRows } from "./readCache.js";
-import { fromRow, getRow, keyPart, listPage, prefixFilter, statusOf, toRow, upsertBatched } from "./entity.js";
+import { ParsedRows, type CommunityRows } from "./readCache.js";
+import { getRow, keyPart, listPage, prefixFilter, statusOf, toRow, upsertBatched } from "./entity.js";
 
 const MembershipIndex = z.object({ communityId: z.string() });
 const memberRow = (person: PersonKey) => `m:${keyPart(person)}`;
@@ -31,6 +31,7 @@ const COUNT_TTL_MS = 5_000;
 export class TableMembers implements Members {
   /** Counts by community; a count asked for while one is being read waits for that one (a burst reads it once). */
   private readonly counts = new LRUCache<string, number>({ max: 1_000, ttl: COUNT_TTL_MS, fetchMethod: (communityId) => this.countRows(communityId) });
+  private readonly parsed: ParsedRows<Member>;
 
   constructor(
     private readonly communities: TableClient,
@@ -38,7 +39,9 @@ export class TableMembers implements Members {
     private readonly log: Logger,
     /** The community rows the communities store caches: a save at the community's ETag moves it. */
     private readonly communityRows?: CommunityRows,
-  ) {}
+  ) {
+    this.parsed = new ParsedRows(Member, log);
+  }
 
   async save(member: Member, options: { ifCommunityAt?: string } = {}): Promise<void> {
     if (!options.ifCommunityAt) return this.saveMany([member]);
@@ -117,9 +120,10 @@ export class TableMembers implements Members {
     }
   }
 
+  /** Read on every request (a role change applies at once); frozen, parsed once per version (`ParsedRows`). */
   async get(communityId: string, person: PersonKey): Promise<Member | undefined> {
     const row = await getRow(this.communities, communityPartition(communityId), memberRow(person));
-    return row && fromRow(Member, row, this.log);
+    return row && this.parsed.of(row);
   }
 
   list(communityId: string, page?: PageRequest): Promise<Page<Member>> {

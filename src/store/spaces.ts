@@ -4,7 +4,7 @@ import { Space, type SpaceKey } from "../core/domain.js";
 import type { Spaces } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { communityPartition } from "./communities.js";
-import { SpaceBindings } from "./readCache.js";
+import { sharedCopy, SpaceBindings } from "./readCache.js";
 import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, toRow, upsertBatched } from "./entity.js";
 
 const SpaceOwner = z.object({ communityId: z.string() });
@@ -34,7 +34,7 @@ export class TableSpaces implements Spaces {
     await upsertBatched(this.communities, [
       toRow(Space, communityPartition(space.communityId), spaceRow(space.spaceKey), "space", space),
     ]);
-    this.bindings.set(space);
+    this.bindings.set(sharedCopy(space));
     return { result: "bound" };
   }
 
@@ -45,8 +45,7 @@ export class TableSpaces implements Spaces {
     if (!communityId) return undefined;
     const row = await getRow(this.communities, communityPartition(communityId), spaceRow(spaceKey));
     const space = row && fromRow(Space, row, this.log);
-    if (space) this.bindings.set(space);
-    return space;
+    return space && this.bindings.set(space);
   }
 
   async listForCommunity(communityId: string): Promise<Space[]> {

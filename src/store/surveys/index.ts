@@ -11,6 +11,7 @@ import { fromRow, getRow, insertRow, keyPart, listPage, prefixFilter, replaceRow
 import { CountedResponses } from "./counted.js";
 import { RefusedAtCommit } from "../countedWriter.js";
 import { LRUCache } from "lru-cache";
+import { deepFreeze } from "../readCache.js";
 import type { SurveyCounts } from "../../core/workflows/surveys/counts.js";
 import { setSurveyAfterEvents, surveyAfterEvents } from "./afterEvents.js";
 import { responseRowKeys, setSurveyMuted, surveyMutedPeople } from "./nudges.js";
@@ -59,12 +60,13 @@ export class TableSurveyBook implements SurveyBook {
   async get(communityId: string, id: string): Promise<Versioned<Survey> | undefined> {
     const cacheKey = `${communityId}\u0000${id}`;
     const cached = this.rows.get(cacheKey);
-    if (cached) return structuredClone(cached);
+    if (cached) return cached;
     const row = await getRow(this.surveys, communityPartition(communityId), surveyRow(id));
     const value = row && fromRow(Survey, row, this.log);
     if (!value || !row) return undefined;
-    this.rows.set(cacheKey, structuredClone({ value, etag: row.etag }));
-    return { value, etag: row.etag };
+    const found = deepFreeze({ value, etag: row.etag });
+    this.rows.set(cacheKey, found);
+    return found;
   }
 
   /** A community's open surveys, read from storage now (never cached). */
