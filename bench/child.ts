@@ -9,7 +9,8 @@ export interface Forked<M extends { type?: string }> {
 }
 
 export function forkBench<M extends { type?: string }>(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): Forked<M> {
-  const child = fork(join(import.meta.dirname, file), args, { execArgv: [...nodeFlags, "--import", "tsx"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // tsx first: an `--import` of a .ts module among nodeFlags (BENCH_HEAP_SAMPLE) needs it loaded.
+  const child = fork(join(import.meta.dirname, file), args, { execArgv: ["--import", "tsx", ...nodeFlags], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const queue: M[] = [];
   const waiting: Array<(message: M) => void> = [];
   child.on("message", (message: M) => {

@@ -15,11 +15,13 @@
  * BENCH_LATENCY_KINDS (slack-help,slack-vote,teams-help,teams-vote) and BENCH_LATENCY_SERVERS
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
  * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`);
+ * BENCH_CPU_PROF=DIR and BENCH_HEAP_SAMPLE=DIR write each server's CPU profile and where it allocated;
  * BENCH_WORK_GATE=off never holds back the app's work after a Slack ack (src/workGate.ts), to compare.
  * Each cell is taken in BENCH_LATENCY_ROUNDS (3) parts, the servers taking turns (`cell`).
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
@@ -42,6 +44,8 @@ const ORDER: ServerKind[] = ["bare", "same-work", "app", "same-reply"];
 const SERVERS = ORDER.filter((kind) => (process.env.BENCH_LATENCY_SERVERS?.split(",") ?? ORDER).includes(kind));
 /** BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile in DIR/KIND when the bench ends (`--cpu-prof`). */
 const cpuProfile = process.env.BENCH_CPU_PROF;
+/** BENCH_HEAP_SAMPLE=DIR: each server writes where it allocated to DIR/KIND.heapprofile when the bench ends (allocationSample.ts). */
+const heapSample = process.env.BENCH_HEAP_SAMPLE;
 /** BENCH_LATENCY_TIMELINE=FILE: each fixed-rate cell appends a line to FILE: every 2xx's moment and latency, ms. */
 const timeline = process.env.BENCH_LATENCY_TIMELINE;
 const WARM_UP_RATE = 200;
@@ -139,7 +143,7 @@ const servers = SERVERS.map((kind) => ({
   kind,
   process: forkBench<{ url: string; type?: undefined } | { type: "enrolled" | "failed" | "replied" } | { type: "storage"; requests: number }>("latencyServer.ts", [kind], {
     BENCH_LOG: process.env.BENCH_LOG ?? "fatal", CONNECTION_STRING: storage.connectionString, FAKE_SLACK_URL: fakes.apiUrl, FAKE_SLACK_TOKEN: fakes.botToken, TABLE_PREFIX: `${prefix}${kind.replace("-", "")}`,
-  }, [...(cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []), ...(kind === "app" ? (process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []) : [])]),
+  }, [...(cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfile}/${kind}`] : []), ...(heapSample ? ["--import", join(import.meta.dirname, "allocationSample.ts")] : []), ...(kind === "app" ? (process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []) : [])]),
 }));
 const urls = Object.fromEntries(await Promise.all(servers.map(async (s) => [s.kind, (await s.process.next((m): m is { url: string } => "url" in m)).url] as const))) as Record<ServerKind, string>;
 
