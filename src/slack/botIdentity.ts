@@ -27,11 +27,6 @@ export class BotIdentity {
     private readonly log: Logger,
   ) {}
 
-  /** The ids, once Slack has answered. */
-  get ids(): BotIds | undefined {
-    return this.known;
-  }
-
   /** The ids, asking Slack when they are not known yet (one call at a time); rejects, logged, when it fails. */
   resolve(): Promise<BotIds> {
     if (this.known) return Promise.resolve(this.known);
