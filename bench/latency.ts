@@ -23,7 +23,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
+import { answerResponseUrlsAt, blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { executeAction, message } from "../test/support/teamsActivities.js";
 import { forkBench } from "./child.js";
@@ -138,6 +138,8 @@ buildOnce();
 const storage = await startStorageProcess();
 const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");
 const fakes = await fixture.next((m): m is Fakes => m.type === "fakes");
+// The requests built here carry response_urls the fake Slack (in the fixture's process) answers.
+answerResponseUrlsAt(fakes.hooksUrl);
 const prefix = `l${Date.now().toString(36)}`;
 const servers = SERVERS.map((kind) => ({
   kind,

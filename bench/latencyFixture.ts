@@ -6,6 +6,7 @@
  * long run does not grow this process.
  */
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
+import { isEphemeralPost } from "../test/support/fakeSlackResponseUrls.js";
 import { MEGAN } from "../test/support/teamsActivities.js";
 import { BENCH_USERS, BUSY_NOTICE, POLL_OPTIONS, slackUser, teamsUser, type FixtureAnswer, type FixtureRequest } from "./latencyShared.js";
 import { linkedCommunity, postedPoll, startFakes } from "./world.js";
@@ -18,7 +19,7 @@ const users = Array.from({ length: BENCH_USERS }, (_, n) => slackUser(n));
 fake.setChannel({ id: FAKE_IDS.general, members: [...new Set([...general.members, ...users])] });
 for (const [n, id] of users.entries()) fake.setUser({ id, name: `member${n}` });
 
-// Replies: Slack chat.* posts and updates; Teams sends, replies and updates.
+// Replies: Slack chat.* posts and updates and posts at response_urls; Teams sends, replies and updates.
 const totals = { slack: 0, teams: 0 };
 /** What the latest replies said (their text and cards as JSON), for the bench's probe of each server. */
 let latest: string[] = [];
@@ -28,10 +29,11 @@ let ephemerals: Array<[string, number]> = [];
 /** The app's "too many requests are waiting" notices since the last `ephemerals`: kept out of `ephemerals`. */
 let busy = 0;
 function tally(): void {
-  const slack = fake.calls.filter((c) => c.method.startsWith("chat.") && c.ok);
+  const slack = fake.calls.filter((c) => (c.method.startsWith("chat.") || c.method === "response_url") && c.ok);
   const teams = connector.calls.filter((c) => ["send", "reply", "update"].includes(c.kind) && c.status < 300 && (c.activity?.type ?? "message") === "message");
   for (const c of slack) {
-    if (c.method !== "chat.postEphemeral" || typeof c.args.user !== "string") continue;
+    const ephemeral = c.method === "chat.postEphemeral" || (c.method === "response_url" && isEphemeralPost(c.args));
+    if (!ephemeral || typeof c.args.user !== "string") continue;
     if (String(c.args.text ?? "").includes(BUSY_NOTICE)) busy += 1;
     else ephemerals.push([c.args.user, c.at]);
   }
@@ -89,5 +91,5 @@ function findButton(node: unknown, title: string): { data?: Record<string, unkno
   return Object.values(o).map((v) => findButton(v, title)).find(Boolean);
 }
 
-answer({ type: "fakes", apiUrl: fake.apiUrl, botToken: fake.botToken, serviceUrl: connector.serviceUrl });
+answer({ type: "fakes", apiUrl: fake.apiUrl, hooksUrl: fake.hooksUrl, botToken: fake.botToken, serviceUrl: connector.serviceUrl });
 process.on("disconnect", () => process.exit(0));

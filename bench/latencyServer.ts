@@ -4,8 +4,8 @@
  * is bare Bolt that only acks and bare teams-ai (on botbuilder's CloudAdapter) that only answers; `same-work`
  * is the same two doing what the app does for `help` and a vote at the least: one table read by keys with
  * @azure/data-tables (the asker's member row, see `memberRow`), for a vote one row written (a vote is stored
- * before it is confirmed), and one reply (Slack chat.postEphemeral after the ack; Teams sendActivity, or the
- * invoke's card). `same-reply` is `same-work` whose replies are the app's own, given after the app's probe as
+ * before it is confirmed), and one reply (Slack: an ephemeral message at the request's response_url after the
+ * ack, as the app answers a command or a button; Teams sendActivity, or the invoke's card). `same-reply` is `same-work` whose replies are the app's own, given after the app's probe as
  * `{ type: "reply", kind, reply }` (the request kind's id, and what the app replied: see `AppReply`; answered
  * `{ type: "replied" }`), so the two send and the fakes parse the same bytes. Settings come from the
  * environment (see bench/latency.ts). `{ type: "storage" }` asks how many requests it has sent to storage so
@@ -72,22 +72,21 @@ async function bare(sameWork: boolean): Promise<string> {
   }
   const receiver = new ExpressReceiver({ signingSecret: TEST_SIGNING_SECRET, endpoints: "/slack/events" });
   const bolt = new App({ receiver, token: fake.botToken, botId: FAKE_IDS.botId, botUserId: FAKE_IDS.botUserId, tokenVerificationEnabled: false, clientOptions: { slackApiUrl: fake.apiUrl } });
-  bolt.command("/cop", async ({ ack, command, client }) => {
+  bolt.command("/cop", async ({ ack, command, respond }) => {
     await ack();
     if (!sameWork) return;
     await read(benchPersonKey("slack", command.user_id));
     const reply = replies["slack-help"];
     const blocks = (reply?.blocks ?? [{ type: "section", text: { type: "mrkdwn", text: TEXT } }]) as types.KnownBlock[];
-    await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: reply?.text ?? TEXT, blocks });
+    await respond({ response_type: "ephemeral", text: reply?.text ?? TEXT, blocks });
   });
-  bolt.action(/.*/, async ({ ack, body, client }) => {
+  bolt.action(/.*/, async ({ ack, body, respond }) => {
     await ack();
     if (!sameWork) return;
     await read(benchPersonKey("slack", body.user.id));
     await store(body.user.id);
-    const channel = (body as { channel?: { id?: string } }).channel?.id ?? FAKE_IDS.general;
     const reply = replies["slack-vote"];
-    await client.chat.postEphemeral({ channel, user: body.user.id, text: reply?.text ?? card.body[0]!.text, ...(reply?.blocks ? { blocks: reply.blocks as types.KnownBlock[] } : {}) });
+    await respond({ response_type: "ephemeral", replace_original: false, text: reply?.text ?? card.body[0]!.text, ...(reply?.blocks ? { blocks: reply.blocks as types.KnownBlock[] } : {}) });
   });
 
   const adapter = new TeamsAdapter({});

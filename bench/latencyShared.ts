@@ -12,7 +12,7 @@ export const POLL_OPTIONS = ["Red", "Green", "Blue"] as const;
 
 export type FixtureRequest = { type: "setup"; appUrl: string } | { type: "count" } | { type: "latest" } | { type: "ephemerals" };
 export type FixtureAnswer =
-  | { type: "fakes"; apiUrl: string; botToken: string; serviceUrl: string }
+  | { type: "fakes"; apiUrl: string; hooksUrl: string; botToken: string; serviceUrl: string }
   | { type: "ready"; slackTs: string; actionId: string; value: string; teamsPollId: string; teamsData: Record<string, unknown> }
   | { type: "count"; slack: number; teams: number }
   | { type: "latest"; replies: string[] }

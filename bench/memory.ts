@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import getPort from "get-port";
-import { slashCommand } from "../test/support/slackRequests.js";
+import { answerResponseUrlsAt, slashCommand } from "../test/support/slackRequests.js";
 import { buildOnce } from "./build.js";
 import { forkBench } from "./child.js";
 import { BENCH_USERS, slackUser, type FixtureAnswer } from "./latencyShared.js";
@@ -40,6 +40,8 @@ buildOnce();
 const storage = await startStorageProcess();
 const fixture = forkBench<FixtureAnswer>("latencyFixture.ts");
 const fakes = await fixture.next((m): m is Extract<FixtureAnswer, { type: "fakes" }> => m.type === "fakes");
+// The requests built here carry response_urls the fake Slack (in the fixture's process) answers.
+answerResponseUrlsAt(fakes.hooksUrl);
 const dataDir = mkdtempSync(join(tmpdir(), "cop-bench-"));
 
 interface Started { child: ChildProcess; url: string; ms: number; stop(): Promise<void> }

@@ -1,4 +1,4 @@
-import type { RespondFn, webApi } from "@slack/bolt";
+import type { RespondArguments, RespondFn, webApi } from "@slack/bolt";
 import type { Block as CardBlock } from "../core/kernel/card.js";
 import type { Delivery, DeliveryItem } from "../core/kernel/kernel.js";
 import type { Logger } from "../log.js";
@@ -19,7 +19,10 @@ export interface SlackTarget {
   personal: boolean;
   /** Lets a modal open; Slack's trigger_id works once, within 3 seconds. */
   triggerId?: string;
-  /** The request's response_url: answers in a channel the app is not in, and replaces the pressed message. */
+  /**
+   * The request's response_url (slash commands, buttons, shortcuts): private answers go there first (see
+   * `ResponseUrl`), and it replaces the pressed message when chat.update has no slot.
+   */
   respond?: RespondFn;
   /** The pressed message (block actions), which a replace for everyone updates. */
   pressed?: { channel: string; ts: string };
@@ -36,20 +39,60 @@ export interface SlackTarget {
 /** Answers for which a private reply should go another way instead (the app is not in that channel). */
 const CHANNEL_ERRORS = new Set(["not_in_channel", "channel_not_found", "user_not_in_channel", "is_archived"]);
 
+/** Slack takes up to five answers at one response_url, within 30 minutes of the request. */
+const RESPONSE_URL_USES = 5;
+
+/**
+ * A request's response_url over one delivery. A private answer goes there before chat.postEphemeral: it is
+ * the way Slack gives an app to answer the person who asked (it works in channels the app is not in, and is
+ * not counted against chat.postEphemeral's per-workspace allowance, which a room of people pressing the same
+ * button would spend), and its body is JSON, which the Web API client would form-encode instead. Used at most
+ * five times; once Slack refuses it (expired, used up, unreachable), answers go by the Web API.
+ */
+class ResponseUrl {
+  private used = 0;
+  private refused = false;
+  constructor(
+    private readonly respond: RespondFn,
+    private readonly log: Logger,
+  ) {}
+
+  /** Posts the message; false when the URL is spent or Slack refused it (logged), so the caller answers another way. */
+  async post(message: RespondArguments): Promise<boolean> {
+    if (this.refused || this.used >= RESPONSE_URL_USES) return false;
+    this.used += 1;
+    try {
+      // Bolt throws for a status other than 2xx; an answer of `{ok: false}` is a refusal too.
+      const answer: unknown = await this.respond(message);
+      const said = answer instanceof Response ? await answer.text() : "";
+      if (said.startsWith("{") && (JSON.parse(said) as { ok?: unknown }).ok === false) throw new Error(`response_url answered ${said.slice(0, 200)}`);
+      return true;
+    } catch (error) {
+      this.refused = true;
+      this.log.warn({ err: error, slackError: slackErrorCode(error) }, "the request's response_url took no answer; answering through the Web API instead");
+      return false;
+    }
+  }
+}
+
+/** A target as one delivery places it: with its response_url's uses counted. */
+type Placing = SlackTarget & { answers?: ResponseUrl };
+
 /** Carries out a delivery: private answers ephemeral, posts in the channel, replaces in place, forms as modals. */
 export async function deliverSlack(target: SlackTarget, delivery: Delivery, skipForms = false): Promise<void> {
+  const placing: Placing = { ...target, answers: target.respond && new ResponseUrl(target.respond, target.log) };
   let triggerId = target.triggerId;
   for (const item of delivery.items) {
     try {
       if (item.kind === "form" && skipForms) continue;
-      triggerId = await place(target, delivery, item, triggerId);
+      triggerId = await place(placing, delivery, item, triggerId);
     } catch (error) {
       target.log.error({ err: error, item: item.kind, slackError: slackErrorCode(error) }, "slack reply failed");
     }
   }
 }
 
-async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem, triggerId: string | undefined): Promise<string | undefined> {
+async function place(target: Placing, delivery: Delivery, item: DeliveryItem, triggerId: string | undefined): Promise<string | undefined> {
   switch (item.kind) {
     case "reply":
       await toActor(target, item.card);
@@ -71,9 +114,7 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
       if (item.for === "everyone" && target.pressed && (!target.respond || (await (target.pressedUpdateSlot?.() ?? true)))) {
         const message = renderMessage(item.card);
         await target.client.chat.update({ channel: target.pressed.channel, ts: target.pressed.ts, text: message.text, blocks: asJsonText(message.blocks) });
-      } else if (target.respond) {
-        await target.respond({ replace_original: true, ...renderMessage(item.card) });
-      } else await toActor(target, item.card);
+      } else if (!(await target.answers?.post({ replace_original: true, ...renderMessage(item.card) }))) await toActor(target, item.card);
       return triggerId;
     case "form":
       if (triggerId) {
@@ -97,7 +138,7 @@ async function place(target: SlackTarget, delivery: Delivery, item: DeliveryItem
 }
 
 /** Posts in the channel; says where the message is (undefined: it went to the asker alone instead). */
-async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promise<SlackMessageAddress | undefined> {
+async function toChannel(target: Placing, card: DeliveryItem["card"]): Promise<SlackMessageAddress | undefined> {
   if (target.channelId && !target.personal) {
     const message = renderMessage(card);
     try {
@@ -112,18 +153,21 @@ async function toChannel(target: SlackTarget, card: DeliveryItem["card"]): Promi
   return undefined;
 }
 
-/** A private answer: ephemeral in a channel, a DM message in the person's own space. */
-async function toActor(target: SlackTarget, card: DeliveryItem["card"]): Promise<void> {
+/**
+ * A private answer: in a channel, by the request's response_url when it has one, else ephemeral through the
+ * Web API; in the person's own space, a DM message (which stays).
+ */
+async function toActor(target: Placing, card: DeliveryItem["card"]): Promise<void> {
   const { client, channelId, userId } = target;
   const content = renderMessage(card);
-  const sent = { text: content.text, blocks: asJsonText(content.blocks) };
+  const ephemeral = { response_type: "ephemeral", replace_original: false, ...content } as const;
+  const sent = () => ({ text: content.text, blocks: asJsonText(content.blocks) });
   try {
-    if (target.personal || !channelId) await client.chat.postMessage({ channel: channelId ?? userId, ...sent });
-    else await client.chat.postEphemeral({ channel: channelId, user: userId, ...sent });
+    if (target.personal || !channelId) await client.chat.postMessage({ channel: channelId ?? userId, ...sent() });
+    else if (!(await target.answers?.post(ephemeral))) await client.chat.postEphemeral({ channel: channelId, user: userId, ...sent() });
   } catch (error) {
     // Not a place the app can write to (a private channel it is not in, someone else's DM): answer another way.
     if (!CHANNEL_ERRORS.has(slackErrorCode(error) ?? "")) throw error;
-    if (target.respond) await target.respond({ response_type: "ephemeral", replace_original: false, ...content });
-    else await client.chat.postMessage({ channel: userId, ...sent });
+    if (!(await target.answers?.post(ephemeral))) await client.chat.postMessage({ channel: userId, ...sent() });
   }
 }

@@ -63,7 +63,7 @@ describe("a workflow added in one place", () => {
 
   it("answers from Slack, privately, naming the command as typed there", async () => {
     expect((await send(app.url, slashCommand({ text: "ping" }))).status).toBe(200);
-    await expect.poll(() => slack.callsTo("chat.postEphemeral").length).toBe(1);
-    expect(blocksText(slack.callsTo("chat.postEphemeral")[0]!.args.blocks)).toMatch(/Pong, .*! Again: `\/cop ping`/);
+    await expect.poll(() => slack.ephemerals().length).toBe(1);
+    expect(blocksText(slack.ephemerals()[0]!.args.blocks)).toMatch(/Pong, .*! Again: `\/cop ping`/);
   });
 });

@@ -87,7 +87,7 @@ describe("drafting a follow-up from notes, with Azure OpenAI configured", () => 
     const eventId = await pastEvent("Slack review");
     const calls = ai.requests.length;
     expect((await s.send(slashCommand({ text: `draft follow-up ${eventId}`, user_id: FAKE_IDS.member, user_name: "luc" }, signed()))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === FAKE_IDS.member).map((c) => blocksText(c.args.blocks)).join("\n"), SOON).toMatch(/Only the facilitators/);
+    await expect.poll(() => s.fake.ephemerals().filter((c) => c.args.user === FAKE_IDS.member).map((c) => blocksText(c.args.blocks)).join("\n"), SOON).toMatch(/Only the facilitators/);
 
     const opened = s.fake.callsTo("views.open").length;
     expect((await s.send(slashCommand({ text: `draft follow-up ${eventId}` }, signed()))).status).toBe(200);

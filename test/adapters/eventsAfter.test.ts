@@ -112,7 +112,7 @@ describe("after an event in a community linked across Teams and Slack", () => {
     expect(slackDmsTo(FAKE_IDS.facilitator).join("\n")).not.toMatch(/We missed you/);
 
     // `event ID` in Slack: names for a steward, counts for a member.
-    const ephemeralTo = (user: string, words: string) => () => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user).map((c) => blocksText(c.args.blocks)).find((t) => t.includes(words));
+    const ephemeralTo = (user: string, words: string) => () => s.fake.ephemerals().filter((c) => c.args.user === user).map((c) => blocksText(c.args.blocks)).find((t) => t.includes(words));
     const id = event!.id.slice(0, 8);
     // Slack's requests are signed at the time of the app's clock, as they would be on that day.
     const signedNow = { now: clock.now().getTime() };
@@ -134,7 +134,7 @@ describe("after an event in a community linked across Teams and Slack", () => {
     const elements = (blocks: unknown) => (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string; text?: { text?: string } }> }>).flatMap((b) => b.elements ?? []);
     const going = elements(announcement()!.args.blocks).find((e) => e.text?.text === "Going")!;
     expect((await s.send(blockActions({ user: slackUser(FAKE_IDS.member), actions: [buttonAction(going.action_id!, going.value!)] }, signed()))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Slack sync")), SOON).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Slack sync")), SOON).toBe(true);
 
     offsetMs = Date.parse(`${date}T09:31:00Z`) - Date.now();
     const ask = () => s.fake.callsTo("chat.postMessage").find((c) => String(c.args.channel).startsWith("D") && blocksText(c.args.blocks).includes("How did Slack sync go?"));

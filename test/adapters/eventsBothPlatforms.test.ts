@@ -40,7 +40,7 @@ describe("an event in a community linked across Teams and Slack", () => {
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.text?.text === "Going")!;
     expect((await s.send(blockActions({ actions: [buttonAction(button.action_id!, button.value!)] }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => blocksText(c.args.blocks).includes("You said you are going to *Monthly call*") || String(c.args.text).includes("You said you are going"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => blocksText(c.args.blocks).includes("You said you are going to *Monthly call*") || String(c.args.text).includes("You said you are going"))).toBe(true);
 
     const [event] = await s.app.deps.repos.events.upcoming(communityId, new Date());
     await expect.poll(() => s.app.deps.repos.events.tally(communityId, event!.id, "2030-01-10T14:00:00Z")).toEqual({ going: 2, maybe: 0, no: 0 });

@@ -155,12 +155,12 @@ describe("changing and cancelling an event in a community linked across Teams an
     expect(teamsText().filter((t) => t.includes("Reminder: Orientation call") && t.includes(first))).toEqual([]);
 
     // Answering it now: a private refusal, and the announcement shows the cancellation without buttons.
-    const ephemerals = s.fake.callsTo("chat.postEphemeral").length;
+    const ephemerals = s.fake.ephemerals().length;
     const going = slackButton(slackAnnouncement()!.args.blocks, "Going");
     const ts = (slackAnnouncement()!.response as { ts: string }).ts;
     const on = { container: { type: "message", message_ts: ts, channel_id: FAKE_IDS.general, is_ephemeral: false }, message: { type: "message", user: FAKE_IDS.botUserId, ts, text: "", blocks: [] } };
     expect((await s.send(blockActions({ user: LUC, ...on, actions: [buttonAction(going.action_id!, going.value!)] }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").slice(ephemerals).some((c) => blocksText(c.args.blocks).includes("is cancelled, so there is nothing to answer"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().slice(ephemerals).some((c) => blocksText(c.args.blocks).includes("is cancelled, so there is nothing to answer"))).toBe(true);
     await expect.poll(() => s.fake.callsTo("chat.update").some((c) => c.args.ts === ts && c.ok && blocksText(c.args.blocks).includes("Cancelled: Orientation call"))).toBe(true);
     const teamsAnnouncement = announced()!.id;
     const nowShown = () => shownNow(connector.activitiesTo(thread("3"))).find((a) => a.id === teamsAnnouncement);

@@ -54,7 +54,7 @@ describe("a file in Slack", () => {
     expect(sent.completed!.initialComment).toContain("Here is *Survey answers*");
     expect(s.fake.calls.map((c) => c.method).filter((m) => m.startsWith("files.") || m === "upload")).toEqual(["files.getUploadURLExternal", "upload", "files.completeUploadExternal"]);
     // Asked in a channel: only the asker is told, there, where it went.
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => blocksText(c.args.blocks).includes("in our direct messages"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => blocksText(c.args.blocks).includes("in our direct messages"))).toBe(true);
     expect(s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.general)).toEqual([]);
   });
 
@@ -64,7 +64,7 @@ describe("a file in Slack", () => {
     grant.scopes = granted.filter((scope) => scope !== "files:write");
     try {
       expect((await s.send(slashCommand({ text: "csvfile" }))).status).toBe(200);
-      await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => blocksText(c.args.blocks).includes("it needs the files:write permission"))).toBe(true);
+      await expect.poll(() => s.fake.ephemerals().some((c) => blocksText(c.args.blocks).includes("it needs the files:write permission"))).toBe(true);
     } finally {
       grant.scopes = granted;
     }
@@ -73,7 +73,7 @@ describe("a file in Slack", () => {
   it("refuses a file over the limit privately, uploading nothing", async () => {
     const before = s.fake.files.size;
     expect((await s.send(slashCommand({ text: "hugecsv" }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => blocksText(c.args.blocks).includes("more than the 5.0 MB I can send"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => blocksText(c.args.blocks).includes("more than the 5.0 MB I can send"))).toBe(true);
     expect(s.fake.files.size).toBe(before);
   });
 });

@@ -26,7 +26,7 @@ const meganChat = () => {
   return chat ? connector.activitiesTo(chat).map(textOf).join("\n") : "";
 };
 /** What Slack showed privately (ephemeral messages), as text. */
-const ephemerals = () => s.fake.callsTo("chat.postEphemeral").map((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`);
+const ephemerals = () => s.fake.ephemerals().map((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`);
 const postedInGeneral = () => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === FAKE_IDS.general).map((c) => blocksText(c.args.blocks));
 
 describe("the library in a community linked across Teams and Slack", () => {

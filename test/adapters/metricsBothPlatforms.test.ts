@@ -34,7 +34,7 @@ describe("metrics and the sponsor report in a community on Teams and Slack", () 
 
     // Slack: the steward's figures, privately; the combined column counts everyone on both platforms.
     expect((await s.send(slashCommand({ text: "metrics" }))).status).toBe(200);
-    const figures = () => s.fake.callsTo("chat.postEphemeral").find((c) => c.args.user === FAKE_IDS.facilitator && blocksText(c.args.blocks).includes("figures for"));
+    const figures = () => s.fake.ephemerals().find((c) => c.args.user === FAKE_IDS.facilitator && blocksText(c.args.blocks).includes("figures for"));
     await expect.poll(figures, { timeout: 10_000 }).toBeTruthy();
     const shown = blocksText(figures()!.args.blocks);
     expect(shown).toMatch(new RegExp(`Members\\W+${members.length}\\W`));
@@ -52,7 +52,7 @@ describe("metrics and the sponsor report in a community on Teams and Slack", () 
 
     // Slack: Luc is a member: refused privately.
     expect((await s.send(slashCommand({ text: "report", user_id: FAKE_IDS.member, user_name: "luc" }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Only the facilitators"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Only the facilitators"))).toBe(true);
 
     // Teams: Megan asks in the channel; the report comes to her 1:1 chat, and its button offers the CSV there.
     const before = connector.calls.length;

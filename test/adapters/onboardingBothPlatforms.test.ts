@@ -90,7 +90,7 @@ describe("onboarding across Teams and Slack", () => {
     await expect.poll(async () => (await s.app.deps.repos.members.get(communityId, ADELE_KEY))?.profile.expertise).toEqual(["Data curation", "Ontologies"]);
     // Luc shared his from Slack, through the welcome's button (above).
     expect((await s.send(slashCommand({ text: "who knows data curation", user_id: FAKE_IDS.facilitator }))).status).toBe(200);
-    const answer = () => s.fake.callsTo("chat.postEphemeral").find((c) => c.args.user === FAKE_IDS.facilitator && blocksText(c.args.blocks).includes("Who knows about data curation"));
+    const answer = () => s.fake.ephemerals().find((c) => c.args.user === FAKE_IDS.facilitator && blocksText(c.args.blocks).includes("Who knows about data curation"));
     await expect.poll(answer, { timeout: 10_000 }).toBeTruthy();
     const text = blocksText(answer()!.args.blocks);
     expect(text).toContain("*Adele Vance* on Microsoft Teams");

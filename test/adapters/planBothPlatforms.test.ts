@@ -64,9 +64,9 @@ describe("a programme plan in a community linked across Teams and Slack", () => 
 
     // Slack: the facilitator sees where the community stands, then undoes it and imports from a modal.
     expect((await s.send(slashCommand({ text: "plan" }))).status).toBe(200);
-    await expect.poll(() => slackPosts("chat.postEphemeral").some((a) => blocksText(a.blocks).includes("0 of 17 steps done"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().map((c) => c.args).some((a) => blocksText(a.blocks).includes("0 of 17 steps done"))).toBe(true);
     expect((await s.send(slashCommand({ text: "plan undo" }))).status).toBe(200);
-    await expect.poll(() => slackPosts("chat.postEphemeral").some((a) => blocksText(a.blocks).includes("6 events cancelled and 11 scheduled steps removed"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().map((c) => c.args).some((a) => blocksText(a.blocks).includes("6 events cancelled and 11 scheduled steps removed"))).toBe(true);
 
     const opened = s.fake.callsTo("views.open").length;
     expect((await s.send(slashCommand({ text: "plan import", trigger_id: newTriggerId() }))).status).toBe(200);
@@ -76,7 +76,7 @@ describe("a programme plan in a community linked across Teams and Slack", () => 
     const file = ["name: Pilot", "steps:", "  - { month: 1, kind: event, event: meeting, title: Kick-off call, day: 10, time: \"11:00\" }", "  - { month: 2, kind: task, text: Ask for success stories }"].join("\n");
     const state = modalState(modal.blocks, { source: "file", file, start: "2030-03-01", zone: "America/New_York" });
     expect((await s.send(viewSubmission({ view: { callback_id: modal.callback_id, private_metadata: modal.private_metadata, state } }))).status).toBe(200);
-    const preview = () => slackPosts("chat.postEphemeral").find((a) => blocksText(a.blocks).includes("Confirm the plan: Pilot"));
+    const preview = () => s.fake.ephemerals().map((c) => c.args).find((a) => blocksText(a.blocks).includes("Confirm the plan: Pilot"));
     await expect.poll(preview, { timeout: 10_000 }).toBeTruthy();
     const confirm = slackButton(preview()!.blocks, "Confirm and create");
     expect((await s.send(blockActions({ actions: [buttonAction(confirm.action_id!, confirm.value!)] }))).status).toBe(200);

@@ -58,7 +58,7 @@ describe("kudos in a community linked across Teams and Slack", () => {
     // Slack: Luc takes part, then the Slack facilitator thanks him with a <@mention>.
     expect((await s.send(slashCommand({ text: "kudos", user_id: FAKE_IDS.member, user_name: "luc" }))).status).toBe(200);
     // Slack has its ack before the command runs: Luc is on the roster once he has his answer.
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === FAKE_IDS.member).length).toBe(1);
+    await expect.poll(() => s.fake.ephemerals().filter((c) => c.args.user === FAKE_IDS.member).length).toBe(1);
     expect((await s.send(slashCommand({ text: `kudos <@${FAKE_IDS.member}|luc> for the Slack tips` }))).status).toBe(200);
     await expect.poll(() => slackPosts("the Slack tips")().length, { timeout: 15_000 }).toBe(1);
     // Slack readers see a Slack person as a mention Slack shows by name.
@@ -74,7 +74,7 @@ describe("kudos in a community linked across Teams and Slack", () => {
 
     // A Slack user not in the community is refused privately, and nothing about it is posted.
     expect((await s.send(slashCommand({ text: `kudos <@${FAKE_IDS.guest}|sofia> for visiting` }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("isn't in"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("isn't in"))).toBe(true);
     expect(s.fake.callsTo("chat.postMessage").filter((c) => blocksText(c.args.blocks).includes("visiting"))).toEqual([]);
   }, 60_000);
 });

@@ -124,7 +124,7 @@ describe("the copies of an announcement in a community linked across Teams and S
     expect(slackShows(slackTs)).toContain("Tapas: 30 (50%)");
     await expect.poll(() => teamsShows(teamsId), { timeout: 10_000 }).toContain("Tapas: 30 (50%)");
     // Each voter was told their answer is in, and no update had to wait for Slack's limit.
-    await expect.poll(() => new Set(s.fake.callsTo("chat.postEphemeral").filter((c) => c.ok).map((c) => c.args.user))).toEqual(new Set(voters));
+    await expect.poll(() => new Set(s.fake.ephemerals().filter((c) => c.ok).map((c) => c.args.user))).toEqual(new Set(voters));
     expect(s.fake.calls.filter((c) => c.method === "chat.update" && c.status === 429)).toEqual([]);
   }, 60_000);
 });

@@ -25,22 +25,22 @@ describe("Slack in one workspace while Slack's Web API is unreachable at start",
 
     // A slash command needs no bot ids: the person gets their answer.
     expect((await send(app.url, slashCommand({ text: "help" }))).status).toBe(200);
-    await expect.poll(() => fake!.callsTo("chat.postEphemeral").length).toBe(1);
-    expect(blocksText(fake.callsTo("chat.postEphemeral")[0]!.args.blocks)).toContain("/cop setup");
+    await expect.poll(() => fake!.ephemerals().length).toBe(1);
+    expect(blocksText(fake.ephemerals()[0]!.args.blocks)).toContain("/cop setup");
 
     // A mention does (the app's own mention is taken out of what was asked): refused, nothing run, so Slack redelivers.
     const mention = events.appMention({ text: `<@${FAKE_IDS.botUserId}> help` });
     const refused = await send(app.url, eventCallback(mention, { event_id: "Ev0IDENT0001" }));
     expect(refused.status).toBe(503);
     expect(await refused.json()).toMatchObject({ error: "unavailable" });
-    expect(fake.callsTo("chat.postEphemeral")).toHaveLength(1);
+    expect(fake.ephemerals()).toHaveLength(1);
 
     // Slack answers again; its redelivery runs, and the mention is read as "help".
     fake.reset();
     const redelivered = await send(app.url, eventCallback(mention, { event_id: "Ev0IDENT0001" }, { retry: { num: 1, reason: "http_error" } }));
     expect(redelivered.status).toBe(200);
-    await expect.poll(() => fake!.callsTo("chat.postEphemeral").length).toBe(1);
-    const answer = fake.callsTo("chat.postEphemeral")[0]!;
+    await expect.poll(() => fake!.ephemerals().length).toBe(1);
+    const answer = fake.ephemerals()[0]!;
     expect(answer.args).toMatchObject({ channel: FAKE_IDS.general, user: FAKE_IDS.facilitator });
     expect(blocksText(answer.args.blocks)).toContain("/cop setup");
     expect(String(answer.args.text) + blocksText(answer.args.blocks)).not.toContain("did not understand");

@@ -14,7 +14,7 @@ let s: SlackTestApp;
 beforeAll(async () => (s = await startSlackApp({ options: { workGate: { sampleEveryMs: 0, minRunning: 1, maxWaiting: 0, roomWaitMs: 300 } } })));
 afterAll(() => s?.stop());
 
-const ephemeralsTo = (user: string) => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user).map((c) => blocksText(c.args.blocks) || String(c.args.text));
+const ephemeralsTo = (user: string) => s.fake.ephemerals().filter((c) => c.args.user === user).map((c) => blocksText(c.args.blocks) || String(c.args.text));
 
 describe("a Slack request arriving while the app is out of CPU", () => {
   it("is acked at once; past the waiting limit its asker is told to try again, and the request changes nothing", async () => {

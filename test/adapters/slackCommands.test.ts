@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 beforeEach(() => s.fake.reset());
 
-const ephemeralsTo = (user: string) => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user);
+const ephemeralsTo = (user: string) => s.fake.ephemerals().filter((c) => c.args.user === user);
 const lastEphemeral = async (user: string, count = 1) => {
   await expect.poll(() => ephemeralsTo(user).length).toBeGreaterThanOrEqual(count);
   return ephemeralsTo(user).at(-1)!;
@@ -162,7 +162,7 @@ describe("/cop over real signed requests", () => {
     await expect.poll(() => told().length).toBe(1);
     expect(String(told()[0]!.args.text)).toContain("This form could not be checked");
     expect(s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel !== FAKE_IDS.facilitator)).toEqual([]);
-    expect(s.fake.callsTo("chat.postEphemeral")).toEqual([]);
+    expect(s.fake.ephemerals()).toEqual([]);
     expect(await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:C01TARGET`)).toBeUndefined();
     expect(await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.shared}`)).toBeUndefined();
   });

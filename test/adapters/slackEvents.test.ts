@@ -104,8 +104,8 @@ describe("Slack events", () => {
 
   it("answers an app_mention in the channel privately", async () => {
     await s.send(eventCallback(events.appMention({ text: `<@${FAKE_IDS.botUserId}> roles` })));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
-    const reply = s.fake.callsTo("chat.postEphemeral")[0]!;
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
+    const reply = s.fake.ephemerals()[0]!;
     expect(reply.args).toMatchObject({ channel: FAKE_IDS.general, user: FAKE_IDS.facilitator });
     // #cop-general has no community in this app: roles needs one.
     expect(String(reply.args.text)).toContain("not part of a community yet");
@@ -153,8 +153,8 @@ describe("Slack events", () => {
     const spaceKey = `slack:${HOME}:${FAKE_IDS.shared}`;
     await seedCommunity(spaceKey, "Partners CoP", `slack:${HOME}:${FAKE_IDS.facilitator}`);
     await s.send(slackConnectMention(`<@${FAKE_IDS.botUserId}> charter`));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
-    const reply = s.fake.callsTo("chat.postEphemeral")[0]!;
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
+    const reply = s.fake.ephemerals()[0]!;
     expect(reply.args).toMatchObject({ channel: FAKE_IDS.shared, user: FAKE_IDS.guest });
     expect(blocksText(reply.args.blocks)).toContain("Partners CoP");
     const guestKey = `slack:${FAKE_IDS.partnerTeamId}:${FAKE_IDS.guest}`;

@@ -69,7 +69,7 @@ async function seedCommunity(channel: string, name: string): Promise<string> {
   return id;
 }
 
-const ephemeralsTo = (user: string) => fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user);
+const ephemeralsTo = (user: string) => fake.ephemerals().filter((c) => c.args.user === user);
 const textOf = (call: { args: Record<string, unknown> }) => `${String(call.args.text)}\n${blocksText(call.args.blocks)}`;
 
 describe("request timestamps", () => {

@@ -24,8 +24,8 @@ const teamsSpace = `teams:${TENANT}:${GENERAL.id}`;
 const slackSpace = `slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`;
 
 const ephemeralText = async (user: string, count: number) => {
-  await expect.poll(() => s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user).length).toBe(count);
-  const call = s.fake.callsTo("chat.postEphemeral").filter((c) => c.args.user === user).at(-1)!;
+  await expect.poll(() => s.fake.ephemerals().filter((c) => c.args.user === user).length).toBe(count);
+  const call = s.fake.ephemerals().filter((c) => c.args.user === user).at(-1)!;
   return `${String(call.args.text)}\n${blocksText(call.args.blocks)}`;
 };
 const postsTo = (channel: string) => s.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);

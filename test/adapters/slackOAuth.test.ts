@@ -38,6 +38,9 @@ async function install(code: string): Promise<{ status: number; token: string; p
   return { status, token: String(exchange?.response.access_token ?? ""), page, state };
 }
 
+/** The distinct tokens of the Web API calls since the `from`-th call (response_urls take none). */
+const webApiTokensSince = (from: number) => [...new Set(s.fake.calls.slice(from).filter((c) => c.method !== "response_url").map((c) => c.token))];
+
 describe("Slack installs across workspaces (OAuth)", () => {
   it("serves the install page and refuses a redirect without the state cookie", async () => {
     const res = await fetch(new URL(`/slack/oauth_redirect?code=${s.fake.grantOAuthCode()}&state=forged`, s.app.url));
@@ -54,16 +57,17 @@ describe("Slack installs across workspaces (OAuth)", () => {
 
     const res = await s.send(enterpriseGridMention(`<@${FAKE_IDS.botUserId}> help`));
     expect(res.status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
-    const reply = s.fake.callsTo("chat.postEphemeral")[0]!;
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
+    const reply = s.fake.ephemerals()[0]!;
     expect(reply).toMatchObject({ ok: true, token, args: { user: FAKE_IDS.facilitator } });
     const ref = await s.app.deps.repos.conversationRefs.get(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.facilitator}`);
     expect(ref).toMatchObject({ reference: { enterpriseId: FAKE_IDS.enterpriseId, isEnterpriseInstall: true } });
 
     const command = await s.send(slashCommand({ text: "help", enterprise_id: FAKE_IDS.enterpriseId, is_enterprise_install: true }));
     expect(command.status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(2);
-    expect(s.fake.callsTo("chat.postEphemeral")[1]!.token).toBe(token);
+    // Answered (the org's installation authorised it) at the command's response_url, which takes no token.
+    await expect.poll(() => s.fake.ephemerals().length).toBe(2);
+    expect(s.fake.ephemerals()[1]).toMatchObject({ method: "response_url", ok: true, args: { user: FAKE_IDS.facilitator } });
   });
 
   it("answers nothing for a workspace that never installed the app", async () => {
@@ -89,9 +93,12 @@ describe("Slack installs across workspaces (OAuth)", () => {
     const { status, token } = await install(s.fake.grantOAuthCode({ teamId: FAKE_IDS.partnerTeamId, userId: FAKE_IDS.guest }));
     expect(status).toBe(200);
     s.fake.setChannel({ id: "C02PARTNER", name: "partner-cop", members: [FAKE_IDS.botUserId, FAKE_IDS.guest] });
+    const asked = s.fake.calls.length;
     await s.send(slashCommand({ text: "help", team_id: FAKE_IDS.partnerTeamId, user_id: FAKE_IDS.guest, channel_id: "C02PARTNER" }));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
-    expect(s.fake.callsTo("chat.postEphemeral")[0]).toMatchObject({ ok: true, token });
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
+    expect(s.fake.ephemerals()[0]).toMatchObject({ method: "response_url", ok: true, args: { user: FAKE_IDS.guest, channel: "C02PARTNER" } });
+    // What the app asked Slack for the command (who the person is) used this workspace's token.
+    expect(webApiTokensSince(asked)).toEqual([token]);
   });
 
   it("sets the state cookie HttpOnly and SameSite=Lax", async () => {
@@ -122,7 +129,7 @@ describe("Slack installs across workspaces (OAuth)", () => {
     expect(status).toBe(200);
     s.fake.setChannel({ id: "C03PARTNER", name: "partner-cop-2", members: [FAKE_IDS.botUserId, person.id] });
     await s.send(slashCommand({ text: "help", team_id: FAKE_IDS.partnerTeamId, user_id: person.id, channel_id: "C03PARTNER" }));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
     await expect.poll(() => s.fake.callsTo("users.info").length).toBeGreaterThan(0);
 
     const logged = JSON.stringify(s.app.logs);

@@ -100,14 +100,14 @@ describe("a setup modal submitted while storage is down", () => {
     expect(await res.json()).toEqual({ error: "unavailable", message: "The request could not be checked just now; nothing was changed. Try again." });
     expect(tookMs).toBeLessThan(3_000);
     expect(s.fake.callsTo("chat.postMessage")).toEqual([]);
-    expect(s.fake.callsTo("chat.postEphemeral")).toEqual([]);
+    expect(s.fake.ephemerals()).toEqual([]);
 
     // Storage back: the person presses Create again on the same modal, which still holds what they typed.
     proxy.mode = "up";
     const again = await s.send(submission());
     expect(again.status).toBe(200);
     await expect.poll(() => postsTo(FAKE_IDS.general).length, { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
     const space = await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`);
     const community = await s.app.deps.repos.communities.get(space!.communityId);
     expect(community?.value.charter).toMatchObject({ name: TYPED.name, domain: TYPED.domain, audience: TYPED.audience, goals: ["Keep what was typed", "Say what happened"] });
@@ -138,7 +138,7 @@ describe("a setup modal whose save fails in storage after the request was let in
     expect(postsTo(channel)).toEqual([]);
     // The failure is logged once, for operators; the person was not sent an apology besides the modal.
     expect(s.app.logs.slice(logsBefore).filter((l) => l.msg === "slack request failed")).toHaveLength(1);
-    expect(s.fake.callsTo("chat.postEphemeral")).toEqual([]);
+    expect(s.fake.ephemerals()).toEqual([]);
 
     proxy.mode = "up";
     expect((await s.send(viewSubmission({ view: { ...kept.view, state: formState() } }))).status).toBe(200);
@@ -157,14 +157,14 @@ describe("a slash command sent while storage is down", () => {
     // Slack's 200 does not wait for storage: the replay check goes on after it.
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1_000);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length, { timeout: 5_000 }).toBe(1);
-    expect(blocksText(s.fake.callsTo("chat.postEphemeral")[0]!.args.blocks)).toBe(":warning: I could not check that request just now, so nothing was changed. Please try again in a moment.");
+    await expect.poll(() => s.fake.ephemerals().length, { timeout: 5_000 }).toBe(1);
+    expect(blocksText(s.fake.ephemerals()[0]!.args.blocks)).toBe(":warning: I could not check that request just now, so nothing was changed. Please try again in a moment.");
     expect(s.app.logs.slice(logsBefore).filter((l) => l.msg === "slack request not run: could not record its signature")).toHaveLength(1);
 
     // Storage back: the same command, sent again, is answered.
     proxy.mode = "up";
     expect((await s.send(slashCommand({ text: "join", channel_id: FAKE_IDS.general }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length, { timeout: 10_000 }).toBe(2);
-    expect(blocksText(s.fake.callsTo("chat.postEphemeral")[1]!.args.blocks)).toContain(TYPED.name);
+    await expect.poll(() => s.fake.ephemerals().length, { timeout: 10_000 }).toBe(2);
+    expect(blocksText(s.fake.ephemerals()[1]!.args.blocks)).toContain(TYPED.name);
   }, 30_000);
 });

@@ -90,7 +90,7 @@ describe("what people typed, in the charter Slack shows", () => {
     expect(formattable(goals.slice("*Goals*".length))).not.toMatch(/[*_~`]/);
 
     // Nothing invisible anywhere a person reads: the channel's post, the notification text, the confirmation.
-    const confirmation = s.fake.callsTo("chat.postEphemeral")[0]!;
+    const confirmation = s.fake.ephemerals()[0]!;
     for (const call of [charter, confirmation]) for (const text of stringsOf(call)) expect(text).not.toMatch(INVISIBLE);
     // The heading is plain_text, which Slack shows as is.
     expect((charter.args.blocks as Block[])[0]).toMatchObject({ type: "header", text: { type: "plain_text", text: "Q&A gnp.exe Stewards CoP" } });
@@ -107,16 +107,16 @@ describe("commands as they are typed in Slack", () => {
     const where = channel("C0PHRASE1");
     // Each answer before the next command: Slack has its ack before a command runs, so two may answer in either order.
     await s.send(slashCommand({ text: "roles", channel_id: where }));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(1);
+    await expect.poll(() => s.fake.ephemerals().length).toBe(1);
     await s.send(slashCommand({ text: "frobnicate", channel_id: where }));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(2);
+    await expect.poll(() => s.fake.ephemerals().length).toBe(2);
     const modal = await openSetup(where);
     await submit(modal, { name: "Phrasing CoP", domain: "plain language", audience: "writers" });
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(3);
+    await expect.poll(() => s.fake.ephemerals().length).toBe(3);
     await s.send(slashCommand({ text: "help", channel_id: where }));
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").length).toBe(4);
+    await expect.poll(() => s.fake.ephemerals().length).toBe(4);
 
-    const [noCommunity, unknown, created, help] = s.fake.callsTo("chat.postEphemeral");
+    const [noCommunity, unknown, created, help] = s.fake.ephemerals();
     expect(String(noCommunity!.args.text)).toBe("This space is not part of a community yet. Type /cop setup to create one, or /cop link CODE with a code from a facilitator.");
     expect(String(unknown!.args.text)).toBe('I did not understand "frobnicate". Type /cop help to see what I can do.');
     expect(String(created!.args.text)).toBe("Phrasing CoP is set up in this space, and you are its facilitator. Type /cop charter to see it, or /cop help for what comes next.");
@@ -124,7 +124,7 @@ describe("commands as they are typed in Slack", () => {
     expect(blocksText(help!.args.blocks)).toContain("`/cop charter`");
     expect(blocksText(help!.args.blocks)).toContain("`/cop assign ROLE @person`");
 
-    const everything = [...s.fake.callsTo("chat.postEphemeral"), ...s.fake.callsTo("chat.postMessage")];
+    const everything = [...s.fake.ephemerals(), ...s.fake.callsTo("chat.postMessage")];
     for (const call of everything) {
       for (const said of typeInstructions(call)) expect(said).toMatch(/^`?\/cop /);
       for (const text of stringsOf(call)) expect(text).not.toMatch(/client that shows cards|open this message in/i);

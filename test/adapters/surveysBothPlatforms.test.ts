@@ -46,7 +46,7 @@ describe("a quick poll in a community linked across Teams and Slack", () => {
     await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
     const thu = slackButton(slackPost()!.args.blocks, "Thu am");
     expect((await s.send(blockActions({ user: { id: FAKE_IDS.member, username: "luc", name: "luc", team_id: FAKE_IDS.teamId }, actions: [buttonAction(thu.action_id!, thu.value!)] }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("You answered *Thu am*"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("You answered *Thu am*"))).toBe(true);
 
     const [survey] = await s.app.deps.repos.surveys.open(communityId);
     await expect.poll(async () => (await s.app.deps.repos.surveys.responses(survey!)).map((r) => r.answers.q1).sort()).toEqual([1, 2]);
@@ -138,7 +138,7 @@ describe("an answer through either adapter", () => {
     await expect.poll(slackPost, { timeout: 10_000 }).toBeTruthy();
     const coffee = slackButton(slackPost()!.args.blocks, "Coffee");
     expect((await s.send(blockActions({ user: { id: omar, username: "omar", name: "omar", team_id: FAKE_IDS.teamId }, actions: [buttonAction(coffee.action_id!, coffee.value!)] }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === omar && `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("You answered *Coffee*"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => c.args.user === omar && `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("You answered *Coffee*"))).toBe(true);
     expect(await refsNaming(nia.aadObjectId, nia.id, omar)).toEqual([]);
 
     // What the answers left out: anything else they do is remembered, so the app can write to them later.
@@ -216,7 +216,7 @@ describe("a survey from a template in the linked community", () => {
 
     // Live results for anyone who asks: averages and NPS over both platforms' answers.
     expect((await s.send(slashCommand({ text: `results ${survey!.id}`, user_id: FAKE_IDS.member }))).status).toBe(200);
-    const results = () => s.fake.callsTo("chat.postEphemeral").find((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Results so far: Autumn pulse"));
+    const results = () => s.fake.ephemerals().find((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Results so far: Autumn pulse"));
     await expect.poll(results).toBeTruthy();
     const text = blocksText(results()!.args.blocks);
     expect(text).toContain("Average 4 out of 5");

@@ -86,11 +86,11 @@ describe("a custom survey written in a Slack modal", () => {
     expect(blocksText(form.blocks)).toContain("How useful was it?");
     expect(blocksText(form.blocks)).toContain("Which day suits?");
     expect((await submit(form, { q1: "4", q2: "1", q3: "More case studies" }, luc)).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === FAKE_IDS.member && `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("recorded without your name"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => c.args.user === FAKE_IDS.member && `${blocksText(c.args.blocks)} ${String(c.args.text)}`.includes("recorded without your name"))).toBe(true);
 
     // The results, live: the answer from the modal is counted.
     expect((await s.send(slashCommand({ text: `results ${String(JSON.parse(button.value!).survey ?? "")}`, user_id: FAKE_IDS.member }))).status).toBe(200);
-    const results = () => s.fake.callsTo("chat.postEphemeral").find((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Results so far: Spring series"));
+    const results = () => s.fake.ephemerals().find((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Results so far: Spring series"));
     await expect.poll(results).toBeTruthy();
     expect(blocksText(results()!.args.blocks)).toContain("Average 4 out of 5");
     expect(blocksText(results()!.args.blocks)).toContain("Wed: 1 (100%)");

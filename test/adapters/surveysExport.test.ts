@@ -63,7 +63,7 @@ describe("exporting a named poll answered from Teams and Slack", () => {
     // Slack: Luc is a member, not a steward: a private refusal, and no file.
     const files = s.fake.files.size;
     expect((await s.send(slashCommand({ text: `export survey ${survey!.id}`, user_id: FAKE_IDS.member, user_name: "luc" }))).status).toBe(200);
-    await expect.poll(() => s.fake.callsTo("chat.postEphemeral").some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Only the facilitators"))).toBe(true);
+    await expect.poll(() => s.fake.ephemerals().some((c) => c.args.user === FAKE_IDS.member && blocksText(c.args.blocks).includes("Only the facilitators"))).toBe(true);
     expect(s.fake.files.size).toBe(files);
 
     // Teams: Megan asks in the channel; the file is offered in her 1:1 chat only, and Allow uploads the same CSV.

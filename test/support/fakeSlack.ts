@@ -2,12 +2,16 @@
  * A fake Slack Web API on 127.0.0.1 for tests: point Bolt or a WebClient at it with
  * `slackApiUrl: fake.apiUrl`. It authenticates tokens, records every call, validates Block Kit against
  * SLACK_LIMITS, enforces the documented rate limits with 429 + Retry-After, and injects faults on demand.
+ * It also answers the response_urls of the requests test/support/slackRequests.ts builds while it runs
+ * (recorded as method "response_url"; see fakeSlackResponseUrls.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SLACK_METHOD_RATE_LIMITS, type SlackMethodRateLimit } from "../../src/slack/limits.js";
 import { METHODS, missingScope, oauthV2Access, type Args, type Body, type MethodContext } from "./fakeSlackMethods.js";
 import { FILE_METHODS, serveUpload, type FakeFile } from "./fakeSlackFiles.js";
+import { FakeResponseUrls, isEphemeralPost } from "./fakeSlackResponseUrls.js";
+import { answerResponseUrlsAt } from "./slackRequests.js";
 import { FAKE_IDS, FakeSlackState, type FakeChannel, type FakeSlackSeed, type FakeUser, type TokenGrant } from "./fakeSlackState.js";
 import { text } from "node:stream/consumers";
 
@@ -62,10 +66,18 @@ export interface HeldCalls {
 export interface FakeSlack {
   /** Base URL with trailing slash, for `slackApiUrl`. */
   apiUrl: string;
+  /** Where the response_urls it answers start (for `answerResponseUrlsAt` in another process). */
+  hooksUrl: string;
   botToken: string;
   state: FakeSlackState;
   calls: FakeSlackCall[];
   callsTo(method: string): FakeSlackCall[];
+  /**
+   * Every message shown to one person only, however it was sent: chat.postEphemeral, or a post at a request's
+   * response_url (its `args` say `channel` and `user` as chat.postEphemeral's do), in the order they came;
+   * refused ones too, as `callsTo` has them (`ok` says which).
+   */
+  ephemerals(): FakeSlackCall[];
   /** Files by id: what files.getUploadURLExternal handed out, the bytes each upload URL got, and where each was shared. */
   files: Map<string, FakeFile>;
   fail(method: string, spec: FaultSpec): void;
@@ -141,6 +153,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const buckets = new Map<string, Bucket>();
   const limits = opts.rateLimits === false ? undefined : (opts.rateLimits ?? {});
   const files = new Map<string, FakeFile>();
+  const responseUrls = new FakeResponseUrls();
   let base = "";
 
   /** Milliseconds to wait when this call is over its method's (or channel's) allowance, else 0. */
@@ -206,6 +219,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.push({ method: "upload", token: undefined, args: { url: `${base}${url.pathname.slice(1)}` }, at: now(), status: res.statusCode, ok: res.statusCode === 200, error: undefined, response: {} });
       return;
     }
+    if (url.pathname.startsWith("/hooks/")) return answerResponseUrl(req, res, url.pathname);
     const method = url.pathname.replace(/^\/api\//, "");
     let args: Args;
     try {
@@ -235,6 +249,26 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     res.end(status >= 500 ? `upstream error ${status}` : JSON.stringify(body));
   }
 
+  /** A post at a response_url: faults, delays and holds as for a method named "response_url". */
+  async function answerResponseUrl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = "response_url";
+    const raw = await text(req);
+    const delay = delays.get(method);
+    if (delay && delay.times-- > 0) await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    const held = holds.get(method);
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
+    const fault = takeFault(method, {});
+    const answered = responseUrls.answer(path, raw, now());
+    const status = fault ? (fault.status ?? 404) : answered.status;
+    const body = fault ? { ok: false, error: fault.error ?? "expired_url" } : answered.body;
+    calls.push({ method, token: undefined, args: answered.args, at: now(), status, ok: body.ok === true, error: typeof body.error === "string" ? body.error : undefined, response: body });
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(body));
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       res.writeHead(500, { "content-type": "text/plain" });
@@ -244,13 +278,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}/`;
+  const restoreResponseUrls = answerResponseUrlsAt(`${base}hooks/`);
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
+    hooksUrl: `${base}hooks/`,
     botToken,
     state,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    ephemerals: () => calls.filter((c) => c.method === "chat.postEphemeral" || (c.method === "response_url" && isEphemeralPost(c.args))),
     files,
     fail(method, spec) {
       faults.set(method, [...(faults.get(method) ?? []), { ...spec }]);
@@ -287,10 +324,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       faults.clear();
       delays.clear();
       buckets.clear();
+      responseUrls.reset();
       for (const held of [...holds.values()]) held.release();
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        restoreResponseUrls();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

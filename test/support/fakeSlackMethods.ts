@@ -66,8 +66,8 @@ function openDm(state: FakeSlackState, userId: string): FakeChannel {
   return state.setChannel({ id: state.newId("D"), name: userId, is_im: true, is_private: true, user: userId, members: [userId, state.botUserId] });
 }
 
-/** The checks chat.postMessage, chat.postEphemeral and chat.update share: content and limits. */
-function messageContentError(args: Args): Body | undefined {
+/** The checks chat.postMessage, chat.postEphemeral, chat.update and response_urls share: content and limits. */
+export function messageContentError(args: Args): Body | undefined {
   const text = typeof args.text === "string" ? args.text : undefined;
   if (!text && args.blocks === undefined && args.attachments === undefined) return fail("no_text");
   // chat.postMessage errors: msg_too_long "Message text is too long"

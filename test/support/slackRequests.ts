@@ -55,8 +55,29 @@ const VERIFICATION_TOKEN = "Jhj5dZrVaK7ZwHHjRyZWjbDl";
 export const newTriggerId = (): string =>
   `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomBytes(16).toString("hex")}`;
 
-const responseUrl = (team: string): string =>
-  `https://hooks.slack.com/commands/${team}/${Date.now()}/${randomBytes(12).toString("hex")}`;
+/** Where the response_urls of built requests point: Slack's hooks host, or a fake Slack that answers them. */
+let hooksBase = "https://hooks.slack.com/";
+
+/**
+ * Points the response_urls of requests built from now on at a fake Slack (`startFakeSlack` calls it with its
+ * own); the function returned points them back, unless another fake has taken them since.
+ */
+export function answerResponseUrlsAt(base: string): () => void {
+  const before = hooksBase;
+  hooksBase = base;
+  return () => {
+    if (hooksBase === base) hooksBase = before;
+  };
+}
+
+/**
+ * A response_url as a request carries it. Slack's look like `/commands/T…/<id>/<secret>` and Slack knows whose
+ * channel and person each is for; this one says them in its path (`-` for none) so the fake can record where
+ * the answer appeared, and when it was issued, for its 30 minutes.
+ */
+export function responseUrl(kind: "commands" | "actions" | "app", team: string, channel: string | undefined, user: string, now = Date.now()): string {
+  return `${hooksBase}${kind}/${team}/${channel ?? "-"}/${user}/${now}/${randomBytes(12).toString("hex")}`;
+}
 
 export interface SlashCommandFields {
   command?: string;
@@ -91,7 +112,7 @@ export function slashCommand(fields: SlashCommandFields = {}, opts?: SignOptions
     text: fields.text ?? "",
     api_app_id: fields.api_app_id ?? FAKE_IDS.appId,
     is_enterprise_install: String(fields.is_enterprise_install ?? false),
-    response_url: fields.response_url ?? responseUrl(team),
+    response_url: fields.response_url ?? responseUrl("commands", team, fields.channel_id ?? FAKE_IDS.general, fields.user_id ?? FAKE_IDS.facilitator, opts?.now),
     trigger_id: fields.trigger_id ?? newTriggerId(),
   });
   return signed(form.toString(), FORM, opts);
@@ -100,6 +121,13 @@ export function slashCommand(fields: SlashCommandFields = {}, opts?: SignOptions
 type Payload = Record<string, unknown>;
 
 const userOf = (id: string, team: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: team });
+
+/** The payload with a response_url for its person and channel, unless it brings its own. */
+function withResponseUrl(kind: "actions" | "app", team: string, payload: Payload, now?: number): Payload {
+  if (payload.response_url !== undefined) return payload;
+  const channel = (payload.channel as { id?: string } | undefined)?.id ?? (payload.container as { channel_id?: string } | undefined)?.channel_id;
+  return { ...payload, response_url: responseUrl(kind, team, channel, String((payload.user as { id?: unknown } | null)?.id), now) };
+}
 
 /** Interactive payloads arrive form-encoded as payload=<json>. */
 function interaction(payload: Payload, opts?: SignOptions): SignedRequest {
@@ -111,7 +139,7 @@ export function blockActions(payload: Payload & { actions: Payload[] }, opts?: S
   const team = FAKE_IDS.teamId;
   const messageTs = "1700000000.000100";
   return interaction(
-    {
+    withResponseUrl("actions", team, {
       type: "block_actions",
       user: userOf(FAKE_IDS.facilitator, team),
       api_app_id: FAKE_IDS.appId,
@@ -124,9 +152,8 @@ export function blockActions(payload: Payload & { actions: Payload[] }, opts?: S
       channel: { id: FAKE_IDS.general, name: "cop-general" },
       message: { type: "message", user: FAKE_IDS.botUserId, ts: messageTs, text: "", blocks: [] },
       state: { values: {} },
-      response_url: `https://hooks.slack.com/actions/${team}/${Date.now()}/${randomBytes(12).toString("hex")}`,
       ...payload,
-    },
+    }, opts?.now),
     opts,
   );
 }
@@ -135,7 +162,7 @@ export function blockActions(payload: Payload & { actions: Payload[] }, opts?: S
 export function messageShortcut(payload: Payload & { callback_id: string; message: Payload & { ts: string } }, opts?: SignOptions): SignedRequest {
   const team = FAKE_IDS.teamId;
   return interaction(
-    {
+    withResponseUrl("app", team, {
       type: "message_action",
       token: VERIFICATION_TOKEN,
       action_ts: `${Math.floor(Date.now() / 1000)}.000300`,
@@ -146,10 +173,9 @@ export function messageShortcut(payload: Payload & { callback_id: string; messag
       enterprise: null,
       trigger_id: newTriggerId(),
       message_ts: payload.message.ts,
-      response_url: `https://hooks.slack.com/app/${team}/${Date.now()}/${randomBytes(12).toString("hex")}`,
       ...payload,
       message: { type: "message", ...payload.message },
-    },
+    }, opts?.now),
     opts,
   );
 }
