@@ -10,6 +10,13 @@ export interface TestApp extends RunningApp {
 }
 
 /**
+ * The test apps running in this test file's process, for test/support/logsOnFailure.ts (which finds them here
+ * without importing the app, so a unit test file does not load it).
+ */
+const RUNNING_TEST_APPS = Symbol.for("cop-companion.runningTestApps");
+const running = ((globalThis as Record<symbol, unknown>)[RUNNING_TEST_APPS] ??= new Set<TestApp>()) as Set<TestApp>;
+
+/**
  * Starts the real app (real HTTP server, real store on the test run's Azurite, own table prefix) on a
  * free loopback port. `env` adds or overrides environment variables, as an operator would set them;
  * `options` can reuse a table prefix (a restart on the same data) and set scheduler options.
@@ -31,5 +38,14 @@ export async function startTestApp(env: Record<string, string> = {}, options: Pa
     ...env,
   });
   const app = await startApp(config, { log: createLogger(config.logLevel, sink), tablePrefix: uniquePrefix(), ...options });
-  return Object.assign(app, { logs });
+  const stop = app.stop.bind(app);
+  const started: TestApp = Object.assign(app, {
+    logs,
+    stop: async () => {
+      running.delete(started);
+      await stop();
+    },
+  });
+  running.add(started);
+  return started;
 }
