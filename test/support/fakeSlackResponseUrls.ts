@@ -2,7 +2,9 @@
  * The fake Slack's response_urls (`<fake>/hooks/…`, built by test/support/slackRequests.ts): a request's own
  * URL for answering the person who sent it. Slack takes up to five answers at one, within 30 minutes of the
  * request (docs.slack.dev/interactivity/handling-user-interaction#message_responses); the body is JSON, checked
- * like a message (blocks, text). A refusal is a 4xx with `{ok: false, error}`.
+ * like a message (blocks, text). Slack's pages do not give the exact answer to a refused post; this fake answers
+ * a 4xx with `{ok: false, error}` (`expired_url`, `used_url`, `invalid_blocks`…), and the app takes any status
+ * but 2xx, or `ok: false`, as a refusal.
  */
 import { messageContentError, type Args, type Body } from "./fakeSlackMethods.js";
 
