@@ -230,13 +230,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return;
     }
     const auth = credentials(req, args);
-    const delay = delays.get(method);
-    if (delay && delay.times-- > 0) await new Promise((resolve) => setTimeout(resolve, delay.ms));
-    const held = holds.get(method);
-    if (held) {
-      held.arrive();
-      await held.released;
-    }
+    await slowedOrHeld(method);
     const { status, body, retryAfter, grant } = dispatch(method, args, auth);
     const recorded = { ...args };
     delete recorded.token;
@@ -249,10 +243,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     res.end(status >= 500 ? `upstream error ${status}` : JSON.stringify(body));
   }
 
-  /** A post at a response_url: faults, delays and holds as for a method named "response_url". */
-  async function answerResponseUrl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const method = "response_url";
-    const raw = await text(req);
+  /** Waits as `slow` and `hold` asked for this method's calls. */
+  async function slowedOrHeld(method: string): Promise<void> {
     const delay = delays.get(method);
     if (delay && delay.times-- > 0) await new Promise((resolve) => setTimeout(resolve, delay.ms));
     const held = holds.get(method);
@@ -260,6 +252,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       held.arrive();
       await held.released;
     }
+  }
+
+  /** A post at a response_url: faults, delays and holds as for a method named "response_url". */
+  async function answerResponseUrl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = "response_url";
+    const raw = await text(req);
+    await slowedOrHeld(method);
     const fault = takeFault(method, {});
     const answered = responseUrls.answer(path, raw, now());
     const status = fault ? (fault.status ?? 404) : answered.status;
