@@ -9,6 +9,7 @@ import { renderWordsFor } from "../core/kernel/words.js";
 import { sendFileToDm } from "./fileUpload.js";
 import { encodeSlackMessageId, type SlackMessageAddress } from "./messageIds.js";
 import { asJsonText } from "./transport.js";
+import { SLACK_LIMITS } from "./limits.js";
 
 /** Where the answers to one Slack request go. */
 export interface SlackTarget {
@@ -39,9 +40,6 @@ export interface SlackTarget {
 /** Answers for which a private reply should go another way instead (the app is not in that channel). */
 const CHANNEL_ERRORS = new Set(["not_in_channel", "channel_not_found", "user_not_in_channel", "is_archived"]);
 
-/** Slack takes up to five answers at one response_url, within 30 minutes of the request. */
-const RESPONSE_URL_USES = 5;
-
 /**
  * A request's response_url over one delivery. A private answer goes there before chat.postEphemeral: it is
  * the way Slack gives an app to answer the person who asked (it works in channels the app is not in, and is
@@ -59,7 +57,7 @@ class ResponseUrl {
 
   /** Posts the message; false when the URL is spent or Slack refused it (logged), so the caller answers another way. */
   async post(message: RespondArguments): Promise<boolean> {
-    if (this.refused || this.used >= RESPONSE_URL_USES) return false;
+    if (this.refused || this.used >= SLACK_LIMITS.interaction.responseUrlUses) return false;
     this.used += 1;
     try {
       // Bolt throws for a status other than 2xx; an answer of `{ok: false}` is a refusal too.

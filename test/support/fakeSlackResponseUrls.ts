@@ -6,9 +6,8 @@
  * a 4xx with `{ok: false, error}` (`expired_url`, `used_url`, `invalid_blocks`…), and the app takes any status
  * but 2xx, or `ok: false`, as a refusal.
  */
+import { SLACK_LIMITS } from "../../src/slack/limits.js";
 import { messageContentError, type Args, type Body } from "./fakeSlackMethods.js";
-
-export const RESPONSE_URL_LIMITS = { uses: 5, lifetimeMs: 30 * 60_000 };
 
 /** What one post to a response_url did: its status and answer, and the call as the fake records it. */
 export interface ResponseUrlAnswer {
@@ -36,9 +35,9 @@ export class FakeResponseUrls {
     }
     if (!posted || typeof posted !== "object" || Array.isArray(posted)) return { status: 400, body: { ok: false, error: "invalid_payload" }, args: where };
     const args = { ...posted, ...where };
-    if (nowMs - Number(issued) > RESPONSE_URL_LIMITS.lifetimeMs) return { status: 404, body: { ok: false, error: "expired_url" }, args };
+    if (nowMs - Number(issued) > SLACK_LIMITS.interaction.responseUrlTtlMs) return { status: 404, body: { ok: false, error: "expired_url" }, args };
     const used = this.uses.get(path) ?? 0;
-    if (used >= RESPONSE_URL_LIMITS.uses) return { status: 404, body: { ok: false, error: "used_url" }, args };
+    if (used >= SLACK_LIMITS.interaction.responseUrlUses) return { status: 404, body: { ok: false, error: "used_url" }, args };
     const problem = posted.delete_original === true ? undefined : messageContentError(posted);
     if (problem) return { status: 400, body: problem, args };
     this.uses.set(path, used + 1);
