@@ -18,10 +18,10 @@ import { installPage, manifestBotScopes, oauthCallbacks } from "./oauthPages.js"
 import { STATE_COOKIE, STATE_LIFETIME_SECONDS, stateCookieSameSiteLax, TableStateStore } from "./oauthState.js";
 import { RefKeeper } from "./refs.js";
 import { EventDedupe, openSlackTables, WorkspaceRefs } from "./slackTables.js";
-import { answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
+import { answerJson, answerProcessEventError, answerUnhandled } from "./httpAnswers.js";
 import { normaliseEventText } from "./payloadShape.js";
 import { openSignedRequestsTable, SignedRequests } from "./replayGuard.js";
-import { signatureCheckOf, slackRequestGuard } from "./requestGuard.js";
+import { signatureCheckOf, slackBodyOf, slackRequestGuard } from "./requestGuard.js";
 import { slackFetch } from "./transport.js";
 import type { SlackRuntime } from "./runtime.js";
 
@@ -194,7 +194,17 @@ export async function createSlackAdapter(ctx: AdapterContext): Promise<Adapter> 
           (req as HoldingRequest).workHold = hold;
           next();
         });
-      app.post(SLACK_PATHS.events, room, ...requestGuard, ...(identity ? [identity.eventsWait] : []));
+      // Bolt's receiver is handed the body the guard parsed and checked: not the bytes, to read again.
+      const handOn: RequestHandler = (req, res) => {
+        const shaped = slackBodyOf(req);
+        if (!shaped) return answerJson(res, 400, "bad_request", "The request was not checked.");
+        if (shaped.kind === "ssl_check") return void res.send();
+        if (shaped.kind === "url_verification") return void res.json({ challenge: shaped.body.challenge });
+        req.body = shaped.body;
+        receiver.requestHandler(req, res).catch((error: unknown) => log.error({ err: error }, "slack request failed in Bolt's receiver"));
+      };
+      app.post(SLACK_PATHS.events, room, ...requestGuard, ...(identity ? [identity.eventsWait] : []), handOn);
+      // The receiver's own routes: the OAuth install and redirect pages (its events route is never reached).
       app.use(receiver.router);
     },
     describe: (baseUrl) => {

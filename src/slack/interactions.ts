@@ -15,25 +15,23 @@ import { copyRecorder, fromContext, handleInbound, requestLog, safeDelivery, sla
 /** The slash command this app registers (manifests/slack/manifest.yaml). */
 export const SLASH_COMMAND = SLACK_COMMAND;
 
-/** Every slash command but the app's own: Bolt runs each listener that matches, and a second ack() fails. */
-const OTHER_COMMANDS = new RegExp(`^(?!${SLASH_COMMAND}$)`);
-
 /** How long a modal submission may wait for the core before it must be acknowledged anyway. */
 const SUBMISSION_BUDGET_MS = SLACK_LIMITS.interaction.ackWithinMs - 800;
 
 export function registerInteractions(bolt: App, rt: SlackRuntime): void {
-  bolt.command(SLASH_COMMAND, async ({ ack, command, client, context, respond }) => {
+  // Every slash command routed here, in one listener (Bolt runs each listener's middleware for every request).
+  bolt.command(/.*/, async ({ ack, command, client, context, respond }) => {
+    if (command.command !== SLASH_COMMAND) {
+      // Another slash command routed here (a manifest out of date): answered at once, with the one this app has.
+      const card = rt.kernel.present({ presenter: "notice", data: { key: "slack.unknownCommand", params: { command: { code: SLASH_COMMAND }, help: { code: `${SLASH_COMMAND} help` } } } }, { locale: "en", platform: "slack", personal: false });
+      rt.log.info({ command: command.command.slice(0, 40) }, "unknown slash command answered with a hint");
+      await ack({ response_type: "ephemeral", ...renderMessage(card) });
+      return;
+    }
     // Acknowledge first: everything else (users.info, the core, replies) happens after Slack has its 200.
     await ack();
     const inbound: Inbound = { client, workspace: workspaceOf(context), userId: command.user_id, channelId: command.channel_id, channelName: command.channel_name };
     await handleInbound(rt, inbound, askFromText(command.text ?? ""), { triggerId: command.trigger_id, respond, ...fromContext(context) });
-  });
-
-  // Any other slash command routed here (a manifest out of date): answered at once, with the one this app has.
-  bolt.command(OTHER_COMMANDS, async ({ ack, command }) => {
-    const card = rt.kernel.present({ presenter: "notice", data: { key: "slack.unknownCommand", params: { command: { code: SLASH_COMMAND }, help: { code: `${SLASH_COMMAND} help` } } } }, { locale: "en", platform: "slack", personal: false });
-    rt.log.info({ command: command.command.slice(0, 40) }, "unknown slash command answered with a hint");
-    await ack({ response_type: "ephemeral", ...renderMessage(card) });
   });
 
   // Every button: its action id is the command verb; unknown verbs get a hint from the core, at once.

@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import type { Logger } from "../log.js";
 import { answerJson } from "./httpAnswers.js";
-import { isSlackMediaType, mediaType, readSlackBody } from "./payloadShape.js";
+import { isSlackMediaType, mediaType, readSlackBody, type SlackBody } from "./payloadShape.js";
 import type { SignedRequests } from "./replayGuard.js";
 import { verifySlackRequest } from "./verifyRequest.js";
 
@@ -41,10 +41,14 @@ export type SignatureCheck = "created" | "duplicate" | "unchecked";
 export type SignatureCheckFn = (readOnly: boolean) => Promise<SignatureCheck>;
 
 /**
- * Bolt's receiver reads a body already read from `rawBody` (it verifies and parses it again); a request let
- * through before its replay check carries the check (the adapter hands it to the listeners).
+ * A request let through carries its body as the guard parsed and checked it (Bolt is handed that, not the bytes
+ * to parse again), and one let through before its replay check carries the check (the adapter hands it to the
+ * listeners).
  */
-type GuardedRequest = Request & { rawBody?: Buffer; signatureCheck?: SignatureCheckFn; eventType?: string };
+type GuardedRequest = Request & { slackBody?: SlackBody; signatureCheck?: SignatureCheckFn; eventType?: string };
+
+/** The body of a request the guard let through, parsed and checked (undefined for any other request). */
+export const slackBodyOf = (req: Request): SlackBody | undefined => (req as GuardedRequest).slackBody;
 
 /** The replay check of a request let through before it was made, if this one was. */
 export const signatureCheckOf = (req: Request): SignatureCheckFn | undefined => (req as GuardedRequest).signatureCheck;
@@ -127,9 +131,7 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
       }
       if (claimed === "duplicate") return refuseReplay();
     }
-    // Bolt compares the content type exactly; the body it parses is the one just checked.
-    req.headers["content-type"] = type;
-    (req as GuardedRequest).rawBody = raw;
+    (req as GuardedRequest).slackBody = shaped;
     if (shaped.kind === "event_callback") (req as GuardedRequest).eventType = String((shaped.body.event as { type?: unknown }).type);
     next();
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Profile } from "../../src/core/domain.js";
 import { FAKE_IDS } from "../support/fakeSlack.js";
 import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackApp.js";
-import { eventCallback, events, slackConnectMention, slashCommand, urlVerification } from "../support/slackRequests.js";
+import { eventCallback, events, slackConnectMention, slashCommand, sslCheck, urlVerification } from "../support/slackRequests.js";
 
 let s: SlackTestApp;
 beforeAll(async () => {
@@ -33,6 +33,12 @@ describe("Slack request verification", () => {
     const res = await s.send(urlVerification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+  });
+
+  it("answers Slack's certificate check (ssl_check) with an empty 200", async () => {
+    const res = await s.send(sslCheck());
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
   });
 
   it.each([

@@ -258,6 +258,11 @@ export function urlVerification(challenge: string, opts?: SignOptions): SignedRe
   return signed(JSON.stringify({ token: VERIFICATION_TOKEN, challenge, type: "url_verification" }), JSON_TYPE, opts);
 }
 
+/** Slack's check of the Request URL's certificate (sent now and then to an app with a slash command): a form with ssl_check=1. */
+export function sslCheck(opts?: SignOptions): SignedRequest {
+  return signed(new URLSearchParams({ ssl_check: "1", token: VERIFICATION_TOKEN }).toString(), FORM, opts);
+}
+
 const eventTs = (): string => `${(Date.now() / 1000).toFixed(6)}`;
 
 /** Event bodies in the shapes documented at docs.slack.dev/reference/events/<type>. */
