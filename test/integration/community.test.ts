@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { memberFor } from "../../src/core/kernel/members.js";
 import { ANA, BEN, CHANNEL, CHARTER_VALUES, PERSONAL, SLACK_CAROL, SLACK_CHANNEL, formOf, kernelOnRealStore, kinds, texts, verbsOf, type KernelHarness } from "../support/core.js";
 
 const setUp = async (h: KernelHarness) => h.submit(ANA, await h.say(ANA, CHANNEL, "setup"), CHARTER_VALUES);
@@ -127,6 +128,21 @@ describe("roles and mentions", () => {
     const assigned = await h.say(ANA, CHANNEL, "assign co-facilitator @1", [{ id: "29:ben", name: "Ben" }]);
     expect(kinds(assigned)).toEqual(["post"]);
     expect(texts(assigned)[0]).toBe("Ben Okafor is now Co-facilitator of Data Stewards.");
+  });
+
+  it("lists who has which role: facilitators first, then by name, the first 40 and how many more", async () => {
+    await h.say(BEN, CHANNEL, "charter");
+    const id = (await h.deps.repos.spaces.find(CHANNEL.spaceKey))!.communityId;
+    const now = new Date().toISOString();
+    const person = (n: number, displayName: string, role: "member" | "co-facilitator") => memberFor({ personKey: `slack:T1:U${500 + n}`, displayName }, { communityId: id, spaceKey: SLACK_CHANNEL.spaceKey, role, now });
+    await h.deps.repos.members.saveMany([person(0, "Zoe Cole", "co-facilitator"), ...Array.from({ length: 45 }, (_, i) => person(i + 1, `Member ${String(44 - i).padStart(2, "0")}`, "member"))]);
+    const card = (await h.say(BEN, CHANNEL, "roles")).items[0]!.card;
+    const table = card.blocks.find((b) => b.type === "table");
+    if (table?.type !== "table") throw new Error("no table of roles");
+    expect(table.rows.slice(0, 5)).toEqual([["Ana Duarte", "Facilitator"], ["Zoe Cole", "Co-facilitator"], ["Ben Okafor", "Member"], ["Member 00", "Member"], ["Member 01", "Member"]]);
+    expect(table.rows).toHaveLength(40);
+    expect(table.rows.at(-1)).toEqual(["Member 36", "Member"]);
+    expect(table.omitted).toBe(8);
   });
 
   it("counts each person once however many spaces they act in, and keeps people who said leave out", async () => {

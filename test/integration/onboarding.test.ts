@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Card } from "../../src/core/kernel/card.js";
 import type { Delivery } from "../../src/core/kernel/kernel.js";
 import type { DeliveryTarget, Messenger } from "../../src/core/ports.js";
+import { memberFor } from "../../src/core/kernel/members.js";
 import { Reader } from "../../src/core/kernel/reader.js";
 import { ANA, BEN, CHANNEL, CHARTER_VALUES, SLACK_CAROL, SLACK_CHANNEL, cardText, formOf, kernelOnRealStore, kinds, listJobs, texts, verbsOf, type Actor, type KernelHarness } from "../support/core.js";
 import { FAST } from "../support/scheduling.js";
@@ -209,6 +210,33 @@ describe("the roster and the expertise finder", () => {
     expect(texts(next)[0]).toContain("Person 23");
     expect(texts(await h.say(BEN, CHANNEL, "members 3"))[0]).toBe("There is no page 3: the roster has 2 pages.");
     expect(texts(await h.say(BEN, CHANNEL, "members two"))[0]).toMatch(/^Give a page number after members, e\.g\. @CoP Companion members 2\.$/);
+  });
+
+  it("lists the roster by name in the reader's own alphabet", async () => {
+    const names = ["Östen Berg", "Olle Ek", "Zara Lund", "Pia Nyström"];
+    for (const [i, displayName] of names.entries()) await h.say({ personKey: `slack:T1:U${200 + i}`, displayName, locale: "en" }, SLACK_CHANNEL, "charter");
+    const order = (text: string) => [...names, ANA.displayName, BEN.displayName].sort((a, b) => text.indexOf(a) - text.indexOf(b));
+    // English puts Ö with O; Swedish after Z.
+    expect(order(texts(await h.say(BEN, CHANNEL, "members"))[0]!)).toEqual(["Ana Duarte", "Ben Okafor", "Olle Ek", "Östen Berg", "Pia Nyström", "Zara Lund"]);
+    expect(order(texts(await h.say({ ...BEN, locale: "sv-SE" }, CHANNEL, "members"))[0]!)).toEqual(["Ana Duarte", "Ben Okafor", "Olle Ek", "Pia Nyström", "Zara Lund", "Östen Berg"]);
+    // A language tag the runtime refuses (platforms send odd ones) gets the English order, not an error.
+    expect(order(texts(await h.say({ ...BEN, locale: "e" }, CHANNEL, "members"))[0]!)).toEqual(["Ana Duarte", "Ben Okafor", "Olle Ek", "Östen Berg", "Pia Nyström", "Zara Lund"]);
+  });
+
+  it("pages a roster longer than one storage page in name order, whatever order storage keeps it in", async () => {
+    // Storage keeps members by person key; these names run the other way, over three pages of storage.
+    const now = new Date().toISOString();
+    const many = Array.from({ length: 1050 }, (_, i) =>
+      memberFor({ personKey: `slack:T1:U${1000 + i}`, displayName: `Member ${String(1049 - i).padStart(4, "0")}` }, { communityId: "community-1", spaceKey: SLACK_CHANNEL.spaceKey, role: "member", now }),
+    );
+    await h.deps.repos.members.saveMany(many);
+    const first = await h.say(BEN, CHANNEL, "members");
+    expect(first.items[0]!.card.summary).toBe("1,052 members in Data Stewards, page 1 of 53.");
+    expect(texts(first)[0]).toMatch(/Ana Duarte[\s\S]*Ben Okafor[\s\S]*Member 0000[\s\S]*Member 0017/);
+    expect(texts(first)[0]).not.toContain("Member 0018");
+    const last = texts(await h.say(BEN, CHANNEL, "members 53"))[0]!;
+    expect(last).toMatch(/Member 1038[\s\S]*Member 1049/);
+    expect(last).not.toContain("Member 1037");
   });
 
   it("finds members by shared expertise or interests, best matches first, whatever their platform, and never hidden ones", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { Charter, COMMUNITY_STATUSES, CommunityStatus, ROLES, Role, STEWARD_ROLES, type Community, type Member } from "../../domain.js";
-import { memberFor, membersWhere } from "../../kernel/members.js";
+import { Charter, COMMUNITY_STATUSES, CommunityStatus, ROLES, Role, STEWARD_ROLES, type Community } from "../../domain.js";
+import { byName, firstMembers, memberFor, membersWhere } from "../../kernel/members.js";
 import { DomainError } from "../../errors.js";
 import { announce, tell, typedParam, wordParam } from "../../kernel/notice.js";
 import { openForm, outcome, post, reply, type Outcome } from "../../kernel/outcome.js";
@@ -137,18 +137,9 @@ export const showRoles = command({
   help: { usage: "help.usage.roles", describe: "help.cmd.roles" },
   button: { label: "action.roles" },
   async handle(ctx) {
-    const people: Member[] = [];
-    let total = 0;
-    let token: string | undefined;
-    do {
-      const page = await ctx.deps.repos.members.list(ctx.community.id, { pageSize: 500, continuationToken: token });
-      total += page.items.length;
-      people.push(...page.items);
-      // Keep only the most prominent people while paging, so memory stays bounded by what is shown.
-      people.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.displayName.localeCompare(b.displayName));
-      people.length = Math.min(people.length, ROLES_SHOWN);
-      token = page.continuationToken;
-    } while (token);
+    // The most prominent people first: by role, then by name in the reader's alphabet.
+    const named = byName(ctx.reader.locale);
+    const { first: people, total } = await firstMembers(ctx.deps, ctx.community.id, (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || named(a, b), ROLES_SHOWN);
     return outcome(
       reply("community.roles", {
         name: name(ctx),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { decodeKey } from "../../domain.js";
-import { membersWhere } from "../../kernel/members.js";
+import { byName, firstMembers, membersWhere } from "../../kernel/members.js";
 import { tell, typedParam } from "../../kernel/notice.js";
 import { outcome, replace, reply } from "../../kernel/outcome.js";
 import { command } from "../../kernel/workflow.js";
@@ -23,11 +23,12 @@ export const listMembers = command({
     const { deps, community } = ctx;
     const page = input.page === undefined ? 1 : Number(input.page);
     if (!Number.isInteger(page) || page < 1) return outcome(tell("onboarding.members.usage", { example: typedParam("members 2") }, "warning"));
-    // Every linked space's members in one list, by name; the roster is read page by page from storage.
-    const everyone = (await membersWhere(deps, community.id, () => true)).sort((a, b) => (a.displayName || a.personKey).localeCompare(b.displayName || b.personKey));
-    const pages = Math.max(1, Math.ceil(everyone.length / PAGE_SIZE));
+    // Every linked space's members in one list, by name in the reader's alphabet; the roster is read page by
+    // page from storage, keeping only the people up to this page.
+    const { first, total } = await firstMembers(deps, community.id, byName(ctx.reader.locale), page * PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (page > pages) return outcome(tell("onboarding.members.noPage", { page, pages }, "warning"));
-    const people = everyone.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((m) => ({
+    const people = first.slice((page - 1) * PAGE_SIZE).map((m) => ({
       personKey: m.personKey,
       displayName: m.displayName,
       role: m.role,
@@ -35,7 +36,7 @@ export const listMembers = command({
       // Their organisation only when they share their profile.
       organisation: m.profile.visible ? m.profile.organisation : "",
     }));
-    const data = { community: community.charter.name, page, pages, total: everyone.length, people };
+    const data = { community: community.charter.name, page, pages, total, people };
     // A Next or Previous press turns the page in place, for the one who pressed it.
     return outcome(ctx.request.ask.kind === "action" ? replace("actor", "onboarding.members", data) : reply("onboarding.members", data));
   },
