@@ -61,12 +61,19 @@ export function slackPeople(rt: SlackRuntime, inbound: Inbound): People {
   };
 }
 
-/** The core's answer; an unexpected failure becomes an apology to the person, and is logged. */
-export async function safeDelivery(rt: SlackRuntime, request: Request, people: People, log: Logger): Promise<Delivery> {
+/**
+ * The core's answer; an unexpected failure becomes an apology to the person, and is logged. With `ready` (see
+ * `Kernel.handle`): undefined when it says the request may not run.
+ */
+export async function safeDelivery(rt: SlackRuntime, request: Request, people: People, log: Logger): Promise<Delivery>;
+export async function safeDelivery(rt: SlackRuntime, request: Request, people: People, log: Logger, ready: Promise<boolean>): Promise<Delivery | undefined>;
+export async function safeDelivery(rt: SlackRuntime, request: Request, people: People, log: Logger, ready?: Promise<boolean>): Promise<Delivery | undefined> {
   try {
-    return await rt.kernel.handle(request, people);
+    return await (ready ? rt.kernel.handle(request, people, ready) : rt.kernel.handle(request, people));
   } catch (error) {
     log.error({ err: error, ask: request.ask.kind === "text" ? "text" : request.ask.verb, space: request.space.spaceKey }, "slack request failed");
+    // No apology for a request that was never to run (a replay).
+    if (ready && !(await ready.catch(() => false))) return undefined;
     const reader = { locale: request.actor.locale, platform: "slack" as const, personal: request.space.personal };
     const card = rt.kernel.present({ presenter: "notice", data: { key: "notice.internalError", tone: "error" } }, reader);
     return { space: request.space, reader, verb: "error", items: [{ kind: "reply", secret: false, card }] };
@@ -128,24 +135,32 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
 }
 
 async function handleAdmitted(rt: SlackRuntime, inbound: Inbound, ask: Ask, checked: Promise<SignatureCheck> | undefined, extras: InboundExtras, log: Logger): Promise<void> {
+  // Who, where and what the request runs with are read while its replay check is out; nothing is written, run
+  // or answered before the check has said this is the first sight of it (a replay stops there: the guard logged it).
   const actor = await actorOf(rt.directory, inbound);
-  // Nothing runs before the replay check has answered: a replay stops here (the guard logged it).
-  const check = await checked;
-  if (check === "duplicate") return;
-  if (check === "unchecked") return warnAsker(rt, inbound, actor.locale, "slack.requestUnchecked", extras, log);
+  const cleared = (async () => {
+    const check = await checked;
+    if (check === "unchecked") await warnAsker(rt, inbound, actor.locale, "slack.requestUnchecked", extras, log);
+    return check !== "duplicate" && check !== "unchecked";
+  })();
   let space: Request["space"];
   try {
     space = await spaceOf(rt.directory, inbound);
   } catch (error) {
+    if (!(await cleared)) return;
     if (!(error instanceof SlackLookupError)) throw error;
     // Without the channel's host team a shared channel would get a second key (a second community): stop, say so.
     log.warn({ slackError: error.slackError }, "slack request not handled: the channel could not be looked up");
     return warnAsker(rt, inbound, actor.locale, error.slackError === "channel_not_found" ? "slack.notInChannel" : "notice.lookupFailed", extras, log);
   }
   const request: Request = { actor, space, ask };
-  // First: what this request sets off (a fan-out to this channel, just linked) may need to reach it at once.
-  await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId, { person: !rt.kernel.unlinkable(ask) });
-  const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log);
+  const ready = cleared.then(async (go) => {
+    // First: what this request sets off (a fan-out to this channel, just linked) may need to reach it at once.
+    if (go) await rt.refKeeper.rememberRequest(request, inbound.workspace, inbound.userId, inbound.channelId, { person: !rt.kernel.unlinkable(ask) });
+    return go;
+  });
+  const delivery = await safeDelivery(rt, request, slackPeople(rt, inbound), log, ready);
+  if (!delivery) return;
   // A DM's key names its person: logged only as personal, so no answer is ever logged beside who gave it.
   log.debug({ verb: delivery.verb, space: delivery.space.personal ? "personal" : delivery.space.spaceKey, items: delivery.items.length }, "slack request handled");
   const pressedUpdateSlot = () => rt.pressedUpdateSlot(inbound.workspace);

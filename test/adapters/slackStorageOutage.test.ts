@@ -1,9 +1,10 @@
 /**
  * Storage failing while someone fills in a modal or sends a command: what they typed must survive, and they
  * are told. The app's table endpoint goes through a loopback proxy the test controls: connections reset (an
- * outage), or every table but the replay guard's refused (storage failing after the request was let in).
+ * outage), every table but the replay guard's refused (storage failing after the request was let in), or the
+ * replay guard's writes held (storage slow to record a signature).
  */
-import { createServer, request, type Server } from "node:http";
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_IDS } from "../support/fakeSlack.js";
@@ -11,13 +12,44 @@ import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackAp
 import { newTriggerId, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { testConnectionString } from "../support/storage.js";
 
-type ProxyMode = "up" | "down" | "refuseData";
+type ProxyMode = "up" | "down" | "refuseData" | "holdSignatures";
 
-/** An HTTP proxy in front of the table endpoint; `mode` says what storage does now. */
-async function storageProxy(target: URL): Promise<{ url: string; mode: ProxyMode; close(): Promise<void> }> {
+/** A request's path as a person would read it: the client encodes a key's value, then the path again. */
+function readable(path: string): string {
+  let text = path;
+  for (let times = 0; times < 2; times++) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      break;
+    }
+  }
+  return text;
+}
+
+/**
+ * An HTTP proxy in front of the table endpoint; `mode` says what storage does now. It notes every request
+ * (`seen`: method and path); `holdSignatures` keeps the replay guard's writes unanswered until `release`.
+ */
+async function storageProxy(target: URL): Promise<{ url: string; mode: ProxyMode; seen: string[]; held: number; release(): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const proxy = { url: "", mode: "up" as ProxyMode, close: async () => {} };
+  const held: Array<() => void> = [];
+  const proxy = {
+    url: "",
+    mode: "up" as ProxyMode,
+    seen: [] as string[],
+    get held() {
+      return held.length;
+    },
+    release: () => held.splice(0).forEach((forward) => forward()),
+    close: async () => {},
+  };
   const server: Server = createServer((req, res) => {
+    proxy.seen.push(`${req.method} ${readable(req.url ?? "")}`);
+    if (proxy.mode === "holdSignatures" && (req.url ?? "").includes("SlackSignedRequests")) return void held.push(() => forward(req, res));
+    forward(req, res);
+  });
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     if (proxy.mode === "down") return void req.socket.destroy();
     if (proxy.mode === "refuseData" && !(req.url ?? "").includes("SlackSignedRequests")) {
       // What Azure Storage answers a request it will not serve (a rotated key, a revoked SAS): not retried.
@@ -30,7 +62,7 @@ async function storageProxy(target: URL): Promise<{ url: string; mode: ProxyMode
     });
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
-  });
+  };
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -166,5 +198,29 @@ describe("a slash command sent while storage is down", () => {
     expect((await s.send(slashCommand({ text: "join", channel_id: FAKE_IDS.general }))).status).toBe(200);
     await expect.poll(() => s.fake.ephemerals().length, { timeout: 10_000 }).toBe(2);
     expect(blocksText(s.fake.ephemerals()[1]!.args.blocks)).toContain(TYPED.name);
+  }, 30_000);
+});
+
+describe("a slash command that may change something, while storage is slow to record its signature", () => {
+  it("is read for meanwhile, but runs and is answered only once the signature is recorded", async () => {
+    // Someone new to the channel (no roster import reads or writes their rows meanwhile) asks to join.
+    const newcomer = "U01NEWBIE";
+    const personKey = `slack:${FAKE_IDS.teamId}:${newcomer}`;
+    const { communityId } = (await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`))!;
+    const from = proxy.seen.length;
+    proxy.mode = "holdSignatures";
+    expect((await s.send(slashCommand({ text: "join", channel_id: FAKE_IDS.general, user_id: newcomer, user_name: "newbie" }))).status).toBe(200);
+    await expect.poll(() => proxy.held).toBe(1);
+    // Their membership is read while the signature is still being recorded (one step less to wait for)…
+    const memberRow = `Communities(PartitionKey='c:${communityId}',RowKey='m:${personKey}')`;
+    await expect.poll(() => proxy.seen.slice(from).some((r) => r.startsWith("GET ") && r.endsWith(memberRow))).toBe(true);
+    // …but the request has not run: they are not on the roster, and have no answer.
+    expect(await s.app.deps.repos.members.get(communityId, personKey)).toBeUndefined();
+    expect(s.fake.ephemerals()).toEqual([]);
+
+    proxy.release();
+    await expect.poll(() => s.fake.ephemerals().length, { timeout: 10_000 }).toBe(1);
+    expect(blocksText(s.fake.ephemerals()[0]!.args.blocks)).toContain(TYPED.name);
+    expect(await s.app.deps.repos.members.get(communityId, personKey)).toMatchObject({ role: "member" });
   }, 30_000);
 });

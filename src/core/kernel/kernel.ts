@@ -17,7 +17,7 @@ import { FORM_HOURS } from "./seal.js";
 import { ORIGIN, originOf, sealActions, type OpenedSeal } from "./origin.js";
 import { wordsFor, type Words } from "./words.js";
 import { authorise, findCommand } from "./authorise.js";
-import { loadContext } from "./context.js";
+import { loadContext, readContext } from "./context.js";
 import type { CommandDef, Context, JobContext, JobDef, People } from "./workflow.js";
 
 /** What an adapter carries out for one request: cards already rendered for the asker. */
@@ -81,16 +81,29 @@ export class Kernel {
     private readonly log: { warn(details: object, message: string): void } = { warn: () => undefined },
   ) {}
 
-  async handle(request: Request, people: People): Promise<Delivery> {
+  /**
+   * `ready`: the request may run only once this says yes (a Slack request's replay check, still out when the
+   * request is handed over). What it runs with is read meanwhile; nothing is written, run or answered before it
+   * answers, and when it says no the answer is undefined.
+   */
+  async handle(request: Request, people: People): Promise<Delivery>;
+  async handle(request: Request, people: People, ready: Promise<boolean>): Promise<Delivery | undefined>;
+  async handle(request: Request, people: People, ready?: Promise<boolean>): Promise<Delivery | undefined> {
     const opened = await originOf(request, this.deps.sealer, this.registry, this.deps.clock.now());
     const effective: Request = opened.ok ? opened.request : request;
     const reader = readerOf(effective);
     const words = wordsFor(reader);
     const base = { space: effective.space, reader, verb: verbOf(request), items: [] as DeliveryItem[] };
-    if (!opened.ok) return { ...base, items: [this.notice(words, words.t(opened.refusal), "warning")] };
+    if (!opened.ok) return ready && !(await ready) ? undefined : { ...base, items: [this.notice(words, words.t(opened.refusal), "warning")] };
     // An unlinkable command (an anonymous answer) enrols no one and marks no activity.
     const unlinkable = this.declared(effective)?.unlinkable === true;
-    const ctx = await loadContext(this.deps, this.registry, { request: effective, reader, words, people }, !unlinkable);
+    const reads = readContext(this.deps, effective);
+    if (ready) {
+      // A request that may not run leaves its reads unused, failed or not.
+      reads.catch(() => undefined);
+      if (!(await ready)) return undefined;
+    }
+    const ctx = await loadContext(this.deps, this.registry, { request: effective, reader, words, people }, !unlinkable, reads);
     const delivery: Delivery = { ...base, communityId: ctx.community?.id };
     try {
       const found = findCommand(this.registry, effective, words);
