@@ -110,6 +110,8 @@ interface Figures {
   statuses: string;
   replies: number;
   load: number;
+  /** Per cent of the machine's CPU time over the cell that the hypervisor gave to other machines. */
+  stolenPercent: number;
   cpuMs: number;
   storageCpuMs: number;
   storageRequests: number;
@@ -122,6 +124,19 @@ interface Figures {
   repliedPerSecond?: number;
   /** Slack: the app's private "too many requests are waiting" notices (not replies: the request was not done). */
   busy?: number;
+}
+
+/**
+ * The machine's CPU time so far, in ticks over all its CPUs, and how much of it the hypervisor gave to other
+ * machines (steal; Linux /proc/stat). A cell with much stolen measured the host's neighbours as much as a server.
+ */
+function machineTicks(): { total: number; stolen: number } {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), stolen: fields[7] ?? 0 };
+  } catch {
+    return { total: Number.NaN, stolen: Number.NaN };
+  }
 }
 
 /** CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s), NaN where that cannot be read. */
@@ -288,6 +303,9 @@ interface Part {
   repliedOver: number;
   busy: number;
   load: number;
+  /** The machine's CPU ticks over the part, and those stolen (see machineTicks). */
+  ticks: number;
+  stolenTicks: number;
   cpuSeconds: number;
   storageCpuSeconds: number;
   storageRequests: number;
@@ -308,7 +326,9 @@ async function part(server: ServerKind, build: (n: number) => Built, rate: numbe
   const requestsBefore = await storageRequests(server);
   await ephemerals();
   const startedAt = Date.now();
+  const machineBefore = machineTicks();
   const result = rate ? await atRate(url, next, rate, duration) : await saturated(url, next, duration);
+  const machineAfter = machineTicks();
   const replies = await drained();
   const { replies: replied, busy } = server === "bare" ? { replies: [], busy: 0 } : await ephemerals();
   return {
@@ -318,6 +338,8 @@ async function part(server: ServerKind, build: (n: number) => Built, rate: numbe
     repliedOver: Math.max(1, Math.max(...replied.map(([, at]) => at)) - startedAt),
     busy,
     load,
+    ticks: machineAfter.total - machineBefore.total,
+    stolenTicks: machineAfter.stolen - machineBefore.stolen,
     cpuSeconds: cpuSeconds(pid) - cpuBefore[0]!,
     storageCpuSeconds: cpuSeconds(storage.pid) - cpuBefore[1]!,
     storageRequests: (await storageRequests(server)) - requestsBefore,
@@ -349,6 +371,7 @@ function combine(server: ServerKind, parts: Part[]): Figures {
     ...(replied ? { repliedPerSecond: (replied * 1000) / sum((x) => (x.replied.length ? x.repliedOver : 0)) } : {}),
     busy: sum((x) => x.busy),
     load: parts[0]!.load,
+    stolenPercent: (100 * sum((x) => x.stolenTicks)) / sum((x) => x.ticks),
     cpuMs: (sum((x) => x.cpuSeconds) * 1000) / ok,
     storageCpuMs: (sum((x) => x.storageCpuSeconds) * 1000) / ok,
     storageRequests: sum((x) => x.storageRequests) / ok,
@@ -367,7 +390,7 @@ async function cell(build: (n: number) => Built, rate: number | undefined, durat
     // same-reply replies with what the app's probe got: any order will do, it needs no part of the app's.
     for (const server of order) parts.get(server)!.push(await part(server, build, rate, duration / rounds, leadIn));
   }
-  const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
+  const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, stolenPercent: Number.NaN, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
   const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
   for (const [server, done] of parts) figures[server] = combine(server, done);
   return figures;
@@ -438,7 +461,7 @@ try {
         `| ${kind.name} | ${load.name} | ${f(bare)} | ${f(same)} | ${f(app)} | ${bare.okPerSecond.toFixed(0)} / ${same.okPerSecond.toFixed(0)} / ${app.okPerSecond.toFixed(0)} | ` +
           `${ratio(app.p50, bare.p50)} / ${ratio(app.p99, bare.p99)} / ${ratio(app.okPerSecond, bare.okPerSecond)} | ${ratio(app.p50, same.p50)} / ${ratio(app.p99, same.p99)} / ${ratio(app.okPerSecond, same.okPerSecond)} | ` +
           `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
-          `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} |`,
+          `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} | ${[bare, same, app].map((x) => (Number.isNaN(x.stolenPercent) ? "–" : x.stolenPercent.toFixed(0))).join(" / ")} |`,
       );
       if (kind.slack) {
         const r = (x: Figures) => (x.reply ? `${x.reply.p50} / ${x.reply.p99}` : "–");
@@ -458,8 +481,8 @@ try {
     }
   }
   console.log(`\nlatency in ms (Slack: the ack; fixed rates evenly spaced, timed from each request's moment; saturated: autocannon, ${connections} connections), ${seconds} s per cell; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
-  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | storage requests per 2xx (same / app) | load avg 1 min at start |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | storage requests per 2xx (same / app) | load avg 1 min at start | CPU stolen by the host, % (bare / same / app) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
   if (sameReplyRows.length) {
     console.log(`\nthe app against same-reply: the same work, replying with what the app replied to its probe (the same bytes sent and parsed)\n`);
