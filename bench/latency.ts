@@ -8,7 +8,8 @@
  * same work at the least (one table read by keys, for a vote one row written, one reply of one line), the app,
  * compiled, and same-reply: same-work replying with the app's own reply, as the app's probe got it. The
  * askers are on the community's roster. Storage (Azurite) and the fake platforms run in processes of their
- * own too; this process generates the load. Prints figures, with each server's CPU and storage
+ * own too; this process generates the load. Prints figures, with each server's CPU, storage's and the
+ * harness's (this process and the fakes: on a small machine they share the servers' cores), and storage
  * requests per request answered 2xx; never fails on them, but stops if the app does not confirm a vote. Each
  * server's first pass over the bench members (the warm-up) is measured and printed too, and for every Slack
  * cell the rate of its replies.
@@ -23,6 +24,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { Agent, request } from "undici";
 import { answerResponseUrlsAt, blockActions, buttonAction, slashCommand } from "../test/support/slackRequests.js";
 import { FAKE_IDS } from "../test/support/fakeSlack.js";
 import { executeAction, message } from "../test/support/teamsActivities.js";
@@ -115,6 +117,8 @@ interface Figures {
   cpuMs: number;
   storageCpuMs: number;
   storageRequests: number;
+  /** CPU ms per 2xx of the harness: this process (the load) and the fake platforms' (what the server's replies cost them). */
+  harnessCpuMs: number;
   /** Slack at a fixed rate: from each request's moment to its ephemeral reply reaching the fake (what the person waits for). */
   reply?: { p50: number; p99: number; missing: number };
   /**
@@ -148,6 +152,12 @@ function cpuSeconds(pid: number | undefined): number {
     return Number.NaN;
   }
 }
+
+/**
+ * CPU seconds the harness has used so far: this process (it sends the load and takes the answers) and the fake
+ * platforms' (they take the servers' replies). Their cores are the servers' too on a small machine.
+ */
+const harnessCpuSeconds = () => cpuSeconds(process.pid) + cpuSeconds(fixture.child.pid);
 
 buildOnce();
 const storage = await startStorageProcess();
@@ -243,6 +253,13 @@ async function drained(): Promise<number> {
 interface Measured { p50: number; p99: number; ok: number; failed: number; statuses: string; seconds: number; sent?: Array<[user: string, at: number]>; latencies?: number[] }
 
 /**
+ * The fixed-rate load's connections: undici's `request` on an agent of its own rather than the global `fetch` (the
+ * same undici, without WHATWG request objects, body streams and a timeout signal per request), so the load takes
+ * less of the cores the servers share with it.
+ */
+const sender = new Agent({ keepAliveTimeout: 60_000 });
+
+/**
  * `rate` requests a second for `duration` seconds, each sent at its moment whatever became of those before it
  * (open loop, as people press), and timed from that moment. Not autocannon's `overallRate`: it lets each
  * connection send its share of a second back to back as the second starts (a burst of `rate` requests, 50 at
@@ -258,14 +275,16 @@ async function atRate(url: string, build: () => Built, rate: number, duration: n
   const first = performance.now();
   const { seconds } = await paced(Math.round(rate * duration), duration * 1000, async (_, due) => {
     const req = build();
-    const res = await fetch(new URL(req.path, url), { method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.timeout(30_000) }).catch((error: unknown) => String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name));
-    if (typeof res !== "string") await res.arrayBuffer();
-    if (typeof res !== "string" && res.ok) {
+    const res = await request(new URL(req.path, url), { method: "POST", headers: req.headers, body: req.body, dispatcher: sender, headersTimeout: 30_000, bodyTimeout: 30_000 }).then(
+      async (answer) => (await answer.body.dump(), answer.statusCode),
+      (error: unknown) => String((error as { code?: string }).code ?? (error as Error).name),
+    );
+    if (typeof res === "number" && res >= 200 && res < 300) {
       latencies.push(performance.now() - due);
       times.push([Math.round(due - first), Math.round(performance.now() - due)]);
       if (req.replyTo) sent.push([req.replyTo, performance.timeOrigin + due]);
     } else {
-      const why = typeof res === "string" ? `error ${res}` : String(res.status);
+      const why = typeof res === "string" ? `error ${res}` : String(res);
       refused.set(why, (refused.get(why) ?? 0) + 1);
     }
   });
@@ -309,6 +328,7 @@ interface Part {
   cpuSeconds: number;
   storageCpuSeconds: number;
   storageRequests: number;
+  harnessCpuSeconds: number;
 }
 
 /**
@@ -322,7 +342,7 @@ async function part(server: ServerKind, build: (n: number) => Built, rate: numbe
   if (lead > 0) await (rate ? atRate(url, next, rate, lead, false) : saturated(url, next, lead));
   const load = loadavg()[0]!;
   const pid = servers.find((s) => s.kind === server)?.process.child.pid;
-  const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid)];
+  const cpuBefore = [cpuSeconds(pid), cpuSeconds(storage.pid), harnessCpuSeconds()];
   const requestsBefore = await storageRequests(server);
   await ephemerals();
   const startedAt = Date.now();
@@ -342,6 +362,7 @@ async function part(server: ServerKind, build: (n: number) => Built, rate: numbe
     stolenTicks: machineAfter.stolen - machineBefore.stolen,
     cpuSeconds: cpuSeconds(pid) - cpuBefore[0]!,
     storageCpuSeconds: cpuSeconds(storage.pid) - cpuBefore[1]!,
+    harnessCpuSeconds: harnessCpuSeconds() - cpuBefore[2]!,
     storageRequests: (await storageRequests(server)) - requestsBefore,
   };
 }
@@ -375,6 +396,7 @@ function combine(server: ServerKind, parts: Part[]): Figures {
     cpuMs: (sum((x) => x.cpuSeconds) * 1000) / ok,
     storageCpuMs: (sum((x) => x.storageCpuSeconds) * 1000) / ok,
     storageRequests: sum((x) => x.storageRequests) / ok,
+    harnessCpuMs: (sum((x) => x.harnessCpuSeconds) * 1000) / ok,
   };
 }
 
@@ -390,7 +412,7 @@ async function cell(build: (n: number) => Built, rate: number | undefined, durat
     // same-reply replies with what the app's probe got: any order will do, it needs no part of the app's.
     for (const server of order) parts.get(server)!.push(await part(server, build, rate, duration / rounds, leadIn));
   }
-  const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, stolenPercent: Number.NaN, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN };
+  const none: Figures = { p50: 0, p99: 0, okPerSecond: 0, failed: 0, statuses: "", replies: 0, load: 0, stolenPercent: Number.NaN, cpuMs: Number.NaN, storageCpuMs: Number.NaN, storageRequests: Number.NaN, harnessCpuMs: Number.NaN };
   const figures: Record<ServerKind, Figures> = { bare: none, "same-work": none, app: none, "same-reply": none };
   for (const [server, done] of parts) figures[server] = combine(server, done);
   return figures;
@@ -460,7 +482,7 @@ try {
       rows.push(
         `| ${kind.name} | ${load.name} | ${f(bare)} | ${f(same)} | ${f(app)} | ${bare.okPerSecond.toFixed(0)} / ${same.okPerSecond.toFixed(0)} / ${app.okPerSecond.toFixed(0)} | ` +
           `${ratio(app.p50, bare.p50)} / ${ratio(app.p99, bare.p99)} / ${ratio(app.okPerSecond, bare.okPerSecond)} | ${ratio(app.p50, same.p50)} / ${ratio(app.p99, same.p99)} / ${ratio(app.okPerSecond, same.okPerSecond)} | ` +
-          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
+          `${bare.failed} / ${same.failed} / ${app.failed} | ${same.replies} / ${app.replies} | ${ms(same.cpuMs)} / ${ms(app.cpuMs)} (${ratio(app.cpuMs, same.cpuMs)}) · ${ms(same.storageCpuMs)} / ${ms(app.storageCpuMs)} · ${ms(same.harnessCpuMs)} / ${ms(app.harnessCpuMs)} | ${ms(same.storageRequests)} / ${ms(app.storageRequests)} | ` +
           `${[bare, same, app].map((x) => x.load.toFixed(1)).join(" / ")} | ${[bare, same, app].map((x) => (Number.isNaN(x.stolenPercent) ? "–" : x.stolenPercent.toFixed(0))).join(" / ")} |`,
       );
       if (kind.slack) {
@@ -481,7 +503,7 @@ try {
     }
   }
   console.log(`\nlatency in ms (Slack: the ack; fixed rates evenly spaced, timed from each request's moment; saturated: autocannon, ${connections} connections), ${seconds} s per cell; servers: bare framework / same work (1 read, a vote 1 write, 1 reply) / the app\n`);
-  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app | storage requests per 2xx (same / app) | load avg 1 min at start | CPU stolen by the host, % (bare / same / app) |");
+  console.log("| request | load | bare p50 / p99 | same-work p50 / p99 | app p50 / p99 | answered 2xx per s (bare / same / app) | app ÷ bare (p50 / p99 / throughput) | app ÷ same-work (p50 / p99 / throughput) | not 2xx or errors (bare / same / app) | replies reaching the fake (same / app) | CPU ms per 2xx: server same / app (ratio) · storage same / app · harness (load, fakes) same / app | storage requests per 2xx (same / app) | load avg 1 min at start | CPU stolen by the host, % (bare / same / app) |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
   if (sameReplyRows.length) {
