@@ -50,7 +50,8 @@ const cpuProfile = process.env.BENCH_CPU_PROF;
 const heapSample = process.env.BENCH_HEAP_SAMPLE;
 /** BENCH_LATENCY_TIMELINE=FILE: each fixed-rate cell appends a line to FILE: every 2xx's moment and latency, ms. */
 const timeline = process.env.BENCH_LATENCY_TIMELINE;
-const WARM_UP_RATE = 200;
+/** BENCH_LATENCY_FIRST_RATE: the rate of each member's first request (the first pass), per second. */
+const WARM_UP_RATE = Number(process.env.BENCH_LATENCY_FIRST_RATE ?? 200);
 /**
  * Seconds of the cell's own load each server takes, unmeasured, right before its cell (BENCH_LATENCY_LEAD_IN):
  * the cells of the other servers keep it idle for half a minute or more before its turn, long enough for its

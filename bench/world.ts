@@ -29,6 +29,8 @@ export async function startFakes(teamsRoster?: readonly ConnectorRosterMember[])
 export const benchEnv = (connectionString: string, fake: Pick<FakeSlack, "botToken" | "apiUrl">) => ({
   PORT: "0", HOST: "127.0.0.1", PLAYGROUND: "off", AZURE_STORAGE_CONNECTION_STRING: connectionString,
   SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl,
+  // The app's listening sockets (HTTP_LISTENERS): unset, its default for the runtime.
+  ...(process.env.BENCH_HTTP_LISTENERS ? { HTTP_LISTENERS: process.env.BENCH_HTTP_LISTENERS } : {}),
 });
 
 export interface BenchWorld {

@@ -5,7 +5,7 @@ import type { Config } from "./config.js";
 import { Platform } from "./core/domain.js";
 import type { Clock, CoreDeps, Messenger } from "./core/ports.js";
 import type { Logger } from "./log.js";
-import { createHttpServer, type HttpServer } from "./server.js";
+import { createHttpServer, LISTENERS_WHERE_AVAILABLE, reusePortAvailable, type HttpServer } from "./server.js";
 import type { EmbeddedAzurite } from "./store/embeddedAzurite.js";
 import { openStore, storageAnswers, type Store, type StorageAccount } from "./store/index.js";
 import { BackgroundWork } from "./work.js";
@@ -129,7 +129,7 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
       mountWorkflowRoutes(app, registry, deps);
     },
   });
-  const address = await http.listen(config.port, config.host);
+  const address = await http.listen(config.port, config.host, listenersFor(config.listeners, log));
   const idleCollector = new IdleCollector(log.child({ component: "memory" }));
   idleCollector.start(http.server);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -172,6 +172,15 @@ export async function startApp(config: Config, { log, tablePrefix, workflows, sc
 /** Every workflow's job kinds, run through the kernel, which carries out their effects. */
 export function registerWorkflowJobs(jobs: JobRegistry, registry: Registry, kernel: () => Kernel): void {
   for (const def of registry.jobKinds()) jobs.register(def.kind, { schema: def.schema, run: (payload, ctx) => kernel().runJob(def, payload, ctx) });
+}
+
+/** The listening sockets to open: as asked (HTTP_LISTENERS), or several where the runtime can; one where it cannot. */
+function listenersFor(asked: number | undefined, log: Logger): number {
+  if (!reusePortAvailable()) {
+    if (asked !== undefined && asked > 1) log.warn({ asked, node: process.versions.node, platform: process.platform }, "HTTP_LISTENERS above 1 needs Node 22.12 or later on Linux; listening on one socket");
+    return 1;
+  }
+  return asked ?? LISTENERS_WHERE_AVAILABLE;
 }
 
 /** Waits for one step of a stop, at most `ms`; a step that fails or overruns is logged and left behind. */

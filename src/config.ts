@@ -12,6 +12,7 @@ const optional = z
 const Env = z.object({
   PORT: z.coerce.number({ message: "a port number" }).int().min(0).max(65535).default(3978),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
+  HTTP_LISTENERS: optional.pipe(z.coerce.number({ message: "a whole number from 1 to 64" }).int("a whole number from 1 to 64").min(1, "a whole number from 1 to 64").max(64, "a whole number from 1 to 64").optional()),
   PUBLIC_URL: optional.pipe(z.string().url("an absolute URL such as https://cop.example.org").optional()),
   AZURE_STORAGE_CONNECTION_STRING: optional.pipe(
     z.string().regex(/(AccountName=|TableEndpoint=|UseDevelopmentStorage=true)/, "an Azure Storage connection string").optional(),
@@ -67,6 +68,8 @@ export const DEFAULT_AZURE_OPENAI_API_VERSION = "2024-10-21";
 export interface Config {
   port: number;
   host: string;
+  /** Listening sockets on the port (HTTP_LISTENERS); unset: as many as `LISTENERS_WHERE_AVAILABLE` where the runtime can. */
+  listeners?: number;
   publicUrl?: string;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** `auto`: readable lines on a terminal, JSON otherwise (log collectors read JSON). */
@@ -190,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    listeners: e.HTTP_LISTENERS,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -1,6 +1,7 @@
 import getPort from "get-port";
 import { afterEach, describe, expect, it } from "vitest";
 import { azuriteConnectionString, startEmbeddedAzurite, type EmbeddedAzurite } from "../../src/store/embeddedAzurite.js";
+import { reusePortAvailable } from "../../src/server.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 
 describe("the HTTP server", () => {
@@ -19,6 +20,13 @@ describe("the HTTP server", () => {
     expect(await res.json()).toMatchObject({ status: "ok", storage: "ok" });
     expect(res.headers.get("x-correlation-id")).toBe("abc-123");
     expect(app.logs).toContainEqual(expect.objectContaining({ correlationId: "abc-123", path: "/healthz", status: 200 }));
+  });
+
+  it("listens on the sockets HTTP_LISTENERS asks for where the runtime can, and says so where it cannot", async () => {
+    app = await startTestApp({ HTTP_LISTENERS: "8" });
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const warnings = app.logs.filter((l) => String(l.msg).startsWith("HTTP_LISTENERS above 1 needs Node 22.12"));
+    expect(warnings).toHaveLength(reusePortAvailable() ? 0 : 1);
   });
 
   it("refuses a body that is too large or not JSON with a JSON error, and logs it", async () => {

@@ -34,6 +34,12 @@ describe("configuration", () => {
     expect(problems.find((p) => p.startsWith("MICROSOFT_APP_ID:"))).toContain("GUID");
   });
 
+  it("takes the listening sockets as a whole number from 1 to 64, unset by default", () => {
+    expect(loadConfig({}).listeners).toBeUndefined();
+    expect(loadConfig({ HTTP_LISTENERS: "4" }).listeners).toBe(4);
+    for (const bad of ["0", "65", "2.5", "many"]) expect(problemsOf({ HTTP_LISTENERS: bad })).toEqual(["HTTP_LISTENERS: expected a whole number from 1 to 64"]);
+  });
+
   it("refuses local (unauthenticated) Teams mode on a non-loopback host", () => {
     expect(problemsOf({ HOST: "0.0.0.0" })[0]).toMatch(/^HOST: .*MICROSOFT_APP_ID/);
     expect(loadConfig({ HOST: "::1" }).teams.mode).toBe("local");
