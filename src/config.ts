@@ -9,10 +9,12 @@ const optional = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+const LISTENERS = "a whole number from 1 to 64";
+
 const Env = z.object({
   PORT: z.coerce.number({ message: "a port number" }).int().min(0).max(65535).default(3978),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
-  HTTP_LISTENERS: optional.pipe(z.coerce.number({ message: "a whole number from 1 to 64" }).int("a whole number from 1 to 64").min(1, "a whole number from 1 to 64").max(64, "a whole number from 1 to 64").optional()),
+  HTTP_LISTENERS: optional.pipe(z.coerce.number({ message: LISTENERS }).int(LISTENERS).min(1, LISTENERS).max(64, LISTENERS).optional()),
   PUBLIC_URL: optional.pipe(z.string().url("an absolute URL such as https://cop.example.org").optional()),
   AZURE_STORAGE_CONNECTION_STRING: optional.pipe(
     z.string().regex(/(AccountName=|TableEndpoint=|UseDevelopmentStorage=true)/, "an Azure Storage connection string").optional(),
