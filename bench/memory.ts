@@ -134,7 +134,7 @@ async function underLoad(app: Started, at: { idle: number; loadAtStart: number; 
     console.log(`| compiled start to /healthz 200, median of ${starts} | ${median(compiled).toFixed(0)} ms (${compiled.map((t) => t.toFixed(0)).join(", ")}) | ≤ 2,500 ms |`);
     console.log(`| \`npm start\` (tsx) to /healthz 200, median of ${starts} | ${median(tsx).toFixed(0)} ms (${tsx.map((t) => t.toFixed(0)).join(", ")}) | – |`);
   }
-  console.log(`| compiled idle RSS (set up, 5 s idle) | ${mb(idle)} | – |`);
+  console.log(`| compiled idle RSS (set up, 5 s idle) | ${mb(idle)} | ≤ 200 MB |`);
   console.log(`| RSS at the end of ${saturationSeconds} s saturated /cop help (peak) | ${mb(loaded)} (${mb(peak)}) | – |`);
   console.log(`| RSS after ${idleSeconds} s idle, ÷ idle RSS | ${mb(after)}, ${(after / idle).toFixed(2)}× | ≤ 1.3× |`);
   const others = result.non2xx + result.errors ? ` (others: ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors of which ${result.timeouts} timeouts)` : "";
