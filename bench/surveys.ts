@@ -100,6 +100,13 @@ async function rawInserts(connectionString: string, prefix: string): Promise<{ p
   return { pacedPerSecond: (responses - failed) / seconds, unpacedPerSecond: responses / unpacedSeconds, failed };
 }
 
+/** The notices that tell a person their answer changed nothing, as the fakes received them, by kind. */
+function toldNothingChanged(calls: unknown[]): string {
+  const notices = { busy: "Many requests are arriving at once", conflict: "Someone else changed this at the same moment", failed: "Something went wrong on our side", lookup: "I could not look that up" };
+  const counts = Object.entries(notices).map(([kind, text]) => `${kind} ${calls.filter((call) => JSON.stringify(call).includes(text)).length}`);
+  return counts.join(", ");
+}
+
 const world = await startBenchWorld("s");
 const { storage, fake, connector, app, tablePrefix } = world;
 const bare = await startBareFrameworks(fake, "message");
@@ -109,6 +116,7 @@ try {
   console.log(`survey burst: ${responses} answers to one quick poll within ${windowMs / 1000} s, half in Slack, half in Teams; bare frameworks first…`);
   const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
   console.log("  the app…");
+  const callsBefore = { slack: fake.calls.length, teams: connector.calls.length };
   const real = await burst(presses(poll, connector, fake), { slack: app.url, teams: app.url }, windowMs);
   const storedPerSecond = real.answered.size / real.seconds;
   console.log("  raw inserts…");
@@ -151,6 +159,8 @@ try {
   console.log(`\nanswered 200: ${real.answered.size}; rows: ${scan.rows} ${JSON.stringify(scan.byOption)}; expected ${JSON.stringify(expected)}; kept counts ${counts(shown.questions[0])} (${shown.answered}); app recount ${counts(recounted.questions[0])}`);
   console.log(`not answered 200: ${JSON.stringify(Object.fromEntries(real.refusals))} (bare: ${JSON.stringify(Object.fromEntries(baseline.refusals))})`);
   console.log(`lost: ${lost}; doubled: ${doubled}; raw insert failures: ${raw.failed}`);
+  // A press answered 200 whose person was told that nothing was changed is not lost: what each was told.
+  console.log(`told nothing was changed (answered 200, not stored by design): ${toldNothingChanged([...fake.calls.slice(callsBefore.slack), ...connector.calls.slice(callsBefore.teams)])}`);
 } finally {
   await world.stop(bare);
 }

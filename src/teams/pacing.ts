@@ -10,6 +10,8 @@ export interface RateWindow {
  */
 export class PacingGate {
   private readonly history = new Map<string, number[]>();
+  /** Per key, the last in line: each operation waits for the one before it, so a full window wakes one waiter, not all. */
+  private readonly lines = new Map<string, Promise<void>>();
   private readonly longestMs: number;
   private acquired = 0;
 
@@ -23,8 +25,24 @@ export class PacingGate {
     this.longestMs = Math.max(0, ...windows.map((w) => w.seconds * 1000)) + marginMs;
   }
 
-  /** Waits until one more operation on `key` fits every window, then counts it. */
-  async acquire(key: string): Promise<void> {
+  /**
+   * Waits until one more operation on `key` fits every window, then counts it. Operations on one key go in the
+   * order they asked: a burst of thousands (confirmations to a poll's voters) costs one wake-up per free slot,
+   * where waiters that each slept and looked again cost every one of them a wake-up per slot.
+   */
+  acquire(key: string): Promise<void> {
+    const before = this.lines.get(key);
+    const take = () => this.take(key);
+    const turn = before ? before.then(take, take) : take();
+    this.lines.set(key, turn);
+    const leave = () => {
+      if (this.lines.get(key) === turn) this.lines.delete(key);
+    };
+    turn.then(leave, leave);
+    return turn;
+  }
+
+  private async take(key: string): Promise<void> {
     for (;;) {
       const waitMs = this.waitMs(key);
       if (waitMs <= 0) {

@@ -13,7 +13,64 @@ function fakeGate() {
   return { gate, slept, at: () => clock, advance: (ms: number) => (clock += ms) };
 }
 
+/**
+ * A gate on a fake clock with timers: `sleep` waits until `runTimers` moves the clock to its moment, so many
+ * operations can wait at once, as a burst's do.
+ */
+function timedGate(windows = TEAMS_LIMITS.rate.perTenant) {
+  let clock = 1_700_000_000_000;
+  const timers: { at: number; wake: () => void }[] = [];
+  let sleeps = 0;
+  const gate = new PacingGate(windows, () => clock, (ms) => {
+    sleeps++;
+    return new Promise<void>((wake) => timers.push({ at: clock + ms, wake }));
+  });
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  /** Fires the timers in order of their moments, letting each wake-up run, until none is left. */
+  async function runTimers(): Promise<void> {
+    await settle();
+    while (timers.length) {
+      timers.sort((a, b) => a.at - b.at);
+      const due = timers[0]!.at;
+      clock = Math.max(clock, due);
+      for (const timer of timers.splice(0, timers.findIndex((t) => t.at > due) + 1 || timers.length)) timer.wake();
+      await settle();
+    }
+  }
+  return { gate, runTimers, at: () => clock, sleeps: () => sleeps };
+}
+
 describe("Teams pacing gate", () => {
+  it("lets a burst of 500 sends to one tenant out 50 a second, in the order they asked, waking once per send held", async () => {
+    const { gate, runTimers, at } = timedGate();
+    const start = at();
+    const order: number[] = [];
+    const sentAt: number[] = [];
+    const all = Array.from({ length: 500 }, (_, i) =>
+      gate.acquire("tenant").then(() => {
+        order.push(i);
+        sentAt.push(at() - start);
+      }),
+    );
+    await runTimers();
+    await Promise.all(all);
+    expect(order).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    // Never more than 50 in any second (the gate's margin included), and the last not much later than that allows.
+    for (let i = 50; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 50]!).toBeGreaterThan(1000);
+    expect(sentAt.at(-1)!).toBeLessThan(12_000);
+  });
+
+  it("costs one wake-up per send it holds back, not one per waiter for every send", async () => {
+    const { gate, runTimers, sleeps } = timedGate();
+    const all = Array.from({ length: 300 }, () => gate.acquire("tenant"));
+    await runTimers();
+    await Promise.all(all);
+    // 50 go at once; each of the other 250 waits for its slot once. Waiters that each looked again at every
+    // freed slot cost 250 + 249 + … wake-ups.
+    expect(sleeps()).toBeLessThanOrEqual(250);
+  });
+
+
   it("lets 7 messages a second into one chat, then holds the 8th and 9th to Teams' windows", async () => {
     const { gate, at } = fakeGate();
     const start = at();
