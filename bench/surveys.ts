@@ -9,6 +9,7 @@
  */
 import { TableClient } from "@azure/data-tables";
 import type { RunningApp } from "../src/app.js";
+import { kernelEn } from "../src/core/kernel/i18n/en.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
 import type { Survey } from "../src/core/workflows/surveys/model.js";
 import { responsePartition } from "../src/store/surveys/index.js";
@@ -100,11 +101,19 @@ async function rawInserts(connectionString: string, prefix: string): Promise<{ p
   return { pacedPerSecond: (responses - failed) / seconds, unpacedPerSecond: responses / unpacedSeconds, failed };
 }
 
-/** The notices that tell a person their answer changed nothing, as the fakes received them, by kind. */
+/** The notices that tell a person their answer changed nothing (the app's English texts), by kind. */
+const NOTHING_CHANGED = { busy: "slack.busy", unchecked: "slack.requestUnchecked", conflict: "notice.tryAgain", failed: "notice.internalError", lookup: "notice.lookupFailed" } as const;
+
+/** How many of each notice the fakes received. */
 function toldNothingChanged(calls: unknown[]): string {
-  const notices = { busy: "Many requests are arriving at once", conflict: "Someone else changed this at the same moment", failed: "Something went wrong on our side", lookup: "I could not look that up" };
-  const counts = Object.entries(notices).map(([kind, text]) => `${kind} ${calls.filter((call) => JSON.stringify(call).includes(text)).length}`);
-  return counts.join(", ");
+  const sent = calls.map((call) => JSON.stringify(call));
+  return Object.entries(NOTHING_CHANGED)
+    .map(([kind, key]) => {
+      // The text up to its first placeholder, as every notice of the kind begins.
+      const opening = kernelEn[key].split("{")[0]!.slice(0, 40);
+      return `${kind} ${sent.filter((text) => text.includes(opening)).length}`;
+    })
+    .join(", ");
 }
 
 const world = await startBenchWorld("s");
