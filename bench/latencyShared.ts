@@ -1,3 +1,4 @@
+import { kernelEn } from "../src/core/kernel/i18n/en.js";
 import type { TeamsUser } from "../test/support/teamsActivities.js";
 
 /** What the latency bench (bench/latency.ts) and its fake-platform process (bench/latencyFixture.ts) share. */
@@ -19,5 +20,7 @@ export type FixtureAnswer =
   | { type: "ephemerals"; replies: Array<[user: string, at: number]>; busy: number }
   | { type: "failed"; error: string };
 
-/** What the app's private "too many requests are waiting" notice says (src/workGate.ts): not a reply to what was asked. */
-export const BUSY_NOTICE = "Many requests are arriving at once";
+/** How a notice of the app's begins (its English text up to the first placeholder): what a bench looks for in a reply. */
+export const noticeOpening = (key: keyof typeof kernelEn) => kernelEn[key].split("{")[0]!.slice(0, 40);
+/** The Slack notice that a request was not taken because too many were waiting. */
+export const BUSY_NOTICE = noticeOpening("slack.busy");

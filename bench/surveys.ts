@@ -9,7 +9,6 @@
  */
 import { TableClient } from "@azure/data-tables";
 import type { RunningApp } from "../src/app.js";
-import { kernelEn } from "../src/core/kernel/i18n/en.js";
 import { recountedState, surveyState } from "../src/core/workflows/surveys/tally.js";
 import type { Survey } from "../src/core/workflows/surveys/model.js";
 import { responsePartition } from "../src/store/surveys/index.js";
@@ -19,6 +18,7 @@ import { FAKE_IDS, type FakeSlack } from "../test/support/fakeSlack.js";
 import { blockActions, buttonAction, send } from "../test/support/slackRequests.js";
 import { GENERAL, TENANT, post, press, type TeamsUser } from "../test/support/teamsActivities.js";
 import { burst, latencyRow, ms, startBareFrameworks, type Press } from "./burst.js";
+import { noticeOpening } from "./latencyShared.js";
 import { paced } from "./pace.js";
 import { enrolVoters, linkedCommunity, postedPoll, startBenchWorld, WHERE } from "./world.js";
 
@@ -109,8 +109,7 @@ function toldNothingChanged(calls: unknown[]): string {
   const sent = calls.map((call) => JSON.stringify(call));
   return Object.entries(NOTHING_CHANGED)
     .map(([kind, key]) => {
-      // The text up to its first placeholder, as every notice of the kind begins.
-      const opening = kernelEn[key].split("{")[0]!.slice(0, 40);
+      const opening = noticeOpening(key);
       return `${kind} ${sent.filter((text) => text.includes(opening)).length}`;
     })
     .join(", ");
