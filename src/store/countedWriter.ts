@@ -10,7 +10,7 @@ import type { z } from "zod";
  *
  * A group is one set of counter rows in one partition: `SHARDS` rows whose keys start with the group's prefix.
  * A row always counts on the same shard (a hash of its key). A commit reads the group's counters (one query),
- * then the rows it writes (as they were), then writes those rows and the counters they move in ONE
+ * then the rows it writes (as they were; one it has not seen, see below), then writes those rows and the counters they move in ONE
  * transaction, each counter at the ETag it was read with: anyone who changed one of those rows in between
  * changed its counter too, so the commit fails and is tried again rather than counting against a stale row.
  *
@@ -24,9 +24,14 @@ import type { z } from "zod";
  * is refused (`RefusedAtCommit`). So no commit writes into a stopped group, and none reads anything to know it.
  *
  * What a commit wrote is kept for the next (`Known`): the counters with the ETags the transaction returned,
- * and the rows as written. The next commit to the group reads neither again, only rows it has not seen: the
- * same ETags guard it, since a row changed elsewhere moved its counter too. A commit that loses on a kept
- * ETag forgets what was kept and is tried again at once, reading as above.
+ * and the rows as written. The next commit to the group reads neither again: the same ETags guard it, since a
+ * row changed elsewhere moved its counter too. A commit that loses on a kept ETag forgets what was kept and is
+ * tried again at once, reading as above.
+ *
+ * A row the commit has not seen is first taken to be new, as a first answer (by far the most common) is: it is
+ * created in the transaction, not read before it, so a burst of first answers costs storage no read per answer.
+ * One that exists after all fails the transaction on its creation (409, nothing written): the commit then reads
+ * every row it has not seen, as above, and is tried again at once.
  */
 export interface CountedKind<C, G extends CountedGroup = CountedGroup> {
   schema: z.ZodType<C, z.ZodTypeDef, unknown>;
@@ -170,13 +175,16 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
     // The last press for a key wins, as if they had come one after the other.
     const rows = new Map<string, Row>();
     for (const p of batch) rows.set(p.row.rowKey, p.row);
+    // Rows this instance has not written are first taken to be new: created, not read (see the class comment).
+    let unread = true;
     for (let attempt = 0; ; attempt++) {
       const known = this.known.get(id);
       // Counters first, then the rows: see the class comment.
       const read = known ? { counters: known.counters, closed: false } : await this.readCounters(group);
       if (read.closed) throw new RefusedAtCommit();
       const { counters } = read;
-      const previous = await Promise.all([...rows.keys()].map((key) => (known?.rows.has(key) ? known.rows.get(key) : getRow(this.table, group.partitionKey, key))));
+      const created = new Set(unread ? [...rows.keys()].filter((key) => !known?.rows.has(key)) : []);
+      const previous = await Promise.all([...rows.keys()].map((key) => (known?.rows.has(key) ? known.rows.get(key) : created.has(key) ? undefined : getRow(this.table, group.partitionKey, key))));
       const moved = new Map<string, C>();
       [...rows.values()].forEach((row, i) => {
         const key = shardKey(group, this.kind.shardBy?.(row) ?? row.rowKey);
@@ -184,7 +192,7 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
         this.kind.move(counts, previous[i], row, group);
         moved.set(key, counts);
       });
-      const actions: TransactionAction[] = [...rows.values()].flatMap((row, i): TransactionAction[] => [["upsert", row, "Replace"], ...(this.kind.companions?.(previous[i], row, group) ?? [])]);
+      const actions: TransactionAction[] = [...rows.values()].flatMap((row, i): TransactionAction[] => [created.has(row.rowKey) ? ["create", row] : ["upsert", row, "Replace"], ...(this.kind.companions?.(previous[i], row, group) ?? [])]);
       const firstCounter = actions.length;
       for (const [key, counts] of moved) {
         const counted = toRow(this.kind.schema, group.partitionKey, key, this.kind.counterKind, counts);
@@ -196,9 +204,15 @@ export class CountedWriter<C, G extends CountedGroup = CountedGroup> {
         this.remember(id, known, counters, rows, [...moved].map(([key, counts], i) => ({ key, counts, etag: subResponses[firstCounter + i]?.etag })));
         return [...counters.keys(), ...moved.keys()].filter((key, i, all) => all.indexOf(key) === i).map((key) => moved.get(key) ?? counters.get(key)!.counts);
       } catch (error) {
+        const status = statusOf(error);
+        if (status === 409 && created.size) {
+          // A row taken to be new exists (an answer changed, written before through another instance or before
+          // this one started): read them all and try again at once. Nothing was written, so what was kept holds.
+          unread = false;
+          continue;
+        }
         this.known.delete(id);
         // 412: a counter changed since it was read (moved, or marked closed); 409: someone created it first.
-        const status = statusOf(error);
         if ((status !== 412 && status !== 409) || attempt + 1 >= ATTEMPTS) {
           this.log.warn({ status, attempts: attempt + 1, rows: rows.size }, "rows could not be counted: the counters kept changing");
           throw error;

@@ -79,6 +79,21 @@ describe("counted votes", () => {
     expect(counted.questions).toEqual(recounted.questions);
   }, 60_000);
 
+  it("count once a changed answer that reaches an instance started after it was first given, among first answers at the same moment", async () => {
+    const { survey, here, other } = await pollOnTwoInstances(h, 'poll "Which city?" Oslo Rome', "Oslo");
+    // 30 people answer through this instance; then an instance that kept nothing (just started) takes 30 first
+    // answers and those 30 people changing theirs, all at once.
+    await Promise.all(Array.from({ length: 30 }, (_, n) => here.respond(survey, person(n).personKey, { q1: 0 })));
+    const later = [...Array.from({ length: 30 }, (_, n) => [30 + n, 0] as const), ...Array.from({ length: 30 }, (_, n) => [n, 1] as const)];
+    await Promise.all(later.map(([n, option]) => other.respond(survey, person(n).personKey, { q1: option })));
+
+    const recounted = await recountedState(h.deps, survey);
+    expect(recounted.questions[0]!.counts).toEqual([30, 30]);
+    const counted = await surveyState(h.deps, survey);
+    expect(counted.answered).toBe(60);
+    expect(counted.questions).toEqual(recounted.questions);
+  }, 60_000);
+
   it("refuse a vote through an instance that still holds the poll as open once another instance closed it, however recently it committed", async () => {
     const { survey, here, other } = await pollOnTwoInstances(h, 'poll "Which lunch?" Soup Salad', "Soup");
     // This instance has committed to the poll (it keeps the counters as it left them).
