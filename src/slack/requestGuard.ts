@@ -15,10 +15,20 @@ export interface SlackRequestGuardOptions {
 }
 
 /**
- * How long the replay check may wait for storage. Slack gives up on a request after 3 seconds, and the
- * storage client retries an unreachable account for longer: past this, the request is refused in time.
+ * How long the replay check of a request not yet acknowledged may wait for storage. Slack gives up on a request
+ * after 3 seconds, and the storage client retries an unreachable account for longer: past this, the request is
+ * refused in time.
  */
 const CLAIM_BUDGET_MS = 1_500;
+
+/**
+ * How long the replay check of a request already acknowledged (`acksFirst`) may wait for storage. Slack's 3
+ * seconds are behind it and its answers go by response URL (good for 30 minutes), so storage that is slow but
+ * answering (seconds behind under a burst) runs the request late rather than has the person told to try again;
+ * past this, storage is taken to be down and they are told. A trigger that expires meanwhile (3 s) opens no
+ * modal: the person is sent a button that opens it instead (src/slack/deliver.ts).
+ */
+const AFTER_ACK_CLAIM_BUDGET_MS = 8_000;
 
 /** The claim, or an error once the budget is spent (the claim itself may still finish, unobserved). */
 function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -104,7 +114,7 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     };
     // A redelivered event (X-Slack-Retry-Num) may carry the first delivery's signature: its event_id dedupe decides.
     const eventRetry = shaped.kind === "event_callback" && req.headers["x-slack-retry-num"] !== undefined;
-    const claim = () => withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), CLAIM_BUDGET_MS);
+    const claim = (budget: number) => withinBudget(opts.signedRequests.claim(verified.timestampSeconds, verified.signature), budget);
     if (!eventRetry && acksFirst(shaped)) {
       // A replay this instance saw is refused at once; any other is found by the listener's check after the ack.
       if (opts.signedRequests.claimedHere(verified.timestampSeconds, verified.signature)) return refuseReplay();
@@ -116,14 +126,14 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
       (req as GuardedRequest).signatureCheck = (readOnly) =>
         (checked ??= readOnly
           ? Promise.resolve(dropped(opts.signedRequests.noteHere(verified.timestampSeconds, verified.signature)))
-          : claim().then(dropped, (error: unknown) => {
+          : claim(AFTER_ACK_CLAIM_BUDGET_MS).then(dropped, (error: unknown) => {
               log.error({ err: error }, "slack request not run: could not record its signature");
               return "unchecked" as const;
             }));
     } else if (!eventRetry) {
       let claimed: "created" | "duplicate";
       try {
-        claimed = await claim();
+        claimed = await claim(CLAIM_BUDGET_MS);
       } catch (error) {
         // Refused rather than let through unchecked: Slack retries events, and a person can send a command again.
         log.error({ err: error }, "slack request refused: could not record its signature");

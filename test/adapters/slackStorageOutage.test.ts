@@ -12,7 +12,10 @@ import { blocksText, startSlackApp, type SlackTestApp } from "../support/slackAp
 import { newTriggerId, slashCommand, viewSubmission } from "../support/slackRequests.js";
 import { testConnectionString } from "../support/storage.js";
 
-type ProxyMode = "up" | "down" | "refuseData" | "holdSignatures";
+type ProxyMode = "up" | "down" | "refuseData" | "holdSignatures" | "slowSignatures";
+
+/** How long storage takes to record a signature in `slowSignatures`: longer than Slack waits for an ack. */
+const SLOW_SIGNATURE_MS = 3_500;
 
 /** A request's path as a person would read it: the client encodes a key's value, then the path again. */
 function readable(path: string): string {
@@ -29,7 +32,8 @@ function readable(path: string): string {
 
 /**
  * An HTTP proxy in front of the table endpoint; `mode` says what storage does now. It notes every request
- * (`seen`: method and path); `holdSignatures` keeps the replay guard's writes unanswered until `release`.
+ * (`seen`: method and path); `holdSignatures` keeps the replay guard's writes unanswered until `release`;
+ * `slowSignatures` passes them on after `SLOW_SIGNATURE_MS`.
  */
 async function storageProxy(target: URL): Promise<{ url: string; mode: ProxyMode; seen: string[]; held: number; release(): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -47,6 +51,7 @@ async function storageProxy(target: URL): Promise<{ url: string; mode: ProxyMode
   const server: Server = createServer((req, res) => {
     proxy.seen.push(`${req.method} ${readable(req.url ?? "")}`);
     if (proxy.mode === "holdSignatures" && (req.url ?? "").includes("SlackSignedRequests")) return void held.push(() => forward(req, res));
+    if (proxy.mode === "slowSignatures" && (req.url ?? "").includes("SlackSignedRequests")) return void setTimeout(() => forward(req, res), SLOW_SIGNATURE_MS);
     forward(req, res);
   });
   const forward = (req: IncomingMessage, res: ServerResponse) => {
@@ -189,7 +194,8 @@ describe("a slash command sent while storage is down", () => {
     // Slack's 200 does not wait for storage: the replay check goes on after it.
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1_000);
-    await expect.poll(() => s.fake.ephemerals().length, { timeout: 5_000 }).toBe(1);
+    // Told once the storage client gives up, or after the check's budget (8 s): whichever comes first.
+    await expect.poll(() => s.fake.ephemerals().length, { timeout: 15_000 }).toBe(1);
     expect(blocksText(s.fake.ephemerals()[0]!.args.blocks)).toBe(":warning: I could not check that request just now, so nothing was changed. Please try again in a moment.");
     expect(s.app.logs.slice(logsBefore).filter((l) => l.msg === "slack request not run: could not record its signature")).toHaveLength(1);
 
@@ -220,6 +226,24 @@ describe("a slash command that may change something, while storage is slow to re
 
     proxy.release();
     await expect.poll(() => s.fake.ephemerals().length, { timeout: 10_000 }).toBe(1);
+    expect(blocksText(s.fake.ephemerals()[0]!.args.blocks)).toContain(TYPED.name);
+    expect(await s.app.deps.repos.members.get(communityId, personKey)).toMatchObject({ role: "member" });
+  }, 30_000);
+});
+
+describe("a slash command that may change something, while storage takes longer than Slack waits to record its signature", () => {
+  it("is acknowledged at once, and runs and is answered once the signature is recorded, rather than the person being told to try again", async () => {
+    const newcomer = "U01LATER";
+    const personKey = `slack:${FAKE_IDS.teamId}:${newcomer}`;
+    const { communityId } = (await s.app.deps.repos.spaces.find(`slack:${FAKE_IDS.teamId}:${FAKE_IDS.general}`))!;
+    proxy.mode = "slowSignatures";
+    const started = Date.now();
+    const res = await s.send(slashCommand({ text: "join", channel_id: FAKE_IDS.general, user_id: newcomer, user_name: "later" }));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect.poll(() => s.fake.ephemerals().length, { timeout: 15_000 }).toBe(1);
+    // Answered after storage recorded the signature (3.5 s), with the welcome, not a warning.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_SIGNATURE_MS);
     expect(blocksText(s.fake.ephemerals()[0]!.args.blocks)).toContain(TYPED.name);
     expect(await s.app.deps.repos.members.get(communityId, personKey)).toMatchObject({ role: "member" });
   }, 30_000);
