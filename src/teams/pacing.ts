@@ -8,10 +8,16 @@ export interface RateWindow {
  * Holds operations back until they fit every window for their key, so a fan-out stays under Teams'
  * limits instead of collecting 429s. In-process only: other instances are kept honest by 429 + backoff.
  */
+/** The operations waiting on one key: those asked to go `ahead` first, then the rest, each in the order they asked. */
+interface Line {
+  ahead: Array<() => void>;
+  behind: Array<() => void>;
+}
+
 export class PacingGate {
   private readonly history = new Map<string, number[]>();
-  /** Per key, the last in line: each operation waits for the one before it, so a full window wakes one waiter, not all. */
-  private readonly lines = new Map<string, Promise<void>>();
+  /** Per key with operations waiting, its line; one loop per line lets them out as the windows allow. */
+  private readonly lines = new Map<string, Line>();
   private readonly longestMs: number;
   private acquired = 0;
 
@@ -28,31 +34,30 @@ export class PacingGate {
   /**
    * Waits until one more operation on `key` fits every window, then counts it. Operations on one key go in the
    * order they asked: a burst of thousands (confirmations to a poll's voters) costs one wake-up per free slot,
-   * where waiters that each slept and looked again cost every one of them a wake-up per slot.
+   * where waiters that each slept and looked again cost every one of them a wake-up per slot. `ahead`: before
+   * every operation waiting without it (an update of a message a whole channel reads, which would otherwise
+   * wait behind a burst's private confirmations).
    */
-  acquire(key: string): Promise<void> {
-    const before = this.lines.get(key);
-    const take = () => this.take(key);
-    const turn = before ? before.then(take, take) : take();
-    this.lines.set(key, turn);
-    const leave = () => {
-      if (this.lines.get(key) === turn) this.lines.delete(key);
-    };
-    turn.then(leave, leave);
-    return turn;
+  acquire(key: string, { ahead = false }: { ahead?: boolean } = {}): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let line = this.lines.get(key);
+      const starts = !line;
+      if (!line) this.lines.set(key, (line = { ahead: [], behind: [] }));
+      (ahead ? line.ahead : line.behind).push(resolve);
+      if (starts) void this.letOut(key, line);
+    });
   }
 
-  private async take(key: string): Promise<void> {
-    for (;;) {
-      const waitMs = this.waitMs(key);
-      if (waitMs <= 0) {
-        this.history.get(key)!.push(this.now());
-        // Forget idle keys now and then, so a long fan-out over many chats does not grow the map forever.
-        if (++this.acquired % 1000 === 0) this.sweep();
-        return;
-      }
-      await this.sleep(waitMs);
+  /** Lets a line's operations out one at a time as the windows allow; the line goes when it is empty. */
+  private async letOut(key: string, line: Line): Promise<void> {
+    for (let next = line.ahead.shift() ?? line.behind.shift(); next; next = line.ahead.shift() ?? line.behind.shift()) {
+      for (let waitMs = this.waitMs(key); waitMs > 0; waitMs = this.waitMs(key)) await this.sleep(waitMs);
+      this.history.get(key)!.push(this.now());
+      // Forget idle keys now and then, so a long fan-out over many chats does not grow the map forever.
+      if (++this.acquired % 1000 === 0) this.sweep();
+      next();
     }
+    this.lines.delete(key);
   }
 
   /** How long until `key` has room (0: now); also drops what no window can see any more. */

@@ -149,6 +149,25 @@ describe("Teams Messenger: proactive delivery", () => {
     expect(sleeps).toEqual([375]);
   });
 
+  it("updates a channel's card ahead of a burst of private answers waiting their turn in the tenant", async () => {
+    const sent = await messenger.deliver(channel, notice);
+    const messageId = sent.status === "sent" ? sent.messageId : "";
+    // 150 people who never chatted with the app pressed a button in the channel: each answer opens a 1:1 chat,
+    // and the tenant takes 50 a second, so they go out over three seconds.
+    for (let n = 0; n < 150; n++) {
+      const user = { id: `29:voter-${n}`, name: `Voter ${n}`, aadObjectId: `aad-voter-${n}` };
+      const turn = message(connector.serviceUrl, "vote", { place: "channel", threadId: "1", user }) as unknown as Activity;
+      expect(await messenger.deliverToSender(`teams:${TENANT}:${user.aadObjectId}`, whereToFind(turn, turn.from), cardActivity(notice), notice.title)).toEqual({ status: "queued" });
+    }
+    // The poll's counts change meanwhile: the card everyone in the channel reads is updated within the next second's room.
+    expect(await messenger.update(channel, messageId, noticeCard("notice.tryAgain", "success"))).toEqual({ status: "updated" });
+    const opened = () => connector.calls.filter((c) => c.kind === "createConversation").length;
+    expect(opened()).toBeLessThanOrEqual(100);
+    expect(await work.drain(15_000)).toBe(true);
+    expect(opened()).toBe(150);
+    expect(connector.calls.filter((c) => c.status === 429)).toEqual([]);
+  }, 30_000);
+
   it("turns a 403 on an update into `unreachable` and a 404 (the message is gone) into a final failure", async () => {
     connector.fail({ status: 404, times: 1, kinds: ["update"] });
     expect(await messenger.update(channel, "1700000000001", notice)).toEqual({ status: "failed", reason: "ConversationNotFound", retryable: false });

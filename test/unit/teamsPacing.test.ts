@@ -70,6 +70,24 @@ describe("Teams pacing gate", () => {
     expect(sleeps()).toBeLessThanOrEqual(250);
   });
 
+  it("lets an operation asked `ahead` go before those waiting without it, the others keeping their order", async () => {
+    const { gate, runTimers, at } = timedGate();
+    const start = at();
+    const order: string[] = [];
+    let aheadAt = -1;
+    const all: Promise<void>[] = Array.from({ length: 200 }, (_, i) => gate.acquire("tenant").then(() => void order.push(`${i}`)));
+    all.push(gate.acquire("tenant", { ahead: true }).then(() => {
+      order.push("ahead");
+      aheadAt = at() - start;
+    }));
+    await runTimers();
+    await Promise.all(all);
+    // The first 50 went at once; the 51st already waits for the next free slot; the one asked ahead takes the
+    // slot after it, a second later, not the 201st (4 s later).
+    expect(order.indexOf("ahead")).toBe(51);
+    expect(aheadAt).toBeLessThan(1_500);
+    expect(order.filter((o) => o !== "ahead")).toEqual(Array.from({ length: 200 }, (_, i) => `${i}`));
+  });
 
   it("lets 7 messages a second into one chat, then holds the 8th and 9th to Teams' windows", async () => {
     const { gate, at } = fakeGate();
