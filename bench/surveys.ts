@@ -115,6 +115,19 @@ function toldNothingChanged(calls: unknown[]): string {
     .join(", ");
 }
 
+/**
+ * How a poll's card kept up where people watch it during the burst (`at`: when it was refreshed): how often, the
+ * longest anyone watching waited for new counts, and how long after the last answer the final counts showed.
+ */
+function refreshLine(name: string, at: number[], from: number, to: number): string {
+  const sorted = [...at].sort((a, b) => a - b);
+  const during = sorted.filter((t) => t >= from && t <= to);
+  const marks = [from, ...during, to];
+  const longest = Math.max(...marks.slice(1).map((t, i) => t - marks[i]!));
+  const final = sorted.find((t) => t > to);
+  return `${name} ${during.length} times, longest wait ${(longest / 1000).toFixed(1)} s, final counts ${final === undefined ? "never shown" : `${((final - to) / 1000).toFixed(1)} s after the last answer`}`;
+}
+
 const world = await startBenchWorld("s");
 const { storage, fake, connector, app, tablePrefix } = world;
 const bare = await startBareFrameworks(fake, "message");
@@ -125,7 +138,9 @@ try {
   const baseline = await burst(presses(poll, connector, fake), { slack: bare.slack, teams: bare.teams }, windowMs);
   console.log("  the app…");
   const callsBefore = { slack: fake.calls.length, teams: connector.calls.length };
+  const burstFrom = Date.now();
   const real = await burst(presses(poll, connector, fake), { slack: app.url, teams: app.url }, windowMs);
+  const burstTo = Date.now();
   const storedPerSecond = real.answered.size / real.seconds;
   console.log("  raw inserts…");
   const raw = await rawInserts(storage.connectionString, tablePrefix);
@@ -169,6 +184,10 @@ try {
   console.log(`lost: ${lost}; doubled: ${doubled}; raw insert failures: ${raw.failed}`);
   // A press answered 200 whose person was told that nothing was changed is not lost: what each was told.
   console.log(`told nothing was changed (answered 200, not stored by design): ${toldNothingChanged([...fake.calls.slice(callsBefore.slack), ...connector.calls.slice(callsBefore.teams)])}`);
+  // Read once the tally was timed, so refreshes that came after the burst are in.
+  const slackRefreshes = fake.calls.slice(callsBefore.slack).filter((c) => c.ok && ((c.method === "chat.update" && c.args.ts === poll.slackTs) || (c.method === "response_url" && c.args.replace_original === true)));
+  const teamsRefreshes = connector.calls.slice(callsBefore.teams).filter((c) => c.kind === "update" && c.activityId === poll.teamsPoll.id && c.status < 300);
+  console.log(`the poll's card refreshed in the channel: ${refreshLine("Slack", slackRefreshes.map((c) => c.at), burstFrom, burstTo)}; ${refreshLine("Teams", teamsRefreshes.map((c) => c.at), burstFrom, burstTo)}`);
 } finally {
   await world.stop(bare);
 }
