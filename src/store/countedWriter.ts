@@ -10,9 +10,10 @@ import type { z } from "zod";
  *
  * A group is one set of counter rows in one partition: `SHARDS` rows whose keys start with the group's prefix.
  * A row always counts on the same shard (a hash of its key). A commit reads the group's counters (one query),
- * then the rows it writes (as they were; one it has not seen, see below), then writes those rows and the counters they move in ONE
- * transaction, each counter at the ETag it was read with: anyone who changed one of those rows in between
- * changed its counter too, so the commit fails and is tried again rather than counting against a stale row.
+ * then the rows it writes (as they were; but see below for a row it has not seen), then writes those rows and
+ * the counters they move in ONE transaction, each counter at the ETag it was read with: anyone who changed one
+ * of those rows in between changed its counter too, so the commit fails and is tried again rather than
+ * counting against a stale row.
  *
  * Presses that arrive while a commit is under way wait for the next one, and go in together: a burst costs
  * a few requests per commit plus one read per row, instead of three requests per press and a retry storm on

@@ -4,16 +4,16 @@ export interface RateWindow {
   max: number;
 }
 
-/**
- * Holds operations back until they fit every window for their key, so a fan-out stays under Teams'
- * limits instead of collecting 429s. In-process only: other instances are kept honest by 429 + backoff.
- */
 /** The operations waiting on one key: those asked to go `ahead` first, then the rest, each in the order they asked. */
 interface Line {
   ahead: Array<() => void>;
   behind: Array<() => void>;
 }
 
+/**
+ * Holds operations back until they fit every window for their key, so a fan-out stays under Teams'
+ * limits instead of collecting 429s. In-process only: other instances are kept honest by 429 + backoff.
+ */
 export class PacingGate {
   private readonly history = new Map<string, number[]>();
   /** Per key with operations waiting, its line; one loop per line lets them out as the windows allow. */
