@@ -1,3 +1,5 @@
+import Queue from "yocto-queue";
+
 /** A sliding window: at most `max` operations in any `seconds`. */
 export interface RateWindow {
   seconds: number;
@@ -6,8 +8,8 @@ export interface RateWindow {
 
 /** The operations waiting on one key: those asked to go `ahead` first, then the rest, each in the order they asked. */
 interface Line {
-  ahead: Array<() => void>;
-  behind: Array<() => void>;
+  ahead: Queue<() => void>;
+  behind: Queue<() => void>;
 }
 
 /**
@@ -42,15 +44,16 @@ export class PacingGate {
     return new Promise<void>((resolve) => {
       let line = this.lines.get(key);
       const starts = !line;
-      if (!line) this.lines.set(key, (line = { ahead: [], behind: [] }));
-      (ahead ? line.ahead : line.behind).push(resolve);
+      if (!line) this.lines.set(key, (line = { ahead: new Queue(), behind: new Queue() }));
+      (ahead ? line.ahead : line.behind).enqueue(resolve);
       if (starts) void this.letOut(key, line);
     });
   }
 
   /** Lets a line's operations out one at a time as the windows allow; the line goes when it is empty. */
   private async letOut(key: string, line: Line): Promise<void> {
-    for (let next = line.ahead.shift() ?? line.behind.shift(); next; next = line.ahead.shift() ?? line.behind.shift()) {
+    // Queues, not arrays: a burst's line holds thousands, and taking the first of an array moves all the others.
+    for (let next = line.ahead.dequeue() ?? line.behind.dequeue(); next; next = line.ahead.dequeue() ?? line.behind.dequeue()) {
       for (let waitMs = this.waitMs(key); waitMs > 0; waitMs = this.waitMs(key)) await this.sleep(waitMs);
       this.history.get(key)!.push(this.now());
       // Forget idle keys now and then, so a long fan-out over many chats does not grow the map forever.
