@@ -23,4 +23,4 @@ export type FixtureAnswer =
 /** How a notice of the app's begins (its English text up to the first placeholder): what a bench looks for in a reply. */
 export const noticeOpening = (key: keyof typeof kernelEn) => kernelEn[key].split("{")[0]!.slice(0, 40);
 /** The Slack notice that a request was not taken because too many were waiting. */
-export const BUSY_NOTICE = noticeOpening("slack.busy");
+export const BUSY_NOTICE = noticeOpening("notice.busy");

@@ -102,7 +102,7 @@ async function rawInserts(connectionString: string, prefix: string): Promise<{ p
 }
 
 /** The notices that tell a person their answer changed nothing (the app's English texts), by kind. */
-const NOTHING_CHANGED = { busy: "slack.busy", unchecked: "slack.requestUnchecked", conflict: "notice.tryAgain", failed: "notice.internalError", lookup: "notice.lookupFailed" } as const;
+const NOTHING_CHANGED = { busy: "notice.busy", unchecked: "slack.requestUnchecked", conflict: "notice.tryAgain", failed: "notice.internalError", lookup: "notice.lookupFailed" } as const;
 
 /** How many of each notice the fakes received. */
 function toldNothingChanged(calls: unknown[]): string {

@@ -3,7 +3,7 @@ import { WorkGate, type WorkGateOptions } from "./workGate.js";
 /**
  * Work that continues after a response was sent (Slack's 3-second ack, Teams proactive replies):
  * tracked so a graceful shutdown waits for it instead of cutting it off, and admitted through `gate` where
- * the ack must not wait behind it (Slack's requests).
+ * the ack must not wait behind it (Slack's requests), as Teams turns are (src/teams/busy.ts).
  */
 export class BackgroundWork {
   private readonly pending = new Set<Promise<unknown>>();

@@ -16,6 +16,12 @@ export interface WorkGateOptions {
 /** Lets one piece of work go; calling it again does nothing. */
 export type Release = () => void;
 
+/** A piece of work waiting for a start; `gone` once its caller stopped waiting (`admit`'s `withinMs`). */
+interface Waiter {
+  start(): void;
+  gone: boolean;
+}
+
 /** The place among the waiting a request let on by `room` after waiting holds until its work is admitted. */
 export interface Hold {
   readonly at: number;
@@ -61,12 +67,18 @@ const HOLD_MS = 1_000;
  * settles where turns are about LATE_MS long, the CPU kept busy. Work waiting on I/O (a Slack or storage
  * call) does not make turns long, so it is never held back for that; only work the CPU cannot keep up with
  * waits. While `maxWaiting` wait, new requests wait for room before their ack (`room`).
+ *
+ * What people send in Teams goes through the same gate (src/teams/busy.ts), so one instance's CPU is shared by
+ * both platforms in arrival order. A Teams turn is answered on its own request, which Teams sends again after 15
+ * seconds: it waits for a start at most `withinMs`, and is answered busy past that or while `maxWaiting` wait.
  */
 export class WorkGate {
   private limit = MAX_RUNNING;
   private running = 0;
   /** Starts, in arrival order. */
-  private readonly waiting = new Queue<() => void>();
+  private readonly waiting = new Queue<Waiter>();
+  /** Of those, the ones whose callers stopped waiting (`withinMs`), skipped when their turn comes. */
+  private gone = 0;
   private readonly maxWaiting: number;
   private readonly minRunning: number;
   private readonly sampleEveryMs: number;
@@ -113,15 +125,39 @@ export class WorkGate {
   }
 
   /**
-   * A release once the work may start; undefined when too many wait already (the caller answers busy). A
-   * request that held a place (`room`) gives it up here, its work now counted among the waiting instead.
+   * A release once the work may start; undefined when too many wait already, or when it could not start within
+   * `withinMs` (the caller answers busy). A request that held a place (`room`) gives it up here, its work now
+   * counted among the waiting instead.
    */
-  async admit(hold?: Hold): Promise<Release | undefined> {
+  async admit(hold?: Hold, { withinMs }: { withinMs?: number } = {}): Promise<Release | undefined> {
     if (hold) this.holds.delete(hold);
     this.watch();
     if (this.running < this.limit && this.queued === 0) return this.started();
     if (this.queued >= this.maxWaiting) return undefined;
-    return new Promise((resolve) => this.waiting.enqueue(() => resolve(this.started())));
+    return new Promise((resolve) => {
+      const timer =
+        withinMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              waiter.gone = true;
+              this.gone++;
+              // None left that will start: the queue lets the gone ones go now, not at the next start.
+              if (this.queued === 0) {
+                this.waiting.clear();
+                this.gone = 0;
+              }
+              resolve(undefined);
+              this.letIn();
+            }, withinMs);
+      const waiter: Waiter = {
+        gone: false,
+        start: () => {
+          clearTimeout(timer);
+          resolve(this.started());
+        },
+      };
+      this.waiting.enqueue(waiter);
+    });
   }
 
   /**
@@ -181,7 +217,7 @@ export class WorkGate {
   }
 
   private get queued(): number {
-    return this.waiting.size;
+    return this.waiting.size - this.gone;
   }
 
   /** Requests let on by `room` after waiting and not admitted yet, counted as waiting: they will be in a moment. */
@@ -207,7 +243,11 @@ export class WorkGate {
   }
 
   private pump(): void {
-    while (this.running < this.limit && this.queued > 0) this.waiting.dequeue()!();
+    while (this.running < this.limit && this.queued > 0) {
+      const next = this.waiting.dequeue()!;
+      if (next.gone) this.gone--;
+      else next.start();
+    }
     this.letIn();
   }
 }

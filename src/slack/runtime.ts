@@ -125,7 +125,7 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
     if ((await checked) === "duplicate") return;
     log.warn(rt.gate.load, "slack request not handled: too many requests are waiting");
     const { locale } = await actorOf(rt.directory, inbound);
-    return warnAsker(rt, inbound, locale, "slack.busy", extras, log);
+    return warnAsker(rt, inbound, locale, "notice.busy", extras, log);
   }
   try {
     await handleAdmitted(rt, inbound, ask, checked, extras, log);

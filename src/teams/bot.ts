@@ -26,6 +26,7 @@ import { ReferenceRecorder, whereToFind } from "./references.js";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { HttpTeamsAdapter } from "./httpAdapter.js";
 import { noticeLocale, refusalOf } from "./admission.js";
+import { busyInvokeResponse, sheddable, TEAMS_START_BUDGET_MS, type Sheddable } from "./busy.js";
 import { offerFile, registerFileConsent } from "./fileConsent.js";
 import { PENDING_FILES_TABLE, PendingFiles } from "./pendingFiles.js";
 import { askFromMessageAction, isMessageAction, MESSAGE_ACTION_INVOKES } from "./pickedMessage.js";
@@ -90,6 +91,17 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     offerFile: (file: DeliveredFile) => offerFile(pendingFiles, file, personKey),
     sendActivityPrivately: (offer: Partial<Activity>) => messenger.deliverToSender(personKey, whereToFind(activity, activity.from), offer, "file offer"),
   });
+  /** How a turn's answers reach people (`carryOut`), but for what the turn itself was (an invoke, a form, typed). */
+  const answering = (context: TurnContext, space: { spaceKey: string; personal: boolean }, turnLog: Logger, personKey = actorOf(context.activity).personKey) => ({
+    actor: context.activity.from,
+    personal: space.personal,
+    policy,
+    log: turnLog,
+    ...toSender(context.activity, personKey),
+    here: space.spaceKey,
+    sendToSpace: (spaceKey: string, card: Card) => messenger.deliver({ kind: "space", spaceKey }, card),
+    recordCopy,
+  });
 
   /** Records the turn, has the core answer the ask (or refuses what cannot be one) and carries out the answer. */
   async function run(context: TurnContext, ask: Ask | { kind: "malformed"; detail: string }, invoke: boolean): Promise<TurnReplies> {
@@ -116,18 +128,11 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
     const value = (activity.value ?? {}) as Record<string, unknown>;
     await recorded;
     return carryOut(context, delivery, {
-      actor: activity.from,
-      personal: space.personal,
+      ...answering(context, space, turnLog, actor.personKey),
       invoke,
       pressedId: activity.replyToId,
       fromForm: ask.kind === "form" || typeof value.formToken === "string",
       typed: ask.kind === "text",
-      policy,
-      log: turnLog,
-      ...toSender(activity, actor.personKey),
-      here: space.spaceKey,
-      sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
-      recordCopy,
     });
   }
 
@@ -197,20 +202,32 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
   /** What an event's workflows post, in the conversation it happened in. */
   async function event(context: TurnContext, delivery: Delivery): Promise<void> {
     if (delivery.items.length === 0) return;
-    const actor = actorOf(context.activity);
-    await carryOut(context, delivery, {
-      actor: context.activity.from,
-      personal: delivery.space.personal,
-      invoke: false,
-      fromForm: false,
-      typed: false,
-      policy,
-      log: logOf(context),
-      ...toSender(context.activity, actor.personKey),
-      here: delivery.space.spaceKey,
-      sendToSpace: (spaceKey, card) => messenger.deliver({ kind: "space", spaceKey }, card),
-      recordCopy,
-    });
+    await carryOut(context, delivery, { ...answering(context, delivery.space, logOf(context)), invoke: false, fromForm: false, typed: false });
+  }
+
+  /**
+   * A turn that found no room among the work waiting (`sheddable`) is answered busy at once, privately, and
+   * nothing is changed: in place for a card's button or a dialog, else the way a private answer goes (the
+   * 1:1 chat). A form's card is not touched, so what was typed in it is still there to send again.
+   */
+  async function turnAway(context: TurnContext, kind: Sheddable): Promise<void> {
+    const { activity } = context;
+    const locale = noticeLocale(activity);
+    logOf(context).warn(work?.gate.load, "Teams request not handled: too many requests are waiting");
+    if (kind !== "message") {
+      await context.sendActivity({ type: "invokeResponse", value: busyInvokeResponse(kind, t(locale, "notice.busy")) });
+      return;
+    }
+    try {
+      const space = spaceOf(activity);
+      const reader = { locale, platform: "teams" as const, personal: space.personal };
+      const card = kernel.present({ presenter: "notice", data: { key: "notice.busy", tone: "warning" } }, reader);
+      const typed = activity.value === undefined;
+      await carryOut(context, { space, reader, verb: "busy", items: [{ kind: "reply", secret: false, card }] }, { ...answering(context, space, logOf(context)), invoke: false, fromForm: false, typed });
+    } catch (error) {
+      // An activity the turn itself would have refused (no usable person or place): nothing to answer busy to.
+      logOf(context).warn({ err: error instanceof Error ? error.message : String(error) }, "Teams busy notice not sent");
+    }
   }
 
   /** The chat place, named "Team / Channel" even when Teams leaves the names out of the activity. */
@@ -271,11 +288,19 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       const requestLog = req.log ?? log;
       await adapter.serve(req, res, async (context) => {
         context.turnState.set(LOG, requestLog);
-        const handled = await app.run(context);
-        if (!handled) logOf(context).debug({ activityType: context.activity.type, name: context.activity.name }, "Teams activity ignored");
-        // An invoke nobody handles would get botbuilder's 501; the contract is 200 and ignored.
-        if (context.activity.type === "invoke" && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
-          await context.sendActivity({ type: "invokeResponse", value: { status: 200 } });
+        // Under more load than the CPU keeps up with, what people send waits its turn with the Slack side's work.
+        const kind = work && sheddable(context.activity);
+        const release = kind ? await work.gate.admit(undefined, { withinMs: TEAMS_START_BUDGET_MS }) : () => undefined;
+        if (!release) return turnAway(context, kind as Sheddable);
+        try {
+          const handled = await app.run(context);
+          if (!handled) logOf(context).debug({ activityType: context.activity.type, name: context.activity.name }, "Teams activity ignored");
+          // An invoke nobody handles would get botbuilder's 501; the contract is 200 and ignored.
+          if (context.activity.type === "invoke" && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
+            await context.sendActivity({ type: "invokeResponse", value: { status: 200 } });
+          }
+        } finally {
+          release();
         }
       }, requestLog);
     },

@@ -63,6 +63,25 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     void waiting;
   });
 
+  it("answers busy a piece that could not start within its wait, gives its place to those behind it, and starts them in order", async () => {
+    const g = gate({ minRunning: 1, maxWaiting: 2 });
+    const first = (await g.admit())!;
+    g.sample(1_000);
+    const impatient = g.admit(undefined, { withinMs: 20 });
+    const order: string[] = [];
+    const patient = g.admit().then((release) => (order.push("patient"), release));
+    expect(await impatient).toBeUndefined();
+    expect(g.load).toMatchObject({ running: 1, waiting: 1 });
+    // Its place is free: another may wait.
+    const newcomer = g.admit().then((release) => (order.push("newcomer"), release));
+    expect(g.load.waiting).toBe(2);
+    first();
+    (await patient)!();
+    (await newcomer)!();
+    expect(order).toEqual(["patient", "newcomer"]);
+    expect(g.load).toMatchObject({ running: 0, waiting: 0 });
+  });
+
   it("holds a request back before its ack while the queue is full, and lets it on as soon as a piece starts", async () => {
     const g = gate({ minRunning: 1, maxWaiting: 1, roomWaitMs: 60_000 });
     const first = (await g.admit())!;

@@ -44,7 +44,7 @@ export const kernelEn = {
   "slack.form.saveFailed": "Saving failed on our side. Your entries are kept below: please submit again in a moment.",
   "slack.form.saveSlow": "Saving is taking longer than it should. Your entries are kept below: if you are not told it was saved, submit again in a moment.",
   "slack.form.savedLate": "Saved after all: there is no need to submit again. You can close this form.",
-  "slack.busy": "Many requests are arriving at once, so I could not take yours and nothing was changed. Please try again in a minute.",
+  "notice.busy": "Many requests are arriving at once, so I could not take yours and nothing was changed. Please try again in a minute.",
   "slack.requestUnchecked": "I could not check that request just now, so nothing was changed. Please try again in a moment.",
   "slack.notInChannel": "I cannot see this channel yet, so nothing was changed. Invite me with {invite} first, then try again.",
   "slack.unknownCommand": "This app answers {command} only. Type {help} to see what it can do.",
