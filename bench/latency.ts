@@ -17,7 +17,7 @@
  * (bare,same-work,app,same-reply) pick a part; BENCH_LATENCY_RATES= (empty) runs saturated only;
  * BENCH_APP_NODE_ARGS adds node options to the app's process (as in the memory bench, e.g. `--trace-gc`);
  * BENCH_CPU_PROF=DIR and BENCH_HEAP_SAMPLE=DIR write each server's CPU profile and where it allocated;
- * BENCH_WORK_GATE=off never holds back the app's work after a Slack ack (src/workGate.ts), to compare.
+ * BENCH_WORK_GATE=off never holds back the app's work after a Slack ack, nor a Teams turn (src/workGate.ts), to compare.
  * Each cell is taken in BENCH_LATENCY_ROUNDS (3) parts, the servers taking turns (`cell`).
  */
 import { appendFileSync, readFileSync } from "node:fs";

@@ -117,7 +117,7 @@ async function app(): Promise<string> {
   const { loadConfig } = (await import(`${from}/config.js`)) as typeof ConfigModule;
   const { createLogger } = (await import(`${from}/log.js`)) as typeof LogModule;
   const log = createLogger(process.env.BENCH_LOG ?? "warn");
-  // BENCH_WORK_GATE=off: the work after a Slack ack is never held back (the gate never reads the loop), to compare;
+  // BENCH_WORK_GATE=off: the work after a Slack ack, and Teams turns, are never held back (the gate never reads the loop), to compare;
   // BENCH_WORK_GATE=N: up to N pieces of work wait (the gate's maxWaiting) instead of the app's default.
   const gateSetting = process.env.BENCH_WORK_GATE;
   // BENCH_WORK_GATE_LATE=MS: the turn length the gate settles at instead of the app's LATE_MS.

@@ -11,6 +11,8 @@ export interface WorkGateOptions {
   roomWaitMs?: number;
   /** The turn length the gate settles at (LATE_MS): timers later than this mean fewer pieces run at once. */
   lateMs?: number;
+  /** How long a piece runs before it counts as stuck (STUCK_MS): most running that long mean fewer run at once. */
+  stuckMs?: number;
 }
 
 /** Lets one piece of work go; calling it again does nothing. */
@@ -39,6 +41,13 @@ export interface RoomAnswer {
  * twentieth of a second per connection ahead of it, and an ack on an open one about that long.
  */
 export const LATE_MS = 50;
+/**
+ * A piece of work running longer than this is stuck: waiting on storage (or a platform) that has fallen behind,
+ * not on the CPU. A vote or a command takes tens of milliseconds when storage keeps up.
+ */
+export const STUCK_MS = 2_000;
+/** Stuck pieces say storage is behind only when there are at least this many, and they are most of those running. */
+const STUCK_MIN = 8;
 const MAX_RUNNING = 100_000;
 const TICK_MS = 10;
 /**
@@ -65,8 +74,10 @@ const HOLD_MS = 1_000;
  * pieces run at once (three quarters of those running, down to `minRunning`); the others wait, in order.
  * While timers fire on time, or less late than LATE_MS, it lets a quarter more run whenever some wait: it
  * settles where turns are about LATE_MS long, the CPU kept busy. Work waiting on I/O (a Slack or storage
- * call) does not make turns long, so it is never held back for that; only work the CPU cannot keep up with
- * waits. While `maxWaiting` wait, new requests wait for room before their ack (`room`).
+ * call) does not make turns long, so it is not held back for that, until storage itself falls behind: when most
+ * of the work running has run for STUCK_MS (at least STUCK_MIN pieces), fewer run at once in the same way, so
+ * what storage cannot take waits here, where it can be turned away, instead of piling up on storage's
+ * connections. While `maxWaiting` wait, new requests wait for room before their ack (`room`).
  *
  * What people send in Teams goes through the same gate (src/teams/busy.ts), so one instance's CPU is shared by
  * both platforms in arrival order. A Teams turn is answered on its own request, which Teams sends again after 15
@@ -74,7 +85,10 @@ const HOLD_MS = 1_000;
  */
 export class WorkGate {
   private limit = MAX_RUNNING;
-  private running = 0;
+  /** The pieces running, each with when it started: oldest first. */
+  private readonly pieces = new Set<{ at: number }>();
+  /** When the limit was last cut because most of the work running was stuck. */
+  private lastStuckCut = -Infinity;
   /** Starts, in arrival order. */
   private readonly waiting = new Queue<Waiter>();
   /** Of those, the ones whose callers stopped waiting (`withinMs`), skipped when their turn comes. */
@@ -84,6 +98,7 @@ export class WorkGate {
   private readonly sampleEveryMs: number;
   private readonly roomWaitMs: number;
   private readonly lateMs: number;
+  private readonly stuckMs: number;
   /** Requests not yet acked, waiting for room among the waiting work (`room`), in arrival order. */
   private readonly roomWaiters = new Set<() => void>();
   /** The places of requests let on by `room` after waiting, not yet admitted (oldest first). */
@@ -96,6 +111,7 @@ export class WorkGate {
     this.sampleEveryMs = options.sampleEveryMs ?? 100;
     this.roomWaitMs = options.roomWaitMs ?? 1_500;
     this.lateMs = options.lateMs ?? LATE_MS;
+    this.stuckMs = options.stuckMs ?? STUCK_MS;
   }
 
   /**
@@ -188,10 +204,19 @@ export class WorkGate {
     this.timer.unref();
   }
 
-  /** One reading of the loop: its latest lateness, ms. Adjusts the limit and starts what now fits. */
+  /**
+   * One reading of the loop: its latest lateness, ms, and of the work running: how much of it is stuck. Adjusts
+   * the limit and starts what now fits.
+   */
   sample(lateMs: number): void {
-    if (lateMs > this.lateMs) this.limit = Math.max(this.minRunning, Math.floor(Math.min(this.limit, this.running) * 0.75));
-    else if (this.queued > 0 || this.running >= this.limit) this.limit = Math.min(MAX_RUNNING, Math.ceil(this.limit * 1.25) + 1);
+    const now = performance.now();
+    const stuck = this.stuck(now);
+    const behind = stuck >= STUCK_MIN && stuck * 2 > this.running;
+    // Storage answers seconds late: a cut shows only once the work running at it is done, so one per stuckMs.
+    const cutForStorage = behind && now - this.lastStuckCut >= this.stuckMs;
+    if (cutForStorage) this.lastStuckCut = now;
+    if (lateMs > this.lateMs || cutForStorage) this.limit = Math.max(this.minRunning, Math.floor(Math.min(this.limit, this.running) * 0.75));
+    else if (!behind && (this.queued > 0 || this.running >= this.limit)) this.limit = Math.min(MAX_RUNNING, Math.ceil(this.limit * 1.25) + 1);
     this.pump();
   }
 
@@ -205,13 +230,26 @@ export class WorkGate {
     this.timer = undefined;
   }
 
+  private get running(): number {
+    return this.pieces.size;
+  }
+
+  /** The pieces that have run for `stuckMs` or longer. */
+  private stuck(now: number): number {
+    const since = now - this.stuckMs;
+    let stuck = 0;
+    for (const piece of this.pieces) {
+      if (piece.at > since) break;
+      stuck++;
+    }
+    return stuck;
+  }
+
   private started(): Release {
-    this.running++;
-    let released = false;
+    const piece = { at: performance.now() };
+    this.pieces.add(piece);
     return () => {
-      if (released) return;
-      released = true;
-      this.running--;
+      if (!this.pieces.delete(piece)) return;
       this.pump();
     };
   }

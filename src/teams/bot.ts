@@ -223,7 +223,11 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       const reader = { locale, platform: "teams" as const, personal: space.personal };
       const card = kernel.present({ presenter: "notice", data: { key: "notice.busy", tone: "warning" } }, reader);
       const typed = activity.value === undefined;
-      await carryOut(context, { space, reader, verb: "busy", items: [{ kind: "reply", secret: false, card }] }, { ...answering(context, space, logOf(context)), invoke: false, fromForm: false, typed });
+      const personKey = actorOf(activity).personKey;
+      // Storage may be what is behind: the notice reads nothing stored (the chat is opened from the turn).
+      const sendPrivately = async (notice: Card) => messenger.noticeToSender(personKey, whereToFind(activity, activity.from), cardActivity(notice), notice.title);
+      const delivery = { space, reader, verb: "busy", items: [{ kind: "reply" as const, secret: false, card }] };
+      await carryOut(context, delivery, { ...answering(context, space, logOf(context), personKey), sendPrivately, invoke: false, fromForm: false, typed });
     } catch (error) {
       // An activity the turn itself would have refused (no usable person or place): nothing to answer busy to.
       logOf(context).warn({ err: error instanceof Error ? error.message : String(error) }, "Teams busy notice not sent");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LATE_MS, ROOM_BATCH, WorkGate, type Hold, type Release } from "../../src/workGate.js";
 
 /** The gate with its readings given by the test: `sample(ms)` is how late the loop's timers ran. */
-const gate = (options: { maxWaiting?: number; minRunning?: number; roomWaitMs?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
+const gate = (options: { maxWaiting?: number; minRunning?: number; roomWaitMs?: number; stuckMs?: number } = {}) => new WorkGate({ sampleEveryMs: 0, ...options });
 /** Lets every promise already resolved run its callbacks (an admitted start resolves in a few microtasks). */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 const admitAll = (g: WorkGate, n: number) => Promise.all(Array.from({ length: n }, () => g.admit()));
@@ -32,6 +32,29 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     running.slice(26, 28).forEach((release) => release());
     await Promise.all(later);
     expect(order).toEqual([1, 2, 3]);
+  });
+
+  it("holds new work while most of the work running is stuck (storage behind), though the loop runs on time", async () => {
+    // Everything running counts as stuck at once (stuckMs 0): storage answering none of it.
+    const stalled = gate({ stuckMs: 0 });
+    await admitAll(stalled, 100);
+    stalled.sample(0);
+    expect(stalled.load.limit).toBe(75);
+    const waiting = stalled.admit();
+    await settled();
+    expect(stalled.load).toMatchObject({ running: 100, waiting: 1 });
+    void waiting;
+
+    // The same work, none of it running long: nothing is held.
+    const keepingUp = gate({ stuckMs: 60_000 });
+    await admitAll(keepingUp, 100);
+    keepingUp.sample(0);
+    expect(keepingUp.load).toMatchObject({ running: 100, waiting: 0 });
+    // A few stuck pieces among many (a slow draft or two) are not storage falling behind.
+    const few = gate({ stuckMs: 0 });
+    await admitAll(few, 7);
+    few.sample(0);
+    expect(typeof (await few.admit())).toBe("function");
   });
 
   it("never lets fewer than minRunning run, however late the loop", async () => {
