@@ -1,5 +1,5 @@
 import { TeamsAdapter } from "@microsoft/teams-ai/lib/TeamsAdapter.js"; // not the index: see bot.ts
-import type { Activity, TurnContext } from "botbuilder";
+import type { Activity, InvokeResponse, TurnContext } from "botbuilder";
 import type { Request, Response } from "express";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
@@ -33,6 +33,13 @@ export class HttpTeamsAdapter extends TeamsAdapter {
    * it too holds nothing of the turn (each call names its user and connection), so one per app id serves all.
    */
   private readonly userTokenClients = new LRUCache<string, UserTokenClient, () => Promise<UserTokenClient>>({ max: 64, fetchMethod: (_key, _stale, { context }) => context() });
+
+  /**
+   * The turns running, by conversation and activity id. Teams sends an activity again when the bot has not
+   * answered it within 15 s, with the same id: one that arrives while its first delivery still runs waits for
+   * it and gets its answer, instead of running twice (a post made twice, a form saved twice).
+   */
+  private readonly running = new Map<string, Promise<InvokeResponse | undefined>>();
 
   constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
     super(...args);
@@ -68,7 +75,24 @@ export class HttpTeamsAdapter extends TeamsAdapter {
     if (!authentication) return;
     const { connectorFactory, claimsIdentity } = authentication;
     const reused = { ...authentication, connectorFactory: connectorFactory && this.reusing(connectorFactory, claimsIdentity) };
-    const invokeResponse = await this.processActivity(reused, activity, logic);
+    const key = activity.id ? `${activity.conversation.id}\n${activity.id}` : undefined;
+    const first = key === undefined ? undefined : this.running.get(key);
+    let invokeResponse: InvokeResponse | undefined;
+    if (first) {
+      log.info({ activityType: activity.type }, "Teams activity sent again while its first delivery runs: answered with that one's answer, not run twice");
+      // A first delivery that failed answers nothing: this one runs.
+      invokeResponse = await first.catch(() => this.processActivity(reused, activity, logic));
+    } else {
+      const turn = this.processActivity(reused, activity, logic);
+      if (key !== undefined) {
+        this.running.set(key, turn);
+        void turn.then(
+          () => this.running.delete(key),
+          () => this.running.delete(key),
+        );
+      }
+      invokeResponse = await turn;
+    }
     res.status(invokeResponse?.status ?? 200);
     if (invokeResponse?.body === undefined) res.end();
     else res.json(invokeResponse.body);
