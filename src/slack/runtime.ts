@@ -116,9 +116,12 @@ async function warnAsker(rt: SlackRuntime, inbound: Inbound, locale: string, key
 /** The whole path of one inbound ask: who and where, the refs for later, the core, the answers. */
 export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask, extras: InboundExtras = {}): Promise<void> {
   const log = requestLog(rt, inbound, extras.correlationId);
-  // The replay check goes on while the request waits its turn. Only a request that may change something waits
-  // for storage to record its signature; a read-only one is checked against what this instance has seen.
-  const checked = extras.signatureCheck?.(rt.kernel.readOnly(ask));
+  // The replay check: only a request that may change something waits for storage to record its signature; a
+  // read-only one is checked against what this instance has seen. It goes on while the request waits its turn,
+  // unless others wait already: then storage may be what is behind, and a request turned away records nothing
+  // (a replay of it is only told the same again).
+  const check = () => extras.signatureCheck?.(rt.kernel.readOnly(ask));
+  let checked = rt.gate.load.waiting === 0 ? check() : undefined;
   // Acked already: under more load than the CPU keeps up with, the work waits its turn so later acks do not.
   const release = await rt.gate.admit(extras.workHold);
   if (!release) {
@@ -127,6 +130,7 @@ export async function handleInbound(rt: SlackRuntime, inbound: Inbound, ask: Ask
     const { locale } = await actorOf(rt.directory, inbound);
     return warnAsker(rt, inbound, locale, "notice.busy", extras, log);
   }
+  checked ??= check();
   try {
     await handleAdmitted(rt, inbound, ask, checked, extras, log);
   } finally {
