@@ -75,9 +75,9 @@ const HOLD_MS = 1_000;
  * While timers fire on time, or less late than LATE_MS, it lets a quarter more run whenever some wait: it
  * settles where turns are about LATE_MS long, the CPU kept busy. Work waiting on I/O (a Slack or storage
  * call) does not make turns long, so it is not held back for that, until storage itself falls behind: when most
- * of the work running has run for STUCK_MS (at least STUCK_MIN pieces), fewer run at once in the same way, so
- * what storage cannot take waits here, where it can be turned away, instead of piling up on storage's
- * connections. While `maxWaiting` wait, new requests wait for room before their ack (`room`).
+ * of the work running has run for STUCK_MS (at least STUCK_MIN pieces), fewer run at once in the same way (at
+ * most one such cut every STUCK_MS, and no more let run while any piece has run that long), so what storage
+ * cannot take waits here, where it can be turned away, instead of piling up on storage's connections. While `maxWaiting` wait, new requests wait for room before their ack (`room`).
  *
  * What people send in Teams goes through the same gate (src/teams/busy.ts), so one instance's CPU is shared by
  * both platforms in arrival order. A Teams turn is answered on its own request, which Teams sends again after 15
@@ -216,7 +216,7 @@ export class WorkGate {
     const cutForStorage = behind && now - this.lastStuckCut >= this.stuckMs;
     if (cutForStorage) this.lastStuckCut = now;
     if (lateMs > this.lateMs || cutForStorage) this.limit = Math.max(this.minRunning, Math.floor(Math.min(this.limit, this.running) * 0.75));
-    else if (!behind && (this.queued > 0 || this.running >= this.limit)) this.limit = Math.min(MAX_RUNNING, Math.ceil(this.limit * 1.25) + 1);
+    else if (stuck === 0 && (this.queued > 0 || this.running >= this.limit)) this.limit = Math.min(MAX_RUNNING, Math.ceil(this.limit * 1.25) + 1);
     this.pump();
   }
 
