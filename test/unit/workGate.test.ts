@@ -57,6 +57,19 @@ describe("the gate in front of the work that follows a Slack ack", () => {
     expect(typeof (await few.admit())).toBe("function");
   });
 
+  it("lets no more run while any piece is stuck, however on time the loop: the ones waiting start as the stuck finish", async () => {
+    const g = gate({ minRunning: 2, stuckMs: 0 });
+    const running = (await admitAll(g, 2)) as Release[];
+    g.sample(1_000);
+    const waiting = admitAll(g, 5);
+    for (let n = 0; n < 10; n++) g.sample(0);
+    expect(g.load).toMatchObject({ running: 2, waiting: 5, limit: 2 });
+    running.forEach((release) => release());
+    await settled();
+    expect(g.load).toMatchObject({ running: 2, waiting: 3 });
+    void waiting;
+  });
+
   it("never lets fewer than minRunning run, however late the loop", async () => {
     const g = gate({ minRunning: 4 });
     await admitAll(g, 10);
