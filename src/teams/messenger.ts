@@ -78,20 +78,16 @@ export class TeamsMessenger implements Messenger {
     if (!("status" in found)) return this.deliverStored(found, true, activity, label);
     // Marked unreachable (the app blocked or removed): not tried from a turn either.
     if (found.reason !== NOT_STORED) return found;
-    return this.openFromTurn(personKey, seen, activity, label);
+    return this.sendFromTurn(personKey, seen, activity, label);
   }
 
   /**
-   * A notice to the person a turn came from, which nothing stored is read for: their 1:1 chat opened from what the
-   * turn says of them (Teams answers with the chat they have, if any), after the turn (`queued`). For a turn turned
-   * away because storage is behind: a notice that read storage would add to what it cannot keep up with.
+   * To the person a turn came from, reading and writing nothing stored: their 1:1 chat opened from what the turn
+   * says of them (Teams answers with the chat they have, if any), paced, after the turn (`queued`). Also what a
+   * turn turned away because storage is behind sends: a notice that read storage would add to what it cannot keep
+   * up with.
    */
-  noticeToSender(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): SenderDelivery {
-    return this.openFromTurn(personKey, seen, activity, label);
-  }
-
-  /** Opens the person's 1:1 chat from a turn and sends there, paced, after the turn; nothing about them is written. */
-  private openFromTurn(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): SenderDelivery {
+  sendFromTurn(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): SenderDelivery {
     const sending = withRetry(this.policy, async () => {
       await this.pace(personKey, seen);
       return this.openChatAndSend(personKey, seen, activity, false);
