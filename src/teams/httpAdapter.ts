@@ -1,9 +1,14 @@
 import { TeamsAdapter } from "@microsoft/teams-ai/lib/TeamsAdapter.js"; // not the index: see bot.ts
-import type { Activity, InvokeResponse, TurnContext } from "botbuilder";
+import type { Activity, TurnContext } from "botbuilder";
 import type { Request, Response } from "express";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
 import { SigningKeyGate, SigningKeysUnavailable } from "./signingKeys.js";
+
+/** How long a finished turn's answer is kept for the same activity sent again (Teams sends one again after 15 s). */
+export const RECENT_MS = 60_000;
+/** At most this much of those answers is kept (an invoke's card is a few kB; a message's answer is empty). */
+const RECENT_BYTES = 8 * 1024 * 1024;
 
 const JWT_ERRORS = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
 
@@ -39,7 +44,15 @@ export class HttpTeamsAdapter extends TeamsAdapter {
    * answered it within 15 s, with the same id: one that arrives while its first delivery still runs waits for
    * it and gets its answer, instead of running twice (a post made twice, a form saved twice).
    */
-  private readonly running = new Map<string, Promise<InvokeResponse | undefined>>();
+  private readonly running = new Map<string, Promise<Answer>>();
+
+  /**
+   * The answers of turns finished in the last RECENT_MS, for an activity sent again that reaches the app only
+   * after its first delivery finished (one that waited in the listen backlog of a busy instance, say). Bounded
+   * by size (RECENT_BYTES): past it the oldest go first, and one sent again that late runs again. Only this
+   * instance's turns are known: one sent again to another instance runs there again.
+   */
+  private readonly answered = new LRUCache<string, Answer>({ ttl: RECENT_MS, maxSize: RECENT_BYTES, sizeCalculation: (answer, key) => key.length + (answer.json?.length ?? 0) + 64 });
 
   constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
     super(...args);
@@ -76,33 +89,50 @@ export class HttpTeamsAdapter extends TeamsAdapter {
     const { connectorFactory, claimsIdentity } = authentication;
     const reused = { ...authentication, connectorFactory: connectorFactory && this.reusing(connectorFactory, claimsIdentity) };
     const key = activity.id ? `${activity.conversation.id}\n${activity.id}` : undefined;
-    const first = key === undefined ? undefined : this.running.get(key);
-    let invokeResponse: InvokeResponse | undefined;
+    const first = key === undefined ? undefined : (this.running.get(key) ?? this.answered.get(key));
+    let answer: Answer;
     if (first) {
-      log.info({ activityType: activity.type }, "Teams activity sent again while its first delivery runs: answered with that one's answer, not run twice");
+      log.info({ activityType: activity.type }, "Teams activity sent again: answered with its first delivery's answer, not run twice");
       // A first delivery that failed answers nothing: this one runs.
-      invokeResponse = await first.catch(() => this.processActivity(reused, activity, logic));
+      answer = await (first instanceof Promise ? first : Promise.resolve(first)).catch(() => this.answering(reused, activity, logic));
     } else {
-      const turn = this.processActivity(reused, activity, logic);
+      const turn = this.answering(reused, activity, logic);
       if (key !== undefined) {
         this.running.set(key, turn);
         void turn.then(
-          () => this.running.delete(key),
+          (done) => {
+            this.running.delete(key);
+            // A turn that failed is run again when sent again.
+            if (done.status < 500) this.answered.set(key, done);
+          },
           () => this.running.delete(key),
         );
       }
-      invokeResponse = await turn;
+      answer = await turn;
     }
-    res.status(invokeResponse?.status ?? 200);
-    if (invokeResponse?.body === undefined) res.end();
-    else res.json(invokeResponse.body);
+    res.status(answer.status);
+    if (answer.json === undefined) res.end();
+    else res.type("json").send(answer.json);
   }
+
+  /** One turn, its invoke response ready to send (and to keep, `answered`). */
+  private async answering(authentication: Authentication, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<Answer> {
+    const response = await this.processActivity(authentication, activity, logic);
+    return { status: response?.status ?? 200, json: response?.body === undefined ? undefined : JSON.stringify(response.body) };
+  }
+}
+
+/** What a turn answered on its HTTP request: its status, and its body as JSON (an invoke's). */
+interface Answer {
+  status: number;
+  json?: string;
 }
 
 /** botframework-connector's ConnectorFactory and ConnectorClient (that package is not a direct dependency). */
 type ConnectorFactory = ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["createConnectorFactory"]>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory["create"]>>;
 type UserTokenClient = Awaited<ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["createUserTokenClient"]>>;
+type Authentication = Awaited<ReturnType<HttpTeamsAdapter["botFrameworkAuthentication"]["authenticateRequest"]>>;
 type Claims = { claims: Array<{ type: string; value: string }> };
 
 /** The app id a request's token was issued for (its audience claim); empty when unauthenticated (local mode). */

@@ -21,7 +21,7 @@ afterEach(async () => {
   await connector.stop();
 });
 
-const SENT_AGAIN = "Teams activity sent again while its first delivery runs: answered with that one's answer, not run twice";
+const SENT_AGAIN = "Teams activity sent again: answered with its first delivery's answer, not run twice";
 
 /** Posts an activity, then the same one again once the first waits its turn; resolves with both answers. */
 async function sentTwiceWhileWaiting(activity: unknown) {
@@ -47,5 +47,29 @@ describe("a Teams activity sent again while its first delivery runs", () => {
     expect(first.status).toBe(200);
     expect(JSON.stringify(first.body)).toContain("What CoP Companion can do here");
     expect(again).toEqual(first);
+  });
+});
+
+describe("a Teams activity sent again after its first delivery finished", () => {
+  it("posts a typed command's form once, and answers the second delivery as the first", async () => {
+    const setup = message(connector.serviceUrl, "setup", { place: "channel", threadId: "8" });
+    const first = await post(app.url, setup);
+    expect(connector.activitiesTo(thread("8"))).toHaveLength(1);
+    const again = await post(app.url, setup);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(connector.activitiesTo(thread("8"))).toHaveLength(1);
+    expect(app.logs.filter((line) => line.msg === SENT_AGAIN)).toHaveLength(1);
+    // The same words typed again are a new message, with an id of its own: they post a form again.
+    await post(app.url, message(connector.serviceUrl, "setup", { place: "channel", threadId: "8" }));
+    await expect.poll(() => connector.activitiesTo(thread("8"))).toHaveLength(2);
+  });
+
+  it("answers a card's Action.Execute with the first one's card, without running it again", async () => {
+    const press = executeAction(connector.serviceUrl, "help", {});
+    const first = await post(app.url, press);
+    const again = await post(app.url, press);
+    expect(JSON.stringify(first.body)).toContain("What CoP Companion can do here");
+    expect(again).toEqual(first);
+    expect(app.logs.filter((line) => line.msg === SENT_AGAIN)).toHaveLength(1);
   });
 });

@@ -20,8 +20,13 @@ export const ADELE: TeamsUser = { id: "29:1adele-vance", name: "Adele Vance", aa
 
 export type Place = "personal" | "channel" | "groupChat";
 
-let sequence = 1_700_000_000_000;
-const nextId = () => String(++sequence);
+/**
+ * Activity ids unique across processes, as Teams' are: the app keeps a finished turn's answer a minute by its
+ * conversation and activity id, for the same activity sent again (a bench's fixture and its load are two processes).
+ */
+const idPrefix = `${Date.now()}${process.pid}`;
+let sequence = 0;
+const nextId = () => `${idPrefix}${++sequence}`;
 
 function conversation(place: Place, user: TeamsUser, threadId?: string) {
   switch (place) {
