@@ -225,7 +225,7 @@ export function createTeamsBot({ teams, deps, kernel, log, storage, endpoints, r
       const typed = activity.value === undefined;
       const personKey = actorOf(activity).personKey;
       // Storage may be what is behind: the notice reads nothing stored (the chat is opened from the turn).
-      const sendPrivately = async (notice: Card) => messenger.sendFromTurn(personKey, whereToFind(activity, activity.from), cardActivity(notice), notice.title);
+      const sendPrivately = async (notice: Card) => messenger.sendFromTurn(personKey, whereToFind(activity, activity.from), cardActivity(notice), notice.title, { soon: true });
       const delivery = { space, reader, verb: "busy", items: [{ kind: "reply" as const, secret: false, card }] };
       await carryOut(context, delivery, { ...answering(context, space, logOf(context), personKey), sendPrivately, invoke: false, fromForm: false, typed });
     } catch (error) {

@@ -5,7 +5,7 @@ import type { Logger } from "../log.js";
 import { cardActivity } from "./render/index.js";
 import { inTurn } from "./proactiveTurn.js";
 import { TEAMS_LIMITS } from "./limits.js";
-import { PacingGate } from "./pacing.js";
+import { PacingGate, type Place } from "./pacing.js";
 import { isPersonalChat } from "./references.js";
 import { defaultRetryPolicy, withRetry, type ConnectorFailure, type RetryPolicy } from "./retry.js";
 import type { BackgroundWork } from "../work.js";
@@ -85,11 +85,12 @@ export class TeamsMessenger implements Messenger {
    * To the person a turn came from, reading and writing nothing stored: their 1:1 chat opened from what the turn
    * says of them (Teams answers with the chat they have, if any), paced, after the turn (`queued`). Also what a
    * turn turned away because storage is behind sends: a notice that read storage would add to what it cannot keep
-   * up with.
+   * up with. `soon`: ahead of the confirmations waiting (the busy notice: a person turned away should press
+   * again while the poll is still before them; one whose press counted sees it on the card already).
    */
-  sendFromTurn(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string): SenderDelivery {
+  sendFromTurn(personKey: string, seen: Partial<ConversationReference>, activity: Partial<Activity>, label: string, { soon = false }: { soon?: boolean } = {}): SenderDelivery {
     const sending = withRetry(this.policy, async () => {
-      await this.pace(personKey, seen);
+      await this.pace(personKey, seen, soon ? "soon" : "back");
       return this.openChatAndSend(personKey, seen, activity, false);
     }).then(async (result) => (result.ok ? undefined : this.failed({ key: personKey, reference: seen }, label, result, false)));
     const tracked = this.options.work ? this.options.work.track(sending) : sending;
@@ -120,7 +121,7 @@ export class TeamsMessenger implements Messenger {
     if (!reference.conversation?.id) return { status: "failed", reason: "no conversation holds that message", retryable: false };
     const activity = { ...cardActivity(card), id: messageId };
     const result = await withRetry(this.policy, async () => {
-      await this.pace(found.key, reference, true);
+      await this.pace(found.key, reference, "ahead");
       await inTurn((logic) => this.options.adapter.continueConversationAsync(this.options.appId, reference, logic), (context) => context.updateActivity(activity));
     });
     if (result.ok) return { status: "updated" };
@@ -136,12 +137,12 @@ export class TeamsMessenger implements Messenger {
   }
 
   /**
-   * Paced per chat (a new 1:1 chat counts against the person) and per tenant, retries included. `ahead`: before
-   * the sends waiting without it (see `update`).
+   * Paced per chat (a new 1:1 chat counts against the person) and per tenant, retries included. `place`: where
+   * in the lines of sends waiting (see `update` and `sendFromTurn`).
    */
-  private async pace(key: string, reference: Partial<ConversationReference>, ahead = false): Promise<void> {
-    await this.perTenant.acquire(reference.conversation?.tenantId ?? "", { ahead });
-    await this.perConversation.acquire(reference.conversation?.id || key, { ahead });
+  private async pace(key: string, reference: Partial<ConversationReference>, place: Place = "back"): Promise<void> {
+    await this.perTenant.acquire(reference.conversation?.tenantId ?? "", { place });
+    await this.perConversation.acquire(reference.conversation?.id || key, { place });
   }
 
   /** What a failed delivery means; `mark`: a 403 marks the stored ref(s) unreachable. */

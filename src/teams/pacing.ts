@@ -6,11 +6,14 @@ export interface RateWindow {
   max: number;
 }
 
-/** The operations waiting on one key: those asked to go `ahead` first, then the rest, each in the order they asked. */
-interface Line {
-  ahead: Queue<() => void>;
-  behind: Queue<() => void>;
-}
+/**
+ * Where an operation joins its key's line: `ahead` of every other (an update of a message a whole chat reads),
+ * `soon`, after those but ahead of the rest (a notice a person must act on: "press again"), or at the `back`.
+ */
+export type Place = "ahead" | "soon" | "back";
+
+/** The operations waiting on one key, by place; each place in the order they asked. */
+type Line = Record<Place, Queue<() => void>>;
 
 /**
  * Holds operations back until they fit every window for their key, so a fan-out stays under Teams'
@@ -36,16 +39,16 @@ export class PacingGate {
   /**
    * Waits until one more operation on `key` fits every window, then counts it. Operations on one key go in the
    * order they asked: a burst of thousands (confirmations to a poll's voters) costs one wake-up per free slot,
-   * where waiters that each slept and looked again cost every one of them a wake-up per slot. `ahead`: before
-   * every operation waiting without it (an update of a message a whole channel reads, which would otherwise
-   * wait behind a burst's private confirmations).
+   * where waiters that each slept and looked again cost every one of them a wake-up per slot. `place` (`Place`):
+   * an update of a message a whole channel reads goes `ahead`, and a notice to press again `soon`, which would
+   * otherwise wait behind a burst's private confirmations.
    */
-  acquire(key: string, { ahead = false }: { ahead?: boolean } = {}): Promise<void> {
+  acquire(key: string, { place = "back" }: { place?: Place } = {}): Promise<void> {
     return new Promise<void>((resolve) => {
       let line = this.lines.get(key);
       const starts = !line;
-      if (!line) this.lines.set(key, (line = { ahead: new Queue(), behind: new Queue() }));
-      (ahead ? line.ahead : line.behind).enqueue(resolve);
+      if (!line) this.lines.set(key, (line = { ahead: new Queue(), soon: new Queue(), back: new Queue() }));
+      line[place].enqueue(resolve);
       if (starts) void this.letOut(key, line);
     });
   }
@@ -53,7 +56,8 @@ export class PacingGate {
   /** Lets a line's operations out one at a time as the windows allow; the line goes when it is empty. */
   private async letOut(key: string, line: Line): Promise<void> {
     // Queues, not arrays: a burst's line holds thousands, and taking the first of an array moves all the others.
-    for (let next = line.ahead.dequeue() ?? line.behind.dequeue(); next; next = line.ahead.dequeue() ?? line.behind.dequeue()) {
+    const first = () => line.ahead.dequeue() ?? line.soon.dequeue() ?? line.back.dequeue();
+    for (let next = first(); next; next = first()) {
       for (let waitMs = this.waitMs(key); waitMs > 0; waitMs = this.waitMs(key)) await this.sleep(waitMs);
       this.history.get(key)!.push(this.now());
       // Forget idle keys now and then, so a long fan-out over many chats does not grow the map forever.

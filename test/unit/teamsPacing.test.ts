@@ -76,7 +76,7 @@ describe("Teams pacing gate", () => {
     const order: string[] = [];
     let aheadAt = -1;
     const all: Promise<void>[] = Array.from({ length: 200 }, (_, i) => gate.acquire("tenant").then(() => void order.push(`${i}`)));
-    all.push(gate.acquire("tenant", { ahead: true }).then(() => {
+    all.push(gate.acquire("tenant", { place: "ahead" }).then(() => {
       order.push("ahead");
       aheadAt = at() - start;
     }));
@@ -87,6 +87,21 @@ describe("Teams pacing gate", () => {
     expect(order.indexOf("ahead")).toBe(51);
     expect(aheadAt).toBeLessThan(1_500);
     expect(order.filter((o) => o !== "ahead")).toEqual(Array.from({ length: 200 }, (_, i) => `${i}`));
+  });
+
+  it("lets a notice asked `soon` go before the sends at the back, but after an update asked `ahead`", async () => {
+    const { gate, runTimers } = timedGate();
+    const order: string[] = [];
+    const all: Promise<void>[] = Array.from({ length: 100 }, (_, i) => gate.acquire("tenant").then(() => void order.push(`${i}`)));
+    all.push(gate.acquire("tenant", { place: "soon" }).then(() => void order.push("notice")));
+    all.push(gate.acquire("tenant", { place: "ahead" }).then(() => void order.push("update")));
+    all.push(gate.acquire("tenant", { place: "soon" }).then(() => void order.push("second notice")));
+    await runTimers();
+    await Promise.all(all);
+    // 50 went at once and the 51st waits for the next slot already; then the update, the two notices in the order
+    // they asked, and the rest.
+    expect(order.slice(50, 55)).toEqual(["50", "update", "notice", "second notice", "51"]);
+    expect(order.filter((o) => /^\d+$/.test(o))).toEqual(Array.from({ length: 100 }, (_, i) => `${i}`));
   });
 
   it("lets 7 messages a second into one chat, then holds the 8th and 9th to Teams' windows", async () => {
