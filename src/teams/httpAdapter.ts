@@ -94,7 +94,7 @@ export class HttpTeamsAdapter extends TeamsAdapter {
     if (first) {
       log.info({ activityType: activity.type }, "Teams activity sent again: answered with its first delivery's answer, not run twice");
       // A first delivery that failed answers nothing: this one runs.
-      answer = await (first instanceof Promise ? first : Promise.resolve(first)).catch(() => this.answering(reused, activity, logic));
+      answer = await Promise.resolve(first).catch(() => this.answering(reused, activity, logic));
     } else {
       const turn = this.answering(reused, activity, logic);
       if (key !== undefined) {
