@@ -24,7 +24,7 @@ export type Place = "personal" | "channel" | "groupChat";
  * Activity ids unique across processes, as Teams' are: the app keeps a finished turn's answer a minute by its
  * conversation and activity id, for the same activity sent again (a bench's fixture and its load are two processes).
  */
-const idPrefix = `${Date.now()}${process.pid}`;
+const idPrefix = `${Date.now()}-${process.pid}-`;
 let sequence = 0;
 const nextId = () => `${idPrefix}${++sequence}`;
 
